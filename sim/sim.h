@@ -1,0 +1,454 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * sim.h - the tsmsim engine: clock, event queue, RNG streams, trace bus,
+ * checkers and findings, stats, watchdog.
+ *
+ * Event model (after Cimba's cmb_event.h, with an explicit context and
+ * integer time): an event is fn(sim, subject, object) scheduled at a cycle
+ * with a priority.  Events fire in (cycle, priority, sequence) order, the
+ * sequence being the scheduling order, so two runs that schedule the same
+ * events print the same bytes.  Lower priority values fire first; the
+ * contract's "within one cycle, state changes take effect before accesses"
+ * is SIM_PRIO_STATE < SIM_PRIO_ACCESS.
+ *
+ * There are no globals: one struct sim owns the queue, the RNG streams, the
+ * trace subscribers, the findings and the stats, so a sweep or a test can
+ * run as many sims as it likes in one process.
+ */
+#ifndef TSMSIM_SIM_SIM_H
+#define TSMSIM_SIM_SIM_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef uint64_t sim_cycles_t;
+
+#define SIM_CYCLES_MAX UINT64_MAX
+
+struct sim;
+
+/* TSM_BUG_ON: a simulator bug, never a modelled fault.  Aborts in every build. */
+void sim_bug(const char *file, int line, const char *cond);
+#define TSM_BUG_ON(cond) \
+	do { if (cond) sim_bug(__FILE__, __LINE__, #cond); } while (0)
+
+/**
+ * sim_create() - make an engine.
+ * @seed: the scenario seed; RNG stream 0 starts from it.
+ *
+ * Returns NULL only when out of memory.
+ */
+struct sim *sim_create(uint64_t seed);
+void sim_destroy(struct sim *s);
+sim_cycles_t sim_now(const struct sim *s);
+uint64_t sim_seed(const struct sim *s);
+
+/* ---------------------------------------------------------------- events */
+
+enum sim_prio {
+	SIM_PRIO_STATE = 0,	/* page-table edits, TDI transitions */
+	SIM_PRIO_COMPLETE = 10,	/* sub-operation and invalidation completions */
+	SIM_PRIO_ACCESS = 20,	/* CPU and DMA accesses */
+	SIM_PRIO_STEP = 30,	/* the runner starting the next step */
+	SIM_PRIO_LATE = 40,
+};
+
+typedef void sim_event_fn(struct sim *s, void *subject, void *object);
+
+/**
+ * sim_event_schedule() - run @fn(@s, @subject, @object) at cycle @at.
+ * @at must not be in the past.  Returns a handle for sim_event_cancel();
+ * handles are never 0 and never reused within one sim.
+ */
+uint64_t sim_event_schedule(struct sim *s, sim_cycles_t at, int prio,
+			    sim_event_fn *fn, void *subject, void *object);
+/* Returns true when the event was pending and will now not fire. */
+bool sim_event_cancel(struct sim *s, uint64_t handle);
+bool sim_event_pending(const struct sim *s, uint64_t handle);
+size_t sim_events_queued(const struct sim *s);
+uint64_t sim_events_fired(const struct sim *s);
+
+enum sim_run_status {
+	SIM_RUN_IDLE,		/* the queue drained */
+	SIM_RUN_LIMIT,		/* the next event is after @limit */
+	SIM_RUN_STOPPED,	/* sim_stop() was called */
+	SIM_RUN_WATCHDOG,	/* max_cycles or max_events was hit */
+};
+const char *sim_run_status_name(enum sim_run_status st);
+
+/**
+ * sim_run_until() - fire events up to and including cycle @limit.
+ * The clock ends at the last fired event (or @limit when the queue still
+ * holds later events).  The watchdog is checked before every event.
+ */
+enum sim_run_status sim_run_until(struct sim *s, sim_cycles_t limit);
+void sim_stop(struct sim *s);
+
+/* 0 means unlimited.  Hitting a limit records a `watchdog` finding. */
+void sim_set_limits(struct sim *s, sim_cycles_t max_cycles, uint64_t max_events);
+
+/* ------------------------------------------------------------------- RNG */
+
+/*
+ * xorshift64* (Vigna 2016: shifts 12, 25, 27; multiplier
+ * 0x2545F4914F6CDD1D), output taken after the state update, as in the
+ * contract section 5 and ../bench/WORKLOAD.md.  Stream 0 is seeded with the
+ * scenario seed, stream i > 0 with splitmix64(seed + i).
+ */
+struct sim_rng {
+	uint64_t state;
+};
+
+uint64_t sim_splitmix64(uint64_t x);
+void sim_rng_init(struct sim_rng *r, uint64_t seed, unsigned int stream);
+static inline uint64_t sim_rng_next(struct sim_rng *r)
+{
+	uint64_t x = r->state;
+
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	r->state = x;
+	return x * 0x2545F4914F6CDD1DULL;
+}
+
+/* ------------------------------------------------------- step context */
+
+/*
+ * The step being executed, stamped on every trace record and finding so a
+ * cause chain can name YAML lines.  index -1 means "no step" (traffic or
+ * an event outside any step).
+ */
+struct sim_step_ref {
+	int index;
+	unsigned int line;
+	const char *label;	/* owned by the scenario; may be NULL */
+	const char *op;
+};
+
+void sim_set_step(struct sim *s, const struct sim_step_ref *ref);
+const struct sim_step_ref *sim_step(const struct sim *s);
+
+/* ------------------------------------------------------------ trace bus */
+
+/*
+ * The trace vocabulary.  Models publish facts; checkers and sinks read
+ * them and never reach into a model.  Addresses are host physical unless
+ * the field says otherwise.
+ */
+enum sim_rec_type {
+	SIM_REC_STEP_BEGIN,	/* a step started (s.step is set) */
+	SIM_REC_STEP_END,	/* a step completed; u.step.result */
+	SIM_REC_MAP,		/* a mapping of an HPA range was created */
+	SIM_REC_UNMAP,		/* ... was removed from its table */
+	SIM_REC_TDI_STATE,	/* a TDI changed TDISP state */
+	SIM_REC_OWNER,		/* MMIO pages changed owner (lock, assign, delegate) */
+	SIM_REC_ACCESS,		/* a CPU or DMA access completed */
+	SIM_REC_TDISP,		/* a TDISP request and its response */
+	SIM_REC_INVAL,		/* an invalidation was queued / completed / dropped */
+	SIM_REC_DMABUF,		/* a dma-buf event (export, revoke, move_notify...) */
+	SIM_REC_FIRMWARE,	/* an arch firmware call and its status */
+	SIM_REC_NOTE,		/* free-form model note (verbose output only) */
+	SIM_REC_NR
+};
+const char *sim_rec_type_name(enum sim_rec_type t);
+
+#define SIM_REC_BIT(t) (1u << (t))
+#define SIM_REC_ALL ((1u << SIM_REC_NR) - 1)
+
+/* Which table a mapping lives in: who can reach the HPA through it. */
+enum sim_map_kind {
+	SIM_MAP_HOST_MMAP,	/* host userspace mmap (vfio.mmap) */
+	SIM_MAP_KERNEL,		/* kernel ioremap */
+	SIM_MAP_S2_SHARED,	/* KVM shared stage-2 (EPT / NPT / NS S2) */
+	SIM_MAP_S2_PRIVATE,	/* private stage-2 (S-EPT / NPT+RMP / RTT) */
+	SIM_MAP_IOMMU,		/* an iommufd IOAS / HWPT domain */
+	SIM_MAP_IOMMU_TRUSTED,	/* the arch's trusted DMA tables */
+	SIM_MAP_NR
+};
+const char *sim_map_kind_name(enum sim_map_kind k);
+
+enum sim_initiator {
+	SIM_INIT_GUEST,
+	SIM_INIT_HOST,
+	SIM_INIT_DEVICE,
+	SIM_INIT_NR
+};
+const char *sim_initiator_name(enum sim_initiator i);
+
+/* Access results of contract section 7, in no particular order. */
+enum sim_result {
+	SIM_RES_OK,
+	SIM_RES_RETRIED,
+	SIM_RES_FAULT,
+	SIM_RES_UR,
+	SIM_RES_MCE,
+	SIM_RES_HOST_FAULT,
+	SIM_RES_STUCK,
+	SIM_RES_NR
+};
+const char *sim_result_name(enum sim_result r);
+int sim_result_parse(const char *name);	/* -1 when unknown */
+
+struct sim_rec_map {
+	enum sim_map_kind kind;
+	uint64_t map_id;	/* unique per mapping within the sim */
+	const char *table;	/* "vm0.shared", "ioas a", "mmap m0" */
+	uint64_t addr;		/* GPA / IOVA / VA the mapping starts at */
+	uint64_t hpa;
+	uint64_t size;
+	int owner_step;		/* the step that created it */
+	unsigned int owner_line;
+	bool populated;		/* entries present (false: fault-in pending) */
+};
+
+struct sim_rec_tdi_state {
+	const char *device;
+	int from, to;		/* enum tdisp_state values */
+	const char *from_name, *to_name;
+	const char *cause;	/* "LOCK_INTERFACE", "config write bar0", ... */
+};
+
+struct sim_rec_owner {
+	const char *device;
+	uint64_t hpa, size;
+	const char *event;	/* "lock", "mmio-tracking", "rmp-assign", "delegate" */
+	bool to_private;
+};
+
+struct sim_rec_access {
+	enum sim_initiator who;
+	const char *initiator;	/* "vm0", "host", "dev0", "traffic mmio-poll" */
+	bool write;
+	bool priv;		/* private view (guest) or T=1 (device) */
+	uint64_t addr;		/* as issued: GPA, VA offset or IOVA */
+	uint64_t hpa;		/* where it landed; UINT64_MAX when nowhere */
+	uint64_t size;
+	enum sim_result result;
+	uint64_t map_id;	/* the mapping used; 0 when none */
+	bool stale;		/* translated through a stale TLB entry */
+	bool dropped_silently;	/* a write dropped without telling the issuer */
+	sim_cycles_t issued;
+	const char *detail;	/* "EPT violation", "RMP fault", ... */
+};
+
+struct sim_rec_tdisp {
+	const char *device;
+	const char *request;	/* "LOCK_INTERFACE" */
+	const char *response;	/* "ok" or the TDISP error name */
+	bool expected;		/* the scenario allowed this response */
+};
+
+struct sim_rec_inval {
+	const char *table;
+	uint64_t addr, size;
+	enum { SIM_INVAL_QUEUED, SIM_INVAL_DONE, SIM_INVAL_DROPPED } phase;
+};
+
+struct sim_rec_dmabuf {
+	const char *name;
+	const char *event;	/* "export", "revoke", "unrevoke", "move_notify", "unmapped" */
+	const char *importer;
+};
+
+struct sim_rec_firmware {
+	const char *call;	/* "TDH.MMIO.MAP" */
+	const char *status;	/* "ok" or the firmware error name */
+};
+
+struct sim_rec_step {
+	const char *result;	/* step result name (STEP_END only) */
+	bool expected;		/* the result matched the step's expect */
+};
+
+struct sim_rec {
+	enum sim_rec_type type;
+	sim_cycles_t cycle;
+	struct sim_step_ref step;
+	union {
+		struct sim_rec_map map;
+		struct sim_rec_tdi_state tdi;
+		struct sim_rec_owner owner;
+		struct sim_rec_access access;
+		struct sim_rec_tdisp tdisp;
+		struct sim_rec_inval inval;
+		struct sim_rec_dmabuf dmabuf;
+		struct sim_rec_firmware fw;
+		struct sim_rec_step stepres;
+		const char *note;
+	} u;
+};
+
+typedef void sim_trace_fn(void *ctx, const struct sim_rec *rec);
+
+/* Subscribe @fn to the record types in @mask.  Returns 0 or -ENOMEM. */
+int sim_trace_subscribe(struct sim *s, unsigned int mask, sim_trace_fn *fn,
+			void *ctx);
+/* True when somebody listens to @type: lets a model skip building a record. */
+static inline bool sim_trace_wanted(const struct sim *s, enum sim_rec_type type);
+/* Stamp cycle and step on @rec and deliver it to the subscribers. */
+void sim_trace_emit(struct sim *s, struct sim_rec *rec);
+void sim_trace_note(struct sim *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* --------------------------------------------------------------- findings */
+
+/* Finding names of contract section 7, in its table order. */
+enum sim_finding_kind {
+	SIM_FIND_MCE,
+	SIM_FIND_HOST_FAULT,
+	SIM_FIND_LATENT_MCE,
+	SIM_FIND_LATENT_HOST_FAULT,
+	SIM_FIND_ACCESS_ERROR,
+	SIM_FIND_DATA_LOSS,
+	SIM_FIND_HITLESS_VIOLATION,
+	SIM_FIND_STALE_TRANSLATION,
+	SIM_FIND_USE_AFTER_REVOKE,
+	SIM_FIND_TDI_ERROR,
+	SIM_FIND_TDISP_PROTOCOL,
+	SIM_FIND_UNACCEPTED_ACCESS,
+	SIM_FIND_TEARDOWN_ORDER,
+	SIM_FIND_WATCHDOG,
+	SIM_FIND_NR
+};
+const char *sim_finding_name(enum sim_finding_kind k);
+const char *sim_finding_help(enum sim_finding_kind k);
+int sim_finding_parse(const char *name);	/* -1 when unknown */
+
+/**
+ * struct sim_finding - one deduplicated finding.
+ * @key:     deduplication key chosen by the checker; findings with the same
+ *           (kind, key) and @open set merge into one episode
+ * @count:   accesses (or events) folded into this finding
+ * @first, @last: cycles of the first and last of them
+ * @step, @line, @label: the step during which it was first seen
+ * @explain: the cause chain, in words, with YAML lines
+ */
+struct sim_finding {
+	enum sim_finding_kind kind;
+	uint64_t key;
+	uint64_t count;
+	sim_cycles_t first, last;
+	int step;
+	unsigned int line;
+	const char *label;
+	char *explain;
+	bool open;		/* an access episode still extending */
+	bool suppressed;	/* an expect.allow window covered it */
+};
+
+/*
+ * Record a finding or fold it into the open episode with the same
+ * (kind, key).  Returns the finding so a checker can close or extend it.
+ */
+struct sim_finding *sim_finding_add(struct sim *s, enum sim_finding_kind kind,
+				    uint64_t key, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* End the open episode of (kind, key), if any. */
+void sim_finding_close(struct sim *s, enum sim_finding_kind kind, uint64_t key);
+size_t sim_findings_count(const struct sim *s);
+const struct sim_finding *sim_finding_at(const struct sim *s, size_t i);
+struct sim_finding *sim_finding_at_mut(struct sim *s, size_t i);
+
+/* -------------------------------------------------------------- checkers */
+
+/**
+ * struct sim_checker_ops - a judge that reads only trace records.
+ * @name:    for --stats and docs
+ * @mask:    SIM_REC_BIT()s it wants
+ * @on_rec:  called for each record of those types, in emission order
+ * @finish:  called once when the run ends, before the report
+ * @destroy: frees @ctx; may be NULL
+ */
+struct sim_checker_ops {
+	const char *name;
+	unsigned int mask;
+	void (*on_rec)(struct sim *s, void *ctx, const struct sim_rec *rec);
+	void (*finish)(struct sim *s, void *ctx);
+	void (*destroy)(void *ctx);
+};
+
+int sim_checker_register(struct sim *s, const struct sim_checker_ops *ops,
+			 void *ctx);
+/* Call every checker's finish hook once. */
+void sim_checkers_finish(struct sim *s);
+
+/* ------------------------------------------------------------------ stats */
+
+/*
+ * Named counters.  A model looks a counter up once and keeps the pointer,
+ * so the hot path pays one increment.  Output is sorted by name.
+ */
+uint64_t *sim_stat(struct sim *s, const char *name);
+size_t sim_stats_count(const struct sim *s);
+void sim_stat_at(const struct sim *s, size_t i, const char **name,
+		 uint64_t *value);	/* i-th in name order */
+
+
+/* ------------------------------------------------------------- sequences */
+
+/*
+ * A step is a sequence of sub-operations (contract section 4): each takes
+ * effect at the cycle it completes, the next starts then, and the step
+ * completes with its last.  A sub-operation returns NULL (success), a
+ * result name that ends the sequence ("EEXIST", "INVALID_NONCE", "ur"),
+ * or SIM_SEQ_WAIT to pause until some model calls sim_seq_resume() (an
+ * invalidation completing, the last importer unmapping).
+ *
+ * Sub-operations may add more: sim_seq_next() inserts right after the
+ * running one (a computed latency, a per-page loop), sim_seq_add()
+ * appends at the end.
+ */
+struct sim_seq;
+
+extern const char sim_seq_wait_tag[];
+#define SIM_SEQ_WAIT ((const char *)sim_seq_wait_tag)
+
+typedef const char *sim_subop_fn(struct sim *s, void *ctx, uint64_t arg);
+/* Called when the sequence ends, with the result (NULL = ok). */
+typedef void sim_seq_done_fn(struct sim *s, void *ctx, const char *result);
+/* Called after the k-th (1-based) sub-operation completes. */
+typedef void sim_seq_subop_hook(struct sim *s, void *ctx, unsigned int k);
+
+struct sim_seq *sim_seq_create(struct sim *s, sim_seq_done_fn *done,
+			       sim_seq_subop_hook *hook, void *ctx);
+void sim_seq_destroy(struct sim_seq *q);
+void sim_seq_add(struct sim_seq *q, sim_cycles_t lat, const char *name,
+		 sim_subop_fn *fn, void *ctx, uint64_t arg);
+void sim_seq_next(struct sim_seq *q, sim_cycles_t lat, const char *name,
+		  sim_subop_fn *fn, void *ctx, uint64_t arg);
+/* Start at the current cycle.  The sequence must not be running. */
+void sim_seq_start(struct sim_seq *q);
+/* Continue a sequence paused by SIM_SEQ_WAIT; @result ends it when non-NULL. */
+void sim_seq_resume(struct sim_seq *q, const char *result);
+bool sim_seq_running(const struct sim_seq *q);
+bool sim_seq_waiting(const struct sim_seq *q);
+unsigned int sim_seq_completed(const struct sim_seq *q);	/* sub-ops done */
+/* Drop what is queued and not started (for skip-step faults and teardown). */
+void sim_seq_clear(struct sim_seq *q);
+
+/*
+ * Counts a step reports for `assert: last:` ("handled", "unmapped", ...).
+ * Reset by sim_seq_start().
+ */
+void sim_seq_report(struct sim_seq *q, const char *key, uint64_t value);
+bool sim_seq_reported(const struct sim_seq *q, const char *key, uint64_t *value);
+size_t sim_seq_nreports(const struct sim_seq *q);
+void sim_seq_report_at(const struct sim_seq *q, size_t i, const char **key,
+		       uint64_t *value);
+
+/* ----------------------------------------------------------------- inline */
+
+struct sim_trace_mask_view {
+	unsigned int mask;
+};
+const struct sim_trace_mask_view *sim_trace_mask(const struct sim *s);
+
+static inline bool sim_trace_wanted(const struct sim *s, enum sim_rec_type type)
+{
+	return (sim_trace_mask(s)->mask & SIM_REC_BIT(type)) != 0;
+}
+
+#endif /* TSMSIM_SIM_SIM_H */

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: MIT */
+/* sim_internal.h - private layout of struct sim; only sim/ includes it. */
+#ifndef TSMSIM_SIM_SIM_INTERNAL_H
+#define TSMSIM_SIM_SIM_INTERNAL_H
+
+#include "sim.h"
+
+struct sim_event {
+	sim_cycles_t at;
+	uint64_t seq;		/* scheduling order; also names the handle */
+	int prio;
+	int heap_pos;		/* -1 when not queued */
+	sim_event_fn *fn;
+	void *subject, *object;
+};
+
+struct sim_sub {
+	unsigned int mask;
+	sim_trace_fn *fn;
+	void *ctx;
+};
+
+struct sim_chk {
+	const struct sim_checker_ops *ops;
+	void *ctx;
+};
+
+struct sim_counter {
+	char *name;
+	uint64_t *value;	/* separately allocated: pointers stay valid */
+};
+
+struct sim {
+	uint64_t seed;
+	sim_cycles_t now;
+	bool stop;
+
+	/* event slab + binary heap of slab indices */
+	struct sim_event *ev;
+	uint32_t *free_ev;
+	size_t nev, cap_ev, nfree;
+	uint32_t *heap;
+	size_t nheap, cap_heap;
+	uint64_t seq;
+	uint64_t fired;
+
+	sim_cycles_t max_cycles;
+	uint64_t max_events;
+
+	struct sim_step_ref step;
+
+	struct sim_trace_mask_view tmask;
+	struct sim_sub *subs;
+	size_t nsubs;
+
+	struct sim_chk *chks;
+	size_t nchks;
+	bool finished;
+
+	struct sim_finding *finds;
+	size_t nfinds, cap_finds;
+
+	struct sim_counter *ctrs;
+	size_t nctrs;
+	bool ctrs_sorted;
+};
+
+void sim_events_fini(struct sim *s);
+void sim_trace_fini(struct sim *s);
+void sim_findings_fini(struct sim *s);
+void sim_stats_fini(struct sim *s);
+void *sim_xrealloc(void *p, size_t n, size_t size);
+
+#endif

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# deps.sh - install the Debian packages tsmsim needs, if any are missing.
+# Called by `make deps` (and so by `make demo` and `make test`).
+set -eu
+need=()
+pkg-config --exists yaml-0.1 2>/dev/null || need+=(libyaml-dev)
+pkg-config --exists check 2>/dev/null || need+=(check)
+command -v gcovr >/dev/null 2>&1 || need+=(gcovr)
+command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
+command -v cc >/dev/null 2>&1 || need+=(gcc)
+command -v make >/dev/null 2>&1 || need+=(make)
+[ ${#need[@]} -eq 0 ] && exit 0
+echo "deps: installing ${need[*]}"
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null

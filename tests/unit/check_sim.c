@@ -1,0 +1,407 @@
+// SPDX-License-Identifier: MIT
+/* check_sim.c - the engine: ordering, cancel, watchdog, RNG, findings, seq. */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim.h"
+
+struct log {
+	char buf[256];
+	size_t n;
+};
+
+static void log_ev(struct sim *s, void *subject, void *object)
+{
+	struct log *l = subject;
+
+	l->buf[l->n++] = (char)(uintptr_t)object;
+	l->buf[l->n] = 0;
+}
+
+START_TEST(events_fire_in_cycle_prio_seq_order)
+{
+	struct sim *s = sim_create(1);
+	struct log l = { .n = 0 };
+
+	sim_event_schedule(s, 10, SIM_PRIO_ACCESS, log_ev, &l, (void *)'d');
+	sim_event_schedule(s, 10, SIM_PRIO_STATE, log_ev, &l, (void *)'b');
+	sim_event_schedule(s, 5, SIM_PRIO_LATE, log_ev, &l, (void *)'a');
+	sim_event_schedule(s, 10, SIM_PRIO_STATE, log_ev, &l, (void *)'c');
+	sim_event_schedule(s, 11, SIM_PRIO_STATE, log_ev, &l, (void *)'e');
+	ck_assert_int_eq(sim_run_until(s, SIM_CYCLES_MAX), SIM_RUN_IDLE);
+	ck_assert_str_eq(l.buf, "abcde");
+	ck_assert_uint_eq(sim_now(s), 11);
+	ck_assert_uint_eq(sim_events_fired(s), 5);
+	sim_destroy(s);
+}
+END_TEST
+
+START_TEST(cancel_removes_only_that_event)
+{
+	struct sim *s = sim_create(1);
+	struct log l = { .n = 0 };
+	uint64_t h1, h2, h3;
+
+	h1 = sim_event_schedule(s, 3, 0, log_ev, &l, (void *)'x');
+	h2 = sim_event_schedule(s, 2, 0, log_ev, &l, (void *)'y');
+	h3 = sim_event_schedule(s, 1, 0, log_ev, &l, (void *)'z');
+	ck_assert(sim_event_pending(s, h2));
+	ck_assert(sim_event_cancel(s, h2));
+	ck_assert(!sim_event_cancel(s, h2));
+	ck_assert(!sim_event_pending(s, h2));
+	ck_assert_uint_eq(sim_events_queued(s), 2);
+	sim_run_until(s, SIM_CYCLES_MAX);
+	ck_assert_str_eq(l.buf, "zx");
+	/* a fired event's handle is dead even though its slot is reused */
+	ck_assert(!sim_event_cancel(s, h1));
+	h2 = sim_event_schedule(s, 9, 0, log_ev, &l, (void *)'w');
+	ck_assert(!sim_event_pending(s, h3));
+	ck_assert(sim_event_pending(s, h2));
+	ck_assert(!sim_event_cancel(s, 0));
+	sim_destroy(s);
+}
+END_TEST
+
+START_TEST(cancel_many_keeps_heap_order)
+{
+	struct sim *s = sim_create(1);
+	uint64_t h[200];
+	struct log l = { .n = 0 };
+	struct sim_rng r;
+
+	sim_rng_init(&r, 7, 0);
+	for (int i = 0; i < 200; i++)
+		h[i] = sim_event_schedule(s, sim_rng_next(&r) % 1000, 0,
+					  log_ev, &l, (void *)'.');
+	for (int i = 0; i < 200; i += 3)
+		ck_assert(sim_event_cancel(s, h[i]));
+	ck_assert_uint_eq(sim_events_queued(s), 200 - 67);
+	sim_cycles_t last = 0;
+	while (sim_events_queued(s)) {
+		l.n = 0;
+		sim_run_until(s, sim_now(s));	/* fires everything at now */
+		if (!sim_events_queued(s))
+			break;
+		/* step to the next cycle that has events */
+		sim_cycles_t before = sim_now(s);
+		sim_run_until(s, before + 1);
+		ck_assert_uint_ge(sim_now(s), last);
+		last = sim_now(s);
+	}
+	ck_assert_uint_eq(sim_events_fired(s), 133);
+	sim_destroy(s);
+}
+END_TEST
+
+static void resched(struct sim *s, void *subject, void *object)
+{
+	sim_event_schedule(s, sim_now(s) + 10, 0, resched, subject, object);
+}
+
+START_TEST(watchdog_max_cycles_and_events)
+{
+	struct sim *s = sim_create(1);
+
+	sim_set_limits(s, 95, 0);
+	sim_event_schedule(s, 0, 0, resched, NULL, NULL);
+	ck_assert_int_eq(sim_run_until(s, SIM_CYCLES_MAX), SIM_RUN_WATCHDOG);
+	ck_assert_uint_eq(sim_now(s), 95);
+	ck_assert_uint_eq(sim_findings_count(s), 1);
+	ck_assert_int_eq(sim_finding_at(s, 0)->kind, SIM_FIND_WATCHDOG);
+	ck_assert_ptr_nonnull(strstr(sim_finding_at(s, 0)->explain, "max_cycles"));
+	sim_destroy(s);
+
+	s = sim_create(1);
+	sim_set_limits(s, 0, 7);
+	sim_event_schedule(s, 0, 0, resched, NULL, NULL);
+	ck_assert_int_eq(sim_run_until(s, SIM_CYCLES_MAX), SIM_RUN_WATCHDOG);
+	ck_assert_uint_eq(sim_events_fired(s), 7);
+	ck_assert_ptr_nonnull(strstr(sim_finding_at(s, 0)->explain, "max_events"));
+	sim_destroy(s);
+}
+END_TEST
+
+START_TEST(run_until_limit_and_stop)
+{
+	struct sim *s = sim_create(1);
+
+	sim_event_schedule(s, 0, 0, resched, NULL, NULL);
+	ck_assert_int_eq(sim_run_until(s, 35), SIM_RUN_LIMIT);
+	ck_assert_uint_eq(sim_now(s), 35);
+	ck_assert_uint_eq(sim_events_fired(s), 4);
+	ck_assert_str_eq(sim_run_status_name(SIM_RUN_LIMIT), "limit");
+	sim_destroy(s);
+}
+END_TEST
+
+/* Vigna's xorshift64* from state 1 (values computed independently). */
+START_TEST(rng_matches_published_xorshift64star)
+{
+	struct sim_rng r;
+
+	sim_rng_init(&r, 1, 0);
+	ck_assert_uint_eq(sim_rng_next(&r), 0x47e4ce4b896cdd1dULL);
+	ck_assert_uint_eq(sim_rng_next(&r), 0xabcfa6a8e079651dULL);
+	ck_assert_uint_eq(sim_rng_next(&r), 0xb9d10d8feb731f57ULL);
+	/* splitmix64 reference output for state 0 */
+	ck_assert_uint_eq(sim_splitmix64(0), 0xe220a8397b1dcdafULL);
+	/* stream i > 0 starts at splitmix64(seed + i) */
+	sim_rng_init(&r, 1, 1);
+	ck_assert_uint_eq(r.state, 0x975835de1c9756ceULL);
+	sim_rng_init(&r, 0, 0);
+	ck_assert_uint_ne(r.state, 0);
+}
+END_TEST
+
+START_TEST(findings_fold_episodes)
+{
+	struct sim *s = sim_create(1);
+	struct sim_step_ref ref = { 3, 42, "bind", "tsm.bind" };
+	struct sim_finding *f;
+
+	sim_set_step(s, &ref);
+	f = sim_finding_add(s, SIM_FIND_ACCESS_ERROR, 7, "x %d", 1);
+	ck_assert_uint_eq(f->line, 42);
+	ck_assert_str_eq(f->label, "bind");
+	ck_assert_str_eq(f->explain, "x 1");
+	sim_event_schedule(s, 100, 0, resched, NULL, NULL);
+	sim_run_until(s, 100);
+	f = sim_finding_add(s, SIM_FIND_ACCESS_ERROR, 7, "ignored");
+	ck_assert_uint_eq(f->count, 2);
+	ck_assert_uint_eq(f->first, 0);
+	ck_assert_uint_eq(f->last, 100);
+	sim_finding_close(s, SIM_FIND_ACCESS_ERROR, 7);
+	sim_finding_add(s, SIM_FIND_ACCESS_ERROR, 7, "again");
+	sim_finding_add(s, SIM_FIND_ACCESS_ERROR, 8, "other key");
+	ck_assert_uint_eq(sim_findings_count(s), 3);
+	ck_assert_str_eq(sim_finding_name(SIM_FIND_LATENT_MCE), "latent-mce");
+	ck_assert_int_eq(sim_finding_parse("use-after-revoke"), SIM_FIND_USE_AFTER_REVOKE);
+	ck_assert_int_eq(sim_finding_parse("nope"), -1);
+	ck_assert_int_eq(sim_result_parse("host-fault"), SIM_RES_HOST_FAULT);
+	ck_assert_int_eq(sim_result_parse("completed"), -1);
+	sim_destroy(s);
+}
+END_TEST
+
+struct tap {
+	int n;
+	sim_cycles_t cycle;
+	int step;
+};
+
+static void tap_fn(void *ctx, const struct sim_rec *rec)
+{
+	struct tap *t = ctx;
+
+	t->n++;
+	t->cycle = rec->cycle;
+	t->step = rec->step.index;
+}
+
+
+START_TEST(trace_delivers_by_mask)
+{
+	struct sim *s = sim_create(1);
+	struct tap t = { 0, 0, 0 };
+	struct sim_rec rec = { .type = SIM_REC_ACCESS };
+
+	ck_assert(!sim_trace_wanted(s, SIM_REC_ACCESS));
+	sim_trace_subscribe(s, SIM_REC_BIT(SIM_REC_ACCESS), tap_fn, &t);
+	ck_assert(sim_trace_wanted(s, SIM_REC_ACCESS));
+	ck_assert(!sim_trace_wanted(s, SIM_REC_MAP));
+	sim_trace_emit(s, &rec);
+	rec.type = SIM_REC_MAP;
+	sim_trace_emit(s, &rec);
+	ck_assert_int_eq(t.n, 1);
+	ck_assert_int_eq(t.step, -1);
+	sim_trace_note(s, "not delivered %d", 1);
+	ck_assert_int_eq(t.n, 1);
+	ck_assert_str_eq(sim_rec_type_name(SIM_REC_TDI_STATE), "tdi-state");
+	ck_assert_str_eq(sim_map_kind_name(SIM_MAP_S2_SHARED), "shared stage-2");
+	ck_assert_str_eq(sim_initiator_name(SIM_INIT_DEVICE), "device");
+	sim_destroy(s);
+}
+END_TEST
+
+static void chk_rec(struct sim *s, void *ctx, const struct sim_rec *rec)
+{
+	(*(int *)ctx)++;
+}
+
+static void chk_fin(struct sim *s, void *ctx)
+{
+	(*(int *)ctx) += 100;
+}
+
+static const struct sim_checker_ops chk_ops = {
+	.name = "test",
+	.mask = SIM_REC_BIT(SIM_REC_NOTE),
+	.on_rec = chk_rec,
+	.finish = chk_fin,
+};
+
+START_TEST(checkers_see_records_and_finish_once)
+{
+	struct sim *s = sim_create(1);
+	int n = 0;
+
+	sim_checker_register(s, &chk_ops, &n);
+	sim_trace_note(s, "hello %s", "world");
+	sim_trace_note(s, "again");
+	sim_checkers_finish(s);
+	sim_checkers_finish(s);
+	ck_assert_int_eq(n, 102);
+	sim_destroy(s);
+}
+END_TEST
+
+START_TEST(stats_are_sorted_and_stable)
+{
+	struct sim *s = sim_create(1);
+	uint64_t *b = sim_stat(s, "b.count");
+	uint64_t *a = sim_stat(s, "a.count");
+	const char *name;
+	uint64_t v;
+
+	*b += 2;
+	*a += 1;
+	ck_assert_ptr_eq(sim_stat(s, "b.count"), b);
+	ck_assert_uint_eq(sim_stats_count(s), 2);
+	sim_stat_at(s, 0, &name, &v);
+	ck_assert_str_eq(name, "a.count");
+	ck_assert_uint_eq(v, 1);
+	sim_stat_at(s, 1, &name, &v);
+	ck_assert_str_eq(name, "b.count");
+	ck_assert_uint_eq(v, 2);
+	sim_destroy(s);
+}
+END_TEST
+
+/* ---------------------------------------------------------------- seq */
+
+struct seqlog {
+	char buf[64];
+	size_t n;
+	sim_cycles_t at[16];
+	const char *result;
+	int done;
+	unsigned int hooks;
+	struct sim_seq *q;
+};
+
+static const char *op_log(struct sim *s, void *ctx, uint64_t arg)
+{
+	struct seqlog *l = ctx;
+
+	l->at[l->n] = sim_now(s);
+	l->buf[l->n++] = (char)arg;
+	if (arg == 'F')
+		return "EFAIL";
+	if (arg == 'W')
+		return SIM_SEQ_WAIT;
+	if (arg == 'N')
+		sim_seq_next(l->q, 5, "inserted", op_log, l, 'i');
+	return NULL;
+}
+
+static void seq_done(struct sim *s, void *ctx, const char *result)
+{
+	struct seqlog *l = ctx;
+
+	l->done++;
+	l->result = result;
+}
+
+static void seq_hook(struct sim *s, void *ctx, unsigned int k)
+{
+	((struct seqlog *)ctx)->hooks = k;
+}
+
+START_TEST(seq_runs_subops_at_completion_cycles)
+{
+	struct sim *s = sim_create(1);
+	struct seqlog l = { .n = 0 };
+
+	l.q = sim_seq_create(s, seq_done, seq_hook, &l);
+	sim_seq_add(l.q, 10, "a", op_log, &l, 'a');
+	sim_seq_add(l.q, 0, "n", op_log, &l, 'N');
+	sim_seq_add(l.q, 20, "b", op_log, &l, 'b');
+	sim_seq_start(l.q);
+	ck_assert(sim_seq_running(l.q));
+	sim_run_until(s, SIM_CYCLES_MAX);
+	ck_assert_str_eq(l.buf, "aNib");
+	ck_assert_uint_eq(l.at[0], 10);
+	ck_assert_uint_eq(l.at[1], 10);
+	ck_assert_uint_eq(l.at[2], 15);
+	ck_assert_uint_eq(l.at[3], 35);
+	ck_assert_int_eq(l.done, 1);
+	ck_assert_ptr_null(l.result);
+	ck_assert_uint_eq(l.hooks, 4);
+	ck_assert_uint_eq(sim_seq_completed(l.q), 4);
+
+	/* an error ends the sequence; later sub-ops do not run */
+	l.n = 0;
+	sim_seq_add(l.q, 1, "f", op_log, &l, 'F');
+	sim_seq_add(l.q, 1, "x", op_log, &l, 'x');
+	sim_seq_start(l.q);
+	sim_run_until(s, SIM_CYCLES_MAX);
+	ck_assert_str_eq(l.result, "EFAIL");
+	ck_assert_uint_eq(l.n, 1);
+	sim_seq_destroy(l.q);
+	sim_destroy(s);
+}
+END_TEST
+
+START_TEST(seq_waits_for_resume)
+{
+	struct sim *s = sim_create(1);
+	struct seqlog l = { .n = 0 };
+	uint64_t v;
+
+	l.q = sim_seq_create(s, seq_done, NULL, &l);
+	sim_seq_add(l.q, 3, "w", op_log, &l, 'W');
+	sim_seq_add(l.q, 4, "c", op_log, &l, 'c');
+	sim_seq_start(l.q);
+	sim_seq_report(l.q, "handled", 1);
+	sim_seq_report(l.q, "handled", 2);
+	ck_assert(sim_seq_reported(l.q, "handled", &v));
+	ck_assert_uint_eq(v, 2);
+	ck_assert(!sim_seq_reported(l.q, "unmapped", &v));
+	ck_assert_uint_eq(sim_seq_nreports(l.q), 1);
+	sim_run_until(s, SIM_CYCLES_MAX);
+	ck_assert(sim_seq_waiting(l.q));
+	ck_assert_int_eq(l.done, 0);
+	sim_event_schedule(s, 50, 0, resched, NULL, NULL);
+	sim_run_until(s, 50);
+	sim_seq_resume(l.q, NULL);
+	sim_set_limits(s, 60, 0);
+	sim_run_until(s, SIM_CYCLES_MAX);
+	ck_assert_str_eq(l.buf, "Wc");
+	ck_assert_uint_eq(l.at[1], 54);
+	ck_assert_int_eq(l.done, 1);
+	sim_seq_destroy(l.q);
+	sim_destroy(s);
+}
+END_TEST
+
+Suite *sim_suite(void)
+{
+	Suite *su = suite_create("sim");
+	TCase *tc = tcase_create("engine");
+
+	tcase_add_test(tc, events_fire_in_cycle_prio_seq_order);
+	tcase_add_test(tc, cancel_removes_only_that_event);
+	tcase_add_test(tc, cancel_many_keeps_heap_order);
+	tcase_add_test(tc, watchdog_max_cycles_and_events);
+	tcase_add_test(tc, run_until_limit_and_stop);
+	tcase_add_test(tc, rng_matches_published_xorshift64star);
+	tcase_add_test(tc, findings_fold_episodes);
+	tcase_add_test(tc, trace_delivers_by_mask);
+	tcase_add_test(tc, checkers_see_records_and_finish_once);
+	tcase_add_test(tc, stats_are_sorted_and_stable);
+	tcase_add_test(tc, seq_runs_subops_at_completion_cycles);
+	tcase_add_test(tc, seq_waits_for_resume);
+	suite_add_tcase(su, tc);
+	return su;
+}

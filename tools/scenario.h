@@ -1,0 +1,349 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * scenario.h - a loaded, validated scenario (contract sections 2-7).
+ *
+ * The loader (scenario.c, libyaml document API) checks every key against
+ * the schema in ops.c / schema tables, converts units (durations to cycles
+ * of clock_mhz, sizes to bytes, 1e6 counts to integers) and resolves
+ * references, so nothing downstream re-parses text or sees a bad value.
+ * Every item keeps the YAML line and column it came from.
+ *
+ * Step fields stay a typed key/value list (struct scn_value), looked up by
+ * name with scn_get_*(): the op table in ops.c says which keys an op takes
+ * and of which type, and the runner maps them onto model calls.
+ */
+#ifndef TSMSIM_TOOLS_SCENARIO_H
+#define TSMSIM_TOOLS_SCENARIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct scn_pos {
+	unsigned int line, col;	/* 1-based, as editors show them */
+};
+
+enum scn_type {
+	SCN_NULL,
+	SCN_STR,
+	SCN_U64,		/* counts, sizes, addresses, cycles (converted) */
+	SCN_BOOL,
+	SCN_LIST,
+	SCN_MAP,
+};
+
+struct scn_field;
+
+struct scn_value {
+	enum scn_type type;
+	struct scn_pos pos;
+	char *str;		/* SCN_STR; also the raw text of a scalar */
+	uint64_t u;		/* SCN_U64 */
+	bool b;			/* SCN_BOOL */
+	struct scn_value *items;	/* SCN_LIST */
+	struct scn_field *fields;	/* SCN_MAP, in file order */
+	size_t n;		/* items or fields */
+};
+
+struct scn_field {
+	char *key;
+	struct scn_pos pos;	/* of the key */
+	struct scn_value v;
+};
+
+/* Map lookups: NULL / @def when absent. */
+const struct scn_value *scn_get(const struct scn_value *map, const char *key);
+const char *scn_get_str(const struct scn_value *map, const char *key,
+			const char *def);
+uint64_t scn_get_u64(const struct scn_value *map, const char *key,
+		     uint64_t def);
+bool scn_get_bool(const struct scn_value *map, const char *key, bool def);
+bool scn_has(const struct scn_value *map, const char *key);
+
+/* ------------------------------------------------------------- platform */
+
+#define SCN_MAX_BARS 6
+
+struct scn_bar {
+	unsigned int index;
+	uint64_t size;
+	uint64_t hpa;		/* 0 when absent: the platform assigns it */
+	bool non_tee;
+	bool prefetch;
+	struct scn_pos pos;
+};
+
+struct scn_device {
+	char *name;
+	char *bdf;		/* "0000:3a:00.0", or NULL: assigned */
+	char *pf;		/* PF name when this function is a VF, else NULL */
+	struct scn_bar bars[SCN_MAX_BARS];
+	unsigned int nbars;
+	bool has_msix;
+	unsigned int msix_bar;
+	uint64_t msix_offset, msix_size;
+	bool ide;		/* default true */
+	struct scn_value extra;	/* further device keys (SCN_MAP or SCN_NULL) */
+	struct scn_pos pos;
+};
+
+struct scn_guest {
+	char *name;
+	bool confidential;	/* default true */
+	uint64_t memory;	/* bytes */
+	unsigned int gpaw;	/* tdx: 48 or 52; 0 = arch default */
+	unsigned int ipa_bits;	/* cca; 0 = arch default */
+	struct scn_pos pos;
+};
+
+struct scn_iommu {
+	uint64_t iotlb_entries;	/* default 64 */
+	uint64_t iotlb_ways;	/* default = entries (fully associative) */
+	unsigned int levels;	/* default 4 */
+	uint64_t page_size;	/* default 4 KiB */
+};
+
+struct scn_platform {
+	struct scn_iommu iommu;
+	struct scn_device *devices;
+	size_t ndevices;
+	struct scn_guest *guests;
+	size_t nguests;
+	struct scn_value extra;	/* further platform keys, if any */
+};
+
+/* ----------------------------------------------------------------- steps */
+
+enum scn_start {
+	SCN_START_NEXT,		/* right after the previous step */
+	SCN_START_AT,		/* at: C */
+	SCN_START_AFTER,	/* after: D */
+};
+
+struct scn_step {
+	int op;			/* index into the op table (ops.h) */
+	const char *opname;	/* points into the op table */
+	char *label;		/* NULL when absent */
+	enum scn_start start;
+	uint64_t start_cycles;
+	/*
+	 * expect: the result names this step may end with.  NULL + expect_any
+	 * false means the default (ok for operations, completed for accesses).
+	 */
+	char **expect;
+	size_t nexpect;
+	bool expect_any;
+	struct scn_value fields;	/* SCN_MAP of every other key */
+	struct scn_pos pos;	/* of the step's "op" key's mapping */
+};
+
+/* --------------------------------------------------------------- traffic */
+
+enum scn_from {
+	SCN_FROM_GUEST,
+	SCN_FROM_DEVICE,
+	SCN_FROM_HOST,
+};
+
+enum scn_pattern {
+	SCN_PAT_SEQUENTIAL,
+	SCN_PAT_RANDOM,
+	SCN_PAT_FIXED,
+};
+
+struct scn_traffic {
+	char *name;
+	enum scn_from from;
+	char *from_name;	/* guest, device or host mapping name */
+	bool write;		/* op: write / dma_write */
+	uint64_t addr;		/* gpa, iova or offset */
+	bool priv;		/* guest: private view; device: T bit */
+	uint64_t span;		/* bytes; default size */
+	uint64_t size;		/* bytes per access; default 64 */
+	enum scn_pattern pattern;
+	uint64_t gap;		/* cycles */
+	uint64_t count;		/* 0 when `until` is used */
+	char *until;		/* label, or NULL */
+	uint64_t start;		/* cycle, when start_label is NULL */
+	char *start_label;
+	unsigned int index;	/* position in traffic: RNG stream index */
+	struct scn_pos pos;
+};
+
+/* ---------------------------------------------------------------- faults */
+
+enum scn_point_kind {
+	SCN_PT_BEFORE,		/* before:LABEL */
+	SCN_PT_AFTER,		/* after:LABEL */
+	SCN_PT_DURING,		/* during:LABEL#K */
+	SCN_PT_CYCLE,		/* an absolute cycle */
+};
+
+struct scn_point {
+	enum scn_point_kind kind;
+	char *label;
+	unsigned int k;
+	uint64_t cycle;
+};
+
+struct scn_fault {
+	char *kind;		/* a name from the fault catalog */
+	struct scn_point at;
+	struct scn_value params;	/* the remaining keys (SCN_MAP) */
+	struct scn_pos pos;
+};
+
+/* ---------------------------------------------------------------- expect */
+
+/* A count constraint: "any", N, ">=N", ">N", "<=N", "<N", "==N". */
+enum scn_cmp {
+	SCN_CMP_NONE,		/* not named: must be 0 */
+	SCN_CMP_ANY,
+	SCN_CMP_EQ,
+	SCN_CMP_GE,
+	SCN_CMP_GT,
+	SCN_CMP_LE,
+	SCN_CMP_LT,
+};
+
+struct scn_count {
+	enum scn_cmp cmp;
+	uint64_t n;
+	struct scn_pos pos;
+};
+
+bool scn_count_holds(const struct scn_count *c, uint64_t n);
+/* "any", "0", ">=1"...; writes into @buf of @len */
+const char *scn_count_str(const struct scn_count *c, char *buf, size_t len);
+
+struct scn_range {
+	/* exactly one of the three shapes */
+	char *device;		/* { device, bar } */
+	unsigned int bar;
+	char *guest;		/* { guest, gpa, size } */
+	uint64_t gpa;
+	bool has_iova;		/* { iova, size } */
+	uint64_t iova;
+	uint64_t size;
+};
+
+struct scn_window {
+	char *from, *to;	/* labels */
+	struct scn_range range;	/* hitless only */
+	unsigned int results;	/* allow only: bit per enum sim_result */
+	struct scn_pos pos;
+};
+
+#define SCN_FIND_MAX 32		/* >= SIM_FIND_NR */
+
+struct scn_state {
+	char *device;
+	char *state;		/* TDISP state name */
+	struct scn_pos pos;
+};
+
+struct scn_expect {
+	struct scn_count findings[SCN_FIND_MAX];	/* by enum sim_finding_kind */
+	bool has_findings;
+	struct scn_window *hitless;
+	size_t nhitless;
+	struct scn_window *allow;
+	size_t nallow;
+	struct scn_state *states;
+	size_t nstates;
+};
+
+struct scn_per_arch {
+	char *arch;
+	struct scn_expect expect;	/* only the keys it names */
+	struct scn_pos pos;
+};
+
+/* -------------------------------------------------------------- scenario */
+
+struct scn_timing {
+	char *key;
+	uint64_t cycles;
+	struct scn_pos pos;
+};
+
+#define SCN_MAX_ARCHES 8
+
+struct scenario {
+	char *file;		/* as given on the command line */
+	char *name;
+	char *description;
+	char *arches[SCN_MAX_ARCHES];	/* builtin names or profile paths */
+	size_t narches;
+	uint64_t seed;		/* default 1 */
+	uint64_t clock_mhz;	/* default 2000 */
+	struct scn_timing *timing;
+	size_t ntiming;
+	uint64_t max_cycles;	/* 0 = unlimited */
+	uint64_t max_events;	/* 0 = unlimited */
+	struct scn_platform platform;
+	struct scn_step *steps;
+	size_t nsteps;
+	struct scn_traffic *traffic;
+	size_t ntraffic;
+	struct scn_fault *faults;
+	size_t nfaults;
+	struct scn_expect expect;
+	struct scn_per_arch *per_arch;
+	size_t nper_arch;
+	struct scn_pos arch_pos;
+};
+
+/* One diagnostic; the loader collects all of them before giving up. */
+struct scn_diag {
+	char *file;
+	struct scn_pos pos;
+	char *msg;
+};
+
+struct scn_diags {
+	struct scn_diag *d;
+	size_t n;
+};
+
+/* An override from --set PATH=VALUE (or a swept value). */
+struct scn_set {
+	const char *path;	/* "platform.iommu.iotlb_entries", "traffic.0.count" */
+	const char *value;
+};
+
+/**
+ * scn_load() - read, validate and convert @file.
+ * @sets, @nsets: --set overrides, applied to the document before
+ *                validation so they get the same checks as the file
+ * @out:          the scenario on success (caller frees with scn_free())
+ * @diags:        every error found, in file order (caller frees)
+ *
+ * Returns 0, -ENOENT when @file cannot be read (exit 66), or -EINVAL when
+ * there were errors in the file (exit 65).
+ */
+int scn_load(const char *file, const struct scn_set *sets, size_t nsets,
+	     struct scenario **out, struct scn_diags *diags);
+/* Same, from a string (for tests); @name is used in diagnostics. */
+int scn_load_string(const char *name, const char *text,
+		    const struct scn_set *sets, size_t nsets,
+		    struct scenario **out, struct scn_diags *diags);
+void scn_free(struct scenario *scn);
+void scn_diags_free(struct scn_diags *d);
+/* Prints "FILE:LINE:COL: error: MSG" lines to @f, in file order. */
+void scn_diags_print(const struct scn_diags *d, FILE *f);
+
+/* Step helpers for the runner. */
+int scn_label_index(const struct scenario *scn, const char *label);	/* -1 */
+
+/*
+ * Units (contract section 2), shared with --set and the profile loader.
+ * Each returns 0 or -EINVAL and writes a short reason into @why.
+ */
+int scn_parse_duration(const char *text, uint64_t clock_mhz, uint64_t *cycles,
+		       const char **why);
+int scn_parse_size(const char *text, uint64_t *bytes, const char **why);
+int scn_parse_count(const char *text, uint64_t *n, const char **why);
+
+#endif /* TSMSIM_TOOLS_SCENARIO_H */
