@@ -34,6 +34,9 @@ void sim_bug(const char *file, int line, const char *cond);
 #define TSM_BUG_ON(cond) \
 	do { if (cond) sim_bug(__FILE__, __LINE__, #cond); } while (0)
 
+/* realloc of @n * @size bytes; out of memory is a TSM_BUG_ON. */
+void *sim_xrealloc(void *p, size_t n, size_t size);
+
 /**
  * sim_create() - make an engine.
  * @seed: the scenario seed; RNG stream 0 starts from it.

@@ -69,6 +69,5 @@ void sim_events_fini(struct sim *s);
 void sim_trace_fini(struct sim *s);
 void sim_findings_fini(struct sim *s);
 void sim_stats_fini(struct sim *s);
-void *sim_xrealloc(void *p, size_t n, size_t size);
 
 #endif
