@@ -28,7 +28,7 @@ CFLAGS_build-cov  := -O0 -g --coverage
 LDFLAGS_build-asan := -fsanitize=address,undefined
 LDFLAGS_build-cov  := --coverage
 
-.PHONY: all deps demo test unit scenarios-test bad-test determinism-test \
+.PHONY: all deps demo test unit scenarios-test bad-test cli-test determinism-test \
 	asan-test coverage check-includes check-headers clean bench valgrind-test
 
 all: build/tsmsim
@@ -79,7 +79,7 @@ demo: deps
 test: deps
 	@$(MAKE) --no-print-directory check-includes check-headers
 	@$(MAKE) --no-print-directory build/tsmsim build/check_tsmsim
-	@$(MAKE) --no-print-directory unit scenarios-test bad-test determinism-test
+	@$(MAKE) --no-print-directory unit scenarios-test bad-test cli-test determinism-test
 	@$(MAKE) --no-print-directory asan-test
 	@echo "make test: all passed"
 
@@ -92,6 +92,9 @@ scenarios-test: build/tsmsim
 bad-test: build/tsmsim
 	@bash tests/run_bad.sh ./build/tsmsim tests/bad
 
+cli-test: build/tsmsim
+	@bash tests/run_cli.sh ./build/tsmsim
+
 determinism-test: build/tsmsim
 	@bash tests/run_determinism.sh ./build/tsmsim $(SCENARIOS)
 
@@ -100,6 +103,7 @@ asan-test:
 	CK_FORK=no ASAN_OPTIONS=detect_leaks=1 ./build-asan/check_tsmsim
 	@ASAN_OPTIONS=detect_leaks=1 bash tests/run_scenarios.sh ./build-asan/tsmsim $(SCENARIOS)
 	@ASAN_OPTIONS=detect_leaks=1 bash tests/run_bad.sh ./build-asan/tsmsim tests/bad
+	@ASAN_OPTIONS=detect_leaks=1 bash tests/run_cli.sh ./build-asan/tsmsim
 
 valgrind-test: build/tsmsim build/check_tsmsim
 	CK_FORK=no valgrind -q --leak-check=full --error-exitcode=9 ./build/check_tsmsim

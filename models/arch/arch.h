@@ -88,4 +88,391 @@ struct arch_result_desc {
 const struct arch_result_desc *arch_result_at(size_t i);
 bool arch_result_known(const char *name);
 
+
+/* ------------------------------------------------------------ profiles */
+
+/*
+ * The rules of contract section 8, one value each.  A rule's type says
+ * how its value is read:
+ *  ARCH_RT_RESULT:  an access result (enum sim_result).  For the host and
+ *                   P2P rows, SIM_RES_UR means "the arch lets the access
+ *                   through and the device rejects it"; any other result
+ *                   ends the access at the arch check.
+ *  ARCH_RT_FINDING: a finding kind (enum sim_finding_kind) or -1 (none)
+ *  ARCH_RT_BOOL:    0 / 1
+ *  ARCH_RT_SIZE:    bytes
+ * "locked" = the TDI is not CONFIG_UNLOCKED; "owned" = the MMIO pages have
+ * changed owner (tdx: MMIO tracking at bind; sev: RMP assign at private
+ * map; cca: granule delegate at private map).
+ */
+enum arch_rule {
+	AR_HOST_READ_LOCKED,	/* host / shared CPU read, TEE MMIO, locked, not owned */
+	AR_HOST_WRITE_LOCKED,
+	AR_HOST_READ_OWNED,	/* ... after the owner change */
+	AR_HOST_WRITE_OWNED,
+	AR_P2P_LOCKED,		/* T=0 DMA (IOMMU P2P) to TEE MMIO, locked, not owned */
+	AR_P2P_OWNED,		/* ... after the owner change */
+	AR_T0_PRIVATE_DRAM,	/* T=0 DMA to a confidential guest's private RAM */
+	AR_PRIV_UNACCEPTED,	/* guest private access before accept / validate */
+	AR_LATENT_AT_LOCK,	/* finding for a live hyp mapping at LOCK */
+	AR_LATENT_AT_OWNER,	/* finding for a live hyp mapping at the owner change */
+	AR_GUEST_S2_EXPECTED,	/* the guest's own shared stage-2 entry is exempt (sev) */
+	AR_TEARDOWN_UNMAP_LOCKED, /* private MMIO unmapped while not UNLOCKED: teardown-order */
+	AR_TEARDOWN_VM_BOUND,	/* VM destroyed with a bound TDI: teardown-order */
+	AR_VALIDATE_BEFORE_START, /* guest.accept validates first, then START (cca) */
+	AR_MAX_PRIVATE_PAGE,	/* largest page for private device memory */
+	AR_NR
+};
+
+enum arch_rule_type {
+	ARCH_RT_RESULT,
+	ARCH_RT_FINDING,
+	ARCH_RT_BOOL,
+	ARCH_RT_SIZE,
+};
+
+struct arch_rule_desc {
+	const char *key;	/* the profile file's `rules:` key */
+	enum arch_rule_type type;
+	const char *help;
+};
+
+/** arch_rule_desc() - key, type and help of @r, or NULL when out of range. */
+const struct arch_rule_desc *arch_rule_desc(enum arch_rule r);
+/** arch_rule_find() - the rule named @key, or -1. */
+int arch_rule_find(const char *key);
+
+#define ARCH_NAME_MAX	64
+#define ARCH_SRC_MAX	96
+
+/**
+ * struct arch_profile - one architecture as data (contract section 3).
+ * @name:       "tdx", or the profile file's `name:` (default: its path)
+ * @base:       which implementation runs it
+ * @timing_ps:  latency table by enum arch_timing (ps, or cycles when the
+ *              key's desc says in_cycles or @timing_cycles is set)
+ * @timing_cycles: the value was given as a plain integer: cycles
+ * @timing_src: where each value comes from
+ * @rule:       rule values by enum arch_rule (see enum arch_rule_type)
+ * @rule_src:   where each rule comes from
+ *
+ * Plain data, no pointers into the heap: copy it freely.
+ */
+struct arch_profile {
+	char name[ARCH_NAME_MAX];
+	enum arch_id base;
+	uint64_t timing_ps[AT_NR];
+	bool timing_cycles[AT_NR];
+	char timing_src[AT_NR][ARCH_SRC_MAX];
+	int64_t rule[AR_NR];
+	char rule_src[AR_NR][ARCH_SRC_MAX];
+};
+
+/** arch_profile_builtin() - "tdx", "sev" or "cca"; NULL for other names. */
+const struct arch_profile *arch_profile_builtin(const char *name);
+/** arch_profile_builtin_id() - the built-in profile of @id (never NULL). */
+const struct arch_profile *arch_profile_builtin_id(enum arch_id id);
+
+/**
+ * struct arch_diag - where profile-file errors go.
+ * @fn:    called once per error with "FILE:LINE:COL: error: MSG" (no
+ *         newline); may be NULL
+ * @ctx:   for @fn
+ * @count: errors reported so far (the loader adds to it)
+ */
+struct arch_diag {
+	void (*fn)(void *ctx, const char *msg);
+	void *ctx;
+	unsigned int count;
+};
+
+/**
+ * arch_profile_load() - read a profile file: `base: tdx|sev|cca`
+ * (required), optional `name:`, `description:`, `timing: {key: duration}`
+ * (ns/us/ms suffix, or a plain integer = cycles) and `rules: {key: value}`
+ * (results by name, findings by name or `none`, booleans, sizes).
+ * Reports every error found, not just the first, through @diag.
+ * Returns 0; -ENOENT / -EACCES when the file cannot be read (one
+ * diagnostic too); -EINVAL when it had errors (then @out is undefined).
+ */
+int arch_profile_load(const char *path, struct arch_profile *out,
+		      struct arch_diag *diag);
+
+/**
+ * arch_profile_resolve() - a built-in name or a profile file path.
+ * Same returns as arch_profile_load(); a built-in is copied into @out.
+ */
+int arch_profile_resolve(const char *name_or_path, struct arch_profile *out,
+			 struct arch_diag *diag);
+
+/**
+ * arch_profile_set_rule() - set rule @key from the text @val (the file's
+ * and --set's syntax) with @src as its source.  -ENOENT unknown key,
+ * -EINVAL bad value.
+ */
+int arch_profile_set_rule(struct arch_profile *p, const char *key,
+			  const char *val, const char *src);
+/**
+ * arch_profile_set_timing() - set timing @key from "2us", "150ns",
+ * "3ms", "1s" or a plain integer (cycles).  -ENOENT / -EINVAL.
+ */
+int arch_profile_set_timing(struct arch_profile *p, const char *key,
+			    const char *val, const char *src);
+
+/**
+ * arch_profile_cycles() - fill @t[AT_NR] with the profile's latencies in
+ * cycles of @clock_mhz (rounded up).
+ */
+void arch_profile_cycles(const struct arch_profile *p, uint64_t clock_mhz,
+			 uint64_t *t);
+
+/**
+ * arch_profile_rule_str() - the value of @r as the file syntax writes it
+ * ("mce", "latent-host-fault", "none", "true", "2MiB") into @buf.
+ */
+const char *arch_profile_rule_str(const struct arch_profile *p,
+				  enum arch_rule r, char *buf, size_t len);
+
+/**
+ * arch_profile_print() - `tsmsim list arches`: every rule and latency of
+ * @p with its source, one per line, through @out (@ctx, a line without
+ * newline).
+ */
+void arch_profile_print(const struct arch_profile *p,
+			void (*out)(void *ctx, const char *line), void *ctx);
+
+/* ------------------------------------------------------------ the model */
+
+/*
+ * Everything below is the contract between the platform (models/platform:
+ * the access pipelines), the host stack (models/host: KVM, TSM layer) and
+ * the three arch implementations.  An implementation owns its stage-2
+ * tables (shared and private), its firmware state (S-EPT MMIO page states,
+ * RMP entries, GPT PAS + RTT) and its firmware calls; it reaches the device
+ * through models/pcie and the IOMMU through models/iommu.
+ */
+struct sim;
+struct sim_seq;
+struct mem;
+struct mem_mapping;
+struct iommu;
+struct pcie_fabric;
+struct pcie_dev;
+struct arch;
+struct arch_vm;
+
+/**
+ * struct arch_env - the models an arch instance works with.
+ * @t: the latency table in cycles of the scenario clock, by enum
+ *     arch_timing (profile defaults, then profile file, then `timing:`);
+ *     arch_profile_cycles() fills one.  Must outlive the instance.
+ */
+struct arch_env {
+	struct sim *s;
+	struct mem *mem;
+	struct iommu *iommu;
+	struct pcie_fabric *fab;
+	const uint64_t *t;
+};
+
+/* How a guest CPU access resolved in the stage-2 (before the device). */
+enum arch_xlate_status {
+	ARCH_X_OK,		/* mapped: go on to the target */
+	ARCH_X_NOT_MAPPED,	/* no entry: KVM may fault it in (retried) */
+	ARCH_X_FAULT,		/* a fault nobody resolves: result `fault` */
+	ARCH_X_UNACCEPTED,	/* private page not accepted / validated: `fault` */
+};
+
+/**
+ * struct arch_xlate - one guest CPU translation.
+ * @hpa:     where it lands (valid for ARCH_X_OK)
+ * @lat:     cycles the translation cost (TLB hit or walk)
+ * @map_id:  the mem.h mapping used (0 when none)
+ * @detail:  "EPT violation: MMIO_PENDING", "#VC: not validated", ...
+ */
+struct arch_xlate {
+	enum arch_xlate_status status;
+	uint64_t hpa;
+	uint64_t lat;
+	uint64_t map_id;
+	const char *detail;
+};
+
+/**
+ * struct arch_check - the arch's verdict on an access that reached an HPA.
+ * @result: SIM_RES_OK (pass it on to DRAM / the device, which may still
+ *          reject it with `ur`), or the result the access ends with here
+ *          (SIM_RES_MCE, SIM_RES_HOST_FAULT, SIM_RES_FAULT)
+ * @detail: why, for the trace and the finding's explanation
+ */
+struct arch_check {
+	int result;		/* enum sim_result */
+	const char *detail;
+};
+
+/*
+ * The host's part of tsm.unbind (dma-buf revoke + KVM unmap of the
+ * private dma-buf): the arch calls it at the point of its order where
+ * that part belongs, and the callee pushes its sub-operations on @q.
+ */
+typedef void arch_host_part_fn(void *ctx, struct sim_seq *q);
+
+/**
+ * struct arch_ops - one architecture (contract section 8).
+ *
+ * Operations push their sub-operations (firmware calls, TDISP messages,
+ * table edits) on @q with latencies from env->t and return NULL, or
+ * return a result name at once (nothing pushed).  A pushed sub-operation
+ * ends the sequence with a result name when it fails.  Result names:
+ * errnos, TDISP error names, or the arch's firmware names
+ * (arch_result_at()).  Every firmware call emits SIM_REC_FIRMWARE; owner
+ * changes of MMIO emit SIM_REC_OWNER.
+ *
+ * @name:       "tdx", "sev" or "cca"
+ * @create:     an instance on @env with a copy of @prof; NULL on ENOMEM
+ * @destroy:    free it (uninstalls the trusted DMA paths)
+ * @vm_create:  a guest; @addr_bits: tdx gpaw (48 / 52), cca ipa_bits,
+ *              0 = default (48); ignored on sev.  NULL on bad @addr_bits
+ * @vm_ram:     the guest's RAM is GPA [0, @size) at @hpa; private (RMP
+ *              assigned / Realm PAS / TD keyed) when confidential
+ * @vm_destroy: destroy a guest: the rule AR_TEARDOWN_VM_BOUND when one of
+ *              its TDIs is still bound (teardown-order), then the arch's
+ *              teardown; private MMIO mappings of the VM go with it
+ * @map_shared: KVM's shared stage-2 (EPT / NPT / NS stage-2) entry, now
+ *              (no sub-operations); publishes a SIM_MAP_S2_SHARED mapping
+ *              (populated) and returns its id in @map_id.  "EEXIST" when
+ *              the GPA range is taken (sev: by a private mapping too),
+ *              "EINVAL" on misalignment
+ * @unmap_shared: remove the shared entries of [@gpa, @gpa + @size), now;
+ *              "ENOENT" when nothing was there
+ * @map_private: private MMIO through the firmware (tdx TDH.MMIO.MAP per
+ *              page; sev NPT + RMPUPDATE; cca delegate + RMI_VDEV_MAP), a
+ *              sub-operation per page of @page_size costing
+ *              fw_mmio_map_page; publishes SIM_MAP_S2_PRIVATE.  The TDI
+ *              must be bound to @vm ("EINVAL"); a page size the profile
+ *              forbids is "EINVAL" (cca: RMI_ERROR_INPUT)
+ * @unmap_private: remove the private mappings covering exactly the whole
+ *              ranges in [@gpa, @gpa + @size) (tdx: BLOCK, IQINV, UNMAP;
+ *              sev: NPT + RMP reclaim; cca: RMI_VDEV_UNMAP + undelegate)
+ * @connect:    SPDM session (spdm_session), then IDE keys of stream 0
+ *              (ide_keys) when @ide
+ * @bind:       contract section 4 "What tsm.bind does"; TDI ends
+ *              CONFIG_LOCKED.  "EBUSY" already bound, "EINVAL" @vm not
+ *              confidential, the TDISP error name of LOCK, "ETIMEDOUT"
+ *              after doe_timeout when LOCK was dropped
+ * @unbind:     STOP, then @host_part (may be NULL: the arch unmaps the
+ *              TDI's private MMIO itself), then firmware metadata, in the
+ *              arch's order.  "EINVAL" when not bound
+ * @refresh_report: the host fetches the interface report again through
+ *              the firmware (cca: bumps the report sequence number, so a
+ *              guest's older view is stale)
+ * @guest_validate: accept (tdx) / validate (sev, cca) the TDI's mapped TEE
+ *              ranges, all of them (@bar < 0) or BAR @bar; first firmware
+ *              error ends it
+ * @guest_start: the guest authorises START (TDISP START_INTERFACE)
+ * @guest_accept: both, in the profile's order (AR_VALIDATE_BEFORE_START)
+ *
+ * Access hooks (the hot path; no allocation, no sub-operations):
+ * @guest_xlate: guest CPU access at @gpa (without the shared / protected
+ *               bit) through the private (@priv) or shared view.  Covers
+ *               device MMIO mapped through this arch and the guest's RAM
+ * @host_check:  a hypervisor-side CPU access (host mmap, kernel, or a
+ *               guest's shared-view access) reaching @hpa (rules
+ *               AR_HOST_*)
+ * @dma_check:   a DMA by @rid with T=@tee reaching @hpa after translation
+ *               (rules AR_P2P_*, AR_T0_PRIVATE_DRAM)
+ */
+struct arch_ops {
+	const char *name;
+	struct arch *(*create)(const struct arch_env *env,
+			       const struct arch_profile *prof);
+	void (*destroy)(struct arch *a);
+
+	struct arch_vm *(*vm_create)(struct arch *a, const char *name,
+				     bool confidential, unsigned int addr_bits);
+	void (*vm_ram)(struct arch *a, struct arch_vm *vm, uint64_t hpa,
+		       uint64_t size);
+	const char *(*vm_destroy)(struct arch *a, struct arch_vm *vm,
+				  struct sim_seq *q);
+
+	const char *(*map_shared)(struct arch *a, struct arch_vm *vm,
+				  uint64_t gpa, uint64_t hpa, uint64_t size,
+				  uint64_t page_size, uint64_t *map_id);
+	const char *(*unmap_shared)(struct arch *a, struct arch_vm *vm,
+				    uint64_t gpa, uint64_t size);
+	const char *(*map_private)(struct arch *a, struct arch_vm *vm,
+				   struct pcie_dev *dev, unsigned int bar,
+				   uint64_t gpa, uint64_t offset, uint64_t size,
+				   uint64_t page_size, struct sim_seq *q);
+	const char *(*unmap_private)(struct arch *a, struct arch_vm *vm,
+				     uint64_t gpa, uint64_t size,
+				     struct sim_seq *q);
+
+	const char *(*connect)(struct arch *a, struct pcie_dev *dev, bool ide,
+			       struct sim_seq *q);
+	const char *(*bind)(struct arch *a, struct arch_vm *vm,
+			    struct pcie_dev *dev, struct sim_seq *q);
+	const char *(*unbind)(struct arch *a, struct pcie_dev *dev,
+			      struct sim_seq *q, arch_host_part_fn *host_part,
+			      void *host_ctx);
+	const char *(*refresh_report)(struct arch *a, struct pcie_dev *dev,
+				      struct sim_seq *q);
+	const char *(*guest_validate)(struct arch *a, struct arch_vm *vm,
+				      struct pcie_dev *dev, int bar,
+				      struct sim_seq *q);
+	const char *(*guest_start)(struct arch *a, struct arch_vm *vm,
+				   struct pcie_dev *dev, struct sim_seq *q);
+	const char *(*guest_accept)(struct arch *a, struct arch_vm *vm,
+				    struct pcie_dev *dev, int bar,
+				    struct sim_seq *q);
+
+	void (*guest_xlate)(struct arch *a, struct arch_vm *vm, uint64_t gpa,
+			    bool priv, bool write, struct arch_xlate *out);
+	void (*host_check)(struct arch *a, uint64_t hpa, bool write,
+			   struct arch_check *out);
+	void (*dma_check)(struct arch *a, uint16_t rid, uint64_t hpa, bool tee,
+			  bool write, struct arch_check *out);
+};
+
+extern const struct arch_ops arch_tdx_ops;
+extern const struct arch_ops arch_sev_ops;
+extern const struct arch_ops arch_cca_ops;
+
+/** arch_ops_get() - the implementation of @id, or NULL when out of range. */
+const struct arch_ops *arch_ops_get(enum arch_id id);
+
+/** arch_profile_of() - the instance's profile (its own copy). */
+const struct arch_profile *arch_profile_of(const struct arch *a);
+
+/**
+ * arch_vm_addr() - the address the guest really issues for @gpa: tdx sets
+ * the shared bit (gpaw - 1) when !@priv, cca the top IPA bit when !@priv,
+ * sev returns @gpa (the C-bit is in the guest page table, not the GPA).
+ */
+uint64_t arch_vm_addr(const struct arch *a, const struct arch_vm *vm,
+		      uint64_t gpa, bool priv);
+/** arch_vm_addr_limit() - GPAs (without the bit) must be below this. */
+uint64_t arch_vm_addr_limit(const struct arch *a, const struct arch_vm *vm);
+
+/**
+ * arch_latent_scan() - the latent-mapping rule at @event for @dev's TEE
+ * MMIO: the hypervisor-side mappings (MEM_HYP_KINDS) now reaching it,
+ * minus the guest's own shared stage-2 entries when AR_GUEST_S2_EXPECTED.
+ * @event: "lock" (AR_LATENT_AT_LOCK) or "owner" (AR_LATENT_AT_OWNER)
+ * @finding: out: the finding kind the profile names, -1 for none
+ * Fills up to @max in @out; returns how many there are (0 when the rule
+ * is none).  For tests and the checkers' explanations.
+ */
+size_t arch_latent_scan(struct arch *a, struct pcie_dev *dev,
+			const char *event, const struct mem_mapping **out,
+			size_t max, int *finding);
+
+/**
+ * arch_tdi_owned() - has @hpa (TEE MMIO of a TDI) changed owner?  For
+ * checkers and tests; the hot path uses host_check / dma_check.
+ */
+bool arch_tdi_owned(const struct arch *a, uint64_t hpa);
+/** arch_tdi_bound() - is @dev bound (to any guest) now? */
+bool arch_tdi_bound(const struct arch *a, const struct pcie_dev *dev);
+
 #endif /* TSMSIM_MODELS_ARCH_ARCH_H */

@@ -154,6 +154,16 @@ bool mem_window(const struct mem *m, const void *owner, unsigned int bar,
 	return true;
 }
 
+int mem_set_window_owner(struct mem *m, uint64_t hpa, void *owner)
+{
+	for (size_t i = 0; i < m->nwin; i++)
+		if (m->win[i].hpa == hpa) {
+			m->win[i].owner = owner;
+			return 0;
+		}
+	return -ENOENT;
+}
+
 int mem_move_window(struct mem *m, void *owner, unsigned int bar,
 		    uint64_t new_hpa)
 {

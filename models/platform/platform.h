@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * platform.h - one simulated machine: the memory map, the IOMMU, the PCIe
+ * functions, the arch (stage-2 + TSM firmware) and the guests, and the
+ * three access pipelines that cross them (design.md "Access pipeline"):
+ *
+ *   guest CPU: arch stage-2 (private or shared view) -> KVM fault-in ->
+ *              arch ownership check (shared view) -> DRAM or device decode
+ *   host CPU:  a host mmap's HPA -> arch ownership check -> device decode
+ *   DMA:       TDI may issue? -> IOMMU (T=0 domain / T=1 trusted path) ->
+ *              arch check on the HPA -> DRAM or peer device decode
+ *
+ * Each pipeline fills a struct plat_access with the result of contract
+ * section 7, the latency, the HPA and the mapping used; plat_emit_access()
+ * publishes it as a SIM_REC_ACCESS record for the checkers.
+ */
+#ifndef TSMSIM_MODELS_PLATFORM_PLATFORM_H
+#define TSMSIM_MODELS_PLATFORM_PLATFORM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arch.h"
+#include "iommu.h"
+#include "mem.h"
+#include "pcie.h"
+#include "sim.h"
+
+struct platform;
+
+/**
+ * struct plat_guest - one guest and where its RAM lives.
+ * @vm:        the arch's per-guest state (stage-2 tables, firmware ids)
+ * @ram_hpa:   guest RAM is GPA [0, @ram_size) backed contiguously from here;
+ *             it is always mapped (RAM faults are not what tsmsim studies)
+ * @addr_bits: tdx gpaw / cca ipa_bits (0: the arch default)
+ */
+struct plat_guest {
+	char name[64];
+	bool confidential;
+	struct arch_vm *vm;
+	uint64_t ram_hpa, ram_size;
+	unsigned int addr_bits;
+	bool destroyed;
+};
+
+/*
+ * KVM's stage-2 fault handler (models/host installs it): called when a
+ * guest access found no stage-2 entry.  Returns true when it mapped the
+ * page, adding the cycles it took (exit, fault-in) to *@lat; the pipeline
+ * then translates again and the access ends `retried`.
+ */
+typedef bool plat_fault_fn(void *ctx, struct plat_guest *g, uint64_t gpa,
+			   bool priv, bool write, sim_cycles_t *lat);
+
+/**
+ * struct plat_access - one access, in and out.
+ * In: @who, @initiator, @write, @priv (guest: private view; device: the T
+ * bit), @addr (GPA, IOVA, or for host accesses the HPA), @size, @value.
+ * Out: @result, @lat (cycles until it completes), @hpa (or IOMMU_NO_HPA),
+ * @map_id (mem.h mapping used, 0 when none), @stale (IOTLB/TLB entry whose
+ * PTE was gone), @silent_drop (a write dropped without telling the
+ * issuer), @data (what a read returned), @detail, @dev/@bar/@off (the
+ * device target, when it reached one).
+ */
+struct plat_access {
+	enum sim_initiator who;
+	const char *initiator;
+	bool write, priv;
+	uint64_t addr, size, value;
+
+	enum sim_result result;
+	sim_cycles_t lat;
+	uint64_t hpa;
+	uint64_t map_id;
+	bool stale;
+	bool silent_drop;
+	uint64_t data;
+	const char *detail;
+	struct pcie_dev *dev;
+	int bar;
+	uint64_t off;
+	bool unaccepted;	/* private MMIO not accepted / validated */
+	bool not_issued;	/* the TDI may not emit it (step result EPERM) */
+	uint64_t epoch;		/* DMA: pcie_dma_epoch() at issue */
+};
+
+/**
+ * struct plat_config - what the platform is built from.
+ * @ops:       the arch implementation (NULL: a plain, non-confidential host)
+ * @prof:      its profile (may be NULL when @ops is NULL)
+ * @timing:    latency table in cycles, by enum arch_timing
+ * @iommu:     IOTLB geometry and levels (timing is taken from @timing)
+ */
+struct plat_config {
+	const struct arch_ops *ops;
+	const struct arch_profile *prof;
+	uint64_t timing[AT_NR];
+	struct iommu_config iommu;
+};
+
+/* Returns NULL and sets *@err (static text) when the config is bad. */
+struct platform *plat_create(struct sim *s, const struct plat_config *cfg,
+			     const char **err);
+void plat_destroy(struct platform *p);
+
+struct sim *plat_sim(const struct platform *p);
+struct mem *plat_mem(const struct platform *p);
+struct iommu *plat_iommu(const struct platform *p);
+struct pcie_fabric *plat_fabric(const struct platform *p);
+struct arch *plat_arch(const struct platform *p);
+const struct arch_ops *plat_arch_ops(const struct platform *p);
+/* Latency of @t in cycles. */
+uint64_t plat_t(const struct platform *p, enum arch_timing t);
+
+/**
+ * plat_add_device() - add a function and register its BAR windows (HPAs
+ * assigned when 0) in the memory map.  Returns 0 or -errno from
+ * pcie_dev_add() / mem_add_window().
+ */
+int plat_add_device(struct platform *p, struct pcie_dev_cfg *cfg,
+		    struct pcie_dev **out);
+struct pcie_dev *plat_device(const struct platform *p, const char *name);
+
+/* Add a guest with @ram_size bytes of RAM.  Returns NULL on -ENOSPC. */
+struct plat_guest *plat_add_guest(struct platform *p, const char *name,
+				  bool confidential, uint64_t ram_size,
+				  unsigned int addr_bits);
+struct plat_guest *plat_guest(const struct platform *p, const char *name);
+size_t plat_guest_count(const struct platform *p);
+struct plat_guest *plat_guest_at(const struct platform *p, size_t i);
+/* HPA of guest RAM [gpa, gpa + size); -EFAULT when outside RAM. */
+int plat_guest_ram_hpa(const struct plat_guest *g, uint64_t gpa, uint64_t size,
+		       uint64_t *hpa);
+
+void plat_set_fault_handler(struct platform *p, plat_fault_fn *fn, void *ctx);
+
+/* The pipelines.  @a's "in" fields must be set; the rest is filled. */
+void plat_guest_access(struct platform *p, struct plat_guest *g,
+		       struct plat_access *a);
+/* A host CPU access to @a->addr (an HPA reached through @map_id). */
+void plat_host_access(struct platform *p, uint64_t map_id,
+		      struct plat_access *a);
+void plat_dma(struct platform *p, struct pcie_dev *dev, struct plat_access *a);
+/*
+ * At a DMA's completion: a completion for a request issued in an earlier
+ * TDI epoch is rejected (H12); the access then ends `ur`.
+ */
+void plat_dma_complete(struct platform *p, struct pcie_dev *dev,
+		       struct plat_access *a);
+/* Publish @a as SIM_REC_ACCESS (issued at @issued, completing now). */
+void plat_emit_access(struct platform *p, const struct plat_access *a,
+		      sim_cycles_t issued);
+
+#endif /* TSMSIM_MODELS_PLATFORM_PLATFORM_H */

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# run_cli.sh BIN - the command line's exit codes and messages (contract
+# section 1).  Each case: expected exit, a substring of the output
+# (stdout+stderr), then the arguments.
+set -u
+bin=$1
+pass=0; fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+good=scenarios/tdisp/lock-start-stop.yaml
+cat >"$tmp/bad.yaml" <<'YAML'
+scenario: Bad_Name
+seed: yes
+YAML
+cat >"$tmp/fail.yaml" <<'YAML'
+scenario: fails-on-purpose
+arch: tdx
+platform:
+  devices:
+    - { name: dev0, bars: [ { index: 0, size: 64KiB } ] }
+steps:
+  - { op: tsm.connect, device: dev0 }
+expect:
+  state: { dev0: RUN }
+YAML
+check() {
+	local want=$1 text=$2; shift 2
+	local out rc
+	out=$("$bin" "$@" 2>&1); rc=$?
+	if [ "$rc" -eq "$want" ] && grep -qF -- "$text" <<<"$out"; then
+		pass=$((pass + 1))
+	else
+		fail=$((fail + 1))
+		echo "FAIL: tsmsim $* -> exit $rc (want $want), output lacks '$text'"
+		echo "$out" | head -5 | sed 's/^/    /'
+	fi
+}
+check 2 "usage: tsmsim"
+check 0 "commands:" --help
+check 0 "tsmsim 0." --version
+check 2 "unknown command" frobnicate
+check 0 "usage: tsmsim run" run --help
+check 0 "usage: tsmsim lint" lint --help
+check 0 "usage: tsmsim list" list --help
+check 2 "no FILE given" run
+check 2 "unknown option" run --frob "$good"
+check 2 "more than one FILE" run "$good" "$good"
+check 2 "--seed wants" run --seed 0 "$good"
+check 2 "--seed needs a value" run "$good" --seed
+check 2 "--set wants PATH=VALUE" run --set novalue "$good"
+check 2 "not in this version yet" run --vcd out.vcd "$good"
+check 2 "not in this version yet" sweep "$good"
+check 66 "cannot read" run /nonexistent.yaml
+check 66 "cannot read" lint /nonexistent.yaml
+check 65 "bad.yaml:1:11: error" run "$tmp/bad.yaml"
+check 65 "bad.yaml:2:7: error" lint "$tmp/bad.yaml"
+check 66 "cannot read" lint "$tmp/bad.yaml" /nonexistent.yaml
+check 2 "no FILE given" lint
+check 0 "" lint "$good"
+check 0 "PASS" run "$good"
+check 0 "PASS" run --arch=sev --seed 7 -v "$good"
+check 0 "\"schema\":\"tsmsim-run/1\"" run --json --stats "$good"
+check 0 "iotlb" run --stats "$good"
+check 0 "result on tdx: PASS" run -q --arch tdx "$good"
+check 1 "FAIL" run "$tmp/fail.yaml"
+check 65 "error" run --set seed=0 "$good"
+check 0 "tsm.connect" list ops
+check 0 "drop-invalidation" list faults
+check 0 "latent-mce" list findings
+check 0 "INVALID_NONCE" list results
+check 0 "cca" list arches
+check 0 "iotlb_inval" list timing
+check 2 "usage: tsmsim list" list nothing
+echo "cli: $pass passed, $fail failed"
+[ $fail -eq 0 ]

@@ -1,0 +1,337 @@
+// SPDX-License-Identifier: MIT
+/*
+ * exec.c - scenario ops onto model calls: the device-side ops (TDISP,
+ * IDE, DMA, config space, FLR, SPDM connect) and single accesses.  Each
+ * handler pushes sub-operations whose latencies come from the platform's
+ * latency table, so the step takes the time the hardware would.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ops.h"
+#include "world.h"
+
+static struct pcie_dev *dev_of(struct exec_ctx *x)
+{
+	return world_dev(x->w, scn_get_str(&x->step->fields, "device", NULL));
+}
+
+/* ------------------------------------------------------------ tsm.connect */
+
+static const char *sub_spdm(struct sim *s, void *ctx, uint64_t arg)
+{
+	ide_spdm_connect(ctx);
+	return NULL;
+}
+
+static const char *sub_ide_keys(struct sim *s, void *ctx, uint64_t arg)
+{
+	return ide_keys_program(ctx, 0) ? "EIO" : NULL;
+}
+
+static const char *exec_tsm_connect(struct exec_ctx *x)
+{
+	struct pcie_dev *dev = dev_of(x);
+	struct platform *p = x->w->p;
+	bool ide = scn_get_bool(&x->step->fields, "ide", true);
+	const struct arch_ops *ops = plat_arch_ops(p);
+
+	if (pcie_dev_pf(dev))
+		return "EINVAL";	/* VFs share their PF's session */
+	if (ops && ops->connect)
+		return ops->connect(plat_arch(p), dev, ide, x->q);
+	sim_seq_add(x->q, plat_t(p, AT_SPDM_SESSION), "SPDM session", sub_spdm,
+		    dev, 0);
+	if (ide)
+		sim_seq_add(x->q, plat_t(p, AT_IDE_KEYS), "IDE_KM keys",
+			    sub_ide_keys, dev, 0);
+	return NULL;
+}
+
+/* ----------------------------------------------------------- device.tdisp */
+
+static enum arch_timing tdisp_latency(unsigned int code)
+{
+	switch (code) {
+	case TDISP_REQ_LOCK_INTERFACE:
+		return AT_TDISP_LOCK;
+	case TDISP_REQ_STOP_INTERFACE:
+		return AT_TDISP_STOP;
+	case TDISP_REQ_START_INTERFACE:
+		return AT_TDISP_START;
+	case TDISP_REQ_GET_DEVICE_INTERFACE_REPORT:
+		return AT_TDISP_REPORT;
+	default:
+		return AT_TDISP_SMALL;
+	}
+}
+
+static void emit_tdisp(struct exec_ctx *x, const char *res)
+{
+	struct sim_rec rec = { .type = SIM_REC_TDISP };
+	struct world_tdisp *t = &x->w->tdisp;
+
+	if (!sim_trace_wanted(x->s, SIM_REC_TDISP))
+		return;
+	rec.u.tdisp.device = pcie_dev_name(t->dev);
+	rec.u.tdisp.request = tdisp_req_name(t->req.code);
+	rec.u.tdisp.response = res;
+	rec.u.tdisp.expected = exec_step_expects(x->step, res);
+	sim_trace_emit(x->s, &rec);
+}
+
+static const char *sub_tdisp_done(struct sim *s, void *ctx, uint64_t arg)
+{
+	struct exec_ctx *x = ctx;
+	struct world_tdisp *t = &x->w->tdisp;
+	const char *res;
+
+	tdisp_complete(t->dev, &t->req, &t->rsp);
+	t->valid = true;
+	res = tdisp_response_result(&t->rsp);
+	emit_tdisp(x, res);
+	return strcmp(res, "ok") ? res : NULL;
+}
+
+static const char *sub_timeout(struct sim *s, void *ctx, uint64_t arg)
+{
+	return "ETIMEDOUT";
+}
+
+static const char *sub_tdisp_send(struct sim *s, void *ctx, uint64_t arg)
+{
+	struct exec_ctx *x = ctx;
+	struct world_tdisp *t = &x->w->tdisp;
+	struct platform *p = x->w->p;
+	const char *res;
+
+	tdisp_issue(t->dev, &t->req, &t->rsp);
+	if (t->rsp.dropped) {
+		/* unsecured or lost: the requester waits for the DOE timeout */
+		t->valid = false;
+		emit_tdisp(x, "ETIMEDOUT");
+		sim_seq_next(x->q, plat_t(p, AT_DOE_TIMEOUT), "DOE timeout",
+			     sub_timeout, NULL, 0);
+		return NULL;
+	}
+	if (!t->rsp.pending) {
+		t->valid = true;
+		res = tdisp_response_result(&t->rsp);
+		emit_tdisp(x, res);
+		return strcmp(res, "ok") ? res : NULL;
+	}
+	sim_seq_next(x->q, plat_t(p, tdisp_latency(t->req.code)),
+		     tdisp_req_name(t->req.code), sub_tdisp_done, x, 0);
+	return NULL;
+}
+
+static int tdisp_nonce(struct exec_ctx *x, struct tdisp_request *req)
+{
+	const char *kind = scn_get_str(&x->step->fields, "nonce", "valid");
+	enum tdisp_nonce_kind k = !strcmp(kind, "wrong") ? TDISP_NONCE_WRONG :
+				  !strcmp(kind, "stale") ? TDISP_NONCE_STALE :
+				  TDISP_NONCE_VALID;
+
+	if (tdisp_nonce_get(x->w->tdisp.dev, k, req->nonce) == 0)
+		return 0;
+	if (k == TDISP_NONCE_STALE)
+		return -ENOENT;
+	memset(req->nonce, 0, sizeof(req->nonce));	/* no LOCK yet */
+	return 0;
+}
+
+static const char *exec_device_tdisp(struct exec_ctx *x)
+{
+	const struct scn_value *f = &x->step->fields;
+	struct world_tdisp *t = &x->w->tdisp;
+	int code = tdisp_req_parse(scn_get_str(f, "request", ""));
+
+	TSM_BUG_ON(code < 0);
+	memset(t, 0, sizeof(*t));
+	t->dev = dev_of(x);
+	tdisp_request_init(&t->req, t->dev, (unsigned int)code);
+	t->req.flags = (uint16_t)scn_get_u64(f, "flags", 0);
+	t->req.stream_id = (uint8_t)scn_get_u64(f, "stream_id", 0);
+	t->req.mmio_reporting_offset =
+		(int64_t)scn_get_u64(f, "mmio_reporting_offset", 0);
+	t->req.bind_p2p_address_mask = scn_get_u64(f, "bind_p2p_address_mask", 0);
+	t->req.offset = (uint16_t)scn_get_u64(f, "offset", 0);
+	t->req.length = (uint16_t)scn_get_u64(f, "length", 0);
+	if (code == TDISP_REQ_START_INTERFACE && tdisp_nonce(x, &t->req)) {
+		exec_scenario_error(x, "nonce: stale needs an earlier lock epoch of the device, and there is none");
+		return "EINVAL";
+	}
+	/* the request travels one DOE round trip's first half */
+	sim_seq_add(x->q, 0, "TDISP send", sub_tdisp_send, x, 0);
+	return NULL;
+}
+
+/* -------------------------------------------------------------- device.ide */
+
+static const char *sub_ide_state(struct sim *s, void *ctx, uint64_t arg)
+{
+	ide_set_state(ctx, (enum ide_state)arg);
+	return NULL;
+}
+
+static const char *exec_device_ide(struct exec_ctx *x)
+{
+	int st = ide_state_parse(scn_get_str(&x->step->fields, "state", ""));
+
+	TSM_BUG_ON(st < 0);
+	sim_seq_add(x->q, 0, "IDE state", sub_ide_state, dev_of(x),
+		    (uint64_t)st);
+	return NULL;
+}
+
+/* ------------------------------------------------------ vfio config, reset */
+
+static const char *sub_cfg_write(struct sim *s, void *ctx, uint64_t arg)
+{
+	struct exec_ctx *x = ctx;
+	const struct scn_value *f = &x->step->fields;
+	int reg = pcie_reg_parse(scn_get_str(f, "reg", ""));
+
+	TSM_BUG_ON(reg < 0);
+	return pcie_config_write(dev_of(x), (enum pcie_reg)reg,
+				 scn_get_u64(f, "value", 0),
+				 scn_has(f, "value")) ? "EINVAL" : NULL;
+}
+
+static const char *exec_config_write(struct exec_ctx *x)
+{
+	sim_seq_add(x->q, plat_t(x->w->p, AT_IOCTL), "config write",
+		    sub_cfg_write, x, 0);
+	return NULL;
+}
+
+static const char *sub_flr(struct sim *s, void *ctx, uint64_t arg)
+{
+	pcie_flr(ctx);
+	return NULL;
+}
+
+static const char *exec_reset(struct exec_ctx *x)
+{
+	sim_seq_add(x->q, plat_t(x->w->p, AT_IOCTL), "FLR", sub_flr, dev_of(x), 0);
+	return NULL;
+}
+
+/* ---------------------------------------------------------------- accesses */
+
+static const char *sub_access_done(struct sim *s, void *ctx, uint64_t arg)
+{
+	struct world *w = ctx;
+
+	if (w->acc_dev)
+		plat_dma_complete(w->p, w->acc_dev, &w->acc);
+	plat_emit_access(w->p, &w->acc, w->acc_issued);
+	if (w->acc.result == SIM_RES_OK)
+		return NULL;
+	return sim_result_name(w->acc.result);
+}
+
+static void access_in(struct exec_ctx *x, enum sim_initiator who,
+		      const char *initiator, const char *addr_key,
+		      const char *priv_key)
+{
+	const struct scn_value *f = &x->step->fields;
+	struct plat_access *a = &x->w->acc;
+
+	memset(a, 0, sizeof(*a));
+	a->who = who;
+	a->initiator = initiator;
+	a->write = !strcmp(x->step->opname + strlen(x->step->opname) - 5, "write") ||
+		   scn_get_bool(f, "write", false);
+	a->priv = scn_get_bool(f, priv_key, false);
+	a->addr = scn_get_u64(f, addr_key, 0);
+	a->size = scn_get_u64(f, "size", 4);
+	a->value = scn_get_u64(f, "value", 0);
+	x->w->acc_issued = sim_now(x->s);
+	x->w->acc_dev = NULL;
+}
+
+static const char *exec_device_dma(struct exec_ctx *x)
+{
+	struct pcie_dev *dev = dev_of(x);
+	struct plat_access *a = &x->w->acc;
+
+	access_in(x, SIM_INIT_DEVICE, pcie_dev_name(dev), "iova", "tee");
+	plat_dma(x->w->p, dev, a);
+	if (a->not_issued)
+		return "EPERM";
+	x->w->acc_dev = dev;
+	sim_seq_add(x->q, a->lat, "DMA", sub_access_done, x->w, 0);
+	return NULL;
+}
+
+static const char *exec_guest_access(struct exec_ctx *x)
+{
+	struct plat_guest *g = world_guest(x->w, scn_get_str(&x->step->fields,
+							     "guest", NULL));
+	struct plat_access *a = &x->w->acc;
+
+	access_in(x, SIM_INIT_GUEST, g->name, "gpa", "private");
+	plat_guest_access(x->w->p, g, a);
+	sim_seq_add(x->q, a->lat, "guest access", sub_access_done, x->w, 0);
+	return NULL;
+}
+
+/* ------------------------------------------------------------------ expect */
+
+static bool result_matches(const char *want, const char *got)
+{
+	if (!strcmp(want, got))
+		return true;
+	return !strcmp(want, "completed") &&
+	       (!strcmp(got, "ok") || !strcmp(got, "retried"));
+}
+
+bool exec_step_expects(const struct scn_step *st, const char *result)
+{
+	if (st->expect_any)
+		return true;
+	if (!st->nexpect)
+		return result_matches(scn_ops[st->op].kind == SCN_OP_ACCESS ?
+				      "completed" : "ok", result);
+	for (size_t i = 0; i < st->nexpect; i++)
+		if (result_matches(st->expect[i], result))
+			return true;
+	return false;
+}
+
+void exec_scenario_error(struct exec_ctx *x, const char *msg)
+{
+	char *p;
+
+	if (*x->scn_error)
+		return;
+	if (asprintf(&p, "%s:%u:%u: error: %s", x->scn->file,
+		     x->step->pos.line, x->step->pos.col, msg) < 0)
+		return;
+	*x->scn_error = p;
+}
+
+/* -------------------------------------------------------------------- table */
+
+static const struct exec_desc exec_tab[] = {
+	{ "tsm.connect", exec_tsm_connect },
+	{ "device.tdisp", exec_device_tdisp },
+	{ "device.ide", exec_device_ide },
+	{ "device.dma", exec_device_dma },
+	{ "vfio.config_write", exec_config_write },
+	{ "vfio.reset", exec_reset },
+	{ "guest.read", exec_guest_access },
+	{ "guest.write", exec_guest_access },
+	{ "assert", exec_assert },
+};
+
+exec_fn *exec_find(const char *op)
+{
+	for (size_t i = 0; i < sizeof(exec_tab) / sizeof(exec_tab[0]); i++)
+		if (!strcmp(exec_tab[i].op, op))
+			return exec_tab[i].fn;
+	return NULL;
+}

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * exec.h - the world the steps act on, and the table that maps each
+ * scenario op onto model calls.
+ *
+ * struct world owns the models built from `platform:` for one arch.  An
+ * op handler reads the step's converted fields, pushes the op's
+ * sub-operations onto the step's sequence (sim_seq_add) and returns NULL,
+ * or returns a result name at once when the op fails before doing
+ * anything (a bad reference at run time, EINVAL).
+ */
+#ifndef TSMSIM_TOOLS_EXEC_H
+#define TSMSIM_TOOLS_EXEC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "scenario.h"
+#include "sim.h"
+
+struct world;
+
+struct exec_ctx {
+	struct world *w;
+	struct sim *s;
+	const struct scenario *scn;
+	const struct scn_step *step;
+	struct sim_seq *q;
+	/* for `assert`: what the previous step reported */
+	const struct sim_seq *prev;
+	char **detail;		/* an assert writes its mismatches here */
+	char **scn_error;	/* a scenario error found only at run time */
+};
+
+typedef const char *exec_fn(struct exec_ctx *x);
+
+struct exec_desc {
+	const char *op;
+	exec_fn *fn;
+};
+
+/* The handler of @op, or NULL when the op is not modelled yet. */
+exec_fn *exec_find(const char *op);
+
+/*
+ * Does @result satisfy the step's `expect:` (default ok for operations,
+ * completed = ok | retried for accesses)?
+ */
+bool exec_step_expects(const struct scn_step *st, const char *result);
+/* Record a scenario error found at run time ("FILE:LINE:COL: error: ..."). */
+void exec_scenario_error(struct exec_ctx *x, const char *msg);
+
+/**
+ * world_create() - build the platform of @scn for @arch on @s.
+ * Returns NULL and a message in @err (malloc'ed) when it cannot.
+ */
+struct world *world_create(const struct scenario *scn, const char *arch,
+			   struct sim *s, char **err);
+void world_destroy(struct world *w);
+/* TDISP state name of @device's TDI, or NULL when there is no such device. */
+const char *world_tdi_state(const struct world *w, const char *device);
+/* Start the scenario's traffic streams; returns how many there are. */
+void world_start_traffic(struct world *w);
+/* True when every traffic stream has finished. */
+bool world_traffic_done(const struct world *w);
+/* A step with @label started / completed (traffic `until:` / `start:`). */
+void world_label_event(struct world *w, const char *label, bool completed);
+
+#endif /* TSMSIM_TOOLS_EXEC_H */

@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: MIT
+/*
+ * list.c - `tsmsim list`: everything a user can write, printed from the
+ * same tables the loader checks against, so docs and checks cannot drift.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "arch.h"
+#include "cli.h"
+#include "ops.h"
+#include "sim.h"
+
+static void list_schema(FILE *out, const struct scn_schema *sc, int indent)
+{
+	for (size_t i = 0; i < sc->nfields; i++) {
+		const struct scn_field_desc *fd = &sc->fields[i];
+		char type[48];
+
+		if (fd->type == SCN_FT_REF || fd->type == SCN_FT_DEFINE)
+			snprintf(type, sizeof(type), "%s %s",
+				 fd->type == SCN_FT_REF ? "ref" : "defines",
+				 scn_ref_name(fd->ref));
+		else
+			snprintf(type, sizeof(type), "%s", scn_ftype_name(fd->type));
+		fprintf(out, "%*s%-22s %-18s %s%s\n", indent, "", fd->key, type,
+			fd->flags & SCN_F_REQ ? "(required) " : "",
+			fd->help ? fd->help : "");
+		if (fd->type == SCN_FT_ENUM && fd->values) {
+			fprintf(out, "%*s%-22s %-18s one of:", indent, "", "", "");
+			for (size_t v = 0; fd->values[v]; v++)
+				fprintf(out, " %s", fd->values[v]);
+			fputc('\n', out);
+		}
+		if (fd->sub && indent < 12)
+			list_schema(out, fd->sub, indent + 2);
+	}
+}
+
+static void list_ops(FILE *out)
+{
+	fprintf(out, "ops (every step also takes: op, label, at, after, expect)\n");
+	for (size_t i = 0; i < scn_nops; i++) {
+		fprintf(out, "\n%s  [%s]\n  %s\n", scn_ops[i].name,
+			scn_op_kind_name(scn_ops[i].kind), scn_ops[i].help);
+		list_schema(out, &scn_ops[i].schema, 4);
+	}
+}
+
+static void list_faults(FILE *out)
+{
+	fprintf(out, "faults (every fault takes: kind, at: before:LABEL | after:LABEL |\n"
+		"        during:LABEL#K | CYCLE)\n");
+	for (size_t i = 0; i < scn_nfaults; i++) {
+		fprintf(out, "\n%s\n  %s\n", scn_faults[i].name, scn_faults[i].help);
+		list_schema(out, &scn_faults[i].params, 4);
+	}
+}
+
+static void list_findings(FILE *out)
+{
+	for (int k = 0; k < SIM_FIND_NR; k++)
+		fprintf(out, "%-20s %s\n", sim_finding_name((enum sim_finding_kind)k),
+			sim_finding_help((enum sim_finding_kind)k));
+}
+
+static void list_names(FILE *out, const char *title, const char *const *names)
+{
+	fprintf(out, "%s:\n ", title);
+	for (size_t i = 0; names[i]; i++)
+		fprintf(out, " %s", names[i]);
+	fputc('\n', out);
+}
+
+static void list_results(FILE *out)
+{
+	fprintf(out, "access results:\n ");
+	for (int r = 0; r < SIM_RES_NR; r++)
+		fprintf(out, " %s", sim_result_name((enum sim_result)r));
+	fprintf(out, " (completed = ok or retried)\n");
+	list_names(out, "errno results", scn_errno_names);
+	list_names(out, "TDISP error results", scn_tdisp_error_names);
+	fprintf(out, "firmware results:\n");
+	for (size_t i = 0; arch_result_at(i); i++) {
+		const struct arch_result_desc *d = arch_result_at(i);
+
+		fprintf(out, "  %-4s %-30s %s %s\n", arch_id_name(d->arch),
+			d->name, d->meaning, d->source);
+	}
+}
+
+static void list_timing(FILE *out)
+{
+	fprintf(out, "%-18s %-6s %12s %12s %12s  source\n", "key", "unit",
+		"tdx", "sev", "cca");
+	for (int t = 0; t < AT_NR; t++) {
+		const struct arch_timing_desc *d = arch_timing_desc((enum arch_timing)t);
+
+		fprintf(out, "%-18s %-6s", d->key, d->in_cycles ? "cycles" : "ps");
+		for (int a = 0; a < ARCH_NR; a++)
+			fprintf(out, " %12" PRIu64, d->def_ps[a]);
+		fprintf(out, "  %s\n%-25s %s\n", d->source, "", d->help);
+	}
+	fprintf(out, "\nA scenario's timing: block takes cycles or ns/us/ms per key.\n");
+}
+
+static void list_arches(FILE *out)
+{
+	for (int a = 0; a < ARCH_NR; a++)
+		fprintf(out, "%s\n", arch_id_name((enum arch_id)a));
+	fprintf(out, "(profile files: `base: ARCH` plus overrides)\n");
+}
+
+static const struct {
+	const char *what;
+	void (*fn)(FILE *out);
+} lists[] = {
+	{ "ops", list_ops },
+	{ "faults", list_faults },
+	{ "findings", list_findings },
+	{ "results", list_results },
+	{ "arches", list_arches },
+	{ "timing", list_timing },
+};
+
+int cli_list(int argc, char **argv, FILE *out)
+{
+	if (argc == 1 && (!strcmp(argv[0], "--help") || !strcmp(argv[0], "-h"))) {
+		fprintf(out, "usage: tsmsim list ops|faults|findings|results|arches|timing\n");
+		return 0;
+	}
+	for (size_t i = 0; argc == 1 && i < sizeof(lists) / sizeof(lists[0]); i++)
+		if (!strcmp(argv[0], lists[i].what)) {
+			lists[i].fn(out);
+			return 0;
+		}
+	fprintf(stderr, "usage: tsmsim list ops|faults|findings|results|arches|timing\n");
+	return CLI_EX_USAGE;
+}

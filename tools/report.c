@@ -1,0 +1,293 @@
+// SPDX-License-Identifier: MIT
+/*
+ * report.c - text and JSON reports.  The text report fits 80 columns
+ * because people paste it into mail; long explanations are wrapped.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "report.h"
+#include "version.h"
+
+#define WIDTH 80
+
+/* Print @text wrapped at WIDTH, every line indented by @indent. */
+static void wrap(FILE *f, const char *text, int indent)
+{
+	const char *p = text;
+	int col = 0;
+
+	while (*p) {
+		size_t word = strcspn(p, " \n");
+
+		if (col && col + 1 + (int)word > WIDTH) {
+			fputc('\n', f);
+			col = 0;
+		}
+		if (!col)
+			col = fprintf(f, "%*s", indent, "");
+		else
+			col += fprintf(f, " ");
+		col += fprintf(f, "%.*s", (int)word, p);
+		p += word;
+		if (*p == '\n') {
+			fputc('\n', f);
+			col = 0;
+		}
+		while (*p == ' ' || *p == '\n')
+			p++;
+	}
+	if (col)
+		fputc('\n', f);
+}
+
+static void text_steps(FILE *f, const struct run_result *r, int verbose)
+{
+	fprintf(f, "steps\n");
+	fprintf(f, "  %3s %5s  %-34s %13s  %s\n", "#", "line", "op", "done@cycle",
+		"result");
+	for (size_t i = 0; i < r->nsteps; i++) {
+		const struct run_step *s = &r->steps[i];
+		char op[64];
+
+		if (verbose < 0 && s->ok)
+			continue;
+		snprintf(op, sizeof(op), "%s%s%s%s", s->op, s->label ? " [" : "",
+			 s->label ? s->label : "", s->label ? "]" : "");
+		fprintf(f, "  %3zu %5u  %-34.34s %13" PRIu64 "  %s%s\n", i + 1,
+			s->line, op, s->end, s->result,
+			s->ok ? "" : "  << expected ");
+		if (!s->ok)
+			fprintf(f, "%*s%s\n", 63, "", s->expect);
+		if (s->late)
+			fprintf(f, "%*swarning: started late (its `at:` had passed)\n",
+				13, "");
+		if (s->detail && (!s->ok || verbose > 0))
+			wrap(f, s->detail, 13);
+	}
+}
+
+static void text_findings(FILE *f, const struct run_result *r)
+{
+	size_t n = sim_findings_count(r->sim);
+
+	fprintf(f, "findings: %zu\n", n);
+	for (size_t i = 0; i < n; i++) {
+		const struct sim_finding *fd = sim_finding_at(r->sim, i);
+		char head[160];
+
+		snprintf(head, sizeof(head),
+			 "%s%s x%" PRIu64 ", cycles %" PRIu64 "..%" PRIu64
+			 ", at line %u%s%s%s", sim_finding_name(fd->kind),
+			 fd->suppressed ? " (allowed)" : "", fd->count,
+			 fd->first, fd->last, fd->line, fd->label ? " [" : "",
+			 fd->label ? fd->label : "", fd->label ? "]" : "");
+		wrap(f, head, 2);
+		wrap(f, fd->explain, 6);
+	}
+}
+
+static void text_checks(FILE *f, const struct run_result *r, int verbose)
+{
+	fprintf(f, "expectations\n");
+	for (size_t i = 0; i < r->nchecks; i++) {
+		const struct run_check *c = &r->checks[i];
+
+		if (verbose < 0 && c->ok)
+			continue;
+		fprintf(f, "  %-4s  %-30.30s expected %-12s got %s\n",
+			c->ok ? "ok" : "FAIL", c->what, c->expected, c->actual);
+		if (c->detail)
+			wrap(f, c->detail, 8);
+	}
+}
+
+static void text_stats(FILE *f, const struct run_result *r)
+{
+	fprintf(f, "stats\n");
+	fprintf(f, "  %-40s %20" PRIu64 "\n", "sim.cycles", r->cycles);
+	fprintf(f, "  %-40s %20" PRIu64 "\n", "sim.events", r->events);
+	for (size_t i = 0; i < sim_stats_count(r->sim); i++) {
+		const char *name;
+		uint64_t v;
+
+		sim_stat_at(r->sim, i, &name, &v);
+		fprintf(f, "  %-40s %20" PRIu64 "\n", name, v);
+	}
+}
+
+static size_t failed_checks(const struct run_result *r)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < r->nchecks; i++)
+		n += !r->checks[i].ok;
+	return n;
+}
+
+void report_text(FILE *f, const struct scenario *scn,
+		 const struct run_result *runs, size_t nruns,
+		 const struct report_opts *o)
+{
+	for (size_t i = 0; i < nruns; i++) {
+		const struct run_result *r = &runs[i];
+		size_t bad = failed_checks(r);
+
+		if (i)
+			fputc('\n', f);
+		fprintf(f, "tsmsim %s: %s on %s, seed %" PRIu64 "\n",
+			TSMSIM_VERSION, scn->name, r->arch, r->seed);
+		if (o->verbose >= 0 && scn->description)
+			wrap(f, scn->description, 2);
+		if (o->verbose >= 0)
+			fputc('\n', f);
+		text_steps(f, r, o->verbose);
+		text_findings(f, r);
+		text_checks(f, r, o->verbose);
+		if (o->stats)
+			text_stats(f, r);
+		fprintf(f, "result on %s: %s (%zu of %zu expectations held; %" PRIu64
+			" cycles%s)\n", r->arch, r->pass ? "PASS" : "FAIL",
+			r->nchecks - bad, r->nchecks, r->cycles,
+			r->status == SIM_RUN_WATCHDOG ? ", watchdog" : "");
+	}
+}
+
+void report_json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c == '\n')
+			fputs("\\n", f);
+		else if (c == '\t')
+			fputs("\\t", f);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+static void json_kv(FILE *f, const char *k, const char *v, bool comma)
+{
+	report_json_str(f, k);
+	fputc(':', f);
+	if (v)
+		report_json_str(f, v);
+	else
+		fputs("null", f);
+	if (comma)
+		fputc(',', f);
+}
+
+static void json_steps(FILE *f, const struct run_result *r)
+{
+	fputs("\"steps\":[", f);
+	for (size_t i = 0; i < r->nsteps; i++) {
+		const struct run_step *s = &r->steps[i];
+
+		fprintf(f, "%s{\"index\":%d,\"line\":%u,", i ? "," : "",
+			s->index, s->line);
+		json_kv(f, "label", s->label, true);
+		json_kv(f, "op", s->op, true);
+		fprintf(f, "\"start\":%" PRIu64 ",\"end\":%" PRIu64 ",", s->start,
+			s->end);
+		json_kv(f, "result", s->result, true);
+		json_kv(f, "expect", s->expect, true);
+		fprintf(f, "\"ok\":%s,\"late\":%s,", s->ok ? "true" : "false",
+			s->late ? "true" : "false");
+		json_kv(f, "detail", s->detail, false);
+		fputc('}', f);
+	}
+	fputs("],", f);
+}
+
+static void json_findings(FILE *f, const struct run_result *r)
+{
+	fputs("\"findings\":[", f);
+	for (size_t i = 0; i < sim_findings_count(r->sim); i++) {
+		const struct sim_finding *fd = sim_finding_at(r->sim, i);
+
+		fputs(i ? ",{" : "{", f);
+		json_kv(f, "name", sim_finding_name(fd->kind), true);
+		fprintf(f, "\"count\":%" PRIu64 ",\"first\":%" PRIu64
+			",\"last\":%" PRIu64 ",\"step\":%d,\"line\":%u,",
+			fd->count, fd->first, fd->last, fd->step, fd->line);
+		json_kv(f, "label", fd->label, true);
+		fprintf(f, "\"allowed\":%s,", fd->suppressed ? "true" : "false");
+		json_kv(f, "explain", fd->explain, false);
+		fputc('}', f);
+	}
+	fputs("],", f);
+}
+
+static void json_checks(FILE *f, const struct run_result *r)
+{
+	fputs("\"expectations\":[", f);
+	for (size_t i = 0; i < r->nchecks; i++) {
+		const struct run_check *c = &r->checks[i];
+
+		fputs(i ? ",{" : "{", f);
+		json_kv(f, "what", c->what, true);
+		json_kv(f, "expected", c->expected, true);
+		json_kv(f, "actual", c->actual, true);
+		fprintf(f, "\"ok\":%s,\"line\":%u,", c->ok ? "true" : "false",
+			c->line);
+		json_kv(f, "detail", c->detail, false);
+		fputc('}', f);
+	}
+	fputs("],", f);
+}
+
+static void json_stats(FILE *f, const struct run_result *r)
+{
+	fputs("\"stats\":{", f);
+	for (size_t i = 0; i < sim_stats_count(r->sim); i++) {
+		const char *name;
+		uint64_t v;
+
+		sim_stat_at(r->sim, i, &name, &v);
+		if (i)
+			fputc(',', f);
+		report_json_str(f, name);
+		fprintf(f, ":%" PRIu64, v);
+	}
+	fputs("},", f);
+}
+
+void report_json(FILE *f, const struct scenario *scn,
+		 const struct run_result *runs, size_t nruns,
+		 const struct report_opts *o)
+{
+	bool pass = true;
+
+	fputs("{\"schema\":\"tsmsim-run/1\",", f);
+	json_kv(f, "version", TSMSIM_VERSION, true);
+	json_kv(f, "scenario", scn->name, true);
+	json_kv(f, "file", scn->file, true);
+	json_kv(f, "description", scn->description, true);
+	fputs("\"runs\":[", f);
+	for (size_t i = 0; i < nruns; i++) {
+		const struct run_result *r = &runs[i];
+
+		pass &= r->pass;
+		fputs(i ? ",{" : "{", f);
+		json_kv(f, "arch", r->arch, true);
+		fprintf(f, "\"seed\":%" PRIu64 ",\"cycles\":%" PRIu64
+			",\"events\":%" PRIu64 ",", r->seed, r->cycles, r->events);
+		json_kv(f, "end", sim_run_status_name(r->status), true);
+		json_steps(f, r);
+		json_findings(f, r);
+		json_checks(f, r);
+		if (o->stats)
+			json_stats(f, r);
+		fprintf(f, "\"pass\":%s}", r->pass ? "true" : "false");
+	}
+	fprintf(f, "],\"pass\":%s}\n", pass ? "true" : "false");
+}

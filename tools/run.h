@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * run.h - running one scenario on one arch and collecting what the report
+ * needs: every step's result against its expect, the findings, the
+ * expectations of `expect:` and their verdicts, and the stats.
+ */
+#ifndef TSMSIM_TOOLS_RUN_H
+#define TSMSIM_TOOLS_RUN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "scenario.h"
+#include "sim.h"
+
+struct run_opts {
+	uint64_t seed;		/* 0: the scenario's */
+	bool has_seed;
+	int verbose;		/* -1 quiet, 0 normal, 1 verbose */
+	const struct scn_fault *inject;	/* --inject faults, added to the scenario's */
+	size_t ninject;
+};
+
+struct run_step {
+	int index;
+	unsigned int line;
+	const char *label;
+	const char *op;
+	char what[64];		/* "dev0", "vm0 0x80000000", ... */
+	sim_cycles_t start, end;
+	char result[48];	/* "ok", "EEXIST", "ur", "skipped" */
+	char expect[64];	/* printable expect */
+	bool ok;		/* result is what the step expected */
+	bool late;		/* `at:` was in the past when the step could start */
+	char *detail;		/* assert mismatches, notes; may be NULL */
+};
+
+struct run_check {
+	char what[64];		/* "findings.latent-mce", "state.dev0", "hitless #1" */
+	char expected[48];
+	char actual[48];
+	bool ok;
+	char *detail;		/* may be NULL */
+	unsigned int line;	/* YAML line of the expectation */
+};
+
+struct run_result {
+	char arch[64];
+	uint64_t seed;
+	sim_cycles_t cycles;
+	uint64_t events;
+	enum sim_run_status status;
+	struct run_step *steps;
+	size_t nsteps;
+	struct run_check *checks;
+	size_t nchecks;
+	struct sim *sim;	/* findings and stats; freed by run_result_fini */
+	bool pass;
+	char *error;		/* an internal error (exit 70), else NULL */
+	char *scn_error;	/* a scenario error found at run time (exit 65) */
+};
+
+/**
+ * run_scenario() - build the platform for @arch and run @scn on it.
+ * Returns 0 (see @out->pass), or -1 with @out->error set when the run could
+ * not be carried out (an op not modelled, a profile that does not load).
+ */
+int run_scenario(const struct scenario *scn, const char *arch,
+		 const struct run_opts *opts, struct run_result *out);
+void run_result_fini(struct run_result *r);
+
+#endif /* TSMSIM_TOOLS_RUN_H */

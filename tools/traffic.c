@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: MIT
+/*
+ * traffic.c - background load (contract section 5): closed-loop streams,
+ * each issuing one access, completing it after its latency, and issuing
+ * the next `gap` cycles after the completion.  Two events per access: the
+ * issue (the access is resolved against the state of that cycle) and the
+ * completion (the access record, DMA completion checks).
+ *
+ * Addresses follow the contract so streams are reproducible across
+ * implementations (../bench/WORKLOAD.md): random draws r from the
+ * stream's xorshift64*, page = r % pages, offset = ((r >> 32) % lines) *
+ * size; sequential walks lines in order and wraps.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "world.h"
+
+#define PAGE 4096ULL
+
+struct stream {
+	struct traffic *t;
+	const struct scn_traffic *cfg;
+	struct sim_rng rng;
+	uint64_t k;		/* accesses completed */
+	uint64_t pages, lines;	/* lines per page */
+	bool started, stopped;
+	struct pcie_dev *dev;
+	struct plat_guest *g;
+	struct plat_access acc;
+	sim_cycles_t issued;
+	char name[96];
+	uint64_t *st_issued, *st_not_issued;
+};
+
+struct traffic {
+	struct world *w;
+	struct stream *st;
+	size_t n;
+};
+
+static void stream_issue(struct sim *s, void *subject, void *object);
+
+static uint64_t next_addr(struct stream *x)
+{
+	const struct scn_traffic *c = x->cfg;
+	uint64_t page, off, r;
+
+	switch (c->pattern) {
+	case SCN_PAT_SEQUENTIAL:
+		page = (x->k / x->lines) % x->pages;
+		off = (x->k % x->lines) * c->size;
+		break;
+	case SCN_PAT_RANDOM:
+		r = sim_rng_next(&x->rng);
+		page = r % x->pages;
+		off = ((r >> 32) % x->lines) * c->size;
+		break;
+	default:
+		page = off = 0;
+		break;
+	}
+	return c->addr + page * PAGE + off;
+}
+
+static void stream_stop(struct stream *x)
+{
+	x->stopped = true;
+}
+
+static void stream_complete(struct sim *s, void *subject, void *object)
+{
+	struct stream *x = subject;
+	struct platform *p = x->t->w->p;
+
+	if (x->dev)
+		plat_dma_complete(p, x->dev, &x->acc);
+	plat_emit_access(p, &x->acc, x->issued);
+	x->k++;
+	if (x->acc.result == SIM_RES_STUCK ||
+	    (x->cfg->count && x->k >= x->cfg->count)) {
+		stream_stop(x);
+		return;
+	}
+	if (!x->stopped)
+		sim_event_schedule(s, sim_now(s) + x->cfg->gap, SIM_PRIO_ACCESS,
+				   stream_issue, x, NULL);
+}
+
+static void stream_issue(struct sim *s, void *subject, void *object)
+{
+	struct stream *x = subject;
+	struct platform *p = x->t->w->p;
+	struct plat_access *a = &x->acc;
+
+	if (x->stopped)
+		return;
+	a->who = x->dev ? SIM_INIT_DEVICE : SIM_INIT_GUEST;
+	a->initiator = x->name;
+	a->write = x->cfg->write;
+	a->priv = x->cfg->priv;
+	a->addr = next_addr(x);
+	a->size = x->cfg->size;
+	a->value = x->k;
+	x->issued = sim_now(s);
+	(*x->st_issued)++;
+	if (x->dev)
+		plat_dma(p, x->dev, a);
+	else
+		plat_guest_access(p, x->g, a);
+	if (a->not_issued) {
+		/* the TDI may not emit it now: it tries again after the gap */
+		(*x->st_not_issued)++;
+		x->k++;
+		if (x->cfg->count && x->k >= x->cfg->count)
+			stream_stop(x);
+		else
+			sim_event_schedule(s, sim_now(s) + x->cfg->gap + 1,
+					   SIM_PRIO_ACCESS, stream_issue, x, NULL);
+		return;
+	}
+	sim_event_schedule(s, sim_now(s) + a->lat, SIM_PRIO_ACCESS,
+			   stream_complete, x, NULL);
+}
+
+static void stream_start(struct stream *x, sim_cycles_t at)
+{
+	struct sim *s = x->t->w->s;
+
+	if (x->started || x->stopped)
+		return;
+	x->started = true;
+	sim_event_schedule(s, at > sim_now(s) ? at : sim_now(s),
+			   SIM_PRIO_ACCESS, stream_issue, x, NULL);
+}
+
+static void stream_init(struct traffic *t, struct stream *x,
+			const struct scn_traffic *c)
+{
+	struct world *w = t->w;
+	uint64_t span = c->span ? c->span : c->size;
+	char stat[128];
+
+	x->t = t;
+	x->cfg = c;
+	sim_rng_init(&x->rng, sim_seed(w->s), c->index);
+	x->lines = (span < PAGE ? span : PAGE) / c->size;
+	x->pages = span / PAGE ? span / PAGE : 1;
+	if (!x->lines)
+		x->lines = 1;
+	snprintf(x->name, sizeof(x->name), "traffic %s", c->name);
+	if (c->from == SCN_FROM_DEVICE)
+		x->dev = world_dev(w, c->from_name);
+	else if (c->from == SCN_FROM_GUEST)
+		x->g = world_guest(w, c->from_name);
+	snprintf(stat, sizeof(stat), "traffic.%s.issued", c->name);
+	x->st_issued = sim_stat(w->s, stat);
+	snprintf(stat, sizeof(stat), "traffic.%s.not_issued", c->name);
+	x->st_not_issued = sim_stat(w->s, stat);
+}
+
+struct traffic *traffic_create(struct world *w)
+{
+	struct traffic *t = calloc(1, sizeof(*t));
+
+	TSM_BUG_ON(!t);
+	t->w = w;
+	t->n = w->scn->ntraffic;
+	t->st = calloc(t->n ? t->n : 1, sizeof(*t->st));
+	TSM_BUG_ON(!t->st);
+	for (size_t i = 0; i < t->n; i++)
+		stream_init(t, &t->st[i], &w->scn->traffic[i]);
+	return t;
+}
+
+void traffic_destroy(struct traffic *t)
+{
+	if (!t)
+		return;
+	free(t->st);
+	free(t);
+}
+
+/* Host-mapping streams arrive with the host stack; until then they idle. */
+static bool stream_runnable(const struct stream *x)
+{
+	return x->dev || x->g;
+}
+
+void traffic_start(struct traffic *t)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		struct stream *x = &t->st[i];
+
+		if (!stream_runnable(x))
+			x->stopped = true;
+		else if (!x->cfg->start_label)
+			stream_start(x, x->cfg->start);
+	}
+}
+
+bool traffic_done(const struct traffic *t)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (!t->st[i].stopped)
+			return false;
+	return true;
+}
+
+void traffic_label(struct traffic *t, const char *label, bool completed)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		struct stream *x = &t->st[i];
+
+		if (!completed && x->cfg->until && !strcmp(x->cfg->until, label))
+			stream_stop(x);
+		if (completed && x->cfg->start_label &&
+		    !strcmp(x->cfg->start_label, label))
+			stream_start(x, sim_now(t->w->s));
+	}
+}

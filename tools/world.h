@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * world.h - private to tools/: the layout of struct world, shared by the
+ * builder (world.c), the op handlers (exec*.c) and traffic (traffic.c).
+ */
+#ifndef TSMSIM_TOOLS_WORLD_H
+#define TSMSIM_TOOLS_WORLD_H
+
+#include "exec.h"
+#include "pcie.h"
+#include "platform.h"
+
+struct traffic;
+
+/* The last device.tdisp exchange, for `assert: response:` and `report:`. */
+struct world_tdisp {
+	struct pcie_dev *dev;
+	struct tdisp_request req;
+	struct tdisp_response rsp;
+	bool valid;
+	const char *err;	/* ETIMEDOUT etc. when there is no response */
+};
+
+struct world {
+	const struct scenario *scn;
+	struct sim *s;
+	struct platform *p;
+	uint64_t clock_mhz;
+	struct traffic *traffic;
+	struct world_tdisp tdisp;
+	/* the step being run (handlers stash per-step state here) */
+	struct plat_access acc;
+	sim_cycles_t acc_issued;
+	struct pcie_dev *acc_dev;
+	struct plat_guest *acc_guest;
+};
+
+/* Names: device / guest by name, NULL when unknown (the loader checked). */
+struct pcie_dev *world_dev(const struct world *w, const char *name);
+struct plat_guest *world_guest(const struct world *w, const char *name);
+
+/* traffic.c */
+struct traffic *traffic_create(struct world *w);
+void traffic_destroy(struct traffic *t);
+void traffic_start(struct traffic *t);
+bool traffic_done(const struct traffic *t);
+void traffic_label(struct traffic *t, const char *label, bool completed);
+
+/* exec_assert.c */
+const char *exec_assert(struct exec_ctx *x);
+
+#endif /* TSMSIM_TOOLS_WORLD_H */
