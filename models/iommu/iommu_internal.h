@@ -1,0 +1,228 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * iommu_internal.h - private structures of the IOMMU model, shared by
+ * pgtable.c (radix tables and their arena), iotlb.c, invq.c and iommu.c.
+ * Never included from outside models/iommu/.
+ */
+#ifndef TSMSIM_MODELS_IOMMU_IOMMU_INTERNAL_H
+#define TSMSIM_MODELS_IOMMU_IOMMU_INTERNAL_H
+
+#include "iommu.h"
+
+/* ----------------------------------------------------------- page table */
+
+#define IOMMU_PT_ENTRIES	512u
+#define IOMMU_PT_BITS		9u
+#define IOMMU_PAGE_SHIFT	12u
+#define IOMMU_PAGE_CLASSES	3u	/* 4 KiB, 2 MiB, 1 GiB */
+
+/*
+ * Entry format.  A table entry holds the arena index of the next table in
+ * the address field, so the walk never chases a host pointer.
+ */
+#define IOMMU_PTE_VALID		(1ULL << 0)
+#define IOMMU_PTE_READ		(1ULL << 1)
+#define IOMMU_PTE_WRITE		(1ULL << 2)
+#define IOMMU_PTE_LEAF		(1ULL << 7)
+#define IOMMU_PTE_ADDR		0x000ffffffffff000ULL
+#define IOMMU_PTE_PROT_SHIFT	1u
+
+/* Tables come in chunks of 64 (256 KiB) so a map is not one malloc per node. */
+#define IOMMU_PT_CHUNK_SHIFT	6u
+#define IOMMU_PT_CHUNK		(1u << IOMMU_PT_CHUNK_SHIFT)
+
+struct iommu_pt_chunk {
+	uint64_t tab[IOMMU_PT_CHUNK][IOMMU_PT_ENTRIES];
+	uint16_t nvalid[IOMMU_PT_CHUNK];	/* valid entries per table */
+};
+
+/*
+ * All domains of one IOMMU share the arena.  A table is freed as soon as
+ * its last entry goes, so "a valid table entry" always means "something
+ * is mapped below": map's overlap check relies on it.
+ */
+struct iommu_pt_arena {
+	struct iommu_pt_chunk **chunks;
+	size_t nchunks;
+	uint32_t ntables;	/* high-water mark of handed-out indices */
+	uint32_t *free;		/* stack; capacity always nchunks * CHUNK */
+	size_t nfree;
+};
+
+static inline uint64_t *iommu_pt_table(const struct iommu_pt_arena *a,
+				       uint32_t idx)
+{
+	return a->chunks[idx >> IOMMU_PT_CHUNK_SHIFT]->tab[idx & (IOMMU_PT_CHUNK - 1)];
+}
+
+static inline uint16_t *iommu_pt_nvalid(const struct iommu_pt_arena *a,
+					uint32_t idx)
+{
+	return &a->chunks[idx >> IOMMU_PT_CHUNK_SHIFT]->nvalid[idx & (IOMMU_PT_CHUNK - 1)];
+}
+
+/* Bit position of the lowest IOVA bit indexed at @lvl (0 = root). */
+static inline unsigned int iommu_lvl_shift(unsigned int levels,
+					   unsigned int lvl)
+{
+	return IOMMU_PAGE_SHIFT + IOMMU_PT_BITS * (levels - 1 - lvl);
+}
+
+static inline unsigned int iommu_pte_prot(uint64_t pte)
+{
+	return (unsigned int)(pte >> IOMMU_PTE_PROT_SHIFT) &
+	       (IOMMU_PROT_READ | IOMMU_PROT_WRITE);
+}
+
+int iommu_pt_arena_init(struct iommu_pt_arena *a);
+void iommu_pt_arena_fini(struct iommu_pt_arena *a);
+int iommu_pt_alloc(struct iommu_pt_arena *a, uint32_t *idx);
+void iommu_pt_free(struct iommu_pt_arena *a, uint32_t idx);
+
+/* Free every table of @dom (root included). */
+void iommu_pt_destroy(struct iommu_domain *dom);
+
+/*
+ * iommu_pt_walk() - read the table for @iova.  Returns IOMMU_OK with the
+ * leaf in *@pte and its level in *@leaf_lvl, IOMMU_F_NOT_PRESENT or
+ * IOMMU_F_ADDR_SIZE; *@walked counts the levels read either way.
+ */
+enum iommu_fault iommu_pt_walk(const struct iommu_domain *dom, uint64_t iova,
+			       uint64_t *pte, unsigned int *leaf_lvl,
+			       unsigned int *walked);
+
+/* ----------------------------------------------------------------- IOTLB */
+
+struct iommu_tlb_entry {
+	uint64_t vpn;		/* IOVA >> page shift of @cls */
+	uint64_t frame;		/* HPA of the page */
+	uint32_t dom;
+	int32_t prev, next;	/* set LRU list, or free list (next only) */
+	uint8_t cls;		/* 0: 4 KiB, 1: 2 MiB, 2: 1 GiB */
+	uint8_t prot;
+	bool stale;
+	bool valid;
+};
+
+struct iommu_tlb_set {
+	int32_t head, tail;	/* MRU, LRU */
+	int32_t free;		/* first free slot of the set, -1 when full */
+};
+
+/*
+ * Slots [s * ways, (s + 1) * ways) belong to set s.  One open-addressed
+ * hash over all slots finds a tag in O(1) whatever the associativity;
+ * the sets only decide who gets evicted.
+ */
+struct iommu_tlb {
+	unsigned int entries, ways, nsets;
+	unsigned int used;
+	uint32_t ncls[IOMMU_PAGE_CLASSES];	/* valid entries per class */
+	struct iommu_tlb_entry *e;
+	struct iommu_tlb_set *sets;
+	int32_t *ht;		/* -1 empty, else slot */
+	uint32_t hmask;
+	unsigned int hshift;
+};
+
+int iommu_tlb_init(struct iommu_tlb *t, unsigned int entries,
+		   unsigned int ways);
+void iommu_tlb_fini(struct iommu_tlb *t);
+/* Find the entry covering @iova; @touch makes it MRU.  -1 on a miss. */
+int32_t iommu_tlb_find(struct iommu_tlb *t, uint32_t dom, uint64_t iova,
+		       bool touch);
+/* Insert as MRU, evicting the set's LRU when the set is full. */
+int32_t iommu_tlb_insert(struct iommu_tlb *t, uint32_t dom, uint64_t iova,
+			 unsigned int cls, uint64_t frame, unsigned int prot);
+/* Mark entries of @dom intersecting [@start, @last] stale; returns how many. */
+unsigned int iommu_tlb_mark_stale(struct iommu_tlb *t, uint32_t dom,
+				  uint64_t start, uint64_t last);
+/* Remove entries of @dom intersecting [@start, @last]; returns how many. */
+unsigned int iommu_tlb_purge(struct iommu_tlb *t, uint32_t dom,
+			     uint64_t start, uint64_t last);
+
+/* ------------------------------------------------------ invalidation queue */
+
+struct iommu_inval_desc {
+	uint64_t id;
+	struct iommu_domain *dom;
+	uint64_t iova, size;
+	bool all;
+	bool dropped;
+	sim_cycles_t retire_at;
+	uint64_t ev;		/* sim event handle */
+	iommu_inval_fn *fn;
+	void *ctx;
+};
+
+/* A FIFO ring: descriptors retire in queue order, so the head goes first. */
+struct iommu_invq {
+	struct iommu_inval_desc *ring;
+	size_t cap, head, count;
+	uint64_t next_id;
+	sim_cycles_t last_retire;
+	unsigned int drop_n;
+	unsigned int delay_n;
+	sim_cycles_t delay_extra;
+};
+
+void iommu_invq_fini(struct iommu *io);
+
+/* ------------------------------------------------------------- the IOMMU */
+
+struct iommu_domain {
+	struct iommu *io;
+	struct iommu_domain *next;	/* io->domains */
+	uint32_t id;
+	enum iommu_domain_type type;
+	char *name;
+	uint32_t root;			/* arena index; paging only */
+	uint64_t mapped_bytes;
+	uint64_t leaves[IOMMU_PAGE_CLASSES];
+	uint64_t tables;
+	unsigned int users;		/* attached requesters */
+	unsigned int inval_refs;	/* pending descriptors naming it */
+	bool dead;			/* freed by the owner, kept for @inval_refs */
+};
+
+struct iommu_pasid_bind {
+	uint32_t pasid;
+	struct iommu_domain *dom;
+};
+
+/* Per RID, like a VT-d context entry plus its PASID table. */
+struct iommu_dev {
+	struct iommu_domain *dom;	/* requests without PASID */
+	struct iommu_pasid_bind *pasids;
+	size_t npasids, cap;
+	const struct iommu_trusted_ops *tops;
+	void *tctx;
+};
+
+#define IOMMU_BUSES 256u
+#define IOMMU_DEVFNS 256u
+
+struct iommu_stats {
+	uint64_t *hits, *misses, *walks, *faults;
+	uint64_t *inval_queued, *inval_done, *inval_dropped, *stale_hits;
+};
+
+struct iommu {
+	struct sim *sim;
+	struct iommu_config cfg;
+	struct iommu_pt_arena arena;
+	struct iommu_tlb tlb;
+	struct iommu_invq invq;
+	struct iommu_dev *bus[IOMMU_BUSES];	/* each IOMMU_DEVFNS long */
+	struct iommu_domain *domains;
+	uint32_t next_dom_id;
+	struct iommu_fault_rec *flog;
+	size_t flog_len;
+	uint64_t flog_lost;
+	struct iommu_stats st;
+};
+
+/* Really free a domain struct (tables already gone). */
+void iommu_domain_release(struct iommu_domain *dom);
+
+#endif /* TSMSIM_MODELS_IOMMU_IOMMU_INTERNAL_H */

@@ -1,0 +1,265 @@
+// SPDX-License-Identifier: MIT
+/*
+ * iotlb.c - the IOTLB: E entries in E / W sets of W ways, true LRU within
+ * a set, tagged by (domain id, page number at the leaf's page size).
+ *
+ * With W == E it is the fully associative true-LRU IOTLB of
+ * ../bench/WORKLOAD.md and bench/common/dma_model.h: a hit makes the entry
+ * MRU, a miss inserts the walked leaf as MRU after evicting the LRU entry
+ * when the set is full.  Lookups go through one open-addressed hash
+ * (linear probing, backward-shift deletion, as dma_model.h), so they are
+ * O(1) for any W; nothing here allocates after init.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "iommu_internal.h"
+
+static unsigned int cls_shift(unsigned int cls)
+{
+	return IOMMU_PAGE_SHIFT + IOMMU_PT_BITS * cls;
+}
+
+static uint32_t tlb_hash(const struct iommu_tlb *t, uint32_t dom,
+			 uint64_t vpn, unsigned int cls)
+{
+	uint64_t k = (vpn << 2 | cls) ^ ((uint64_t)dom * 0xD6E8FEB86659FD93ULL);
+
+	return (uint32_t)((k * 0x9E3779B97F4A7C15ULL) >> t->hshift);
+}
+
+int iommu_tlb_init(struct iommu_tlb *t, unsigned int entries,
+		   unsigned int ways)
+{
+	uint32_t hs = 2;
+	unsigned int bits = 1;
+
+	memset(t, 0, sizeof(*t));
+	while (hs < 4u * entries) {
+		hs <<= 1;
+		bits++;
+	}
+	t->entries = entries;
+	t->ways = ways;
+	t->nsets = entries / ways;
+	t->e = calloc(entries, sizeof(*t->e));
+	t->sets = calloc(t->nsets, sizeof(*t->sets));
+	t->ht = malloc(hs * sizeof(*t->ht));
+	if (!t->e || !t->sets || !t->ht) {
+		iommu_tlb_fini(t);
+		return -ENOMEM;
+	}
+	memset(t->ht, 0xff, hs * sizeof(*t->ht));	/* all -1 */
+	t->hmask = hs - 1;
+	t->hshift = 64 - bits;
+	for (unsigned int s = 0; s < t->nsets; s++) {
+		t->sets[s].head = t->sets[s].tail = -1;
+		t->sets[s].free = (int32_t)(s * ways);
+		for (unsigned int w = 0; w < ways; w++)
+			t->e[s * ways + w].next =
+				w + 1 < ways ? (int32_t)(s * ways + w + 1) : -1;
+	}
+	return 0;
+}
+
+void iommu_tlb_fini(struct iommu_tlb *t)
+{
+	free(t->e);
+	free(t->sets);
+	free(t->ht);
+	memset(t, 0, sizeof(*t));
+}
+
+static int32_t tlb_find_tag(const struct iommu_tlb *t, uint32_t dom,
+			    uint64_t vpn, unsigned int cls)
+{
+	uint32_t h = tlb_hash(t, dom, vpn, cls);
+
+	for (;;) {
+		int32_t s = t->ht[h];
+
+		if (s < 0)
+			return -1;
+		if (t->e[s].vpn == vpn && t->e[s].dom == dom && t->e[s].cls == cls)
+			return s;
+		h = (h + 1) & t->hmask;
+	}
+}
+
+static void lru_unlink(struct iommu_tlb *t, int32_t s)
+{
+	struct iommu_tlb_set *set = &t->sets[(uint32_t)s / t->ways];
+	int32_t p = t->e[s].prev, n = t->e[s].next;
+
+	if (p >= 0)
+		t->e[p].next = n;
+	else
+		set->head = n;
+	if (n >= 0)
+		t->e[n].prev = p;
+	else
+		set->tail = p;
+}
+
+static void lru_push_front(struct iommu_tlb *t, int32_t s)
+{
+	struct iommu_tlb_set *set = &t->sets[(uint32_t)s / t->ways];
+
+	t->e[s].prev = -1;
+	t->e[s].next = set->head;
+	if (set->head >= 0)
+		t->e[set->head].prev = s;
+	else
+		set->tail = s;
+	set->head = s;
+}
+
+/*
+ * Probe the classes that have entries, smallest page first.  Different
+ * sizes for one IOVA only coexist when one of them is stale; either is
+ * what the hardware might use.
+ */
+int32_t iommu_tlb_find(struct iommu_tlb *t, uint32_t dom, uint64_t iova,
+		       bool touch)
+{
+	for (unsigned int cls = 0; cls < IOMMU_PAGE_CLASSES; cls++) {
+		int32_t s;
+
+		if (!t->ncls[cls])
+			continue;
+		s = tlb_find_tag(t, dom, iova >> cls_shift(cls), cls);
+		if (s < 0)
+			continue;
+		if (touch && t->sets[(uint32_t)s / t->ways].head != s) {
+			lru_unlink(t, s);
+			lru_push_front(t, s);
+		}
+		return s;
+	}
+	return -1;
+}
+
+static void hash_remove(struct iommu_tlb *t, int32_t slot)
+{
+	const struct iommu_tlb_entry *x = &t->e[slot];
+	uint32_t i = tlb_hash(t, x->dom, x->vpn, x->cls), j;
+
+	while (t->ht[i] != slot)
+		i = (i + 1) & t->hmask;
+	j = i;
+	for (;;) {
+		const struct iommu_tlb_entry *y;
+		uint32_t k;
+
+		j = (j + 1) & t->hmask;
+		if (t->ht[j] < 0)
+			break;
+		y = &t->e[t->ht[j]];
+		k = tlb_hash(t, y->dom, y->vpn, y->cls);
+		/* j may stay iff its home k lies cyclically in (i, j] */
+		if (i <= j ? (i < k && k <= j) : (i < k || k <= j))
+			continue;
+		t->ht[i] = t->ht[j];
+		i = j;
+	}
+	t->ht[i] = -1;
+}
+
+static void tlb_remove(struct iommu_tlb *t, int32_t s)
+{
+	struct iommu_tlb_set *set = &t->sets[(uint32_t)s / t->ways];
+
+	hash_remove(t, s);
+	lru_unlink(t, s);
+	t->ncls[t->e[s].cls]--;
+	t->used--;
+	t->e[s].valid = false;
+	t->e[s].next = set->free;
+	set->free = s;
+}
+
+int32_t iommu_tlb_insert(struct iommu_tlb *t, uint32_t dom, uint64_t iova,
+			 unsigned int cls, uint64_t frame, unsigned int prot)
+{
+	uint64_t vpn = iova >> cls_shift(cls);
+	struct iommu_tlb_set *set = &t->sets[vpn % t->nsets];
+	struct iommu_tlb_entry *x;
+	uint32_t h;
+	int32_t s;
+
+	if (set->free < 0)
+		tlb_remove(t, set->tail);	/* evict the LRU way */
+	s = set->free;
+	set->free = t->e[s].next;
+	x = &t->e[s];
+	x->vpn = vpn;
+	x->frame = frame;
+	x->dom = dom;
+	x->cls = (uint8_t)cls;
+	x->prot = (uint8_t)prot;
+	x->stale = false;
+	x->valid = true;
+	h = tlb_hash(t, dom, vpn, cls);
+	while (t->ht[h] >= 0)
+		h = (h + 1) & t->hmask;
+	t->ht[h] = s;
+	lru_push_front(t, s);
+	t->ncls[cls]++;
+	t->used++;
+	return s;
+}
+
+static bool tlb_match(const struct iommu_tlb_entry *x, uint32_t dom,
+		      uint64_t start, uint64_t last)
+{
+	uint64_t lo, hi;
+
+	if (!x->valid || x->dom != dom)
+		return false;
+	lo = x->vpn << cls_shift(x->cls);
+	hi = lo + ((1ULL << cls_shift(x->cls)) - 1);
+	return lo <= last && start <= hi;
+}
+
+unsigned int iommu_tlb_mark_stale(struct iommu_tlb *t, uint32_t dom,
+				  uint64_t start, uint64_t last)
+{
+	unsigned int n = 0;
+
+	for (unsigned int s = 0; s < t->entries; s++)
+		if (tlb_match(&t->e[s], dom, start, last)) {
+			t->e[s].stale = true;
+			n++;
+		}
+	return n;
+}
+
+unsigned int iommu_tlb_purge(struct iommu_tlb *t, uint32_t dom,
+			     uint64_t start, uint64_t last)
+{
+	unsigned int n = 0;
+
+	for (unsigned int s = 0; s < t->entries; s++)
+		if (tlb_match(&t->e[s], dom, start, last)) {
+			tlb_remove(t, (int32_t)s);
+			n++;
+		}
+	return n;
+}
+
+bool iommu_iotlb_contains(const struct iommu_domain *dom, uint64_t iova,
+			  bool *stale)
+{
+	struct iommu_tlb *t = &dom->io->tlb;
+	int32_t s = iommu_tlb_find(t, dom->id, iova, false);
+
+	if (stale)
+		*stale = s >= 0 && t->e[s].stale;
+	return s >= 0;
+}
+
+unsigned int iommu_iotlb_used(const struct iommu *io)
+{
+	return io->tlb.used;
+}

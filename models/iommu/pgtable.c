@@ -1,0 +1,408 @@
+// SPDX-License-Identifier: MIT
+/*
+ * pgtable.c - radix I/O page tables: the table arena, map (with the
+ * overlap check), unmap (with superpage split), and the walk.
+ *
+ * The shape follows Linux io-pgtable-arm: a per-level walk built on a
+ * level shift, 512 entries per 4 KiB table, and a partial unmap of a block
+ * that replaces it with a table of next-level leaves before removing the
+ * part asked for (arm_lpae_split_blk_unmap()).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "iommu_internal.h"
+
+/* ---------------------------------------------------------------- arena */
+
+int iommu_pt_arena_init(struct iommu_pt_arena *a)
+{
+	memset(a, 0, sizeof(*a));
+	return 0;
+}
+
+void iommu_pt_arena_fini(struct iommu_pt_arena *a)
+{
+	for (size_t i = 0; i < a->nchunks; i++)
+		free(a->chunks[i]);
+	free(a->chunks);
+	free(a->free);
+	memset(a, 0, sizeof(*a));
+}
+
+static int arena_grow(struct iommu_pt_arena *a)
+{
+	struct iommu_pt_chunk **chunks;
+	struct iommu_pt_chunk *c;
+	uint32_t *fr;
+
+	chunks = realloc(a->chunks, (a->nchunks + 1) * sizeof(*chunks));
+	if (!chunks)
+		return -ENOMEM;
+	a->chunks = chunks;
+	/* Size the free stack now so iommu_pt_free() never allocates. */
+	fr = realloc(a->free, (a->nchunks + 1) * IOMMU_PT_CHUNK * sizeof(*fr));
+	if (!fr)
+		return -ENOMEM;
+	a->free = fr;
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	a->chunks[a->nchunks++] = c;
+	return 0;
+}
+
+int iommu_pt_alloc(struct iommu_pt_arena *a, uint32_t *idx)
+{
+	if (a->nfree) {
+		*idx = a->free[--a->nfree];
+		return 0;
+	}
+	if (a->ntables == a->nchunks * IOMMU_PT_CHUNK) {
+		int ret = arena_grow(a);
+
+		if (ret)
+			return ret;
+	}
+	*idx = a->ntables++;
+	return 0;
+}
+
+void iommu_pt_free(struct iommu_pt_arena *a, uint32_t idx)
+{
+	memset(iommu_pt_table(a, idx), 0, IOMMU_PT_ENTRIES * sizeof(uint64_t));
+	*iommu_pt_nvalid(a, idx) = 0;
+	a->free[a->nfree++] = idx;
+}
+
+static uint32_t pte_table(uint64_t pte)
+{
+	return (uint32_t)((pte & IOMMU_PTE_ADDR) >> IOMMU_PAGE_SHIFT);
+}
+
+static unsigned int pt_index(unsigned int levels, unsigned int lvl,
+			     uint64_t iova)
+{
+	return (unsigned int)(iova >> iommu_lvl_shift(levels, lvl)) &
+	       (IOMMU_PT_ENTRIES - 1);
+}
+
+static void pt_destroy_lvl(struct iommu_domain *dom, uint32_t idx,
+			   unsigned int lvl)
+{
+	struct iommu_pt_arena *a = &dom->io->arena;
+	const uint64_t *tab = iommu_pt_table(a, idx);
+
+	if (lvl + 1 < dom->io->cfg.levels)
+		for (unsigned int i = 0; i < IOMMU_PT_ENTRIES; i++)
+			if ((tab[i] & IOMMU_PTE_VALID) &&
+			    !(tab[i] & IOMMU_PTE_LEAF))
+				pt_destroy_lvl(dom, pte_table(tab[i]), lvl + 1);
+	iommu_pt_free(a, idx);
+}
+
+void iommu_pt_destroy(struct iommu_domain *dom)
+{
+	if (dom->type != IOMMU_DOMAIN_PAGING || !dom->tables)
+		return;
+	pt_destroy_lvl(dom, dom->root, 0);
+	dom->tables = 0;
+	dom->mapped_bytes = 0;
+	memset(dom->leaves, 0, sizeof(dom->leaves));
+}
+
+/* ----------------------------------------------------------------- walk */
+
+enum iommu_fault iommu_pt_walk(const struct iommu_domain *dom, uint64_t iova,
+			       uint64_t *pte, unsigned int *leaf_lvl,
+			       unsigned int *walked)
+{
+	const struct iommu_pt_arena *a = &dom->io->arena;
+	unsigned int levels = dom->io->cfg.levels;
+	uint32_t idx = dom->root;
+
+	*walked = 0;
+	if (iova >> (IOMMU_PAGE_SHIFT + IOMMU_PT_BITS * levels))
+		return IOMMU_F_ADDR_SIZE;
+	for (unsigned int lvl = 0; lvl < levels; lvl++) {
+		uint64_t e = iommu_pt_table(a, idx)[pt_index(levels, lvl, iova)];
+
+		(*walked)++;
+		if (!(e & IOMMU_PTE_VALID))
+			return IOMMU_F_NOT_PRESENT;
+		if (e & IOMMU_PTE_LEAF) {
+			*pte = e;
+			*leaf_lvl = lvl;
+			return IOMMU_OK;
+		}
+		idx = pte_table(e);
+	}
+	TSM_BUG_ON(1);	/* last-level entries are always leaves */
+	return IOMMU_F_NOT_PRESENT;
+}
+
+int iommu_lookup(const struct iommu_domain *dom, uint64_t iova, uint64_t *pa,
+		 uint64_t *page_size, unsigned int *levels_walked)
+{
+	unsigned int lvl = 0, walked = 0;
+	uint64_t pte = 0, ps;
+
+	if (dom->type != IOMMU_DOMAIN_PAGING) {
+		if (levels_walked)
+			*levels_walked = 0;
+		return -ENOENT;
+	}
+	if (iommu_pt_walk(dom, iova, &pte, &lvl, &walked) != IOMMU_OK) {
+		if (levels_walked)
+			*levels_walked = walked;
+		return -ENOENT;
+	}
+	ps = 1ULL << iommu_lvl_shift(dom->io->cfg.levels, lvl);
+	if (pa)
+		*pa = (pte & IOMMU_PTE_ADDR & ~(ps - 1)) | (iova & (ps - 1));
+	if (page_size)
+		*page_size = ps;
+	if (levels_walked)
+		*levels_walked = walked;
+	return 0;
+}
+
+unsigned int iommu_lookup_prot(const struct iommu_domain *dom, uint64_t iova)
+{
+	unsigned int lvl, walked;
+	uint64_t pte;
+
+	if (dom->type != IOMMU_DOMAIN_PAGING ||
+	    iommu_pt_walk(dom, iova, &pte, &lvl, &walked) != IOMMU_OK)
+		return 0;
+	return iommu_pte_prot(pte);
+}
+
+/* ------------------------------------------------------------------ map */
+
+/* Page-size class 0..2 of @page_size, or -1. */
+static int page_class(uint64_t page_size)
+{
+	switch (page_size) {
+	case IOMMU_PAGE_4K:
+		return 0;
+	case IOMMU_PAGE_2M:
+		return 1;
+	case IOMMU_PAGE_1G:
+		return 2;
+	default:
+		return -1;
+	}
+}
+
+/* Is any byte of the @lvl-sized page at @iova mapped already? */
+static bool pt_busy(const struct iommu_domain *dom, uint64_t iova,
+		    unsigned int target)
+{
+	const struct iommu_pt_arena *a = &dom->io->arena;
+	unsigned int levels = dom->io->cfg.levels;
+	uint32_t idx = dom->root;
+
+	for (unsigned int lvl = 0; lvl <= target; lvl++) {
+		uint64_t e = iommu_pt_table(a, idx)[pt_index(levels, lvl, iova)];
+
+		if (!(e & IOMMU_PTE_VALID))
+			return false;
+		/* a leaf above or at @target, or a non-empty table at it */
+		if ((e & IOMMU_PTE_LEAF) || lvl == target)
+			return true;
+		idx = pte_table(e);
+	}
+	return false;
+}
+
+static int pt_install(struct iommu_domain *dom, uint64_t iova,
+		      unsigned int target, uint64_t leaf)
+{
+	struct iommu_pt_arena *a = &dom->io->arena;
+	unsigned int levels = dom->io->cfg.levels;
+	uint32_t idx = dom->root;
+
+	for (unsigned int lvl = 0; lvl < target; lvl++) {
+		uint64_t *e = &iommu_pt_table(a, idx)[pt_index(levels, lvl, iova)];
+
+		if (!(*e & IOMMU_PTE_VALID)) {
+			uint32_t n;
+			int ret = iommu_pt_alloc(a, &n);
+
+			if (ret)
+				return ret;
+			dom->tables++;
+			*e = ((uint64_t)n << IOMMU_PAGE_SHIFT) | IOMMU_PTE_VALID;
+			(*iommu_pt_nvalid(a, idx))++;
+		}
+		TSM_BUG_ON(*e & IOMMU_PTE_LEAF);	/* pt_busy() said free */
+		idx = pte_table(*e);
+	}
+	iommu_pt_table(a, idx)[pt_index(levels, target, iova)] = leaf;
+	(*iommu_pt_nvalid(a, idx))++;
+	return 0;
+}
+
+static int map_check(const struct iommu_domain *dom, uint64_t iova,
+		     uint64_t pa, uint64_t size, uint64_t page_size,
+		     unsigned int prot)
+{
+	unsigned int levels = dom->io->cfg.levels;
+	unsigned int width = IOMMU_PAGE_SHIFT + IOMMU_PT_BITS * levels;
+	int cls = page_class(page_size);
+
+	if (dom->type != IOMMU_DOMAIN_PAGING || cls < 0)
+		return -EINVAL;
+	if ((unsigned int)cls + 2 > levels)	/* would be a root leaf */
+		return -EINVAL;
+	if (!size || (iova | pa | size) & (page_size - 1))
+		return -EINVAL;
+	if (!prot || prot & ~(IOMMU_PROT_READ | IOMMU_PROT_WRITE))
+		return -EINVAL;
+	if (iova + size < iova || (iova + size - 1) >> width)
+		return -EINVAL;
+	if (pa + size < pa || (pa + size - 1) & ~(IOMMU_PTE_ADDR | 0xfffULL))
+		return -EINVAL;
+	return 0;
+}
+
+int iommu_map(struct iommu_domain *dom, uint64_t iova, uint64_t pa,
+	      uint64_t size, uint64_t page_size, unsigned int prot)
+{
+	unsigned int target;
+	uint64_t off, flags;
+	int cls, ret;
+
+	ret = map_check(dom, iova, pa, size, page_size, prot);
+	if (ret)
+		return ret;
+	cls = page_class(page_size);
+	target = dom->io->cfg.levels - 1 - (unsigned int)cls;
+	for (off = 0; off < size; off += page_size)
+		if (pt_busy(dom, iova + off, target))
+			return -EEXIST;
+	flags = IOMMU_PTE_VALID | IOMMU_PTE_LEAF |
+		((uint64_t)prot << IOMMU_PTE_PROT_SHIFT);
+	for (off = 0; off < size; off += page_size) {
+		ret = pt_install(dom, iova + off, target, (pa + off) | flags);
+		if (ret) {
+			iommu_unmap(dom, iova, off);
+			return ret;
+		}
+		dom->mapped_bytes += page_size;
+		dom->leaves[cls]++;
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------------- unmap */
+
+struct unmap_ctx {
+	struct iommu_domain *dom;
+	uint64_t start, last;	/* inclusive range being removed */
+	uint64_t done;
+	bool nomem;
+};
+
+/* Replace the leaf *@e (size 1 << @shift) by a table of 512 smaller ones. */
+static int pt_split(struct unmap_ctx *c, uint64_t *e, unsigned int shift)
+{
+	struct iommu_pt_arena *a = &c->dom->io->arena;
+	uint64_t leaf = *e, step = 1ULL << (shift - IOMMU_PT_BITS);
+	uint64_t base = leaf & IOMMU_PTE_ADDR & ~((1ULL << shift) - 1);
+	uint64_t flags = leaf & ~IOMMU_PTE_ADDR;
+	unsigned int cls = (shift - IOMMU_PAGE_SHIFT) / IOMMU_PT_BITS;
+	uint64_t *tab;
+	uint32_t n;
+
+	if (iommu_pt_alloc(a, &n))
+		return -ENOMEM;
+	c->dom->tables++;
+	tab = iommu_pt_table(a, n);
+	for (unsigned int i = 0; i < IOMMU_PT_ENTRIES; i++)
+		tab[i] = (base + i * step) | flags;
+	*iommu_pt_nvalid(a, n) = IOMMU_PT_ENTRIES;
+	c->dom->leaves[cls]--;
+	c->dom->leaves[cls - 1] += IOMMU_PT_ENTRIES;
+	*e = ((uint64_t)n << IOMMU_PAGE_SHIFT) | IOMMU_PTE_VALID;
+	return 0;
+}
+
+static void unmap_lvl(struct unmap_ctx *c, uint32_t idx, unsigned int lvl,
+		      uint64_t base);
+
+/* Handle one valid entry *@e of table @idx covering [@eb, @eb + size). */
+static void unmap_entry(struct unmap_ctx *c, uint32_t idx, uint64_t *e,
+			unsigned int lvl, uint64_t eb)
+{
+	struct iommu_pt_arena *a = &c->dom->io->arena;
+	unsigned int shift = iommu_lvl_shift(c->dom->io->cfg.levels, lvl);
+	uint64_t last = eb + ((1ULL << shift) - 1);
+	uint32_t child;
+
+	if (*e & IOMMU_PTE_LEAF) {
+		if (c->start <= eb && last <= c->last) {
+			*e = 0;
+			(*iommu_pt_nvalid(a, idx))--;
+			c->done += 1ULL << shift;
+			c->dom->mapped_bytes -= 1ULL << shift;
+			c->dom->leaves[(shift - IOMMU_PAGE_SHIFT) / IOMMU_PT_BITS]--;
+			return;
+		}
+		if (pt_split(c, e, shift)) {
+			c->nomem = true;
+			return;
+		}
+	}
+	child = pte_table(*e);
+	unmap_lvl(c, child, lvl + 1, eb);
+	if (!*iommu_pt_nvalid(a, child)) {
+		iommu_pt_free(a, child);
+		c->dom->tables--;
+		*e = 0;
+		(*iommu_pt_nvalid(a, idx))--;
+	}
+}
+
+static void unmap_lvl(struct unmap_ctx *c, uint32_t idx, unsigned int lvl,
+		      uint64_t base)
+{
+	unsigned int shift = iommu_lvl_shift(c->dom->io->cfg.levels, lvl);
+	uint64_t *tab = iommu_pt_table(&c->dom->io->arena, idx);
+	uint64_t lo = c->start > base ? c->start : base;
+	uint64_t span_last = base + ((1ULL << (shift + IOMMU_PT_BITS)) - 1);
+	uint64_t hi = c->last < span_last ? c->last : span_last;
+
+	for (uint64_t i = (lo - base) >> shift; i <= (hi - base) >> shift; i++) {
+		if (c->nomem)
+			return;
+		if (tab[i] & IOMMU_PTE_VALID)
+			unmap_entry(c, idx, &tab[i], lvl, base + (i << shift));
+	}
+}
+
+uint64_t iommu_unmap(struct iommu_domain *dom, uint64_t iova, uint64_t size)
+{
+	unsigned int width = IOMMU_PAGE_SHIFT + IOMMU_PT_BITS * dom->io->cfg.levels;
+	struct unmap_ctx c = { .dom = dom, .start = iova };
+
+	if (dom->type != IOMMU_DOMAIN_PAGING || !size ||
+	    (iova | size) & (IOMMU_PAGE_4K - 1) || iova + size < iova)
+		return 0;
+	if (iova >> width)
+		return 0;
+	c.last = iova + size - 1;
+	if (c.last >> width)
+		c.last = (1ULL << width) - 1;
+	unmap_lvl(&c, dom->root, 0, 0);
+	/*
+	 * The IOTLB may still hold any leaf of the range (or a superpage that
+	 * was split): from now on those entries translate through a page-table
+	 * entry that is gone or changed.  The invalidation is the caller's.
+	 */
+	if (c.done || c.nomem)
+		iommu_tlb_mark_stale(&dom->io->tlb, dom->id, iova, c.last);
+	return c.done;
+}

@@ -1,0 +1,1116 @@
+// SPDX-License-Identifier: MIT
+/*
+ * check_iommu.c - the IOMMU model: page tables (superpages, split, overlap,
+ * levels), IOTLB (set-associative LRU), the invalidation queue (timing,
+ * order, drop/delay faults, stale hits), attachment, the trusted path, the
+ * fault log, and the canonical dma-stream numbers of bench/WORKLOAD.md.
+ */
+#include <check.h>
+#include <errno.h>
+#include <string.h>
+
+#include "iommu.h"
+#include "sim.h"
+
+#define RID0	0x0100
+#define RID1	0x0208
+#define MB2	IOMMU_PAGE_2M
+#define GB1	IOMMU_PAGE_1G
+#define RW	(IOMMU_PROT_READ | IOMMU_PROT_WRITE)
+
+struct fx {
+	struct sim *s;
+	struct iommu *io;
+	struct iommu_domain *dom;
+};
+
+static void fx_init_cfg(struct fx *f, const struct iommu_config *cfg)
+{
+	f->s = sim_create(1);
+	ck_assert_ptr_nonnull(f->s);
+	ck_assert_int_eq(iommu_create(f->s, cfg, &f->io), 0);
+	f->dom = iommu_domain_alloc(f->io, IOMMU_DOMAIN_PAGING, "ioas a");
+	ck_assert_ptr_nonnull(f->dom);
+}
+
+static void fx_init(struct fx *f, unsigned int entries, unsigned int ways,
+		    unsigned int levels)
+{
+	struct iommu_config cfg = {
+		.entries = entries, .ways = ways, .levels = levels,
+		.timing = { .iotlb_hit = 2, .walk_level = 100, .inval = 1000 },
+	};
+
+	fx_init_cfg(f, &cfg);
+}
+
+static void fx_fini(struct fx *f)
+{
+	iommu_destroy(f->io);
+	sim_destroy(f->s);
+}
+
+static uint64_t stat(struct fx *f, const char *name)
+{
+	return *sim_stat(f->s, name);
+}
+
+static struct iommu_xlate xl(struct fx *f, uint16_t rid, uint64_t iova,
+			     bool write)
+{
+	struct iommu_xlate x;
+
+	ck_assert_int_eq(iommu_translate(f->io, rid, IOMMU_NO_PASID, false,
+					 iova, 64, write, &x), 0);
+	return x;
+}
+
+/* ------------------------------------------------------------ config */
+
+START_TEST(config_rejects_bad_values)
+{
+	struct iommu_config ok = { .entries = 64, .ways = 8, .levels = 4 };
+	struct iommu_config c;
+	struct sim *s = sim_create(1);
+	struct iommu *io = NULL;
+
+	ck_assert_int_eq(iommu_config_validate(&ok), 0);
+	c = ok; c.entries = 0;
+	ck_assert_int_eq(iommu_config_validate(&c), -EINVAL);
+	c = ok; c.ways = 0;
+	ck_assert_int_eq(iommu_config_validate(&c), -EINVAL);
+	c = ok; c.ways = 7;
+	ck_assert_int_eq(iommu_config_validate(&c), -EINVAL);
+	c = ok; c.levels = 2;
+	ck_assert_int_eq(iommu_config_validate(&c), -EINVAL);
+	c = ok; c.levels = 6;
+	ck_assert_int_eq(iommu_config_validate(&c), -EINVAL);
+	ck_assert_int_eq(iommu_create(s, &c, &io), -EINVAL);
+	ck_assert_ptr_null(io);
+	ck_assert_int_eq(iommu_create(s, &ok, &io), 0);
+	ck_assert_uint_eq(iommu_levels(io), 4);
+	ck_assert_uint_eq(iommu_get_timing(io)->walk_level, 0);
+	iommu_set_timing(io, &(struct iommu_timing){ 3, 90, 4000 });
+	ck_assert_uint_eq(iommu_get_timing(io)->walk_level, 90);
+	iommu_destroy(io);
+	iommu_destroy(NULL);
+	sim_destroy(s);
+}
+END_TEST
+
+START_TEST(names)
+{
+	ck_assert_str_eq(iommu_fault_name(IOMMU_OK), "ok");
+	ck_assert_str_eq(iommu_fault_name(IOMMU_F_NO_DOMAIN), "no-domain");
+	ck_assert_str_eq(iommu_fault_name(IOMMU_F_NO_TRUSTED), "no-trusted-path");
+	ck_assert_str_eq(iommu_fault_name(IOMMU_F_NR), "?");
+	ck_assert_str_eq(iommu_domain_type_name(IOMMU_DOMAIN_BLOCKED), "blocked");
+	ck_assert_str_eq(iommu_domain_type_name(IOMMU_DOMAIN_NR), "?");
+	ck_assert_str_eq(iommu_inval_phase_name(IOMMU_INVAL_DROPPED), "dropped");
+	ck_assert_str_eq(iommu_inval_phase_name(IOMMU_INVAL_NR), "?");
+	for (int i = 0; i < IOMMU_F_NR; i++)
+		ck_assert_str_ne(iommu_fault_name(i), "?");
+}
+END_TEST
+
+/* ------------------------------------------------------- page tables */
+
+START_TEST(map_lookup_4k)
+{
+	struct fx f;
+	uint64_t pa, ps;
+	unsigned int lv;
+
+	fx_init(&f, 64, 64, 4);
+	ck_assert_int_eq(iommu_map(f.dom, 0x100000000ULL, 0x5000, 0x3000,
+				   IOMMU_PAGE_4K, RW), 0);
+	ck_assert_int_eq(iommu_lookup(f.dom, 0x100001234ULL, &pa, &ps, &lv), 0);
+	ck_assert_uint_eq(pa, 0x6234);
+	ck_assert_uint_eq(ps, IOMMU_PAGE_4K);
+	ck_assert_uint_eq(lv, 4);
+	ck_assert_uint_eq(iommu_domain_mapped_bytes(f.dom), 0x3000);
+	ck_assert_uint_eq(iommu_domain_leaves(f.dom, IOMMU_PAGE_4K), 3);
+	ck_assert_uint_eq(iommu_domain_leaves(f.dom, 12345), 0);
+	ck_assert_uint_eq(iommu_domain_tables(f.dom), 4);
+	ck_assert_uint_eq(iommu_lookup_prot(f.dom, 0x100000000ULL), RW);
+	/* a hole next to it: the last-level table is there, its entry is not */
+	ck_assert_int_eq(iommu_lookup(f.dom, 0x100003000ULL, &pa, &ps, &lv), -ENOENT);
+	ck_assert_uint_eq(lv, 4);
+	ck_assert_uint_eq(iommu_lookup_prot(f.dom, 0x100003000ULL), 0);
+	/* an empty root entry: one level read */
+	ck_assert_int_eq(iommu_lookup(f.dom, 0x800000000000ULL, NULL, NULL, &lv), -ENOENT);
+	ck_assert_uint_eq(lv, 1);
+	/* unmapping everything gives the tables back */
+	ck_assert_uint_eq(iommu_unmap(f.dom, 0x100000000ULL, 0x10000), 0x3000);
+	ck_assert_uint_eq(iommu_domain_mapped_bytes(f.dom), 0);
+	ck_assert_uint_eq(iommu_domain_tables(f.dom), 1);
+	ck_assert_uint_eq(iommu_unmap(f.dom, 0x100000000ULL, 0x10000), 0);
+	/* freed tables are reused, zeroed */
+	ck_assert_int_eq(iommu_map(f.dom, 0x200000000ULL, 0x9000, 0x1000,
+				   IOMMU_PAGE_4K, IOMMU_PROT_WRITE), 0);
+	ck_assert_uint_eq(iommu_domain_tables(f.dom), 4);
+	ck_assert_int_eq(iommu_lookup(f.dom, 0x200000010ULL, &pa, &ps, &lv), 0);
+	ck_assert_uint_eq(pa, 0x9010);
+	ck_assert_int_eq(iommu_lookup(f.dom, 0x100001234ULL, NULL, NULL, NULL), -ENOENT);
+	fx_fini(&f);
+}
+END_TEST
+
+START_TEST(superpages_map_and_lookup)
+{
+	struct fx f;
+	uint64_t pa, ps;
+	unsigned int lv;
+
+	fx_init(&f, 64, 64, 4);
+	ck_assert_int_eq(iommu_map(f.dom, 0x40000000, 0x80000000ULL, 2 * MB2,
+				   MB2, IOMMU_PROT_READ), 0);
+	ck_assert_int_eq(iommu_lookup(f.dom, 0x40212345, &pa, &ps, &lv), 0);
+	ck_assert_uint_eq(pa, 0x80212345ULL);
+	ck_assert_uint_eq(ps, MB2);
+	ck_assert_uint_eq(lv, 3);
+	ck_assert_int_eq(iommu_map(f.dom, 0x80000000ULL, 0x1c0000000ULL, GB1,
+				   GB1, RW), 0);
+	ck_assert_int_eq(iommu_lookup(f.dom, 0x8abcdef0ULL, &pa, &ps, &lv), 0);
+	ck_assert_uint_eq(pa, 0x1cabcdef0ULL);
+	ck_assert_uint_eq(ps, GB1);
+	ck_assert_uint_eq(lv, 2);
+	ck_assert_uint_eq(iommu_domain_leaves(f.dom, MB2), 2);
+	ck_assert_uint_eq(iommu_domain_leaves(f.dom, GB1), 1);
+	ck_assert_uint_eq(iommu_domain_mapped_bytes(f.dom), GB1 + 2 * MB2);
+	ck_assert_uint_eq(iommu_lookup_prot(f.dom, 0x40000000), IOMMU_PROT_READ);
+	fx_fini(&f);
+}
+END_TEST
+
+START_TEST(partial_unmap_splits_superpage)
+{
+	struct fx f;
+	uint64_t pa, ps, base = 0x40000000, hpa = 0x200000000ULL;
+	const uint64_t G2 = 2 * GB1;
+
+	fx_init(&f, 64, 64, 4);
+	ck_assert_int_eq(iommu_map(f.dom, base, hpa, MB2, MB2, RW), 0);
+	ck_assert_uint_eq(iommu_unmap(f.dom, base + 0x1000, 0x1000), 0x1000);
+	ck_assert_int_eq(iommu_lookup(f.dom, base, &pa, &ps, NULL), 0);
+	ck_assert_uint_eq(pa, hpa);
+	ck_assert_uint_eq(ps, IOMMU_PAGE_4K);
+	ck_assert_int_eq(iommu_lookup(f.dom, base + 0x1800, &pa, NULL, NULL), -ENOENT);
+	ck_assert_int_eq(iommu_lookup(f.dom, base + 0x1ff000, &pa, NULL, NULL), 0);
+	ck_assert_uint_eq(pa, hpa + 0x1ff000);
+	ck_assert_uint_eq(iommu_lookup_prot(f.dom, base + 0x2000), RW);
+	ck_assert_uint_eq(iommu_domain_leaves(f.dom, MB2), 0);
+	ck_assert_uint_eq(iommu_domain_leaves(f.dom, IOMMU_PAGE_4K), 511);
+	ck_assert_uint_eq(iommu_domain_mapped_bytes(f.dom), MB2 - 0x1000);
+	/* the hole is free again, the rest is not */
+	ck_assert_int_eq(iommu_map(f.dom, base + 0x1000, 0x9000, 0x1000,
+				   IOMMU_PAGE_4K, RW), 0);
+	ck_assert_int_eq(iommu_map(f.dom, base + 0x2000, 0x9000, 0x1000,
+				   IOMMU_PAGE_4K, RW), -EEXIST);
+
+	/* 1 GiB split twice: 2 MiB hole, then a 4 KiB hole in a 2 MiB piece */
+	ck_assert_int_eq(iommu_map(f.dom, G2, 0x400000000ULL, GB1, GB1, RW), 0);
+	ck_assert_uint_eq(iommu_unmap(f.dom, G2 + 4 * MB2, MB2), MB2);
+	ck_assert_uint_eq(iommu_domain_leaves(f.dom, MB2), 511);
+	ck_assert_uint_eq(iommu_unmap(f.dom, G2 + 0x3000, 0x2000), 0x2000);
+	ck_assert_uint_eq(iommu_domain_leaves(f.dom, MB2), 510);
+	ck_assert_int_eq(iommu_lookup(f.dom, G2 + 0x5000, &pa, &ps, NULL), 0);
+	ck_assert_uint_eq(pa, 0x400005000ULL);
+	ck_assert_uint_eq(ps, IOMMU_PAGE_4K);
+	ck_assert_int_eq(iommu_lookup(f.dom, G2 + 5 * MB2, &pa, &ps, NULL), 0);
+	ck_assert_uint_eq(pa, 0x400000000ULL + 5 * MB2);
+	ck_assert_uint_eq(ps, MB2);
+	ck_assert_int_eq(iommu_lookup(f.dom, G2 + 4 * MB2 + 8, NULL, NULL, NULL), -ENOENT);
+	/* an unmap across holes counts only what was mapped */
+	ck_assert_uint_eq(iommu_unmap(f.dom, G2, GB1), GB1 - MB2 - 0x2000);
+	ck_assert_uint_eq(iommu_domain_mapped_bytes(f.dom), MB2);
+	fx_fini(&f);
+}
+END_TEST
+
+START_TEST(overlap_is_eexist)
+{
+	struct fx f;
+	uint64_t base = 0x40000000;
+
+	fx_init(&f, 64, 64, 4);
+	ck_assert_int_eq(iommu_map(f.dom, base + 0x5000, 0x5000, 0x1000,
+				   IOMMU_PAGE_4K, RW), 0);
+	/* superpage over an existing small page */
+	ck_assert_int_eq(iommu_map(f.dom, base, 0, MB2, MB2, RW), -EEXIST);
+	ck_assert_int_eq(iommu_map(f.dom, GB1, 0, GB1, GB1, RW), -EEXIST);
+	ck_assert_int_eq(iommu_map(f.dom, 0, 0, 2 * GB1, GB1, RW), -EEXIST);
+	/* small page inside an existing superpage */
+	ck_assert_int_eq(iommu_map(f.dom, base + MB2, 0x800000000ULL, MB2, MB2, RW), 0);
+	ck_assert_int_eq(iommu_map(f.dom, base + MB2 + 0x7000, 0x7000, 0x1000,
+				   IOMMU_PAGE_4K, RW), -EEXIST);
+	/* a range whose tail overlaps: nothing of it is installed */
+	ck_assert_int_eq(iommu_map(f.dom, base + MB2 - 0x3000, 0x10000, 0x4000,
+				   IOMMU_PAGE_4K, RW), -EEXIST);
+	ck_assert_int_eq(iommu_lookup(f.dom, base + MB2 - 0x3000, NULL, NULL, NULL), -ENOENT);
+	ck_assert_uint_eq(iommu_domain_mapped_bytes(f.dom), MB2 + 0x1000);
+	/* exact duplicate */
+	ck_assert_int_eq(iommu_map(f.dom, base + 0x5000, 0x5000, 0x1000,
+				   IOMMU_PAGE_4K, RW), -EEXIST);
+	fx_fini(&f);
+}
+END_TEST
+
+START_TEST(misaligned_is_einval)
+{
+	struct fx f;
+	struct iommu_domain *blk;
+
+	fx_init(&f, 64, 64, 4);
+	ck_assert_int_eq(iommu_map(f.dom, 0x1001, 0, 0x1000, IOMMU_PAGE_4K, RW), -EINVAL);
+	ck_assert_int_eq(iommu_map(f.dom, 0x1000, 0x10, 0x1000, IOMMU_PAGE_4K, RW), -EINVAL);
+	ck_assert_int_eq(iommu_map(f.dom, 0x1000, 0, 0x1800, IOMMU_PAGE_4K, RW), -EINVAL);
+	ck_assert_int_eq(iommu_map(f.dom, 0x1000, 0, 0, IOMMU_PAGE_4K, RW), -EINVAL);
+	ck_assert_int_eq(iommu_map(f.dom, 0x1000, 0, MB2, MB2, RW), -EINVAL);
+	ck_assert_int_eq(iommu_map(f.dom, 0, 0x1000, MB2, MB2, RW), -EINVAL);
+	ck_assert_int_eq(iommu_map(f.dom, 0, 0, 0x2000, 0x2000, RW), -EINVAL);
+	ck_assert_int_eq(iommu_map(f.dom, 0, 0, 0x1000, IOMMU_PAGE_4K, 0), -EINVAL);
+	ck_assert_int_eq(iommu_map(f.dom, 0, 0, 0x1000, IOMMU_PAGE_4K, 8), -EINVAL);
+	/* past the 48-bit input width and the 52-bit output */
+	ck_assert_int_eq(iommu_map(f.dom, 1ULL << 48, 0, 0x1000, IOMMU_PAGE_4K, RW), -EINVAL);
+	ck_assert_int_eq(iommu_map(f.dom, (1ULL << 48) - 0x1000, 0, 0x2000,
+				   IOMMU_PAGE_4K, RW), -EINVAL);
+	ck_assert_int_eq(iommu_map(f.dom, 0, 1ULL << 52, 0x1000, IOMMU_PAGE_4K, RW), -EINVAL);
+	ck_assert_uint_eq(iommu_domain_mapped_bytes(f.dom), 0);
+	/* unmap: misaligned unmaps nothing, like Linux iommu_unmap() */
+	ck_assert_int_eq(iommu_map(f.dom, 0, 0, 0x2000, IOMMU_PAGE_4K, RW), 0);
+	ck_assert_uint_eq(iommu_unmap(f.dom, 0x800, 0x1000), 0);
+	ck_assert_uint_eq(iommu_unmap(f.dom, 0, 0x800), 0);
+	ck_assert_uint_eq(iommu_unmap(f.dom, 0, 0), 0);
+	ck_assert_uint_eq(iommu_unmap(f.dom, 1ULL << 48, 0x1000), 0);
+	ck_assert_uint_eq(iommu_unmap(f.dom, 0x1000, UINT64_MAX & ~0xfffULL), 0); /* wraps */
+	ck_assert_uint_eq(iommu_unmap(f.dom, 0x1000, 1ULL << 48), 0x1000); /* clamped */
+	ck_assert_int_eq(iommu_map(f.dom, 0x1000, 0, 0x1000, IOMMU_PAGE_4K, RW), 0);
+	ck_assert_uint_eq(iommu_domain_mapped_bytes(f.dom), 0x2000);
+	/* a blocking domain has no table */
+	blk = iommu_domain_alloc(f.io, IOMMU_DOMAIN_BLOCKED, NULL);
+	ck_assert_str_eq(iommu_domain_name(blk), "dom2");
+	ck_assert_int_eq(iommu_map(blk, 0, 0, 0x1000, IOMMU_PAGE_4K, RW), -EINVAL);
+	ck_assert_uint_eq(iommu_unmap(blk, 0, 0x1000), 0);
+	ck_assert_int_eq(iommu_lookup(blk, 0, NULL, NULL, NULL), -ENOENT);
+	ck_assert_int_eq(iommu_domain_free(blk), 0);
+	fx_fini(&f);
+}
+END_TEST
+
+START_TEST(three_levels)
+{
+	struct fx f;
+	uint64_t pa, ps;
+	unsigned int lv;
+	struct iommu_xlate x;
+
+	fx_init(&f, 64, 64, 3);
+	/* a 1 GiB leaf would sit in the root table */
+	ck_assert_int_eq(iommu_map(f.dom, 0, 0, GB1, GB1, RW), -EINVAL);
+	ck_assert_int_eq(iommu_map(f.dom, MB2, 0x600000, MB2, MB2, RW), 0);
+	ck_assert_int_eq(iommu_lookup(f.dom, MB2 + 0x10, &pa, &ps, &lv), 0);
+	ck_assert_uint_eq(pa, 0x600010);
+	ck_assert_uint_eq(lv, 2);
+	ck_assert_int_eq(iommu_map(f.dom, 0x7000, 0x1000, 0x1000, IOMMU_PAGE_4K, RW), 0);
+	ck_assert_int_eq(iommu_lookup(f.dom, 0x7000, &pa, &ps, &lv), 0);
+	ck_assert_uint_eq(lv, 3);
+	/* 39-bit input */
+	ck_assert_int_eq(iommu_map(f.dom, 1ULL << 39, 0, 0x1000, IOMMU_PAGE_4K, RW), -EINVAL);
+	ck_assert_int_eq(iommu_attach(f.io, RID0, IOMMU_NO_PASID, f.dom), 0);
+	x = xl(&f, RID0, 1ULL << 39, false);
+	ck_assert_int_eq(x.fault, IOMMU_F_ADDR_SIZE);
+	ck_assert_uint_eq(x.lat_cycles, 2);
+	x = xl(&f, RID0, 0x7040, false);
+	ck_assert_int_eq(x.fault, IOMMU_OK);
+	ck_assert_uint_eq(x.lat_cycles, 2 + 3 * 100);
+	fx_fini(&f);
+}
+END_TEST
+
+START_TEST(five_levels)
+{
+	struct fx f;
+	uint64_t pa, ps, iova = (1ULL << 56) + GB1;
+	unsigned int lv;
+	struct iommu_xlate x;
+
+	fx_init(&f, 64, 64, 5);
+	ck_assert_int_eq(iommu_map(f.dom, iova, 0x1000, 0x1000, IOMMU_PAGE_4K, RW), 0);
+	ck_assert_int_eq(iommu_map(f.dom, 1ULL << 50, 0, GB1, GB1, RW), 0);
+	ck_assert_int_eq(iommu_lookup(f.dom, iova + 8, &pa, &ps, &lv), 0);
+	ck_assert_uint_eq(pa, 0x1008);
+	ck_assert_uint_eq(lv, 5);
+	ck_assert_int_eq(iommu_lookup(f.dom, (1ULL << 50) + 0x1234, &pa, &ps, &lv), 0);
+	ck_assert_uint_eq(lv, 3);
+	ck_assert_uint_eq(ps, GB1);
+	/* bit 48 matters with 5 levels: the same low bits are not mapped */
+	ck_assert_int_eq(iommu_lookup(f.dom, GB1, NULL, NULL, NULL), -ENOENT);
+	ck_assert_int_eq(iommu_map(f.dom, 1ULL << 57, 0, 0x1000, IOMMU_PAGE_4K, RW), -EINVAL);
+	ck_assert_int_eq(iommu_attach(f.io, RID0, IOMMU_NO_PASID, f.dom), 0);
+	x = xl(&f, RID0, iova, true);
+	ck_assert_int_eq(x.fault, IOMMU_OK);
+	ck_assert_uint_eq(x.lat_cycles, 2 + 5 * 100);
+	ck_assert_uint_eq(iommu_unmap(f.dom, 0, UINT64_MAX & ~0xfffULL), 0x1000 + GB1);
+	ck_assert_uint_eq(iommu_domain_tables(f.dom), 1);
+	fx_fini(&f);
+}
+END_TEST
+
+/* ------------------------------------------------------------- IOTLB */
+
+START_TEST(iotlb_hit_miss_latency)
+{
+	struct fx f;
+	struct iommu_xlate x;
+
+	fx_init(&f, 64, 64, 4);
+	ck_assert_int_eq(iommu_map(f.dom, 0x100000000ULL, 0x7000, 0x1000,
+				   IOMMU_PAGE_4K, RW), 0);
+	ck_assert_int_eq(iommu_map(f.dom, 0x200000000ULL, 0x40000000, MB2,
+				   MB2, IOMMU_PROT_READ), 0);
+	ck_assert_int_eq(iommu_attach(f.io, RID0, IOMMU_NO_PASID, f.dom), 0);
+	x = xl(&f, RID0, 0x100000040ULL, false);
+	ck_assert(!x.iotlb_hit);
+	ck_assert_int_eq(x.fault, IOMMU_OK);
+	ck_assert_uint_eq(x.hpa, 0x7040);
+	ck_assert_uint_eq(x.lat_cycles, 402);
+	ck_assert_uint_eq(x.levels_walked, 4);
+	x = xl(&f, RID0, 0x100000080ULL, true);
+	ck_assert(x.iotlb_hit);
+	ck_assert_uint_eq(x.hpa, 0x7080);
+	ck_assert_uint_eq(x.lat_cycles, 2);
+	ck_assert_uint_eq(x.levels_walked, 0);
+	/* a 2 MiB leaf: three levels, one entry covers the whole page */
+	x = xl(&f, RID0, 0x200000000ULL, false);
+	ck_assert_uint_eq(x.lat_cycles, 302);
+	ck_assert_uint_eq(x.page_size, MB2);
+	x = xl(&f, RID0, 0x2001ff000ULL, false);
+	ck_assert(x.iotlb_hit);
+	ck_assert_uint_eq(x.hpa, 0x401ff000);
+	/* write to a read-only leaf: fault on the hit path too */
+	x = xl(&f, RID0, 0x200000040ULL, true);
+	ck_assert(x.iotlb_hit);
+	ck_assert_int_eq(x.fault, IOMMU_F_PERM);
+	ck_assert_uint_eq(x.hpa, IOMMU_NO_HPA);
+	/* a read of a write-only leaf faults after the walk; the leaf is cached */
+	ck_assert_int_eq(iommu_map(f.dom, 0x100001000ULL, 0x8000, 0x1000,
+				   IOMMU_PAGE_4K, IOMMU_PROT_WRITE), 0);
+	x = xl(&f, RID0, 0x100001000ULL, false);
+	ck_assert(!x.iotlb_hit);
+	ck_assert_int_eq(x.fault, IOMMU_F_PERM);
+	ck_assert_uint_eq(x.lat_cycles, 402);
+	x = xl(&f, RID0, 0x100001000ULL, true);
+	ck_assert(x.iotlb_hit);
+	ck_assert_uint_eq(x.hpa, 0x8000);
+	/* unmapped: walk, fault, nothing cached */
+	x = xl(&f, RID0, 0x300000000ULL, false);
+	ck_assert_int_eq(x.fault, IOMMU_F_NOT_PRESENT);
+	ck_assert_uint_eq(x.levels_walked, 2);
+	ck_assert_uint_eq(x.lat_cycles, 202);
+	ck_assert_uint_eq(iommu_iotlb_used(f.io), 3);
+	ck_assert_uint_eq(stat(&f, "iotlb.hits"), 4);
+	ck_assert_uint_eq(stat(&f, "iotlb.misses"), 4);
+	ck_assert_uint_eq(stat(&f, "iommu.walks"), 4);
+	ck_assert_uint_eq(stat(&f, "iommu.faults"), 3);
+	/* size rules: 1..4096 and no 4 KiB crossing */
+	ck_assert_int_eq(iommu_translate(f.io, RID0, 0, false, 0x100000fc0ULL, 128,
+					 false, &x), -EINVAL);
+	ck_assert_int_eq(iommu_translate(f.io, RID0, 0, false, 0x100000000ULL, 0,
+					 false, &x), -EINVAL);
+	ck_assert_int_eq(iommu_translate(f.io, RID0, 0, false, 0x100000000ULL, 4096,
+					 false, &x), 0);
+	/* a new timing block applies to the next translation */
+	iommu_set_timing(f.io, &(struct iommu_timing){ 5, 50, 10 });
+	x = xl(&f, RID0, 0x100000000ULL, false);
+	ck_assert_uint_eq(x.lat_cycles, 5);
+	iommu_unmap(f.dom, 0x100000000ULL, 0x1000);
+	ck_assert_int_eq(iommu_inval_domain(f.dom, NULL, NULL, NULL), 0);
+	sim_run_until(f.s, 10);
+	x = xl(&f, RID0, 0x100000000ULL, false);
+	ck_assert_int_eq(x.fault, IOMMU_F_NOT_PRESENT);
+	ck_assert_uint_eq(x.levels_walked, 4);	/* leaf table holds +0x1000 */
+	ck_assert_uint_eq(x.lat_cycles, 5 + 4 * 50);
+	iommu_unmap(f.dom, 0x100001000ULL, 0x1000);
+	x = xl(&f, RID0, 0x100000000ULL, false);
+	ck_assert_uint_eq(x.levels_walked, 2);	/* emptied tables were freed */
+	ck_assert_uint_eq(x.lat_cycles, 5 + 2 * 50);
+	fx_fini(&f);
+}
+END_TEST
+
+START_TEST(iotlb_set_assoc_lru)
+{
+	struct fx f;
+	struct iommu_xlate x;
+
+	/* 4 entries, 2 ways: 2 sets, set = page number % 2 */
+	fx_init(&f, 4, 2, 4);
+	ck_assert_int_eq(iommu_map(f.dom, 0, 0x100000, 0x10000, IOMMU_PAGE_4K, RW), 0);
+	ck_assert_int_eq(iommu_attach(f.io, RID0, IOMMU_NO_PASID, f.dom), 0);
+	xl(&f, RID0, 0x0000, false);	/* A, set 0 */
+	xl(&f, RID0, 0x2000, false);	/* B, set 0 */
+	xl(&f, RID0, 0x1000, false);	/* set 1 */
+	x = xl(&f, RID0, 0x0000, false);	/* A becomes MRU */
+	ck_assert(x.iotlb_hit);
+	xl(&f, RID0, 0x4000, false);	/* C evicts B, the LRU of set 0 */
+	ck_assert(iommu_iotlb_contains(f.dom, 0x0000, NULL));
+	ck_assert(!iommu_iotlb_contains(f.dom, 0x2000, NULL));
+	ck_assert(iommu_iotlb_contains(f.dom, 0x4000, NULL));
+	ck_assert(iommu_iotlb_contains(f.dom, 0x1000, NULL));
+	ck_assert_uint_eq(iommu_iotlb_used(f.io), 3);
+	xl(&f, RID0, 0x6000, false);	/* D evicts A now */
+	ck_assert(!iommu_iotlb_contains(f.dom, 0x0000, NULL));
+	ck_assert(iommu_iotlb_contains(f.dom, 0x4000, NULL));
+	/* set 1 fills independently */
+	xl(&f, RID0, 0x3000, false);
+	xl(&f, RID0, 0x5000, false);
+	ck_assert(!iommu_iotlb_contains(f.dom, 0x1000, NULL));
+	ck_assert_uint_eq(iommu_iotlb_used(f.io), 4);
+	ck_assert_uint_eq(stat(&f, "iotlb.hits"), 1);
+	ck_assert_uint_eq(stat(&f, "iotlb.misses"), 7);
+	fx_fini(&f);
+}
+END_TEST
+
+START_TEST(iotlb_fully_assoc_lru)
+{
+	struct fx f;
+
+	/* 4 entries, 4 ways: any page anywhere, global true LRU */
+	fx_init(&f, 4, 4, 4);
+	ck_assert_int_eq(iommu_map(f.dom, 0, 0x100000, 0x10000, IOMMU_PAGE_4K, RW), 0);
+	ck_assert_int_eq(iommu_attach(f.io, RID0, IOMMU_NO_PASID, f.dom), 0);
+	for (uint64_t p = 0; p < 4; p++)
+		xl(&f, RID0, p << 12, false);
+	xl(&f, RID0, 0, false);		/* 0 MRU; LRU order 1 2 3 0 */
+	xl(&f, RID0, 2 << 12, false);	/* LRU order 1 3 0 2 */
+	xl(&f, RID0, 8 << 12, false);	/* evicts 1 */
+	xl(&f, RID0, 9 << 12, false);	/* evicts 3 */
+	ck_assert(!iommu_iotlb_contains(f.dom, 1 << 12, NULL));
+	ck_assert(!iommu_iotlb_contains(f.dom, 3 << 12, NULL));
+	ck_assert(iommu_iotlb_contains(f.dom, 0, NULL));
+	ck_assert(iommu_iotlb_contains(f.dom, 2 << 12, NULL));
+	fx_fini(&f);
+}
+END_TEST
+
+/* ------------------------------------------------------ invalidation */
+
+#define MAX_EV 16
+
+struct inval_log {
+	struct sim *s;
+	size_t n;
+	uint64_t id[MAX_EV];
+	int phase[MAX_EV];
+	sim_cycles_t at[MAX_EV];
+	size_t nrec;
+	int rec_phase[MAX_EV];
+	sim_cycles_t rec_at[MAX_EV];
+	uint64_t rec_size[MAX_EV];
+	const char *rec_table[MAX_EV];
+};
+
+static void on_inval(void *ctx, uint64_t id, enum iommu_inval_phase phase)
+{
+	struct inval_log *l = ctx;
+
+	ck_assert_uint_lt(l->n, MAX_EV);
+	l->id[l->n] = id;
+	l->phase[l->n] = phase;
+	l->at[l->n++] = sim_now(l->s);
+}
+
+static void on_rec(void *ctx, const struct sim_rec *rec)
+{
+	struct inval_log *l = ctx;
+
+	ck_assert_int_eq(rec->type, SIM_REC_INVAL);
+	ck_assert_uint_lt(l->nrec, MAX_EV);
+	l->rec_phase[l->nrec] = rec->u.inval.phase;
+	l->rec_at[l->nrec] = rec->cycle;
+	l->rec_size[l->nrec] = rec->u.inval.size;
+	l->rec_table[l->nrec++] = rec->u.inval.table;
+}
+
+START_TEST(inval_stale_until_completion)
+{
+	struct fx f;
+	struct inval_log l = { 0 };
+	struct iommu_xlate x;
+	sim_cycles_t at;
+	uint64_t id;
+	bool stale;
+
+	fx_init(&f, 64, 64, 4);
+	l.s = f.s;
+	ck_assert_int_eq(sim_trace_subscribe(f.s, SIM_REC_BIT(SIM_REC_INVAL),
+					     on_rec, &l), 0);
+	ck_assert_int_eq(iommu_map(f.dom, 0x10000, 0xa000, 0x2000, IOMMU_PAGE_4K, RW), 0);
+	ck_assert_int_eq(iommu_attach(f.io, RID0, IOMMU_NO_PASID, f.dom), 0);
+	xl(&f, RID0, 0x10000, false);
+	xl(&f, RID0, 0x11000, false);
+	/* unmap edits the table now; the IOTLB keeps both, one marked stale */
+	ck_assert_uint_eq(iommu_unmap(f.dom, 0x10000, 0x1000), 0x1000);
+	ck_assert(iommu_iotlb_contains(f.dom, 0x10000, &stale));
+	ck_assert(stale);
+	ck_assert(iommu_iotlb_contains(f.dom, 0x11000, &stale));
+	ck_assert(!stale);
+	ck_assert_int_eq(iommu_inval_range(f.dom, 0x10000, 0x1000, on_inval, &l, &id), 0);
+	ck_assert_uint_eq(iommu_inval_pending(f.io), 1);
+	ck_assert_int_eq(iommu_inval_retire_cycle(f.io, id, &at), 0);
+	ck_assert_uint_eq(at, 1000);
+	ck_assert_int_eq(sim_run_until(f.s, 999), SIM_RUN_LIMIT);
+	x = xl(&f, RID0, 0x10040, false);
+	ck_assert(x.iotlb_hit);
+	ck_assert(x.stale);
+	ck_assert_int_eq(x.fault, IOMMU_OK);
+	ck_assert_uint_eq(x.hpa, 0xa040);
+	ck_assert_uint_eq(stat(&f, "iommu.stale_hits"), 1);
+	ck_assert_uint_eq(l.n, 0);
+	ck_assert_int_eq(sim_run_until(f.s, 1000), SIM_RUN_IDLE);
+	ck_assert_uint_eq(l.n, 1);
+	ck_assert_uint_eq(l.id[0], id);
+	ck_assert_int_eq(l.phase[0], IOMMU_INVAL_DONE);
+	ck_assert_uint_eq(l.at[0], 1000);
+	ck_assert_uint_eq(iommu_inval_pending(f.io), 0);
+	ck_assert_int_eq(iommu_inval_retire_cycle(f.io, id, &at), -ENOENT);
+	ck_assert(!iommu_iotlb_contains(f.dom, 0x10000, NULL));
+	ck_assert(iommu_iotlb_contains(f.dom, 0x11000, NULL));
+	x = xl(&f, RID0, 0x10040, false);
+	ck_assert(!x.iotlb_hit);
+	ck_assert(!x.stale);
+	ck_assert_int_eq(x.fault, IOMMU_F_NOT_PRESENT);
+	/* trace: queued at 0, done at 1000, named after the domain */
+	ck_assert_uint_eq(l.nrec, 2);
+	ck_assert_int_eq(l.rec_phase[0], SIM_INVAL_QUEUED);
+	ck_assert_uint_eq(l.rec_at[0], 0);
+	ck_assert_int_eq(l.rec_phase[1], SIM_INVAL_DONE);
+	ck_assert_uint_eq(l.rec_at[1], 1000);
+	ck_assert_str_eq(l.rec_table[1], "ioas a");
+	ck_assert_uint_eq(stat(&f, "iommu.inval.queued"), 1);
+	ck_assert_uint_eq(stat(&f, "iommu.inval.done"), 1);
+	ck_assert_int_eq(iommu_inval_range(f.dom, 0, 0, NULL, NULL, NULL), -EINVAL);
+	ck_assert_int_eq(iommu_inval_range(f.dom, 0x1000, UINT64_MAX, NULL, NULL, NULL), -EINVAL);
+	fx_fini(&f);
+}
+END_TEST
+
+START_TEST(inval_split_superpage_is_stale)
+{
+	struct fx f;
+	struct iommu_xlate x;
+
+	fx_init(&f, 64, 64, 4);
+	ck_assert_int_eq(iommu_map(f.dom, MB2, 0x40000000, MB2, MB2, RW), 0);
+	ck_assert_int_eq(iommu_attach(f.io, RID0, IOMMU_NO_PASID, f.dom), 0);
+	xl(&f, RID0, MB2, false);
+	ck_assert_uint_eq(iommu_unmap(f.dom, MB2 + 0x5000, 0x1000), 0x1000);
+	x = xl(&f, RID0, MB2 + 0x5000, false);	/* gone from the table */
+	ck_assert(x.iotlb_hit);
+	ck_assert(x.stale);
+	ck_assert_uint_eq(x.hpa, 0x40005000);
+	ck_assert_int_eq(iommu_inval_domain(f.dom, NULL, NULL, NULL), 0);
+	sim_run_until(f.s, SIM_CYCLES_MAX);
+	x = xl(&f, RID0, MB2 + 0x5000, false);
+	ck_assert_int_eq(x.fault, IOMMU_F_NOT_PRESENT);
+	x = xl(&f, RID0, MB2 + 0x6000, false);	/* refilled as a 4 KiB leaf */
+	ck_assert_int_eq(x.fault, IOMMU_OK);
+	ck_assert_uint_eq(x.page_size, IOMMU_PAGE_4K);
+	ck_assert(!x.stale);
+	fx_fini(&f);
+}
+END_TEST
+
+START_TEST(inval_queue_order_and_delay)
+{
+	struct fx f;
+	struct inval_log l = { 0 };
+	uint64_t a, b, c;
+	sim_cycles_t at;
+
+	fx_init(&f, 64, 64, 4);
+	l.s = f.s;
+	ck_assert_int_eq(iommu_inval_range(f.dom, 0, 0x1000, on_inval, &l, &a), 0);
+	iommu_inject_delay_inval(f.io, 1, 5000);
+	ck_assert_int_eq(iommu_inval_range(f.dom, 0x1000, 0x1000, on_inval, &l, &b), 0);
+	/* queued later with no delay: still waits for b, in queue order */
+	ck_assert_int_eq(sim_run_until(f.s, 200), SIM_RUN_LIMIT);
+	ck_assert_int_eq(iommu_inval_range(f.dom, 0x2000, 0x1000, on_inval, &l, &c), 0);
+	ck_assert_int_eq(iommu_inval_retire_cycle(f.io, b, &at), 0);
+	ck_assert_uint_eq(at, 6000);
+	ck_assert_int_eq(iommu_inval_retire_cycle(f.io, c, &at), 0);
+	ck_assert_uint_eq(at, 6000);
+	ck_assert_uint_eq(iommu_inval_pending(f.io), 3);
+	sim_run_until(f.s, SIM_CYCLES_MAX);
+	ck_assert_uint_eq(l.n, 3);
+	ck_assert_uint_eq(l.id[0], a);
+	ck_assert_uint_eq(l.at[0], 1000);
+	ck_assert_uint_eq(l.id[1], b);
+	ck_assert_uint_eq(l.at[1], 6000);
+	ck_assert_uint_eq(l.id[2], c);
+	ck_assert_uint_eq(l.at[2], 6000);
+	/* the delay applied to one descriptor only */
+	ck_assert_int_eq(iommu_inval_range(f.dom, 0, 0x1000, on_inval, &l, &a), 0);
+	ck_assert_int_eq(iommu_inval_retire_cycle(f.io, a, &at), 0);
+	ck_assert_uint_eq(at, 7000);
+	fx_fini(&f);	/* destroys with a pending descriptor: cancelled */
+}
+END_TEST
+
+struct seq_log {
+	struct sim *s;
+	uint64_t next_id;
+	unsigned int n;
+	sim_cycles_t last;
+};
+
+static void on_seq(void *ctx, uint64_t id, enum iommu_inval_phase phase)
+{
+	struct seq_log *l = ctx;
+
+	ck_assert_uint_eq(id, l->next_id);	/* strictly queue order */
+	ck_assert_uint_ge(sim_now(l->s), l->last);
+	ck_assert_int_eq(phase, IOMMU_INVAL_DONE);
+	l->next_id++;
+	l->last = sim_now(l->s);
+	l->n++;
+}
+
+/* Enough descriptors to wrap and grow the ring while some are pending. */
+START_TEST(inval_ring_wraps_in_order)
+{
+	struct fx f;
+	struct seq_log l = { .next_id = 1 };
+	sim_cycles_t at;
+	uint64_t id;
+
+	fx_init(&f, 64, 64, 4);
+	l.s = f.s;
+	for (unsigned int i = 0; i < 12; i++) {
+		ck_assert_int_eq(iommu_inval_range(f.dom, i << 12, 0x1000, on_seq,
+						   &l, NULL), 0);
+		if (i < 11)	/* queued at 0, 100, .. 1100 */
+			sim_run_until(f.s, sim_now(f.s) + 100);
+	}
+	ck_assert_int_eq(sim_run_until(f.s, 1150), SIM_RUN_LIMIT);
+	ck_assert_uint_eq(l.n, 2);
+	for (unsigned int i = 0; i < 40; i++)
+		ck_assert_int_eq(iommu_inval_domain(f.dom, on_seq, &l, &id), 0);
+	ck_assert_uint_eq(iommu_inval_pending(f.io), 50);
+	ck_assert_int_eq(iommu_inval_retire_cycle(f.io, id, &at), 0);
+	ck_assert_uint_eq(at, 2150);
+	sim_run_until(f.s, SIM_CYCLES_MAX);
+	ck_assert_uint_eq(l.n, 52);
+	ck_assert_uint_eq(l.last, 2150);
+	ck_assert_uint_eq(iommu_inval_pending(f.io), 0);
+	fx_fini(&f);
+}
+END_TEST
+
+START_TEST(inval_dropped_never_removes)
+{
+	struct fx f;
+	struct inval_log l = { 0 };
+	struct iommu_xlate x;
+	bool stale;
+
+	fx_init(&f, 64, 64, 4);
+	l.s = f.s;
+	ck_assert_int_eq(sim_trace_subscribe(f.s, SIM_REC_BIT(SIM_REC_INVAL),
+					     on_rec, &l), 0);
+	ck_assert_int_eq(iommu_map(f.dom, 0x10000, 0xa000, 0x1000, IOMMU_PAGE_4K, RW), 0);
+	ck_assert_int_eq(iommu_attach(f.io, RID0, IOMMU_NO_PASID, f.dom), 0);
+	xl(&f, RID0, 0x10000, false);
+	iommu_unmap(f.dom, 0x10000, 0x1000);
+	iommu_inject_drop_inval(f.io, 1);
+	ck_assert_int_eq(iommu_inval_domain(f.dom, on_inval, &l, NULL), 0);
+	sim_run_until(f.s, SIM_CYCLES_MAX);
+	ck_assert_uint_eq(l.n, 1);
+	ck_assert_int_eq(l.phase[0], IOMMU_INVAL_DROPPED);
+	ck_assert_uint_eq(l.at[0], 1000);
+	ck_assert_int_eq(l.rec_phase[1], SIM_INVAL_DROPPED);
+	ck_assert_uint_eq(l.rec_size[1], UINT64_MAX);
+	ck_assert_uint_eq(stat(&f, "iommu.inval.dropped"), 1);
+	ck_assert_uint_eq(stat(&f, "iommu.inval.done"), 0);
+	/* long after: the stale entry still translates */
+	sim_set_limits(f.s, 0, 0);
+	ck_assert(iommu_iotlb_contains(f.dom, 0x10000, &stale));
+	ck_assert(stale);
+	x = xl(&f, RID0, 0x10000, true);
+	ck_assert(x.stale);
+	ck_assert_uint_eq(x.hpa, 0xa000);
+	/* the next descriptor is not dropped and cleans up */
+	ck_assert_int_eq(iommu_inval_range(f.dom, 0x10000, 0x1000, on_inval, &l, NULL), 0);
+	sim_run_until(f.s, SIM_CYCLES_MAX);
+	ck_assert_int_eq(l.phase[1], IOMMU_INVAL_DONE);
+	ck_assert(!iommu_iotlb_contains(f.dom, 0x10000, NULL));
+	fx_fini(&f);
+}
+END_TEST
+
+START_TEST(inval_domain_scoped_and_free_pending)
+{
+	struct fx f;
+	struct inval_log l = { 0 };
+	struct iommu_domain *b;
+
+	fx_init(&f, 64, 64, 4);
+	l.s = f.s;
+	b = iommu_domain_alloc(f.io, IOMMU_DOMAIN_PAGING, "ioas b");
+	ck_assert_uint_ne(iommu_domain_id(b), iommu_domain_id(f.dom));
+	ck_assert_int_eq(iommu_map(f.dom, 0, 0x1000, 0x1000, IOMMU_PAGE_4K, RW), 0);
+	ck_assert_int_eq(iommu_map(b, 0, 0x2000, 0x1000, IOMMU_PAGE_4K, RW), 0);
+	ck_assert_int_eq(iommu_attach(f.io, RID0, IOMMU_NO_PASID, f.dom), 0);
+	ck_assert_int_eq(iommu_attach(f.io, RID1, IOMMU_NO_PASID, b), 0);
+	xl(&f, RID0, 0, false);
+	xl(&f, RID1, 0, false);
+	ck_assert_int_eq(iommu_inval_domain(b, on_inval, &l, NULL), 0);
+	ck_assert_int_eq(iommu_domain_free(b), -EBUSY);
+	ck_assert_int_eq(iommu_detach(f.io, RID1, IOMMU_NO_PASID), 0);
+	ck_assert_int_eq(iommu_domain_free(b), 0);	/* still queued */
+	ck_assert_uint_eq(iommu_iotlb_used(f.io), 1);
+	sim_run_until(f.s, SIM_CYCLES_MAX);
+	ck_assert_uint_eq(l.n, 1);
+	ck_assert_int_eq(l.phase[0], IOMMU_INVAL_DONE);
+	ck_assert(iommu_iotlb_contains(f.dom, 0, NULL));
+	fx_fini(&f);
+}
+END_TEST
+
+/* -------------------------------------------------- attach, trusted */
+
+START_TEST(replace_without_gap)
+{
+	struct fx f;
+	struct iommu_domain *b;
+	struct iommu_xlate x;
+
+	fx_init(&f, 64, 64, 4);
+	b = iommu_domain_alloc(f.io, IOMMU_DOMAIN_PAGING, "hwpt b");
+	ck_assert_int_eq(iommu_map(f.dom, 0x1000, 0xa000, 0x1000, IOMMU_PAGE_4K, RW), 0);
+	ck_assert_int_eq(iommu_map(b, 0x1000, 0xb000, 0x1000, IOMMU_PAGE_4K, RW), 0);
+	ck_assert_int_eq(iommu_replace(f.io, RID0, IOMMU_NO_PASID, b), -ENOENT);
+	ck_assert_int_eq(iommu_attach(f.io, RID0, IOMMU_NO_PASID, f.dom), 0);
+	ck_assert_int_eq(iommu_attach(f.io, RID0, IOMMU_NO_PASID, b), -EBUSY);
+	x = xl(&f, RID0, 0x1000, false);
+	ck_assert_uint_eq(x.hpa, 0xa000);
+	ck_assert_int_eq(iommu_replace(f.io, RID0, IOMMU_NO_PASID, b), 0);
+	ck_assert_ptr_eq(iommu_attached(f.io, RID0, IOMMU_NO_PASID), b);
+	x = xl(&f, RID0, 0x1000, false);	/* same cycle, new domain */
+	ck_assert_int_eq(x.fault, IOMMU_OK);
+	ck_assert_uint_eq(x.hpa, 0xb000);
+	ck_assert(!x.iotlb_hit);	/* tagged by domain id */
+	ck_assert_uint_eq(iommu_fault_count(f.io), 0);
+	ck_assert_int_eq(iommu_domain_free(f.dom), 0);	/* no user left */
+	ck_assert_int_eq(iommu_domain_free(b), -EBUSY);
+	ck_assert_int_eq(iommu_detach(f.io, RID0, IOMMU_NO_PASID), 0);
+	ck_assert_int_eq(iommu_detach(f.io, RID0, IOMMU_NO_PASID), -ENOENT);
+	x = xl(&f, RID0, 0x1000, false);
+	ck_assert_int_eq(x.fault, IOMMU_F_NO_DOMAIN);
+	ck_assert_int_eq(iommu_attach(f.io, RID0, 1u << 20, b), -EINVAL);
+	ck_assert_int_eq(iommu_attach(f.io, RID0, IOMMU_NO_PASID, NULL), -EINVAL);
+	fx_fini(&f);
+}
+END_TEST
+
+START_TEST(pasid_attach)
+{
+	struct fx f;
+	struct iommu_domain *b, *blk;
+	struct iommu_xlate x;
+
+	fx_init(&f, 64, 64, 4);
+	b = iommu_domain_alloc(f.io, IOMMU_DOMAIN_PAGING, "pasid dom");
+	blk = iommu_domain_alloc(f.io, IOMMU_DOMAIN_BLOCKED, "blocked");
+	ck_assert_int_eq(iommu_map(f.dom, 0, 0xa000, 0x1000, IOMMU_PAGE_4K, RW), 0);
+	ck_assert_int_eq(iommu_map(b, 0, 0xb000, 0x1000, IOMMU_PAGE_4K, RW), 0);
+	ck_assert_int_eq(iommu_attach(f.io, RID0, IOMMU_NO_PASID, f.dom), 0);
+	for (uint32_t p = 1; p <= 6; p++)
+		ck_assert_int_eq(iommu_attach(f.io, RID0, p, p == 5 ? blk : b), 0);
+	ck_assert_int_eq(iommu_attach(f.io, RID0, 3, b), -EBUSY);
+	ck_assert_int_eq(iommu_translate(f.io, RID0, 3, false, 0x10, 4, false, &x), 0);
+	ck_assert_uint_eq(x.hpa, 0xb010);
+	ck_assert_int_eq(iommu_translate(f.io, RID0, 5, false, 0x10, 4, false, &x), 0);
+	ck_assert_int_eq(x.fault, IOMMU_F_BLOCKED);
+	ck_assert_int_eq(iommu_translate(f.io, RID0, 9, false, 0x10, 4, false, &x), 0);
+	ck_assert_int_eq(x.fault, IOMMU_F_NO_DOMAIN);
+	ck_assert_int_eq(iommu_detach(f.io, RID0, 2), 0);
+	ck_assert_ptr_null(iommu_attached(f.io, RID0, 2));
+	ck_assert_ptr_eq(iommu_attached(f.io, RID0, 6), b);
+	ck_assert_int_eq(iommu_replace(f.io, RID0, 6, f.dom), 0);
+	ck_assert_int_eq(iommu_translate(f.io, RID0, 6, false, 0x10, 4, false, &x), 0);
+	ck_assert_uint_eq(x.hpa, 0xa010);
+	x = xl(&f, RID0, 0x20, false);
+	ck_assert_uint_eq(x.hpa, 0xa020);
+	fx_fini(&f);
+}
+END_TEST
+
+struct tp_ctx {
+	unsigned int calls;
+	uint16_t rid;
+	uint32_t pasid;
+	uint64_t iova, size;
+	bool write;
+	bool refuse;
+};
+
+static void tp_translate(void *ctx, uint16_t rid, uint32_t pasid,
+			 uint64_t iova, uint64_t size, bool write,
+			 struct iommu_xlate *out)
+{
+	struct tp_ctx *t = ctx;
+
+	t->calls++;
+	t->rid = rid;
+	t->pasid = pasid;
+	t->iova = iova;
+	t->size = size;
+	t->write = write;
+	out->lat_cycles = 77;
+	if (t->refuse) {
+		out->fault = IOMMU_F_ARCH;
+		out->detail = "RMP fault";
+		return;
+	}
+	out->hpa = 0xf00000000ULL | (iova & 0xfff);
+	out->page_size = IOMMU_PAGE_4K;
+}
+
+static const struct iommu_trusted_ops tp_ops = { .translate = tp_translate };
+
+START_TEST(trusted_path_hook)
+{
+	struct fx f;
+	struct tp_ctx t = { 0 };
+	struct iommu_xlate x;
+	const struct iommu_fault_rec *r;
+
+	fx_init(&f, 64, 64, 4);
+	ck_assert_int_eq(iommu_map(f.dom, 0x3000, 0xa000, 0x1000, IOMMU_PAGE_4K, RW), 0);
+	ck_assert_int_eq(iommu_attach(f.io, RID0, IOMMU_NO_PASID, f.dom), 0);
+	ck_assert_int_eq(iommu_translate(f.io, RID0, 0, true, 0x3010, 8, true, &x), 0);
+	ck_assert_int_eq(x.fault, IOMMU_F_NO_TRUSTED);
+	ck_assert_uint_eq(x.hpa, IOMMU_NO_HPA);
+	ck_assert_int_eq(iommu_set_trusted(f.io, RID0,
+			 &(struct iommu_trusted_ops){ 0 }, &t), -EINVAL);
+	ck_assert_int_eq(iommu_set_trusted(f.io, RID0, &tp_ops, &t), 0);
+	ck_assert_int_eq(iommu_translate(f.io, RID0, 7, true, 0x3010, 8, true, &x), 0);
+	ck_assert_uint_eq(t.calls, 1);
+	ck_assert_uint_eq(t.rid, RID0);
+	ck_assert_uint_eq(t.pasid, 7);
+	ck_assert_uint_eq(t.iova, 0x3010);
+	ck_assert_uint_eq(t.size, 8);
+	ck_assert(t.write);
+	ck_assert_int_eq(x.fault, IOMMU_OK);
+	ck_assert_uint_eq(x.hpa, 0xf00000010ULL);
+	ck_assert_uint_eq(x.lat_cycles, 77);
+	/* T=0 still goes through the domain, not the hook */
+	x = xl(&f, RID0, 0x3010, false);
+	ck_assert_uint_eq(x.hpa, 0xa010);
+	ck_assert_uint_eq(t.calls, 1);
+	/* a refusal by the hook is logged with its reason */
+	t.refuse = true;
+	ck_assert_int_eq(iommu_translate(f.io, RID0, 0, true, 0x3020, 8, false, &x), 0);
+	ck_assert_int_eq(x.fault, IOMMU_F_ARCH);
+	ck_assert_str_eq(x.detail, "RMP fault");
+	ck_assert_uint_eq(x.hpa, IOMMU_NO_HPA);
+	ck_assert_uint_eq(iommu_fault_count(f.io), 2);
+	r = iommu_fault_at(f.io, 1);
+	ck_assert(r->tee);
+	ck_assert_int_eq(r->reason, IOMMU_F_ARCH);
+	/* a hook on another RID, without any domain */
+	ck_assert_int_eq(iommu_set_trusted(f.io, RID1, &tp_ops, &t), 0);
+	t.refuse = false;
+	ck_assert_int_eq(iommu_translate(f.io, RID1, 0, true, 0x5000, 8, false, &x), 0);
+	ck_assert_int_eq(x.fault, IOMMU_OK);
+	ck_assert_uint_eq(t.rid, RID1);
+	ck_assert_int_eq(iommu_set_trusted(f.io, RID1, NULL, NULL), 0);
+	ck_assert_int_eq(iommu_translate(f.io, RID1, 0, true, 0x5000, 8, false, &x), 0);
+	ck_assert_int_eq(x.fault, IOMMU_F_NO_TRUSTED);
+	ck_assert_int_eq(iommu_set_trusted(f.io, 0xffff, NULL, NULL), 0);
+	fx_fini(&f);
+}
+END_TEST
+
+START_TEST(fault_log_records_and_overflows)
+{
+	struct iommu_config cfg = {
+		.entries = 8, .ways = 8, .levels = 4, .fault_log_len = 2,
+		.timing = { 2, 100, 1000 },
+	};
+	const struct iommu_fault_rec *r;
+	struct iommu_xlate x;
+	struct fx f;
+
+	fx_init_cfg(&f, &cfg);
+	x = xl(&f, RID1, 0xdead000, true);
+	ck_assert_int_eq(x.fault, IOMMU_F_NO_DOMAIN);
+	ck_assert_uint_eq(x.hpa, IOMMU_NO_HPA);
+	ck_assert_uint_eq(x.lat_cycles, 2);
+	ck_assert_int_eq(sim_run_until(f.s, 500), SIM_RUN_IDLE);
+	ck_assert_int_eq(iommu_attach(f.io, RID1, IOMMU_NO_PASID, f.dom), 0);
+	x = xl(&f, RID1, 0xbeef000, false);
+	ck_assert_int_eq(x.fault, IOMMU_F_NOT_PRESENT);
+	xl(&f, RID1, 0xbeef000, false);
+	ck_assert_uint_eq(iommu_fault_count(f.io), 2);
+	ck_assert_uint_eq(iommu_fault_lost(f.io), 1);
+	ck_assert_uint_eq(stat(&f, "iommu.faults"), 3);
+	r = iommu_fault_at(f.io, 0);
+	ck_assert_uint_eq(r->rid, RID1);
+	ck_assert_uint_eq(r->pasid, IOMMU_NO_PASID);
+	ck_assert_uint_eq(r->iova, 0xdead000);
+	ck_assert(r->write);
+	ck_assert(!r->tee);
+	ck_assert_int_eq(r->reason, IOMMU_F_NO_DOMAIN);
+	r = iommu_fault_at(f.io, 1);
+	ck_assert_int_eq(r->reason, IOMMU_F_NOT_PRESENT);
+	ck_assert_uint_eq(r->iova, 0xbeef000);
+	ck_assert_ptr_null(iommu_fault_at(f.io, 2));
+	iommu_fault_clear(f.io);
+	ck_assert_uint_eq(iommu_fault_count(f.io), 0);
+	ck_assert_uint_eq(iommu_fault_lost(f.io), 0);
+	fx_fini(&f);
+}
+END_TEST
+
+/* ---------------------------------------------- dma-stream reference */
+
+#define DMA_B		0x100000000ULL
+#define DMA_P		65536ULL
+
+struct dma_expect {
+	bool sequential;
+	uint64_t n, cycles, hits, misses, hash;
+};
+
+/*
+ * WORKLOAD.md through this API: closed loop without the engine,
+ * c_k = t_k + lat_k, t_{k+1} = c_k + T.
+ */
+static void dma_stream(const struct dma_expect *e)
+{
+	struct iommu_config cfg = {
+		.entries = 64, .ways = 64, .levels = 4,
+		.timing = { .iotlb_hit = 2, .walk_level = 100, .inval = 0 },
+	};
+	uint64_t t = 0, c = 0, hash = 14695981039346656037ULL;
+	struct sim_rng r;
+	struct fx f;
+
+	fx_init_cfg(&f, &cfg);
+	for (uint64_t i = 0; i < DMA_P; i++) {
+		uint64_t hpa_page = (i * 7919 + 13) % (1ULL << 24);
+
+		ck_assert_int_eq(iommu_map(f.dom, DMA_B + (i << 12), hpa_page << 12,
+					   0x1000, IOMMU_PAGE_4K, IOMMU_PROT_READ), 0);
+	}
+	ck_assert_int_eq(iommu_attach(f.io, RID0, IOMMU_NO_PASID, f.dom), 0);
+	sim_rng_init(&r, 1, 0);
+	ck_assert_uint_eq(r.state, 1);	/* WORKLOAD: s = seed = 1 */
+	for (uint64_t k = 0; k < e->n; k++) {
+		uint64_t page, off, rnd;
+		struct iommu_xlate x;
+
+		if (e->sequential) {
+			page = (k / 64) % DMA_P;
+			off = (k % 64) * 64;
+		} else {
+			rnd = sim_rng_next(&r);
+			page = rnd % DMA_P;
+			off = ((rnd >> 32) % 64) * 64;
+		}
+		iommu_translate(f.io, RID0, IOMMU_NO_PASID, false,
+				DMA_B + (page << 12) + off, 64, false, &x);
+		if (x.fault != IOMMU_OK)
+			ck_abort_msg("fault at request %llu", (unsigned long long)k);
+		c = t + x.lat_cycles;
+		t = c + 10;
+		hash = (hash ^ x.hpa) * 1099511628211ULL;
+	}
+	ck_assert_uint_eq(c, e->cycles);
+	ck_assert_uint_eq(stat(&f, "iotlb.hits"), e->hits);
+	ck_assert_uint_eq(stat(&f, "iotlb.misses"), e->misses);
+	ck_assert_uint_eq(hash, e->hash);
+	/* the WORKLOAD.md self-check */
+	ck_assert_uint_eq(c, e->hits * 2 + e->misses * 402 + (e->n - 1) * 10);
+	fx_fini(&f);
+}
+
+START_TEST(dma_stream_rng_matches_workload)
+{
+	struct sim_rng r;
+
+	/* xorshift64* from s = 1, output after the update (dma_model.h) */
+	sim_rng_init(&r, 1, 0);
+	ck_assert_uint_eq(sim_rng_next(&r), 0x47e4ce4b896cdd1dULL);
+	ck_assert_uint_eq(sim_rng_next(&r), 0xabcfa6a8e079651dULL);
+}
+END_TEST
+
+START_TEST(dma_stream_random_1e6)
+{
+	static const struct dma_expect e = {
+		.sequential = false, .n = 1000000, .cycles = 411609590,
+		.hits = 976, .misses = 999024, .hash = 0x32e0701ee63da4e5ULL,
+	};
+
+	dma_stream(&e);
+}
+END_TEST
+
+START_TEST(dma_stream_sequential_1e6)
+{
+	static const struct dma_expect e = {
+		.sequential = true, .n = 1000000, .cycles = 18249990,
+		.hits = 984375, .misses = 15625, .hash = 0x9eb334136e74a225ULL,
+	};
+
+	dma_stream(&e);
+}
+END_TEST
+
+Suite *iommu_suite(void)
+{
+	Suite *su = suite_create("iommu");
+	TCase *pt = tcase_create("pgtable");
+	TCase *tlb = tcase_create("iotlb");
+	TCase *inv = tcase_create("inval");
+	TCase *dev = tcase_create("requesters");
+	TCase *dma = tcase_create("dma-stream");
+
+	tcase_add_test(pt, config_rejects_bad_values);
+	tcase_add_test(pt, names);
+	tcase_add_test(pt, map_lookup_4k);
+	tcase_add_test(pt, superpages_map_and_lookup);
+	tcase_add_test(pt, partial_unmap_splits_superpage);
+	tcase_add_test(pt, overlap_is_eexist);
+	tcase_add_test(pt, misaligned_is_einval);
+	tcase_add_test(pt, three_levels);
+	tcase_add_test(pt, five_levels);
+	tcase_add_test(tlb, iotlb_hit_miss_latency);
+	tcase_add_test(tlb, iotlb_set_assoc_lru);
+	tcase_add_test(tlb, iotlb_fully_assoc_lru);
+	tcase_add_test(inv, inval_stale_until_completion);
+	tcase_add_test(inv, inval_split_superpage_is_stale);
+	tcase_add_test(inv, inval_queue_order_and_delay);
+	tcase_add_test(inv, inval_ring_wraps_in_order);
+	tcase_add_test(inv, inval_dropped_never_removes);
+	tcase_add_test(inv, inval_domain_scoped_and_free_pending);
+	tcase_add_test(dev, replace_without_gap);
+	tcase_add_test(dev, pasid_attach);
+	tcase_add_test(dev, trusted_path_hook);
+	tcase_add_test(dev, fault_log_records_and_overflows);
+	tcase_add_test(dma, dma_stream_rng_matches_workload);
+	tcase_add_test(dma, dma_stream_random_1e6);
+	tcase_add_test(dma, dma_stream_sequential_1e6);
+	tcase_set_timeout(dma, 60);
+	suite_add_tcase(su, pt);
+	suite_add_tcase(su, tlb);
+	suite_add_tcase(su, inv);
+	suite_add_tcase(su, dev);
+	suite_add_tcase(su, dma);
+	return su;
+}
