@@ -153,6 +153,7 @@ enum sim_rec_type {
 	SIM_REC_INVAL,		/* an invalidation was queued / completed / dropped */
 	SIM_REC_DMABUF,		/* a dma-buf event (export, revoke, move_notify...) */
 	SIM_REC_FIRMWARE,	/* an arch firmware call and its status */
+	SIM_REC_TEARDOWN,	/* a teardown step and whether the arch allows its order */
 	SIM_REC_NOTE,		/* free-form model note (verbose output only) */
 	SIM_REC_NR
 };
@@ -204,6 +205,8 @@ struct sim_rec_map {
 	uint64_t size;
 	int owner_step;		/* the step that created it */
 	unsigned int owner_line;
+	const char *owner_op;	/* its op ("kvm.map") and label, may be NULL */
+	const char *owner_label;
 	bool populated;		/* entries present (false: fault-in pending) */
 };
 
@@ -214,11 +217,22 @@ struct sim_rec_tdi_state {
 	const char *cause;	/* "LOCK_INTERFACE", "config write bar0", ... */
 };
 
+/*
+ * MMIO pages of a TDI change owner, or the TDI locks: the arch publishes
+ * which hazard its profile attaches to this event (contract section 8),
+ * so the latent-mapping checker stays arch-agnostic: every hypervisor-side
+ * mapping (mem.h MEM_HYP_KINDS minus @exempt_kinds) live over
+ * [@hpa, @hpa + @size) at this moment is a @finding.
+ */
 struct sim_rec_owner {
 	const char *device;
 	uint64_t hpa, size;
 	const char *event;	/* "lock", "mmio-tracking", "rmp-assign", "delegate" */
 	bool to_private;
+	int finding;		/* SIM_FIND_LATENT_MCE / _HOST_FAULT, or -1 */
+	unsigned int exempt_kinds;	/* 1 << enum sim_map_kind not counted */
+	const char *arch;	/* "tdx" */
+	const char *why;	/* "on tdx a CPU access to locked TEE MMIO is an MCE" */
 };
 
 struct sim_rec_access {
@@ -233,6 +247,7 @@ struct sim_rec_access {
 	uint64_t map_id;	/* the mapping used; 0 when none */
 	bool stale;		/* translated through a stale TLB entry */
 	bool dropped_silently;	/* a write dropped without telling the issuer */
+	bool unaccepted;	/* private MMIO not accepted / validated */
 	sim_cycles_t issued;
 	const char *detail;	/* "EPT violation", "RMP fault", ... */
 };
@@ -250,10 +265,26 @@ struct sim_rec_inval {
 	enum { SIM_INVAL_QUEUED, SIM_INVAL_DONE, SIM_INVAL_DROPPED } phase;
 };
 
+/*
+ * dma-buf facts.  "map" links an importer's mapping (@map_id, a mem.h
+ * mapping) to the buffer; "revoke" starts a revoke, "revoked" is its
+ * completion, "unmapped" an importer dropping @map_id.
+ */
 struct sim_rec_dmabuf {
 	const char *name;
-	const char *event;	/* "export", "revoke", "unrevoke", "move_notify", "unmapped" */
+	const char *event;	/* export, map, revoke, revoked, unrevoke, move_notify, unmapped, close */
 	const char *importer;
+	uint64_t map_id;
+};
+
+/* A teardown step; @forbidden when the arch's profile forbids its order. */
+struct sim_rec_teardown {
+	const char *device;
+	const char *guest;
+	const char *what;	/* "private MMIO unmapped while dev0 is CONFIG_LOCKED" */
+	bool forbidden;
+	const char *arch;
+	const char *rule;	/* the profile rule and its source */
 };
 
 struct sim_rec_firmware {
@@ -280,6 +311,7 @@ struct sim_rec {
 		struct sim_rec_dmabuf dmabuf;
 		struct sim_rec_firmware fw;
 		struct sim_rec_step stepres;
+		struct sim_rec_teardown teardown;
 		const char *note;
 	} u;
 };

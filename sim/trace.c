@@ -23,6 +23,7 @@ static const char *const rec_names[SIM_REC_NR] = {
 	[SIM_REC_INVAL] = "inval",
 	[SIM_REC_DMABUF] = "dmabuf",
 	[SIM_REC_FIRMWARE] = "firmware",
+	[SIM_REC_TEARDOWN] = "teardown",
 	[SIM_REC_NOTE] = "note",
 };
 

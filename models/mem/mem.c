@@ -223,6 +223,7 @@ static void emit_map(struct mem *m, const struct mem_mapping *mm, bool add)
 		.kind = mm->kind, .map_id = mm->id, .table = mm->table,
 		.addr = mm->addr, .hpa = mm->hpa, .size = mm->size,
 		.owner_step = mm->step, .owner_line = mm->line,
+		.owner_op = mm->op, .owner_label = mm->label,
 		.populated = mm->populated,
 	};
 	sim_trace_emit(m->s, &rec);

@@ -399,6 +399,7 @@ void plat_emit_access(struct platform *p, const struct plat_access *a,
 		.priv = a->priv, .addr = a->addr, .hpa = a->hpa,
 		.size = a->size, .result = a->result, .map_id = a->map_id,
 		.stale = a->stale, .dropped_silently = a->silent_drop,
+		.unaccepted = a->unaccepted,
 		.issued = issued, .detail = a->detail,
 	};
 	sim_trace_emit(p->s, &rec);
