@@ -223,11 +223,16 @@ static const char *exec_reset(struct exec_ctx *x)
 
 static const char *sub_access_done(struct sim *s, void *ctx, uint64_t arg)
 {
-	struct world *w = ctx;
+	struct exec_ctx *x = ctx;
+	struct world *w = x->w;
 
 	if (w->acc_dev)
 		plat_dma_complete(w->p, w->acc_dev, &w->acc);
 	plat_emit_access(w->p, &w->acc, w->acc_issued);
+	if (w->acc.detail) {
+		free(*x->detail);
+		*x->detail = strdup(w->acc.detail);
+	}
 	if (w->acc.result == SIM_RES_OK)
 		return NULL;
 	return sim_result_name(w->acc.result);
@@ -260,10 +265,13 @@ static const char *exec_device_dma(struct exec_ctx *x)
 
 	access_in(x, SIM_INIT_DEVICE, pcie_dev_name(dev), "iova", "tee");
 	plat_dma(x->w->p, dev, a);
-	if (a->not_issued)
+	if (a->not_issued) {
+		free(*x->detail);
+		*x->detail = strdup(a->detail);
 		return "EPERM";
+	}
 	x->w->acc_dev = dev;
-	sim_seq_add(x->q, a->lat, "DMA", sub_access_done, x->w, 0);
+	sim_seq_add(x->q, a->lat, "DMA", sub_access_done, x, 0);
 	return NULL;
 }
 
@@ -275,7 +283,7 @@ static const char *exec_guest_access(struct exec_ctx *x)
 
 	access_in(x, SIM_INIT_GUEST, g->name, "gpa", "private");
 	plat_guest_access(x->w->p, g, a);
-	sim_seq_add(x->q, a->lat, "guest access", sub_access_done, x->w, 0);
+	sim_seq_add(x->q, a->lat, "guest access", sub_access_done, x, 0);
 	return NULL;
 }
 

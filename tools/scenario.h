@@ -214,6 +214,13 @@ struct scn_count {
 };
 
 bool scn_count_holds(const struct scn_count *c, uint64_t n);
+/*
+ * Parse a constraint ("any", "3", ">=1", "<=32KiB"; N is a count or a
+ * size).  Returns 0 or -EINVAL with a reason in @why.  Assert `response`
+ * and `last` values are stored as the canonical text of one (SCN_STR,
+ * with u = N), so the runner parses them back with this.
+ */
+int scn_count_parse(const char *text, struct scn_count *c, const char **why);
 /* "any", "0", ">=1"...; writes into @buf of @len */
 const char *scn_count_str(const struct scn_count *c, char *buf, size_t len);
 
@@ -318,7 +325,10 @@ struct scn_set {
  * @sets, @nsets: --set overrides, applied to the document before
  *                validation so they get the same checks as the file
  * @out:          the scenario on success (caller frees with scn_free())
- * @diags:        every error found, in file order (caller frees)
+ * @diags:        every error found, sorted by line and column (caller
+ *                frees); zero-initialise it: diagnostics are appended.
+ *                An unreadable file gets one diagnostic with line 0
+ *                (printed as "FILE: error: cannot read: ...").
  *
  * Returns 0, -ENOENT when @file cannot be read (exit 66), or -EINVAL when
  * there were errors in the file (exit 65).
@@ -345,5 +355,12 @@ int scn_parse_duration(const char *text, uint64_t clock_mhz, uint64_t *cycles,
 		       const char **why);
 int scn_parse_size(const char *text, uint64_t *bytes, const char **why);
 int scn_parse_count(const char *text, uint64_t *n, const char **why);
+/*
+ * A fault point (contract section 6): before:LABEL, after:LABEL,
+ * during:LABEL#K (K >= 1) or a duration.  Syntax only: the caller checks
+ * the label (scn_label_index()).  @pt->label is malloc'd (free it).
+ */
+int scn_parse_point(const char *text, uint64_t clock_mhz, struct scn_point *pt,
+		    const char **why);
 
 #endif /* TSMSIM_TOOLS_SCENARIO_H */
