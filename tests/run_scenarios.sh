@@ -11,6 +11,15 @@ for f in "$@"; do
 		out=$("$bin" run -q "$f" 2>&1)
 	fi
 	rc=$?
+	# the text report is pasted into mail: it must fit 80 columns
+	if [ $rc -eq 0 ] && [ "${VALGRIND:-0}" != 1 ]; then
+		wide=$("$bin" run -v "$f" 2>&1 | awk 'length($0) > 80' | head -3)
+		if [ -n "$wide" ]; then
+			rc=99
+			out="lines wider than 80 columns:
+$wide"
+		fi
+	fi
 	if [ $rc -eq 0 ]; then
 		pass=$((pass + 1))
 	else

@@ -45,8 +45,8 @@ static void wrap(FILE *f, const char *text, int indent)
 static void text_steps(FILE *f, const struct run_result *r, int verbose)
 {
 	fprintf(f, "steps\n");
-	fprintf(f, "  %3s %5s  %-34s %13s  %s\n", "#", "line", "op", "done@cycle",
-		"result");
+	fprintf(f, "  %3s %4s %-26s %11s %s\n", "#", "line", "op [label]",
+		"done@cycle", "result");
 	for (size_t i = 0; i < r->nsteps; i++) {
 		const struct run_step *s = &r->steps[i];
 		char op[64];
@@ -55,16 +55,16 @@ static void text_steps(FILE *f, const struct run_result *r, int verbose)
 			continue;
 		snprintf(op, sizeof(op), "%s%s%s%s", s->op, s->label ? " [" : "",
 			 s->label ? s->label : "", s->label ? "]" : "");
-		fprintf(f, "  %3zu %5u  %-34.34s %13" PRIu64 "  %s%s\n", i + 1,
-			s->line, op, s->end, s->result,
-			s->ok ? "" : "  << expected ");
+		fprintf(f, "  %3zu %4u %-26.26s %11" PRIu64 " %s\n", i + 1,
+			s->line, op, s->end, s->result);
 		if (!s->ok)
-			fprintf(f, "%*s%s\n", 63, "", s->expect);
+			fprintf(f, "%*s^ FAIL: the step expected %s\n", 12, "",
+				s->expect);
 		if (s->late)
 			fprintf(f, "%*swarning: started late (its `at:` had passed)\n",
-				13, "");
+				12, "");
 		if (s->detail && (!s->ok || verbose > 0))
-			wrap(f, s->detail, 13);
+			wrap(f, s->detail, 12);
 	}
 }
 
@@ -96,7 +96,7 @@ static void text_checks(FILE *f, const struct run_result *r, int verbose)
 
 		if (verbose < 0 && c->ok)
 			continue;
-		fprintf(f, "  %-4s  %-30.30s expected %-12s got %s\n",
+		fprintf(f, "  %-4s  %-26.26s want %-16s got %s\n",
 			c->ok ? "ok" : "FAIL", c->what, c->expected, c->actual);
 		if (c->detail)
 			wrap(f, c->detail, 8);
