@@ -28,7 +28,7 @@ CFLAGS_build-cov  := -O0 -g --coverage
 LDFLAGS_build-asan := -fsanitize=address,undefined
 LDFLAGS_build-cov  := --coverage
 
-.PHONY: all deps demo test unit scenarios-test bad-test cli-test determinism-test \
+.PHONY: all deps demo test unit scenarios-test bad-test cli-test docs docs-test determinism-test \
 	asan-test coverage check-includes check-headers clean bench valgrind-test
 
 all: build/tsmsim
@@ -79,7 +79,7 @@ demo: deps
 test: deps
 	@$(MAKE) --no-print-directory check-includes check-headers
 	@$(MAKE) --no-print-directory build/tsmsim build/check_tsmsim
-	@$(MAKE) --no-print-directory unit scenarios-test bad-test cli-test determinism-test
+	@$(MAKE) --no-print-directory unit scenarios-test bad-test cli-test docs-test determinism-test
 	@$(MAKE) --no-print-directory asan-test
 	@echo "make test: all passed"
 
@@ -94,6 +94,14 @@ bad-test: build/tsmsim
 
 cli-test: build/tsmsim
 	@bash tests/run_cli.sh ./build/tsmsim
+
+docs: build/tsmsim
+	@bash tests/gen_reference.sh ./build/tsmsim > docs/reference.md
+
+docs-test: build/tsmsim
+	@bash tests/gen_reference.sh ./build/tsmsim | diff -u docs/reference.md - >/dev/null || \
+		{ echo "docs/reference.md is out of date: run make docs"; exit 1; }
+	@echo "docs: reference up to date"
 
 determinism-test: build/tsmsim
 	@bash tests/run_determinism.sh ./build/tsmsim $(SCENARIOS)

@@ -9,6 +9,7 @@
 
 #include "arch.h"
 #include "cli.h"
+#include "exec.h"
 #include "ops.h"
 #include "sim.h"
 
@@ -42,8 +43,10 @@ static void list_ops(FILE *out)
 {
 	fprintf(out, "ops (every step also takes: op, label, at, after, expect)\n");
 	for (size_t i = 0; i < scn_nops; i++) {
-		fprintf(out, "\n%s  [%s]\n  %s\n", scn_ops[i].name,
-			scn_op_kind_name(scn_ops[i].kind), scn_ops[i].help);
+		fprintf(out, "\n%s  [%s]%s\n  %s\n", scn_ops[i].name,
+			scn_op_kind_name(scn_ops[i].kind),
+			exec_find(scn_ops[i].name) ? "" : "  (not modelled yet)",
+			scn_ops[i].help);
 		list_schema(out, &scn_ops[i].schema, 4);
 	}
 }
