@@ -486,4 +486,110 @@ static inline bool sim_trace_wanted(const struct sim *s, enum sim_rec_type type)
 	return (sim_trace_mask(s)->mask & SIM_REC_BIT(type)) != 0;
 }
 
+/* ------------------------------------------- checkers (issue 6, item 1) */
+
+/*
+ * The contract section 7 checkers (sim/checkers.c) and the expect windows
+ * they evaluate.  The runner resolves labels to step indices and a
+ * `{ device, bar }` range to its HPA window, then calls
+ * sim_checkers_install() once, before the first step.
+ */
+enum sim_window_range {
+	SIM_WIN_HPA,	/* target HPA in [@base, @base + @size): a device BAR */
+	SIM_WIN_GPA,	/* guest @guest's GPA in [@base, @base + @size) */
+	SIM_WIN_IOVA,	/* a device's IOVA in [@base, @base + @size) */
+};
+
+/**
+ * struct sim_hitless_cfg - one `expect.hitless` window.
+ * @from_step, @to_step: step indices; the window runs from the start of
+ *            @from_step to the completion of @to_step
+ * @range:    how @base / @size are matched against an access
+ * @guest:    SIM_WIN_GPA: the guest name (matches access.initiator equal
+ *            to it or starting with it and one of " :/.")
+ * @what:     how to name the range in the explanation ("nic0 BAR 0");
+ *            may be NULL
+ * @line:     YAML line of the window
+ */
+struct sim_hitless_cfg {
+	int from_step, to_step;
+	enum sim_window_range range;
+	const char *guest;
+	uint64_t base, size;
+	const char *what;
+	unsigned int line;
+};
+
+/**
+ * struct sim_allow_cfg - one `expect.allow` window.
+ * @results: bit (1u << enum sim_result) per allowed result; only
+ *           access-error findings for these results are suppressed
+ */
+struct sim_allow_cfg {
+	int from_step, to_step;
+	unsigned int results;
+	unsigned int line;
+};
+
+struct sim_checker_cfg {
+	const struct sim_hitless_cfg *hitless;
+	size_t nhitless;		/* at most SIM_HITLESS_MAX */
+	const struct sim_allow_cfg *allow;
+	size_t nallow;
+};
+
+#define SIM_HITLESS_MAX 64
+
+enum sim_hitless_verdict {
+	SIM_HITLESS_NOT_REACHED,	/* @from_step never started */
+	SIM_HITLESS_OPEN,		/* opened, not closed yet */
+	SIM_HITLESS_CLEAN,		/* accesses seen, every one ok */
+	SIM_HITLESS_VIOLATED,		/* one finding was recorded */
+	SIM_HITLESS_UNEXERCISED,	/* closed without a covered access */
+};
+const char *sim_hitless_verdict_name(enum sim_hitless_verdict v);
+
+/**
+ * struct sim_hitless_status - what one hitless window saw.
+ * @accesses: covered accesses; @bad: those that did not end ok
+ * @opened, @closed: cycles of the window's start and end
+ * @first_bad, @last_bad: cycles of the first and last bad access
+ * @longest:  longest interval (cycles) the range was unavailable: from a
+ *            failing access to the next ok one, or to the window end
+ * @longest_from: where that interval started
+ * @finding:  index of its hitless-violation finding, or -1
+ */
+struct sim_hitless_status {
+	enum sim_hitless_verdict verdict;
+	uint64_t accesses, bad;
+	sim_cycles_t opened, closed;
+	sim_cycles_t first_bad, last_bad;
+	sim_cycles_t longest, longest_from;
+	long finding;
+};
+
+/**
+ * sim_checkers_install() - register every section 7 checker on @s.
+ * @cfg: the expect windows; NULL means none.  Copied.
+ *
+ * Returns 0, -EINVAL for a malformed window (to < from, empty range,
+ * GPA range without a guest), -E2BIG for more than SIM_HITLESS_MAX
+ * hitless windows, -EBUSY when already installed on @s.
+ */
+int sim_checkers_install(struct sim *s, const struct sim_checker_cfg *cfg);
+
+/* Hitless windows installed (0 when the checkers are not installed). */
+size_t sim_hitless_count(const struct sim *s);
+
+/**
+ * sim_hitless_get() - status of hitless window @i (install order).
+ * Final after sim_checkers_finish().  Returns 0 or -ENOENT.
+ */
+int sim_hitless_get(const struct sim *s, size_t i,
+		    struct sim_hitless_status *st);
+
+/* Deduplicated findings of @kind that no allow window suppressed. */
+uint64_t sim_findings_unsuppressed(const struct sim *s,
+				   enum sim_finding_kind kind);
+
 #endif /* TSMSIM_SIM_SIM_H */

@@ -64,6 +64,11 @@ check 0 "iotlb" run --stats "$good"
 check 0 "result on tdx: PASS" run -q --arch tdx "$good"
 check 1 "FAIL" run "$tmp/fail.yaml"
 check 65 "error" run --set seed=0 "$good"
+check 65 "unknown fault kind 'frob' (from --inject frob@before:lock)" run --inject frob@before:lock "$good"
+check 65 "--inject wants KIND@POINT" run --inject skip-step "$good"
+check 65 "error" run --inject "skip-step@before:nolabel" "$good"
+check 1 "skipped" run -v --arch tdx --inject "skip-step@before:lock" "$good"
+check 1 "BUSY" run --arch tdx --inject "tdisp-busy@after:lock,device=dev0" "$good"
 check 0 "tsm.connect" list ops
 check 0 "drop-invalidation" list faults
 check 0 "latent-mce" list findings

@@ -37,6 +37,19 @@ static int add_arches(struct cli_run *o, const char *list)
 	return o->narches ? 0 : bad("--arch needs a value%s", "");
 }
 
+static int add_inject(struct cli_run *o, const char *arg)
+{
+	if (o->nsets == CLI_MAX_SETS)
+		return bad("more than 64 --set / --inject options%s", "");
+	o->set_bufs[o->nsets] = strdup(arg);
+	if (!o->set_bufs[o->nsets])
+		return CLI_EX_SOFTWARE;
+	o->sets[o->nsets].path = SCN_SET_INJECT;
+	o->sets[o->nsets].value = o->set_bufs[o->nsets];
+	o->nsets++;
+	return 0;
+}
+
 static int add_set(struct cli_run *o, const char *arg)
 {
 	char *buf, *eq;
@@ -70,13 +83,13 @@ static int set_seed(struct cli_run *o, const char *arg)
 }
 
 static const char *const not_yet[] = {
-	"--inject", "--junit", "--vcd", "--trace", "--html", NULL,
+	"--junit", "--vcd", "--trace", "--html", NULL,
 };
 
 static bool takes_value(const char *opt)
 {
 	if (!strcmp(opt, "--arch") || !strcmp(opt, "--seed") ||
-	    !strcmp(opt, "--set"))
+	    !strcmp(opt, "--set") || !strcmp(opt, "--inject"))
 		return true;
 	for (size_t i = 0; not_yet[i]; i++)
 		if (!strcmp(opt, not_yet[i]))
@@ -93,6 +106,8 @@ static int with_value(struct cli_run *o, const char *opt, const char *val)
 		return set_seed(o, val);
 	if (!strcmp(opt, "--set"))
 		return add_set(o, val);
+	if (!strcmp(opt, "--inject"))
+		return add_inject(o, val);
 	for (size_t i = 0; not_yet[i]; i++)
 		if (!strcmp(opt, not_yet[i]))
 			return bad("%s is not in this version yet", opt);

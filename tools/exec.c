@@ -95,6 +95,15 @@ static const char *sub_tdisp_done(struct sim *s, void *ctx, uint64_t arg)
 	return strcmp(res, "ok") ? res : NULL;
 }
 
+static const char *sub_tdisp_answer(struct sim *s, void *ctx, uint64_t arg)
+{
+	struct exec_ctx *x = ctx;
+	const char *res = tdisp_response_result(&x->w->tdisp.rsp);
+
+	emit_tdisp(x, res);
+	return strcmp(res, "ok") ? res : NULL;
+}
+
 static const char *sub_timeout(struct sim *s, void *ctx, uint64_t arg)
 {
 	return "ETIMEDOUT";
@@ -105,7 +114,6 @@ static const char *sub_tdisp_send(struct sim *s, void *ctx, uint64_t arg)
 	struct exec_ctx *x = ctx;
 	struct world_tdisp *t = &x->w->tdisp;
 	struct platform *p = x->w->p;
-	const char *res;
 
 	tdisp_issue(t->dev, &t->req, &t->rsp);
 	if (t->rsp.dropped) {
@@ -117,10 +125,11 @@ static const char *sub_tdisp_send(struct sim *s, void *ctx, uint64_t arg)
 		return NULL;
 	}
 	if (!t->rsp.pending) {
+		/* answered at once (BUSY): the answer still needs the trip back */
 		t->valid = true;
-		res = tdisp_response_result(&t->rsp);
-		emit_tdisp(x, res);
-		return strcmp(res, "ok") ? res : NULL;
+		sim_seq_next(x->q, plat_t(p, AT_DOE_ROUNDTRIP), "TDISP answer",
+			     sub_tdisp_answer, x, 0);
+		return NULL;
 	}
 	sim_seq_next(x->q, plat_t(p, tdisp_latency(t->req.code)),
 		     tdisp_req_name(t->req.code), sub_tdisp_done, x, 0);

@@ -57,6 +57,8 @@ void exec_scenario_error(struct exec_ctx *x, const char *msg);
 struct world *world_create(const struct scenario *scn, const char *arch,
 			   struct sim *s, char **err);
 void world_destroy(struct world *w);
+struct platform *world_platform(const struct world *w);
+struct pcie_dev *world_dev(const struct world *w, const char *name);
 /* TDISP state name of @device's TDI, or NULL when there is no such device. */
 const char *world_tdi_state(const struct world *w, const char *device);
 /* Start the scenario's traffic streams; returns how many there are. */

@@ -37,7 +37,7 @@ static const char usage_text[] =
 
 static const char run_usage[] =
 "usage: tsmsim run FILE [--arch A[,B..]] [--seed N] [--set PATH=VALUE]...\n"
-"                  [--json] [--stats] [-q|-v]\n"
+"                  [--inject KIND@POINT[,K=V..]]... [--json] [--stats] [-q|-v]\n"
 "\n"
 "Runs FILE on each arch (the scenario's `arch:` unless --arch is given)\n"
 "and prints an 80-column report, or one JSON document with --json.\n"
@@ -46,11 +46,13 @@ static const char run_usage[] =
 "  --seed N        override the scenario seed (N >= 1)\n"
 "  --set P=V       override a scalar by its path, e.g.\n"
 "                  platform.iommu.iotlb_entries=128, traffic.0.count=1e7\n"
+"  --inject F@P    add a fault, e.g. drop-invalidation@after:unmap,count=2\n"
+"                  (tsmsim list faults; POINT before:L after:L during:L#K C)\n"
 "  --json          print the schema tsmsim-run/1 document (docs/json.md)\n"
 "  --stats         add the stats counters (IOTLB hits and misses, ...)\n"
 "  -q / -v         only failures / also step details\n"
 "\n"
-"Not in this version yet: --inject, --junit, --vcd, --trace, --html.\n"
+"Not in this version yet: --junit, --vcd, --trace, --html.\n"
 "exit: 0 every expectation held, 1 one failed, 2 bad command line,\n"
 "65 bad scenario, 66 unreadable file, 70 internal error\n";
 

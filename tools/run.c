@@ -11,8 +11,11 @@
 #include <string.h>
 
 #include "exec.h"
+#include "faults.h"
 #include "ops.h"
 #include "run.h"
+#include "mem.h"
+#include "platform.h"
 
 struct run {
 	const struct scenario *scn;
@@ -23,7 +26,11 @@ struct run {
 	struct sim_seq *q;	/* the running step's sequence */
 	struct sim_seq *prev;	/* the previous step's, for `assert: last:` */
 	struct exec_ctx x;	/* lives as long as the step: sub-ops use it */
-	size_t cur;
+	size_t cur;		/* index of the running step */
+	size_t *order;		/* step indices in run order (swap-steps) */
+	size_t pos;		/* position in @order */
+	bool *fault_done;	/* each fault applies once */
+	bool skip_next;		/* a skip-step fault hit the next step */
 	bool steps_done;
 	bool failed_internal;
 };
@@ -72,6 +79,109 @@ static void expect_str(const struct scn_step *st, const struct scn_op_desc *d,
 					i ? "|" : "", st->expect[i]);
 }
 
+/* ----------------------------------------------------------------- faults */
+
+static void internal_error(struct run *r, char *msg)
+{
+	if (!r->out->error)
+		r->out->error = msg;
+	else
+		free(msg);
+	r->failed_internal = true;
+	sim_stop(r->s);
+}
+
+static bool fault_matches(struct run *r, const struct scn_fault *f,
+			  enum scn_point_kind kind, int step, unsigned int k)
+{
+	if (f->at.kind != kind || kind == SCN_PT_CYCLE)
+		return false;
+	if (scn_label_index(r->scn, f->at.label) != step)
+		return false;
+	return kind != SCN_PT_DURING || f->at.k == k;
+}
+
+/* Swap the step at @pos with step @idx if it has not run yet. */
+static void swap_order(struct run *r, size_t pos, int idx)
+{
+	for (size_t j = pos; idx >= 0 && j < r->scn->nsteps; j++)
+		if (r->order[j] == (size_t)idx) {
+			size_t t = r->order[pos];
+
+			r->order[pos] = r->order[j];
+			r->order[j] = t;
+			return;
+		}
+}
+
+/*
+ * Apply the faults at a point.  A skip or swap asked for at `before:`
+ * concerns the step about to start (position @pos); at `after:` and
+ * `during:` the next one.
+ */
+static bool faults_at(struct run *r, enum scn_point_kind kind, int step,
+		      unsigned int k, size_t pos)
+{
+	bool skip = false;
+
+	for (size_t i = 0; i < r->scn->nfaults; i++) {
+		const struct scn_fault *f = &r->scn->faults[i];
+		struct fault_action act;
+		char *err = NULL;
+
+		if (r->fault_done[i] || !fault_matches(r, f, kind, step, k))
+			continue;
+		r->fault_done[i] = true;
+		if (fault_apply(r->w, f, step, &act, &err)) {
+			internal_error(r, err);
+			return false;
+		}
+		skip |= act.skip;
+		if (act.swap_with >= 0 && pos < r->scn->nsteps)
+			swap_order(r, pos, act.swap_with);
+	}
+	return skip;
+}
+
+static void fault_event(struct sim *s, void *subject, void *object)
+{
+	struct run *r = subject;
+	const struct scn_fault *f = object;
+	struct fault_action act;
+	char *err = NULL;
+
+	if (fault_apply(r->w, f, -1, &act, &err)) {
+		internal_error(r, err);
+		return;
+	}
+	r->skip_next |= act.skip;
+	if (act.swap_with >= 0 && !r->steps_done)
+		swap_order(r, r->pos + 1, act.swap_with);
+}
+
+static void arm_faults(struct run *r)
+{
+	r->fault_done = calloc(r->scn->nfaults + 1, sizeof(bool));
+	TSM_BUG_ON(!r->fault_done);
+	for (size_t i = 0; i < r->scn->nfaults; i++) {
+		const struct scn_fault *f = &r->scn->faults[i];
+
+		if (f->at.kind != SCN_PT_CYCLE)
+			continue;
+		r->fault_done[i] = true;
+		sim_event_schedule(r->s, f->at.cycle, SIM_PRIO_STATE, fault_event,
+				   r, (void *)f);
+	}
+}
+
+static void subop_hook(struct sim *s, void *ctx, unsigned int k)
+{
+	struct run *r = ctx;
+
+	if (faults_at(r, SCN_PT_DURING, (int)r->cur, k, r->pos + 1))
+		sim_seq_clear(r->q);	/* the rest of the step does not run */
+}
+
 /* ------------------------------------------------------------------ steps */
 
 static void run_next_step(struct run *r);
@@ -96,20 +206,50 @@ static void step_done(struct sim *s, void *ctx, const char *result)
 	t = r->prev;		/* keep this step's reports for `last:` */
 	r->prev = r->q;
 	r->q = t;
-	r->cur++;
+	if (faults_at(r, SCN_PT_AFTER, (int)r->cur, 0, r->pos + 1))
+		r->skip_next = true;
+	if (r->failed_internal)
+		return;
+	r->pos++;
 	run_next_step(r);
+}
+
+static bool step_skipped(struct run *r)
+{
+	bool skip = r->skip_next;
+
+	r->skip_next = false;
+	skip |= faults_at(r, SCN_PT_BEFORE, (int)r->order[r->pos], 0, r->pos);
+	if (!skip || r->failed_internal)
+		return false;
+	r->cur = r->order[r->pos];
+	snprintf(r->out->steps[r->cur].result,
+		 sizeof(r->out->steps[r->cur].result), "skipped");
+	r->out->steps[r->cur].ok = true;
+	r->out->steps[r->cur].start = r->out->steps[r->cur].end = sim_now(r->s);
+	r->pos++;
+	run_next_step(r);
+	return true;
 }
 
 static void step_begin(struct sim *s, void *subject, void *object)
 {
 	struct run *r = subject;
-	const struct scn_step *st = &r->scn->steps[r->cur];
-	struct run_step *rs = &r->out->steps[r->cur];
-	struct sim_step_ref ref = { (int)r->cur, st->pos.line, st->label,
-				    st->opname };
+	const struct scn_step *st;
+	struct run_step *rs;
+	struct sim_step_ref ref;
 	struct sim_rec rec = { .type = SIM_REC_STEP_BEGIN };
-	exec_fn *fn = exec_find(st->opname);
+	exec_fn *fn;
 	const char *res;
+
+	if (step_skipped(r) || r->failed_internal)
+		return;
+	r->cur = r->order[r->pos];
+	st = &r->scn->steps[r->cur];
+	rs = &r->out->steps[r->cur];
+	ref = (struct sim_step_ref){ (int)r->cur, st->pos.line, st->label,
+				     st->opname };
+	fn = exec_find(st->opname);
 
 	rs->start = sim_now(s);
 	sim_set_step(s, &ref);
@@ -117,10 +257,9 @@ static void step_begin(struct sim *s, void *subject, void *object)
 	if (st->label)
 		world_label_event(r->w, st->label, false);
 	if (!fn) {
-		r->failed_internal = true;
-		r->out->error = xasprintf("%s:%u: op '%s' is not modelled yet",
-					  r->scn->file, st->pos.line, st->opname);
-		sim_stop(s);
+		internal_error(r, xasprintf("%s:%u: op '%s' is not modelled yet",
+					    r->scn->file, st->pos.line,
+					    st->opname));
 		return;
 	}
 	r->x = (struct exec_ctx){
@@ -147,14 +286,14 @@ static void run_next_step(struct run *r)
 	const struct scn_step *st;
 	sim_cycles_t now = sim_now(r->s), at = now;
 
-	if (r->cur >= r->scn->nsteps) {
+	if (r->pos >= r->scn->nsteps) {
 		r->steps_done = true;
 		return;
 	}
-	st = &r->scn->steps[r->cur];
+	st = &r->scn->steps[r->order[r->pos]];
 	if (st->start == SCN_START_AT) {
 		at = st->start_cycles > now ? st->start_cycles : now;
-		r->out->steps[r->cur].late = st->start_cycles < now;
+		r->out->steps[r->order[r->pos]].late = st->start_cycles < now;
 	} else if (st->start == SCN_START_AFTER) {
 		at = now + st->start_cycles;
 	}
@@ -166,6 +305,10 @@ static void init_steps(struct run *r)
 	struct run_result *out = r->out;
 
 	out->nsteps = r->scn->nsteps;
+	r->order = calloc(out->nsteps + 1, sizeof(*r->order));
+	TSM_BUG_ON(!r->order);
+	for (size_t i = 0; i < out->nsteps; i++)
+		r->order[i] = i;
 	out->steps = calloc(out->nsteps ? out->nsteps : 1, sizeof(*out->steps));
 	TSM_BUG_ON(!out->steps);
 	for (size_t i = 0; i < out->nsteps; i++) {
@@ -286,13 +429,92 @@ static void check_steps(struct run *r)
 	add_check(r->out, "steps as expected", "all", act, !bad, 0, NULL);
 }
 
-static int check_windows(struct run *r, const struct scn_expect *e)
+static void check_windows(struct run *r, const struct scn_expect *e)
 {
-	if (!e->nhitless && !e->nallow)
-		return 0;
-	r->out->error = xasprintf("%s: expect.hitless and expect.allow are not evaluated yet",
-				  r->scn->file);
-	return -1;
+	char what[64], act[48];
+
+	for (size_t i = 0; i < e->nhitless; i++) {
+		struct sim_hitless_status st;
+		char *detail = NULL;
+
+		if (sim_hitless_get(r->s, i, &st))
+			continue;
+		snprintf(what, sizeof(what), "hitless %s..%s", e->hitless[i].from,
+			 e->hitless[i].to);
+		snprintf(act, sizeof(act), "%s (%llu/%llu bad)",
+			 sim_hitless_verdict_name(st.verdict),
+			 (unsigned long long)st.bad,
+			 (unsigned long long)st.accesses);
+		if (st.verdict == SIM_HITLESS_VIOLATED)
+			detail = xasprintf("%llu of %llu accesses in the window did not end ok, the first at cycle %llu; the range was unavailable for up to %llu cycles from cycle %llu",
+					   (unsigned long long)st.bad,
+					   (unsigned long long)st.accesses,
+					   (unsigned long long)st.first_bad,
+					   (unsigned long long)st.longest,
+					   (unsigned long long)st.longest_from);
+		else if (st.verdict == SIM_HITLESS_UNEXERCISED)
+			detail = xstrdup("no access reached the range inside the window, so it proves nothing");
+		add_check(r->out, what, "clean", act,
+			  st.verdict == SIM_HITLESS_CLEAN, e->hitless[i].pos.line,
+			  detail);
+	}
+}
+
+/* ------------------------------------------------------------- checkers */
+
+static void window_range(struct run *r, const struct scn_window *w,
+			 struct sim_hitless_cfg *h)
+{
+	const struct scn_range *rg = &w->range;
+
+	if (rg->device) {
+		h->range = SIM_WIN_HPA;
+		h->what = rg->device;
+		if (!mem_window(plat_mem(world_platform(r->w)),
+				world_dev(r->w, rg->device), rg->bar, &h->base,
+				&h->size))
+			h->size = 0;
+	} else if (rg->guest) {
+		h->range = SIM_WIN_GPA;
+		h->guest = rg->guest;
+		h->base = rg->gpa;
+		h->size = rg->size;
+	} else {
+		h->range = SIM_WIN_IOVA;
+		h->base = rg->iova;
+		h->size = rg->size;
+	}
+}
+
+static int install_checkers(struct run *r)
+{
+	struct scn_expect e;
+	struct sim_hitless_cfg *h;
+	struct sim_allow_cfg *a;
+	struct sim_checker_cfg cfg;
+	int rc;
+
+	merged_expect(r->scn, r->out->arch, &e);
+	h = calloc(e.nhitless + 1, sizeof(*h));
+	a = calloc(e.nallow + 1, sizeof(*a));
+	TSM_BUG_ON(!h || !a);
+	for (size_t i = 0; i < e.nhitless; i++) {
+		h[i].from_step = scn_label_index(r->scn, e.hitless[i].from);
+		h[i].to_step = scn_label_index(r->scn, e.hitless[i].to);
+		h[i].line = e.hitless[i].pos.line;
+		window_range(r, &e.hitless[i], &h[i]);
+	}
+	for (size_t i = 0; i < e.nallow; i++) {
+		a[i].from_step = scn_label_index(r->scn, e.allow[i].from);
+		a[i].to_step = scn_label_index(r->scn, e.allow[i].to);
+		a[i].results = e.allow[i].results;
+		a[i].line = e.allow[i].pos.line;
+	}
+	cfg = (struct sim_checker_cfg){ h, e.nhitless, a, e.nallow };
+	rc = sim_checkers_install(r->s, &cfg);
+	free(h);
+	free(a);
+	return rc;
 }
 
 static void evaluate(struct run *r)
@@ -303,8 +525,7 @@ static void evaluate(struct run *r)
 	check_steps(r);
 	check_findings(r, &e);
 	check_states(r, &e);
-	if (check_windows(r, &e))
-		r->failed_internal = true;
+	check_windows(r, &e);
 	r->out->pass = true;
 	for (size_t i = 0; i < r->out->nchecks; i++)
 		r->out->pass &= r->out->checks[i].ok;
@@ -328,10 +549,19 @@ int run_scenario(const struct scenario *scn, const char *arch,
 	r.w = world_create(scn, arch, r.s, &err);
 	if (!r.w) {
 		out->error = err ? err : xstrdup("cannot build the platform");
+		free(r.order);
 		return -1;
 	}
-	r.q = sim_seq_create(r.s, step_done, NULL, &r);
-	r.prev = sim_seq_create(r.s, step_done, NULL, &r);
+	if (install_checkers(&r)) {
+		out->error = xasprintf("%s: an expect window does not fit the platform (a BAR that does not exist, or more than %d windows)",
+				       scn->file, SIM_HITLESS_MAX);
+		world_destroy(r.w);
+		free(r.order);
+		return -1;
+	}
+	r.q = sim_seq_create(r.s, step_done, subop_hook, &r);
+	r.prev = sim_seq_create(r.s, step_done, subop_hook, &r);
+	arm_faults(&r);
 	world_start_traffic(r.w);
 	run_next_step(&r);
 	out->status = sim_run_until(r.s, SIM_CYCLES_MAX);
@@ -344,6 +574,8 @@ int run_scenario(const struct scenario *scn, const char *arch,
 	sim_seq_destroy(r.q);
 	sim_seq_destroy(r.prev);
 	world_destroy(r.w);
+	free(r.order);
+	free(r.fault_done);
 	return r.failed_internal ? -1 : 0;
 }
 

@@ -149,8 +149,11 @@ static const char *set_suffix(struct ld *ld, struct scn_pos pos, char *buf,
 
 		if (ld->setpos[i].pos.line == pos.line &&
 		    ld->setpos[i].pos.col == pos.col) {
-			snprintf(buf, len, " (from --set %s=%s)", s->path,
-				 s->value);
+			if (!strcmp(s->path, SCN_SET_INJECT))
+				snprintf(buf, len, " (from --inject %s)", s->value);
+			else
+				snprintf(buf, len, " (from --set %s=%s)",
+					 s->path, s->value);
 			break;
 		}
 	}
@@ -1736,11 +1739,87 @@ static int set_step(struct ld *ld, size_t si, int cur, const char *seg,
 	return 0;
 }
 
+/* The `faults` sequence of the root map, created when absent. */
+static int faults_seq(struct ld *ld, yaml_mark_t m)
+{
+	yaml_node_t *root = nd(ld, 1);
+	yaml_node_pair_t *p;
+	int k, v;
+
+	for (p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top; p++) {
+		yaml_node_t *key = nd(ld, p->key);
+
+		if (key->type == YAML_SCALAR_NODE && !strcmp(sval(key), "faults"))
+			return nd(ld, p->value)->type == YAML_SEQUENCE_NODE ?
+			       p->value : 0;
+	}
+	k = new_scalar(ld, "faults", m);
+	v = yaml_document_add_sequence(&ld->doc, NULL, YAML_FLOW_SEQUENCE_STYLE);
+	TSM_BUG_ON(!v);
+	nd(ld, v)->start_mark = nd(ld, v)->end_mark = m;
+	TSM_BUG_ON(!yaml_document_append_mapping_pair(&ld->doc, 1, k, v));
+	return v;
+}
+
+static void inject_pair(struct ld *ld, int map, const char *key,
+			const char *val, yaml_mark_t m)
+{
+	int k = new_scalar(ld, key, m), v = new_scalar(ld, val, m);
+
+	TSM_BUG_ON(!yaml_document_append_mapping_pair(&ld->doc, map, k, v));
+}
+
+/*
+ * --inject KIND@POINT[,KEY=VALUE...] arrives as the set "faults+": it
+ * appends one fault to `faults`, so it gets the same checks as the file.
+ */
+static void apply_inject(struct ld *ld, size_t si)
+{
+	yaml_mark_t m = nd(ld, 1)->start_mark;
+	char *text = xstrdup(ld->sets[si].value), *at, *tok, *save = NULL;
+	int seq, map;
+
+	set_note(ld, mark_pos(m), si);
+	at = strchr(text, '@');
+	seq = faults_seq(ld, m);
+	if (!at || at == text || !seq) {
+		err(ld, mark_pos(m), seq ? "--inject wants KIND@POINT[,KEY=VALUE...]" :
+		    "faults is not a list");
+		free(text);
+		return;
+	}
+	*at++ = 0;
+	map = yaml_document_add_mapping(&ld->doc, NULL, YAML_FLOW_MAPPING_STYLE);
+	TSM_BUG_ON(!map);
+	nd(ld, map)->start_mark = nd(ld, map)->end_mark = m;
+	inject_pair(ld, map, "kind", text, m);
+	tok = strtok_r(at, ",", &save);
+	inject_pair(ld, map, "at", tok ? tok : "", m);
+	while ((tok = strtok_r(NULL, ",", &save))) {
+		char *eq = strchr(tok, '=');
+
+		if (!eq) {
+			err(ld, mark_pos(m), "--inject parameter '%s' wants KEY=VALUE", tok);
+			continue;
+		}
+		*eq = 0;
+		inject_pair(ld, map, tok, eq + 1, m);
+	}
+	TSM_BUG_ON(!yaml_document_append_sequence_item(&ld->doc, seq, map));
+	free(text);
+}
+
 static void apply_set(struct ld *ld, size_t si)
 {
-	char *path = xstrdup(ld->sets[si].path), *seg, *next;
-	char *done = xcalloc(strlen(path) + 2, 1);
+	char *path, *seg, *next, *done;
 	int cur = 1;
+
+	if (!strcmp(ld->sets[si].path, SCN_SET_INJECT)) {
+		apply_inject(ld, si);
+		return;
+	}
+	path = xstrdup(ld->sets[si].path);
+	done = xcalloc(strlen(path) + 2, 1);
 
 	for (seg = path; cur; seg = next) {
 		next = strchr(seg, '.');

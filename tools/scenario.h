@@ -314,7 +314,12 @@ struct scn_diags {
 	size_t n;
 };
 
-/* An override from --set PATH=VALUE (or a swept value). */
+/*
+ * An override from --set PATH=VALUE (or a swept value).  The path
+ * SCN_SET_INJECT appends the fault KIND@POINT[,KEY=VALUE...] of --inject
+ * to `faults:` instead.
+ */
+#define SCN_SET_INJECT "faults+"
 struct scn_set {
 	const char *path;	/* "platform.iommu.iotlb_entries", "traffic.0.count" */
 	const char *value;

@@ -31,7 +31,8 @@ struct stream {
 	struct plat_access acc;
 	sim_cycles_t issued;
 	char name[96];
-	uint64_t *st_issued, *st_not_issued;
+	sim_cycles_t first_issue;
+	uint64_t *st_issued, *st_not_issued, *st_cycles;
 };
 
 struct traffic {
@@ -78,6 +79,8 @@ static void stream_complete(struct sim *s, void *subject, void *object)
 		plat_dma_complete(p, x->dev, &x->acc);
 	plat_emit_access(p, &x->acc, x->issued);
 	x->k++;
+	/* the workload's "cycles": from the first issue to the last completion */
+	*x->st_cycles = sim_now(s) - x->first_issue;
 	if (x->acc.result == SIM_RES_STUCK ||
 	    (x->cfg->count && x->k >= x->cfg->count)) {
 		stream_stop(x);
@@ -104,7 +107,8 @@ static void stream_issue(struct sim *s, void *subject, void *object)
 	a->size = x->cfg->size;
 	a->value = x->k;
 	x->issued = sim_now(s);
-	(*x->st_issued)++;
+	if (!(*x->st_issued)++)
+		x->first_issue = x->issued;
 	if (x->dev)
 		plat_dma(p, x->dev, a);
 	else
@@ -149,7 +153,8 @@ static void stream_init(struct traffic *t, struct stream *x,
 	x->pages = span / PAGE ? span / PAGE : 1;
 	if (!x->lines)
 		x->lines = 1;
-	snprintf(x->name, sizeof(x->name), "traffic %s", c->name);
+	/* "<guest|device> <stream>": checkers tie an access to its issuer */
+	snprintf(x->name, sizeof(x->name), "%s %s", c->from_name, c->name);
 	if (c->from == SCN_FROM_DEVICE)
 		x->dev = world_dev(w, c->from_name);
 	else if (c->from == SCN_FROM_GUEST)
@@ -158,6 +163,8 @@ static void stream_init(struct traffic *t, struct stream *x,
 	x->st_issued = sim_stat(w->s, stat);
 	snprintf(stat, sizeof(stat), "traffic.%s.not_issued", c->name);
 	x->st_not_issued = sim_stat(w->s, stat);
+	snprintf(stat, sizeof(stat), "traffic.%s.cycles", c->name);
+	x->st_cycles = sim_stat(w->s, stat);
 }
 
 struct traffic *traffic_create(struct world *w)

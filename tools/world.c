@@ -147,6 +147,11 @@ void world_destroy(struct world *w)
 	free(w);
 }
 
+struct platform *world_platform(const struct world *w)
+{
+	return w->p;
+}
+
 struct pcie_dev *world_dev(const struct world *w, const char *name)
 {
 	return name ? plat_device(w->p, name) : NULL;

@@ -36,7 +36,6 @@ struct world {
 };
 
 /* Names: device / guest by name, NULL when unknown (the loader checked). */
-struct pcie_dev *world_dev(const struct world *w, const char *name);
 struct plat_guest *world_guest(const struct world *w, const char *name);
 
 /* traffic.c */

@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: MIT
+/*
+ * faults.c - apply one fault of the catalog to the models.  Counts and
+ * delays come from the fault's parameters; "any device" means every
+ * function of the platform.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "faults.h"
+#include "world.h"
+
+typedef int fault_fn(struct world *w, const struct scn_fault *f, int cur,
+		     struct fault_action *act);
+
+static unsigned int count_of(const struct scn_fault *f)
+{
+	uint64_t n = scn_get_u64(&f->params, "count", 1);
+
+	return n > 1000000 ? 1000000 : (unsigned int)n;
+}
+
+/* The named device, or each device when the fault names none. */
+static void each_dev(struct world *w, const struct scn_fault *f,
+		     void (*fn)(struct pcie_dev *dev, const struct scn_fault *f))
+{
+	const char *name = scn_get_str(&f->params, "device", NULL);
+	struct pcie_fabric *fab = plat_fabric(w->p);
+
+	if (name) {
+		fn(world_dev(w, name), f);
+		return;
+	}
+	for (size_t i = 0; i < pcie_dev_count(fab); i++)
+		fn(pcie_dev_at(fab, i), f);
+}
+
+static int f_drop_inval(struct world *w, const struct scn_fault *f, int cur,
+			struct fault_action *act)
+{
+	iommu_inject_drop_inval(plat_iommu(w->p), count_of(f));
+	return 0;
+}
+
+static int f_delay_inval(struct world *w, const struct scn_fault *f, int cur,
+			 struct fault_action *act)
+{
+	iommu_inject_delay_inval(plat_iommu(w->p), count_of(f),
+				 scn_get_u64(&f->params, "delay", 0));
+	return 0;
+}
+
+static void drop_one(struct pcie_dev *dev, const struct scn_fault *f)
+{
+	tdisp_fault_drop(dev, count_of(f));
+}
+
+static void busy_one(struct pcie_dev *dev, const struct scn_fault *f)
+{
+	tdisp_fault_busy(dev, count_of(f));
+}
+
+static void error_one(struct pcie_dev *dev, const struct scn_fault *f)
+{
+	tdisp_fault_error(dev, (uint32_t)tdisp_error_parse(
+				       scn_get_str(&f->params, "error", "")));
+}
+
+static void nonce_one(struct pcie_dev *dev, const struct scn_fault *f)
+{
+	tdisp_fault_corrupt_nonce(dev);
+}
+
+static int f_tdisp_drop(struct world *w, const struct scn_fault *f, int cur,
+			struct fault_action *act)
+{
+	each_dev(w, f, drop_one);
+	return 0;
+}
+
+static int f_tdisp_busy(struct world *w, const struct scn_fault *f, int cur,
+			struct fault_action *act)
+{
+	each_dev(w, f, busy_one);
+	return 0;
+}
+
+static int f_tdisp_error(struct world *w, const struct scn_fault *f, int cur,
+			 struct fault_action *act)
+{
+	each_dev(w, f, error_one);
+	return 0;
+}
+
+static int f_nonce(struct world *w, const struct scn_fault *f, int cur,
+		   struct fault_action *act)
+{
+	each_dev(w, f, nonce_one);
+	return 0;
+}
+
+static struct pcie_dev *fdev(struct world *w, const struct scn_fault *f)
+{
+	return world_dev(w, scn_get_str(&f->params, "device", NULL));
+}
+
+static int f_ide_insecure(struct world *w, const struct scn_fault *f, int cur,
+			  struct fault_action *act)
+{
+	ide_set_state(fdev(w, f), IDE_INSECURE);
+	return 0;
+}
+
+static int f_flr(struct world *w, const struct scn_fault *f, int cur,
+		 struct fault_action *act)
+{
+	pcie_flr(fdev(w, f));
+	return 0;
+}
+
+/*
+ * Link down: the IDE stream cannot survive it ([TDISP] Table 11-2: Link
+ * Down caused by link control or physical-layer events), so every locked
+ * TDI on it errors; the link's own loss of traffic is not modelled.
+ */
+static int f_link_down(struct world *w, const struct scn_fault *f, int cur,
+		       struct fault_action *act)
+{
+	ide_set_state(fdev(w, f), IDE_INSECURE);
+	return 0;
+}
+
+static int f_skip(struct world *w, const struct scn_fault *f, int cur,
+		  struct fault_action *act)
+{
+	act->skip = true;
+	return 0;
+}
+
+static int f_swap(struct world *w, const struct scn_fault *f, int cur,
+		  struct fault_action *act)
+{
+	const char *with = scn_get_str(&f->params, "with", NULL);
+
+	act->swap_with = with ? scn_label_index(w->scn, with) :
+			 cur >= 0 ? cur + 1 : -1;
+	return 0;
+}
+
+static const struct {
+	const char *kind;
+	fault_fn *fn;
+} fault_tab[] = {
+	{ "drop-invalidation", f_drop_inval },
+	{ "delay-invalidation", f_delay_inval },
+	{ "tdisp-drop", f_tdisp_drop },
+	{ "tdisp-busy", f_tdisp_busy },
+	{ "tdisp-error", f_tdisp_error },
+	{ "nonce-corrupt", f_nonce },
+	{ "ide-insecure", f_ide_insecure },
+	{ "device-flr", f_flr },
+	{ "link-down", f_link_down },
+	{ "skip-step", f_skip },
+	{ "swap-steps", f_swap },
+};
+
+int fault_apply(struct world *w, const struct scn_fault *f, int cur,
+		struct fault_action *act, char **err)
+{
+	act->skip = false;
+	act->swap_with = -1;
+	for (size_t i = 0; i < sizeof(fault_tab) / sizeof(fault_tab[0]); i++)
+		if (!strcmp(fault_tab[i].kind, f->kind)) {
+			sim_trace_note(w->s, "fault %s applied", f->kind);
+			return fault_tab[i].fn(w, f, cur, act);
+		}
+	if (asprintf(err, "%s:%u: fault '%s' is not modelled yet", w->scn->file,
+		     f->pos.line, f->kind) < 0)
+		*err = NULL;
+	return -EOPNOTSUPP;
+}
