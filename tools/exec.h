@@ -51,11 +51,13 @@ bool exec_step_expects(const struct scn_step *st, const char *result);
 void exec_scenario_error(struct exec_ctx *x, const char *msg);
 
 /**
- * world_create() - build the platform of @scn for @arch on @s.
- * Returns NULL and a message in @err (malloc'ed) when it cannot.
+ * world_create() - build the platform of @scn for @arch (a built-in name
+ * or a profile file) on @s.  Returns NULL and a message in @err
+ * (malloc'ed) when it cannot; *@bad_input tells a bad profile file
+ * (exit 65, @err holds its FILE:LINE:COL lines) from other failures.
  */
 struct world *world_create(const struct scenario *scn, const char *arch,
-			   struct sim *s, char **err);
+			   struct sim *s, char **err, bool *bad_input);
 void world_destroy(struct world *w);
 struct platform *world_platform(const struct world *w);
 struct pcie_dev *world_dev(const struct world *w, const char *name);

@@ -108,11 +108,24 @@ static void list_timing(FILE *out)
 	fprintf(out, "\nA scenario's timing: block takes cycles or ns/us/ms per key.\n");
 }
 
+static void print_line(void *ctx, const char *line)
+{
+	fprintf(ctx, "%s\n", line);
+}
+
 static void list_arches(FILE *out)
 {
-	for (int a = 0; a < ARCH_NR; a++)
-		fprintf(out, "%s\n", arch_id_name((enum arch_id)a));
-	fprintf(out, "(profile files: `base: ARCH` plus overrides)\n");
+	for (int a = 0; a < ARCH_NR; a++) {
+		struct arch_profile p;
+
+		if (arch_profile_builtin_id((enum arch_id)a, &p))
+			continue;
+		if (a)
+			fputc('\n', out);
+		arch_profile_print(&p, print_line, out);
+	}
+	fprintf(out, "\nA profile file (`base: ARCH`, `timing:`, `rules:`) derives a new\n"
+		"one; see docs/arch/ and scenarios/profiles/.\n");
 }
 
 static const struct {

@@ -537,6 +537,7 @@ int run_scenario(const struct scenario *scn, const char *arch,
 		 const struct run_opts *opts, struct run_result *out)
 {
 	struct run r = { .scn = scn, .opts = opts, .out = out };
+	bool bad_input = false;
 	char *err = NULL;
 
 	memset(out, 0, sizeof(*out));
@@ -546,9 +547,12 @@ int run_scenario(const struct scenario *scn, const char *arch,
 	TSM_BUG_ON(!r.s);
 	sim_set_limits(r.s, scn->max_cycles, scn->max_events);
 	init_steps(&r);
-	r.w = world_create(scn, arch, r.s, &err);
+	r.w = world_create(scn, arch, r.s, &err, &bad_input);
 	if (!r.w) {
-		out->error = err ? err : xstrdup("cannot build the platform");
+		if (bad_input)
+			out->scn_error = err;
+		else
+			out->error = err ? err : xstrdup("cannot build the platform");
 		free(r.order);
 		return -1;
 	}

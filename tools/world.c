@@ -26,21 +26,57 @@ static char *errf(const char *fmt, ...)
 	return p;
 }
 
-static int fill_timing(const struct scenario *scn, const char *arch,
-		       uint64_t *t)
+struct diag_buf {
+	char *text;
+	size_t len;
+};
+
+static void diag_collect(void *ctx, const char *msg)
 {
-	int id = arch_id_parse(arch);
+	struct diag_buf *d = ctx;
+	size_t n = strlen(msg);
 
-	if (id < 0)
-		return -ENOENT;
-	for (int i = 0; i < AT_NR; i++) {
-		const struct arch_timing_desc *d = arch_timing_desc((enum arch_timing)i);
+	d->text = sim_xrealloc(d->text, d->len + n + 2, 1);
+	memcpy(d->text + d->len, msg, n);
+	d->len += n;
+	d->text[d->len++] = '\n';
+	d->text[d->len] = 0;
+}
 
-		t[i] = d->in_cycles ? d->def_ps[id] :
-			arch_ps_to_cycles(d->def_ps[id], scn->clock_mhz);
+/* A profile path is relative to the scenario's folder, like the loader's. */
+static char *profile_path(const struct scenario *scn, const char *arch)
+{
+	const char *slash = strrchr(scn->file, '/');
+
+	if (arch_id_parse(arch) >= 0 || arch[0] == '/' || !slash)
+		return errf("%s", arch);
+	return errf("%.*s/%s", (int)(slash - scn->file), scn->file, arch);
+}
+
+/*
+ * The latency table: the profile's (built-in defaults, then the profile
+ * file's overrides), then the scenario's `timing:` block.
+ */
+static int load_profile(struct world *w, const char *arch, uint64_t *t,
+			char **err)
+{
+	struct diag_buf d = { NULL, 0 };
+	struct arch_diag diag = { diag_collect, &d, 0 };
+	char *path = profile_path(w->scn, arch);
+	int rc = arch_profile_resolve(path, &w->prof, &diag);
+
+	free(path);
+	if (rc) {
+		*err = d.text ? d.text : errf("%s: cannot load the arch profile '%s'",
+					      w->scn->file, arch);
+		if (d.text && d.len)
+			d.text[d.len - 1] = 0;	/* the caller adds the newline */
+		return rc;
 	}
-	for (size_t i = 0; i < scn->ntiming; i++)
-		t[arch_timing_find(scn->timing[i].key)] = scn->timing[i].cycles;
+	free(d.text);
+	arch_profile_cycles(&w->prof, w->scn->clock_mhz, t);
+	for (size_t i = 0; i < w->scn->ntiming; i++)
+		t[arch_timing_find(w->scn->timing[i].key)] = w->scn->timing[i].cycles;
 	return 0;
 }
 
@@ -105,7 +141,7 @@ static int add_guests(struct world *w, char **err)
 }
 
 struct world *world_create(const struct scenario *scn, const char *arch,
-			   struct sim *s, char **err)
+			   struct sim *s, char **err, bool *bad_input)
 {
 	struct world *w = calloc(1, sizeof(*w));
 	struct plat_config cfg = { 0 };
@@ -115,12 +151,13 @@ struct world *world_create(const struct scenario *scn, const char *arch,
 	w->scn = scn;
 	w->s = s;
 	w->clock_mhz = scn->clock_mhz;
-	if (fill_timing(scn, arch, cfg.timing)) {
-		*err = errf("%s: arch '%s' is not a built-in profile; profile files are not supported yet",
-			    scn->file, arch);
+	if (load_profile(w, arch, cfg.timing, err)) {
+		*bad_input = true;
 		free(w);
 		return NULL;
 	}
+	cfg.ops = arch_ops_get(w->prof.base);
+	cfg.prof = &w->prof;
 	cfg.iommu.entries = (unsigned int)scn->platform.iommu.iotlb_entries;
 	cfg.iommu.ways = (unsigned int)scn->platform.iommu.iotlb_ways;
 	cfg.iommu.levels = scn->platform.iommu.levels;

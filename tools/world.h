@@ -23,6 +23,7 @@ struct world_tdisp {
 
 struct world {
 	const struct scenario *scn;
+	struct arch_profile prof;	/* the platform points at it */
 	struct sim *s;
 	struct platform *p;
 	uint64_t clock_mhz;

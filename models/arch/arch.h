@@ -168,10 +168,14 @@ struct arch_profile {
 	char rule_src[AR_NR][ARCH_SRC_MAX];
 };
 
-/** arch_profile_builtin() - "tdx", "sev" or "cca"; NULL for other names. */
-const struct arch_profile *arch_profile_builtin(const char *name);
-/** arch_profile_builtin_id() - the built-in profile of @id (never NULL). */
-const struct arch_profile *arch_profile_builtin_id(enum arch_id id);
+/**
+ * arch_profile_builtin() - copy the built-in profile "tdx", "sev" or
+ * "cca" into @out (built from static const tables: no mutable statics).
+ * Returns 0, or -ENOENT for other names.
+ */
+int arch_profile_builtin(const char *name, struct arch_profile *out);
+/** arch_profile_builtin_id() - the same by id; -ENOENT when out of range. */
+int arch_profile_builtin_id(enum arch_id id, struct arch_profile *out);
 
 /**
  * struct arch_diag - where profile-file errors go.
@@ -333,8 +337,10 @@ typedef void arch_host_part_fn(void *ctx, struct sim_seq *q);
  * @destroy:    free it (uninstalls the trusted DMA paths)
  * @vm_create:  a guest; @addr_bits: tdx gpaw (48 / 52), cca ipa_bits,
  *              0 = default (48); ignored on sev.  NULL on bad @addr_bits
- * @vm_ram:     the guest's RAM is GPA [0, @size) at @hpa; private (RMP
- *              assigned / Realm PAS / TD keyed) when confidential
+ * @vm_ram:     guest RAM GPA [@gpa, @gpa + @size) is at @hpa; @priv:
+ *              private (TD keyed / RMP assigned / Realm PAS), so T=0 DMA
+ *              to it meets AR_T0_PRIVATE_DRAM; shared RAM (bounce
+ *              buffers) is declared with !@priv.  Call once per range
  * @vm_destroy: destroy a guest: the rule AR_TEARDOWN_VM_BOUND when one of
  *              its TDIs is still bound (teardown-order), then the arch's
  *              teardown; private MMIO mappings of the VM go with it
@@ -390,8 +396,8 @@ struct arch_ops {
 
 	struct arch_vm *(*vm_create)(struct arch *a, const char *name,
 				     bool confidential, unsigned int addr_bits);
-	void (*vm_ram)(struct arch *a, struct arch_vm *vm, uint64_t hpa,
-		       uint64_t size);
+	void (*vm_ram)(struct arch *a, struct arch_vm *vm, uint64_t gpa,
+		       uint64_t hpa, uint64_t size, bool priv);
 	const char *(*vm_destroy)(struct arch *a, struct arch_vm *vm,
 				  struct sim_seq *q);
 

@@ -141,6 +141,9 @@ struct plat_guest *plat_add_guest(struct platform *p, const char *name,
 			free(g);
 			return NULL;
 		}
+		/* a confidential guest's RAM is private memory */
+		p->ops->vm_ram(p->arch, g->vm, 0, g->ram_hpa, ram_size,
+			       confidential);
 	}
 	p->guests = sim_xrealloc(p->guests, p->nguests + 1, sizeof(*p->guests));
 	p->guests[p->nguests++] = g;

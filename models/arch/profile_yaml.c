@@ -1,0 +1,240 @@
+// SPDX-License-Identifier: MIT
+/*
+ * profile_yaml.c - the profile-file loader (libyaml document API):
+ *
+ *   base: tdx                     # required: tdx | sev | cca
+ *   name: tdx-mce-at-tracking     # optional, [a-z0-9-]+ (default: the path)
+ *   description: free text        # optional
+ *   timing: { fw_call: 3us, fw_mmio_map_page: 4000 }   # 4000 = cycles
+ *   rules:  { latent_at_lock: none, latent_at_owner: latent-mce }
+ *
+ * Every error is reported as FILE:LINE:COL: error: MSG (contract §1),
+ * all of them, not just the first.  An overridden value's source becomes
+ * "FILE:LINE".
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <yaml.h>
+
+#include "arch.h"
+
+struct pctx {
+	const char *path;
+	struct arch_diag *diag;
+	yaml_document_t *doc;
+	struct arch_profile *p;
+	unsigned int errors;
+};
+
+__attribute__((format(printf, 3, 4)))
+static void perr(struct pctx *c, const yaml_mark_t *m, const char *fmt, ...)
+{
+	char msg[256], line[384];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	snprintf(line, sizeof(line), "%s:%zu:%zu: error: %s", c->path,
+		 m ? m->line + 1 : 0, m ? m->column + 1 : 0, msg);
+	c->errors++;
+	if (c->diag) {
+		c->diag->count++;
+		if (c->diag->fn)
+			c->diag->fn(c->diag->ctx, line);
+	}
+}
+
+static const char *scalar(struct pctx *c, yaml_node_t *n, const char *what)
+{
+	if (!n || n->type != YAML_SCALAR_NODE) {
+		perr(c, n ? &n->start_mark : NULL, "%s must be a scalar", what);
+		return NULL;
+	}
+	return (const char *)n->data.scalar.value;
+}
+
+static void src_of(struct pctx *c, const yaml_node_t *n, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s:%zu", c->path, n->start_mark.line + 1);
+}
+
+/* Fails on a key seen before in the same mapping (contract §2). */
+static bool dup_key(struct pctx *c, yaml_node_pair_t *start,
+		    yaml_node_pair_t *pair)
+{
+	const char *k = (const char *)
+		yaml_document_get_node(c->doc, pair->key)->data.scalar.value;
+
+	for (yaml_node_pair_t *q = start; q < pair; q++) {
+		yaml_node_t *qk = yaml_document_get_node(c->doc, q->key);
+
+		if (qk->type == YAML_SCALAR_NODE &&
+		    !strcmp((const char *)qk->data.scalar.value, k))
+			return true;
+	}
+	return false;
+}
+
+typedef int set_fn(struct arch_profile *p, const char *key, const char *val,
+		   const char *src);
+
+static void load_block(struct pctx *c, yaml_node_t *map, const char *block,
+		       set_fn *set)
+{
+	yaml_node_pair_t *pr;
+
+	if (map->type != YAML_MAPPING_NODE) {
+		perr(c, &map->start_mark, "`%s` must be a mapping", block);
+		return;
+	}
+	for (pr = map->data.mapping.pairs.start;
+	     pr < map->data.mapping.pairs.top; pr++) {
+		yaml_node_t *kn = yaml_document_get_node(c->doc, pr->key);
+		yaml_node_t *vn = yaml_document_get_node(c->doc, pr->value);
+		const char *k = scalar(c, kn, "a key"), *v;
+		char src[ARCH_SRC_MAX];
+		int ret;
+
+		if (!k)
+			continue;
+		if (dup_key(c, map->data.mapping.pairs.start, pr)) {
+			perr(c, &kn->start_mark, "duplicate key `%s`", k);
+			continue;
+		}
+		v = scalar(c, vn, k);
+		if (!v)
+			continue;
+		src_of(c, vn, src, sizeof(src));
+		ret = set(c->p, k, v, src);
+		if (ret == -ENOENT)
+			perr(c, &kn->start_mark, "unknown %s key `%s`", block, k);
+		else if (ret)
+			perr(c, &vn->start_mark, "bad value `%s` for %s.%s",
+			     v, block, k);
+	}
+}
+
+static bool name_ok(const char *s)
+{
+	if (!*s || strlen(s) >= ARCH_NAME_MAX)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+		      *s == '-'))
+			return false;
+	return true;
+}
+
+/* The base first: overrides apply on top of it, whatever the key order. */
+static yaml_node_t *find_key(struct pctx *c, yaml_node_t *root, const char *k)
+{
+	for (yaml_node_pair_t *pr = root->data.mapping.pairs.start;
+	     pr < root->data.mapping.pairs.top; pr++) {
+		yaml_node_t *kn = yaml_document_get_node(c->doc, pr->key);
+
+		if (kn->type == YAML_SCALAR_NODE &&
+		    !strcmp((const char *)kn->data.scalar.value, k))
+			return yaml_document_get_node(c->doc, pr->value);
+	}
+	return NULL;
+}
+
+static void load_root(struct pctx *c, yaml_node_t *root)
+{
+	yaml_node_t *bn = find_key(c, root, "base");
+	const char *b;
+	int id;
+
+	if (!bn) {
+		perr(c, &root->start_mark, "missing required key `base`");
+		return;
+	}
+	b = scalar(c, bn, "base");
+	id = b ? arch_id_parse(b) : -1;
+	if (b && id < 0)
+		perr(c, &bn->start_mark, "unknown base `%s` (tdx, sev, cca)", b);
+	arch_profile_builtin_id(id < 0 ? ARCH_TDX : id, c->p);
+	snprintf(c->p->name, sizeof(c->p->name), "%s", c->path);
+
+	for (yaml_node_pair_t *pr = root->data.mapping.pairs.start;
+	     pr < root->data.mapping.pairs.top; pr++) {
+		yaml_node_t *kn = yaml_document_get_node(c->doc, pr->key);
+		yaml_node_t *vn = yaml_document_get_node(c->doc, pr->value);
+		const char *k = scalar(c, kn, "a key"), *v;
+
+		if (!k)
+			continue;
+		if (dup_key(c, root->data.mapping.pairs.start, pr)) {
+			perr(c, &kn->start_mark, "duplicate key `%s`", k);
+		} else if (!strcmp(k, "base") || !strcmp(k, "description")) {
+			scalar(c, vn, k);
+		} else if (!strcmp(k, "name")) {
+			v = scalar(c, vn, k);
+			if (v && !name_ok(v))
+				perr(c, &vn->start_mark,
+				     "name `%s` must match [a-z0-9-]+", v);
+			else if (v)
+				snprintf(c->p->name, sizeof(c->p->name), "%s", v);
+		} else if (!strcmp(k, "timing")) {
+			load_block(c, vn, "timing", arch_profile_set_timing);
+		} else if (!strcmp(k, "rules")) {
+			load_block(c, vn, "rules", arch_profile_set_rule);
+		} else {
+			perr(c, &kn->start_mark, "unknown key `%s`", k);
+		}
+	}
+}
+
+int arch_profile_load(const char *path, struct arch_profile *out,
+		      struct arch_diag *diag)
+{
+	struct pctx c = { .path = path, .diag = diag, .p = out };
+	yaml_parser_t parser;
+	yaml_document_t doc;
+	yaml_node_t *root;
+	FILE *f;
+	int ret = 0, err;
+
+	f = fopen(path, "rb");
+	if (!f) {
+		err = errno;
+		perr(&c, NULL, "cannot read profile: %s", strerror(err));
+		return err == EACCES ? -EACCES : -ENOENT;
+	}
+	if (!yaml_parser_initialize(&parser)) {
+		fclose(f);
+		return -ENOMEM;
+	}
+	yaml_parser_set_input_file(&parser, f);
+	if (!yaml_parser_load(&parser, &doc)) {
+		perr(&c, &parser.problem_mark, "%s",
+		     parser.problem ? parser.problem : "YAML syntax error");
+		ret = -EINVAL;
+		goto out_parser;
+	}
+	c.doc = &doc;
+	root = yaml_document_get_root_node(&doc);
+	if (!root || root->type != YAML_MAPPING_NODE)
+		perr(&c, root ? &root->start_mark : NULL,
+		     "a profile is a mapping with `base:`");
+	else
+		load_root(&c, root);
+	if (c.errors)
+		ret = -EINVAL;
+	yaml_document_delete(&doc);
+out_parser:
+	yaml_parser_delete(&parser);
+	fclose(f);
+	return ret;
+}
+
+int arch_profile_resolve(const char *name_or_path, struct arch_profile *out,
+			 struct arch_diag *diag)
+{
+	if (!arch_profile_builtin(name_or_path, out))
+		return 0;
+	return arch_profile_load(name_or_path, out, diag);
+}

@@ -1,0 +1,439 @@
+// SPDX-License-Identifier: MIT
+/*
+ * sev.c - AMD SEV-TIO (domain.md §2, [tio-g]).
+ *
+ * The hypervisor keeps one NPT entry per GPA (private or shared is the
+ * C-bit of the guest's access, not a second table), so a private and a
+ * shared mapping at one GPA is EEXIST.  Protection of private MMIO comes
+ * from RMP entries: the host's private map assigns them (RMPUPDATE:
+ * assigned, immutable; the owner change), the guest's MMIO_VALIDATE sets
+ * validated, only while the TDI is in RUN.  DMA: the guest's SDTE_WRITE
+ * sets vTOM in the secure DTE; T=1 below vTOM is private and RMP-checked.
+ * Bind = TIO_TDI_BIND (the PSP locks and fetches the report).  Unbind =
+ * TIO_TDI_UNBIND (STOP + metadata), then the host unmaps and reclaims.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arch_internal.h"
+
+/* ---------------------------------------------------------------- bind */
+
+static const char *sub_tdi_bind(struct sim *s, void *ctx, uint64_t arg)
+{
+	struct arch_tdi *ti = ctx;
+	struct arch_vm *vm = (struct arch_vm *)(uintptr_t)arg;
+	const char *r;
+
+	ti->bound = true;
+	ti->vm = vm;
+	ti->fw = "TIO_TDI_BIND";
+	r = arch_sub_lock(s, ti, 0);
+	if (r || ti->rsp.dropped)
+		arch_bind_rollback(ti, NULL);
+	return r;
+}
+
+static const char *sub_tdi_report(struct sim *s, void *ctx, uint64_t arg)
+{
+	struct arch_tdi *ti = ctx;
+
+	ti->fw = "TIO_TDI_REPORT";
+	return arch_sub_report(s, ti, 0);
+}
+
+static const char *sev_bind(struct arch *a, struct arch_vm *vm,
+			    struct pcie_dev *dev, struct sim_seq *q)
+{
+	struct arch_tdi *ti;
+	const char *r = arch_bind_check(a, vm, dev, &ti);
+
+	if (r)
+		return r;
+	ti->q = q;
+	sim_seq_add(q, arch_t(a, AT_PSP_CMD) + arch_t(a, AT_TDISP_LOCK),
+		    "TIO_TDI_BIND", sub_tdi_bind, ti, (uintptr_t)vm);
+	sim_seq_add(q, arch_t(a, AT_TDISP_REPORT), "TIO_TDI_REPORT",
+		    sub_tdi_report, ti, 0);
+	return NULL;
+}
+
+static const char *sub_tdi_unbind(struct sim *s, void *ctx, uint64_t arg)
+{
+	struct arch_tdi *ti = ctx;
+	const char *r;
+
+	ti->fw = "TIO_TDI_UNBIND";
+	r = arch_sub_stop(s, ti, 0);
+	if (r || ti->rsp.dropped)
+		return r;
+	/* the PSP drops the binding and the sDTE with it */
+	arch_trusted_set(ti, false);
+	ti->sdte = false;
+	ti->bound = false;
+	ti->vm = NULL;
+	return NULL;
+}
+
+static const char *sev_unbind(struct arch *a, struct pcie_dev *dev,
+			      struct sim_seq *q, arch_host_part_fn *host_part,
+			      void *host_ctx)
+{
+	struct arch_tdi *ti = dev ? arch_tdi_find(a, dev) : NULL;
+
+	if (!ti || !ti->bound)
+		return "EINVAL";
+	ti->q = q;
+	ti->host_part = host_part;
+	ti->host_ctx = host_ctx;
+	ti->unbind_fini = NULL;
+	sim_seq_add(q, arch_t(a, AT_PSP_CMD) + arch_t(a, AT_TDISP_STOP),
+		    "TIO_TDI_UNBIND", sub_tdi_unbind, ti, 0);
+	sim_seq_add(q, 0, "host: revoke + unmap + RMP reclaim",
+		    arch_sub_host_part, ti, 0);
+	return NULL;
+}
+
+/* ---------------------------------------------------------- private map */
+
+static const char *sub_rmp_assign(struct sim *s, void *ctx, uint64_t unit)
+{
+	struct arch_prange *pr = ctx;
+
+	if (!pr->live)
+		return arch_fw(pr->a, "RMPUPDATE", "EINVAL");
+	if (unit == 0) {
+		arch_prange_publish(pr);
+		/* the owner change of contract §8 for sev */
+		arch_owner(pr->a, pr->tdi->dev, pr->hpa, pr->size, "rmp-assign",
+			   true);
+	}
+	arch_prange_set(pr, unit, ARCH_PG_PENDING);
+	return arch_fw(pr->a, "RMPUPDATE", NULL);
+}
+
+static const char *sev_map_private(struct arch *a, struct arch_vm *vm,
+				   struct pcie_dev *dev, unsigned int bar,
+				   uint64_t gpa, uint64_t offset, uint64_t size,
+				   uint64_t page_size, struct sim_seq *q)
+{
+	struct arch_tdi *ti;
+	struct arch_prange *pr;
+	const char *r = arch_map_check(a, vm, dev, bar, gpa, offset, size,
+				       page_size, &ti);
+
+	if (r)
+		return r;
+	if ((int64_t)page_size > arch_rule(a, AR_MAX_PRIVATE_PAGE))
+		return "EINVAL";
+	/* one NPT entry per GPA (contract §4) */
+	for (uint64_t g = gpa; g < gpa + size; g += ARCH_PAGE)
+		if (arch_srange_at_gpa(a, vm, g))
+			return "EEXIST";
+	pr = arch_prange_new(a, vm, ti, bar, gpa, offset, size, page_size);
+	for (uint64_t u = 0; u < size / page_size; u++)
+		sim_seq_add(q, arch_t(a, AT_FW_MMIO_MAP_PAGE) +
+			    arch_t(a, AT_RMPUPDATE_PAGE), "RMPUPDATE",
+			    sub_rmp_assign, pr, u);
+	return NULL;
+}
+
+static const char *sub_rmp_reclaim(struct sim *s, void *ctx, uint64_t unit)
+{
+	struct arch_prange *pr = ctx;
+
+	arch_prange_set(pr, unit, ARCH_PG_NONE);
+	if ((unit + 1) * pr->psz == pr->size) {
+		arch_owner(pr->a, pr->tdi->dev, pr->hpa, pr->size,
+			   "rmp-reclaim", false);
+		arch_prange_retire(pr);
+	}
+	return arch_fw(pr->a, "RMPUPDATE", NULL);
+}
+
+static const char *sev_unmap_private(struct arch *a, struct arch_vm *vm,
+				     uint64_t gpa, uint64_t size,
+				     struct sim_seq *q)
+{
+	struct arch_prange *v[ARCH_MAX_PR];
+	bool partial;
+	size_t n = vm ? arch_pranges_in(a, vm, gpa, size, v, ARCH_MAX_PR,
+					&partial) : 0;
+
+	if (!n)
+		return "ENOENT";
+	if (partial || n > ARCH_MAX_PR)
+		return "EINVAL";
+	for (size_t i = 0; i < n; i++)
+		for (uint64_t u = 0; u < v[i]->size / v[i]->psz; u++)
+			sim_seq_add(q, arch_t(a, AT_RMPUPDATE_PAGE),
+				    "RMPUPDATE", sub_rmp_reclaim, v[i], u);
+	return NULL;
+}
+
+/* ---------------------------------------------------------- guest calls */
+
+/* TDI_INFO: does this guest own a bound TDI? [tio-g] */
+static const char *tdi_info(const struct arch_tdi *ti, const struct arch_vm *vm)
+{
+	if (!ti)
+		return "INVALID_TDI";
+	if (!ti->bound || ti->vm != vm)
+		return "TDI_NOT_BOUND";
+	return NULL;
+}
+
+static const char *sub_mmio_validate(struct sim *s, void *ctx, uint64_t arg)
+{
+	struct arch_prange *pr = ctx;
+	const char *c = "TIO_MSG_MMIO_VALIDATE_REQ";
+	uint64_t pend = 0, val = 0;
+
+	if (!pr->live)
+		return arch_fw(pr->a, c, "NOT_MAPPED");
+	for (uint64_t p = 0; p < pr->npg; p++) {
+		pend += pr->pg[p] == ARCH_PG_PENDING;
+		val += pr->pg[p] == ARCH_PG_ACCEPTED;
+	}
+	if (pend + val < pr->npg)
+		return arch_fw(pr->a, c, "NOT_ASSIGNED");
+	if (pend && val)
+		return arch_fw(pr->a, c, "NOT_UNIFORM");
+	memset(pr->pg, ARCH_PG_ACCEPTED, pr->npg);
+	return arch_fw(pr->a, c, NULL);
+}
+
+static const char *sub_sdte_write(struct sim *s, void *ctx, uint64_t arg)
+{
+	struct arch_tdi *ti = ctx;
+	const char *r = ti->bound ? NULL : "TDI_NOT_BOUND";
+
+	if (r)
+		return arch_fw(ti->a, "TIO_MSG_SDTE_WRITE_REQ", r);
+	/* [tio-g] sets vTOM so that every guest GPA is below it */
+	ti->vtom = arch_vm_addr_limit(ti->a, ti->vm);
+	ti->sdte = true;
+	arch_trusted_set(ti, true);
+	return arch_fw(ti->a, "TIO_MSG_SDTE_WRITE_REQ", NULL);
+}
+
+/* Is @bar's BAR mapped shared (NPT, not RMP-assigned) for @vm? */
+static bool bar_mapped_shared(const struct arch *a, const struct arch_vm *vm,
+			      const struct pcie_bar_cfg *b)
+{
+	for (size_t i = 0; i < a->nsr; i++) {
+		const struct arch_srange *sr = a->sr[i];
+
+		if (sr->live && sr->vm == vm && sr->hpa < b->hpa + b->size &&
+		    sr->hpa + sr->size > b->hpa)
+			return true;
+	}
+	return false;
+}
+
+/* Validate one reported TEE range: push its MMIO_VALIDATE(s). */
+static const char *plan_bar(struct arch_tdi *ti, unsigned int b,
+			    struct arch_plan *plan)
+{
+	struct arch *a = ti->a;
+	struct arch_prange *v[ARCH_MAX_PR];
+	struct pcie_bar_cfg bar;
+	size_t n;
+
+	if (pcie_dev_bar(ti->dev, b, &bar))
+		return "NOT_REPORTED";
+	n = arch_tdi_pranges(a, ti, ti->vm, (int)b, v, ARCH_MAX_PR);
+	if (!n)
+		/* MMIO_VALIDATE needs the NPT mapping at the expected GPA */
+		return bar_mapped_shared(a, ti->vm, &bar) ? "NOT_ASSIGNED" :
+							    "NOT_MAPPED";
+	for (size_t i = 0; i < n && i < ARCH_MAX_PR; i++)
+		arch_plan_add(plan, arch_t(a, AT_PSP_CMD),
+			      "TIO_MSG_MMIO_VALIDATE_REQ", sub_mmio_validate,
+			      v[i], 0);
+	return NULL;
+}
+
+static const char *sub_validate_plan(struct sim *s, void *ctx, uint64_t arg)
+{
+	struct arch_tdi *ti = ctx;
+	struct arch *a = ti->a;
+	struct arch_plan plan = { 0 };
+	int bar = (int)(int64_t)arg;
+	const char *r = tdi_info(ti, ti->vm);
+
+	if (r)
+		return arch_fw(a, "TIO_MSG_TDI_INFO_REQ", r);
+	arch_fw(a, "TIO_MSG_TDI_INFO_REQ", NULL);
+	/* the guest validates only when TDI_INFO says RUN [tio-g] */
+	if (tdisp_state(ti->dev) != TDISP_ST_RUN)
+		return "EPERM";
+	if (bar >= PCIE_MAX_BARS)
+		return arch_fw(a, "TIO_MSG_MMIO_VALIDATE_REQ", "OUT_OF_RANGE");
+	for (unsigned int b = 0; b < PCIE_MAX_BARS; b++) {
+		struct pcie_bar_cfg cfg;
+
+		if (bar >= 0 && (unsigned int)bar != b)
+			continue;
+		if (bar < 0 && (pcie_dev_bar(ti->dev, b, &cfg) ||
+				!pcie_mmio_is_tee(ti->dev, b)))
+			continue;
+		r = plan_bar(ti, b, &plan);
+		if (r) {
+			free(plan.v);
+			return arch_fw(a, "TIO_MSG_MMIO_VALIDATE_REQ", r);
+		}
+	}
+	arch_plan_add(&plan, arch_t(a, AT_PSP_CMD), "TIO_MSG_SDTE_WRITE_REQ",
+		      sub_sdte_write, ti, 0);
+	arch_plan_run(&plan, ti->q);
+	return NULL;
+}
+
+static const char *sev_guest_validate(struct arch *a, struct arch_vm *vm,
+				      struct pcie_dev *dev, int bar,
+				      struct sim_seq *q)
+{
+	struct arch_tdi *ti = dev ? arch_tdi_find(a, dev) : NULL;
+	const char *r = tdi_info(ti, vm);
+
+	if (r)
+		return r;
+	ti->q = q;
+	sim_seq_add(q, arch_t(a, AT_PSP_CMD), "TIO_MSG_TDI_INFO_REQ",
+		    sub_validate_plan, ti, (uint64_t)(int64_t)bar);
+	return NULL;
+}
+
+static const char *sub_tdi_start(struct sim *s, void *ctx, uint64_t arg)
+{
+	struct arch_tdi *ti = ctx;
+
+	if (!ti->bound)
+		return arch_fw(ti->a, "TIO_TDI_START", "TDI_NOT_BOUND");
+	ti->fw = "TIO_TDI_START";
+	return arch_sub_start(s, ti, 0);
+}
+
+static const char *sev_guest_start(struct arch *a, struct arch_vm *vm,
+				   struct pcie_dev *dev, struct sim_seq *q)
+{
+	struct arch_tdi *ti = dev ? arch_tdi_find(a, dev) : NULL;
+	const char *r = tdi_info(ti, vm);
+
+	if (r)
+		return r;
+	ti->q = q;
+	sim_seq_add(q, arch_t(a, AT_PSP_CMD) + arch_t(a, AT_TDISP_START),
+		    "TIO_TDI_START", sub_tdi_start, ti, 0);
+	return NULL;
+}
+
+/* ------------------------------------------------------------ DMA, owner */
+
+static void sev_trusted_translate(void *ctx, uint16_t rid, uint32_t pasid,
+				  uint64_t iova, uint64_t size, bool write,
+				  struct iommu_xlate *out)
+{
+	struct arch_tdi *ti = ctx;
+	struct arch *a = ti->a;
+	const struct arch_ram *ram;
+	const struct arch_prange *pr;
+
+	if (!ti->vm || !ti->sdte) {
+		arch_trusted_fault(a, "sDTE not written", out);
+		return;
+	}
+	ram = arch_ram_at_gpa(ti->vm, iova);
+	if (iova >= ti->vtom) {
+		/* above vTOM is shared: only shared RAM in the model */
+		if (ram && !ram->priv)
+			arch_trusted_fill(a, ram->hpa + (iova - ram->gpa),
+					  ARCH_PAGE, out);
+		else
+			arch_trusted_fault(a, "above vTOM: no shared mapping", out);
+		return;
+	}
+	if (ram && ram->priv) {
+		arch_trusted_fill(a, ram->hpa + (iova - ram->gpa), ARCH_PAGE, out);
+		return;
+	}
+	if (ram) {
+		arch_trusted_fault(a, "IOMMU RMP_PAGE_FAULT: page not assigned to the guest", out);
+		return;
+	}
+	pr = arch_prange_at_gpa(a, ti->vm, iova);
+	if (pr && pr->pg[(iova - pr->gpa) / ARCH_PAGE] == ARCH_PG_ACCEPTED)
+		arch_trusted_fill(a, pr->hpa + (iova - pr->gpa), ARCH_PAGE, out);
+	else if (pr)
+		arch_trusted_fault(a, "IOMMU RMP_PAGE_FAULT: MMIO not validated", out);
+	else
+		arch_trusted_fault(a, "IOMMU: GPA not mapped", out);
+}
+
+static const struct iommu_trusted_ops sev_trusted = {
+	.translate = sev_trusted_translate,
+};
+
+static bool sev_owned(const struct arch *a, const struct arch_tdi *ti,
+		      uint64_t hpa)
+{
+	const struct arch_prange *pr = arch_prange_at_hpa(a, hpa);
+
+	return pr && pr->pg[(hpa - pr->hpa) / ARCH_PAGE] != ARCH_PG_NONE;
+}
+
+static const struct arch_impl sev_impl = {
+	.id = ARCH_SEV,
+	.shared_tbl_fmt = "%s NPT",
+	.priv_tbl_fmt = "%s NPT+RMP",
+	.fw_spdm = "TIO_DEV_CREATE",
+	.fw_ide = "TIO_DEV_CONNECT",
+	.fw_report = "TIO_TDI_REPORT",
+	.fw_vm_destroy = "SNP_DECOMMISSION",
+	.pg_detail = {
+		[ARCH_PG_NONE] = "#NPF: no NPT entry",
+		[ARCH_PG_PENDING] = "#VC: MMIO page not validated",
+		[ARCH_PG_BLOCKED] = "#NPF: RMP entry being reclaimed",
+	},
+	.host_detail = {
+		"RMP fault: host read of locked TEE MMIO",
+		"RMP fault: host write to locked TEE MMIO",
+		"RMP fault: host read of RMP-assigned MMIO",
+		"RMP fault: host write to RMP-assigned MMIO",
+	},
+	.p2p_detail = "IOMMU RMP_PAGE_FAULT: P2P to RMP-assigned MMIO",
+	.dram_detail = "IOMMU RMP_PAGE_FAULT: T=0 DMA to an assigned page",
+	.trusted = &sev_trusted,
+	.owned = sev_owned,
+};
+
+static struct arch *sev_create(const struct arch_env *env,
+			       const struct arch_profile *prof)
+{
+	return arch_common_create(&arch_sev_ops, &sev_impl, env, prof);
+}
+
+const struct arch_ops arch_sev_ops = {
+	.name = "sev",
+	.create = sev_create,
+	.destroy = arch_common_destroy,
+	.vm_create = arch_common_vm_create,
+	.vm_ram = arch_common_vm_ram,
+	.vm_destroy = arch_common_vm_destroy,
+	.map_shared = arch_common_map_shared,
+	.unmap_shared = arch_common_unmap_shared,
+	.map_private = sev_map_private,
+	.unmap_private = sev_unmap_private,
+	.connect = arch_common_connect,
+	.bind = sev_bind,
+	.unbind = sev_unbind,
+	.refresh_report = arch_common_refresh_report,
+	.guest_validate = sev_guest_validate,
+	.guest_start = sev_guest_start,
+	.guest_accept = arch_common_guest_accept,
+	.guest_xlate = arch_common_guest_xlate,
+	.host_check = arch_common_host_check,
+	.dma_check = arch_common_dma_check,
+};

@@ -1,0 +1,493 @@
+// SPDX-License-Identifier: MIT
+/*
+ * tdx.c - Intel TDX Connect (domain.md §2, [tdxh], [ovmm]).
+ *
+ * Private MMIO lives in the Secure EPT, owned by the TDX module: KVM
+ * changes it only through SEAMCALLs (TDH.MMIO.MAP / BLOCK / UNMAP), and
+ * the TD accepts each page (TDG.TDI.MMIO.ACCEPT): MMIO_PENDING ->
+ * MMIO_MAPPED -> MMIO_BLOCKED.  Shared MMIO uses KVM's shared EPT at GPA
+ * | shared bit (gpaw - 1).  Bind = TDH.DEVIF.CREATE, LOCK relayed with
+ * TDH.DEVIF.REQUEST/RESPONSE, report, MMIO tracking (TDH.MMIOMT.ADD/SET:
+ * the owner change), trusted DMA tables (TDH.DMAR.ADD).  The guest's
+ * TDG.DMAR.ACCEPT turns the trusted IOMMU tables on for the TDI's RID.
+ * Unbind follows Xu Yilun's order: STOP, dma-buf revoke + KVM unmap,
+ * TDI metadata removal.
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include "arch_internal.h"
+
+#define DEVIF_REQ "TDH.DEVIF.REQUEST"
+
+static const char *tdx_err_state(const struct arch_tdi *ti,
+				 const struct arch_vm *vm)
+{
+	if (!ti || !ti->bound || ti->vm != vm)
+		return "TDX_OPERAND_INVALID";
+	return NULL;
+}
+
+/* ---------------------------------------------------------------- bind */
+
+static const char *sub_devif_create(struct sim *s, void *ctx, uint64_t arg)
+{
+	struct arch_tdi *ti = ctx;
+	struct arch_vm *vm = (struct arch_vm *)(uintptr_t)arg;
+
+	if (vm->destroyed)
+		return arch_fw(ti->a, "TDH.DEVIF.CREATE", "TDX_OPERAND_INVALID");
+	ti->bound = true;
+	ti->vm = vm;
+	return arch_fw(ti->a, "TDH.DEVIF.CREATE", NULL);
+}
+
+static const char *sub_lock(struct sim *s, void *ctx, uint64_t arg)
+{
+	struct arch_tdi *ti = ctx;
+	const char *r;
+
+	ti->fw = DEVIF_REQ;
+	r = arch_sub_lock(s, ti, 0);
+	if (r || ti->rsp.dropped)
+		arch_bind_rollback(ti, "TDH.DEVIF.REMOVE");
+	return r;
+}
+
+static const char *sub_report(struct sim *s, void *ctx, uint64_t arg)
+{
+	struct arch_tdi *ti = ctx;
+
+	ti->fw = DEVIF_REQ;
+	return arch_sub_report(s, ti, 0);
+}
+
+static const char *sub_mmiomt_add(struct sim *s, void *ctx, uint64_t arg)
+{
+	struct arch_tdi *ti = ctx;
+
+	if (!ti->bound || !tdisp_is_locked(ti->dev))
+		return arch_fw(ti->a, "TDH.MMIOMT.ADD", "TDI_INVALID_STATE");
+	/* the owner change: the module now tracks the TEE MMIO pages */
+	ti->tracked = true;
+	arch_fw(ti->a, "TDH.MMIOMT.ADD", NULL);
+	arch_fw(ti->a, "TDH.MMIOMT.SET", NULL);
+	arch_owner_tee(ti->a, ti, "mmio-tracking", true);
+	return NULL;
+}
+
+static const char *sub_dmar_add(struct sim *s, void *ctx, uint64_t arg)
+{
+	struct arch_tdi *ti = ctx;
+
+	ti->dmar_added = true;
+	return arch_fw(ti->a, "TDH.DMAR.ADD", NULL);
+}
+
+static const char *tdx_bind(struct arch *a, struct arch_vm *vm,
+			    struct pcie_dev *dev, struct sim_seq *q)
+{
+	struct arch_tdi *ti;
+	const char *r = arch_bind_check(a, vm, dev, &ti);
+
+	if (r)
+		return r;
+	ti->q = q;
+	sim_seq_add(q, arch_t(a, AT_FW_CALL), "TDH.DEVIF.CREATE",
+		    sub_devif_create, ti, (uintptr_t)vm);
+	sim_seq_add(q, arch_t(a, AT_FW_CALL) + arch_t(a, AT_TDISP_LOCK),
+		    DEVIF_REQ " LOCK_INTERFACE", sub_lock, ti, 0);
+	sim_seq_add(q, arch_t(a, AT_FW_CALL) + arch_t(a, AT_TDISP_REPORT),
+		    DEVIF_REQ " GET_DEVICE_INTERFACE_REPORT", sub_report, ti, 0);
+	sim_seq_add(q, 2 * arch_t(a, AT_FW_CALL), "TDH.MMIOMT.ADD",
+		    sub_mmiomt_add, ti, 0);
+	sim_seq_add(q, arch_t(a, AT_FW_CALL), "TDH.DMAR.ADD", sub_dmar_add,
+		    ti, 0);
+	return NULL;
+}
+
+/* -------------------------------------------------------------- unbind */
+
+static const char *sub_stop(struct sim *s, void *ctx, uint64_t arg)
+{
+	struct arch_tdi *ti = ctx;
+
+	ti->fw = DEVIF_REQ;
+	return arch_sub_stop(s, ti, 0);
+}
+
+static const char *sub_dmar_remove(struct sim *s, void *ctx, uint64_t arg)
+{
+	struct arch_tdi *ti = ctx;
+
+	arch_trusted_set(ti, false);
+	ti->dmar_added = false;
+	arch_fw(ti->a, "TDH.DMAR.BLOCK", NULL);
+	return arch_fw(ti->a, "TDH.DMAR.REMOVE", NULL);
+}
+
+static const char *sub_iqinv(struct sim *s, void *ctx, uint64_t arg)
+{
+	struct arch_tdi *ti = ctx;
+
+	arch_fw(ti->a, "TDH.IQINV.REQ", NULL);
+	return arch_fw(ti->a, "TDH.IQINV.PROC", NULL);
+}
+
+static const char *sub_mmiomt_remove(struct sim *s, void *ctx, uint64_t arg)
+{
+	struct arch_tdi *ti = ctx;
+
+	if (ti->tracked)
+		arch_owner_tee(ti->a, ti, "mmio-tracking", false);
+	ti->tracked = false;
+	return arch_fw(ti->a, "TDH.MMIOMT.REMOVE", NULL);
+}
+
+static const char *sub_devif_remove(struct sim *s, void *ctx, uint64_t arg)
+{
+	struct arch_tdi *ti = ctx;
+
+	ti->bound = false;
+	ti->vm = NULL;
+	return arch_fw(ti->a, "TDH.DEVIF.REMOVE", NULL);
+}
+
+/* "remove TDI metadata" of Xu Yilun's order (domain.md §2) */
+static void tdx_unbind_fini(struct arch_tdi *ti, struct sim_seq *q)
+{
+	struct arch *a = ti->a;
+
+	sim_seq_add(q, 2 * arch_t(a, AT_FW_CALL), "TDH.DMAR.REMOVE",
+		    sub_dmar_remove, ti, 0);
+	sim_seq_add(q, arch_t(a, AT_FW_CALL) + arch_t(a, AT_IOTLB_INVAL),
+		    "TDH.IQINV", sub_iqinv, ti, 0);
+	sim_seq_add(q, arch_t(a, AT_FW_CALL), "TDH.MMIOMT.REMOVE",
+		    sub_mmiomt_remove, ti, 0);
+	sim_seq_add(q, arch_t(a, AT_FW_CALL), "TDH.DEVIF.REMOVE",
+		    sub_devif_remove, ti, 0);
+}
+
+static const char *tdx_unbind(struct arch *a, struct pcie_dev *dev,
+			      struct sim_seq *q, arch_host_part_fn *host_part,
+			      void *host_ctx)
+{
+	struct arch_tdi *ti = dev ? arch_tdi_find(a, dev) : NULL;
+
+	if (!ti || !ti->bound)
+		return "EINVAL";
+	ti->q = q;
+	ti->host_part = host_part;
+	ti->host_ctx = host_ctx;
+	ti->unbind_fini = tdx_unbind_fini;
+	sim_seq_add(q, arch_t(a, AT_FW_CALL) + arch_t(a, AT_TDISP_STOP),
+		    DEVIF_REQ " STOP_INTERFACE", sub_stop, ti, 0);
+	sim_seq_add(q, 0, "host: revoke + unmap", arch_sub_host_part, ti, 0);
+	return NULL;
+}
+
+/* ---------------------------------------------------------- private map */
+
+static const char *sub_mmio_map(struct sim *s, void *ctx, uint64_t unit)
+{
+	struct arch_prange *pr = ctx;
+
+	/* TDH.MMIO.MAP needs the MMIO tracking entry of the HPA */
+	if (!pr->live || !pr->tdi->tracked)
+		return arch_fw(pr->a, "TDH.MMIO.MAP", "TDX_OPERAND_INVALID");
+	arch_prange_publish(pr);
+	arch_prange_set(pr, unit, ARCH_PG_PENDING);
+	return arch_fw(pr->a, "TDH.MMIO.MAP", NULL);
+}
+
+static const char *tdx_map_private(struct arch *a, struct arch_vm *vm,
+				   struct pcie_dev *dev, unsigned int bar,
+				   uint64_t gpa, uint64_t offset, uint64_t size,
+				   uint64_t page_size, struct sim_seq *q)
+{
+	struct arch_tdi *ti;
+	struct arch_prange *pr;
+	const char *r = arch_map_check(a, vm, dev, bar, gpa, offset, size,
+				       page_size, &ti);
+
+	if (r)
+		return r;
+	if ((int64_t)page_size > arch_rule(a, AR_MAX_PRIVATE_PAGE))
+		return "EINVAL";
+	pr = arch_prange_new(a, vm, ti, bar, gpa, offset, size, page_size);
+	for (uint64_t u = 0; u < size / page_size; u++)
+		sim_seq_add(q, arch_t(a, AT_FW_MMIO_MAP_PAGE), "TDH.MMIO.MAP",
+			    sub_mmio_map, pr, u);
+	return NULL;
+}
+
+static const char *sub_mmio_block(struct sim *s, void *ctx, uint64_t unit)
+{
+	struct arch_prange *pr = ctx;
+
+	arch_prange_set(pr, unit, ARCH_PG_BLOCKED);
+	return arch_fw(pr->a, "TDH.MMIO.BLOCK", NULL);
+}
+
+static const char *sub_mmio_unmap(struct sim *s, void *ctx, uint64_t unit)
+{
+	struct arch_prange *pr = ctx;
+	struct arch *a = pr->a;
+
+	/* H2: the S-EPT mapping goes only after the TDI is back UNLOCKED */
+	if (unit == 0 && arch_rule(a, AR_TEARDOWN_UNMAP_LOCKED) &&
+	    tdisp_state(pr->tdi->dev) != TDISP_ST_CONFIG_UNLOCKED)
+		arch_teardown_order(a, pr->tdi->dev,
+				    "TDH.MMIO.UNMAP while the TDI is not CONFIG_UNLOCKED");
+	arch_prange_set(pr, unit, ARCH_PG_NONE);
+	if ((unit + 1) * pr->psz == pr->size)
+		arch_prange_retire(pr);
+	return arch_fw(a, "TDH.MMIO.UNMAP", NULL);
+}
+
+static const char *tdx_unmap_private(struct arch *a, struct arch_vm *vm,
+				     uint64_t gpa, uint64_t size,
+				     struct sim_seq *q)
+{
+	struct arch_prange *v[ARCH_MAX_PR];
+	bool partial;
+	size_t n = vm ? arch_pranges_in(a, vm, gpa, size, v, ARCH_MAX_PR,
+					&partial) : 0;
+
+	if (!n)
+		return "ENOENT";
+	if (partial || n > ARCH_MAX_PR)
+		return "EINVAL";
+	for (size_t i = 0; i < n; i++) {
+		struct arch_prange *pr = v[i];
+		uint64_t units = pr->size / pr->psz;
+
+		for (uint64_t u = 0; u < units; u++)
+			sim_seq_add(q, arch_t(a, AT_FW_CALL), "TDH.MMIO.BLOCK",
+				    sub_mmio_block, pr, u);
+		/* blocked entries leave the trusted IOTLB before the unmap */
+		sim_seq_add(q, arch_t(a, AT_FW_CALL) + arch_t(a, AT_IOTLB_INVAL),
+			    "TDH.IQINV", sub_iqinv, pr->tdi, 0);
+		for (uint64_t u = 0; u < units; u++)
+			sim_seq_add(q, arch_t(a, AT_FW_CALL), "TDH.MMIO.UNMAP",
+				    sub_mmio_unmap, pr, u);
+	}
+	return NULL;
+}
+
+/* ---------------------------------------------------------- guest calls */
+
+/* The guest's idea of where BAR @bar starts: its lowest mapping. */
+static uint64_t bar_base(const struct arch *a, const struct arch_prange *pr)
+{
+	struct arch_prange *v[ARCH_MAX_PR];
+	size_t n = arch_tdi_pranges(a, pr->tdi, pr->vm, (int)pr->bar, v,
+				    ARCH_MAX_PR);
+	uint64_t base = pr->gpa - pr->off, best = UINT64_MAX;
+
+	for (size_t i = 0; i < n && i < ARCH_MAX_PR; i++)
+		if (v[i]->off < best) {
+			best = v[i]->off;
+			base = v[i]->gpa - v[i]->off;
+		}
+	return base;
+}
+
+static const char *sub_mmio_accept(struct sim *s, void *ctx, uint64_t page)
+{
+	struct arch_prange *pr = ctx;
+	struct arch *a = pr->a;
+	const char *c = "TDG.TDI.MMIO.ACCEPT";
+
+	if (!pcie_mmio_is_tee(pr->tdi->dev, pr->bar))
+		return arch_fw(a, c, "MMIO_PAGE_NOT_IN_ASSOC_RANGE");
+	if (!pr->live || pr->tdi->vm != pr->vm)
+		return arch_fw(a, c, "MMIO_TDI_OWNER_MISMATCH");
+	if (tdisp_state(pr->tdi->dev) != TDISP_ST_RUN)
+		return arch_fw(a, c, "TDI_INVALID_STATE");
+	/* the page's (range, offset) must be the HPA the report names */
+	if (pr->gpa - pr->off != bar_base(a, pr))
+		return arch_fw(a, c, "MMIO_INVALID_HPA_OFFSET");
+	switch (pr->pg[page]) {
+	case ARCH_PG_ACCEPTED:
+		return arch_fw(a, c, "PAGE_ALREADY_ACCEPTED");
+	case ARCH_PG_PENDING:
+		pr->pg[page] = ARCH_PG_ACCEPTED;
+		return arch_fw(a, c, NULL);
+	default:
+		return arch_fw(a, c, "TDX_OPERAND_INVALID");
+	}
+}
+
+static const char *sub_dmar_accept(struct sim *s, void *ctx, uint64_t arg)
+{
+	struct arch_tdi *ti = ctx;
+
+	if (!ti->dmar_added)
+		return arch_fw(ti->a, "TDG.DMAR.ACCEPT", "TDX_OPERAND_INVALID");
+	arch_trusted_set(ti, true);
+	return arch_fw(ti->a, "TDG.DMAR.ACCEPT", NULL);
+}
+
+static const char *sub_accept_plan(struct sim *s, void *ctx, uint64_t arg)
+{
+	struct arch_tdi *ti = ctx;
+	struct arch *a = ti->a;
+	struct arch_vm *vm = ti->vm;
+	struct arch_prange *v[ARCH_MAX_PR];
+	struct arch_plan plan = { 0 };
+	int bar = (int)(int64_t)arg;
+	size_t n;
+
+	if (!ti->bound || !vm)
+		return arch_fw(a, "TDG.TDI.RD", "TDX_OPERAND_INVALID");
+	n = arch_tdi_pranges(a, ti, vm, bar, v, ARCH_MAX_PR);
+	for (size_t i = 0; i < n && i < ARCH_MAX_PR; i++) {
+		/* non-TEE ranges are skipped unless the guest names the BAR */
+		if (bar < 0 && !pcie_mmio_is_tee(ti->dev, v[i]->bar))
+			continue;
+		for (uint64_t p = 0; p < v[i]->npg; p++)
+			arch_plan_add(&plan, arch_t(a, AT_FW_CALL),
+				      "TDG.TDI.MMIO.ACCEPT", sub_mmio_accept,
+				      v[i], p);
+	}
+	arch_plan_add(&plan, arch_t(a, AT_FW_CALL), "TDG.DMAR.ACCEPT",
+		      sub_dmar_accept, ti, 0);
+	arch_plan_run(&plan, ti->q);
+	return NULL;
+}
+
+static const char *tdx_guest_validate(struct arch *a, struct arch_vm *vm,
+				      struct pcie_dev *dev, int bar,
+				      struct sim_seq *q)
+{
+	struct arch_tdi *ti = dev ? arch_tdi_find(a, dev) : NULL;
+	const char *r = tdx_err_state(ti, vm);
+
+	if (r)
+		return r;
+	ti->q = q;
+	sim_seq_add(q, arch_t(a, AT_FW_CALL), "TDG.TDI.RD", sub_accept_plan,
+		    ti, (uint64_t)(int64_t)bar);
+	return NULL;
+}
+
+static const char *sub_tdi_start(struct sim *s, void *ctx, uint64_t arg)
+{
+	struct arch_tdi *ti = ctx;
+
+	if (!ti->bound)
+		return arch_fw(ti->a, "TDG.TDI.START", "TDX_OPERAND_INVALID");
+	if (tdisp_state(ti->dev) != TDISP_ST_CONFIG_LOCKED)
+		return arch_fw(ti->a, "TDG.TDI.START", "TDI_INVALID_STATE");
+	arch_fw(ti->a, "TDG.TDI.START", NULL);
+	ti->fw = DEVIF_REQ;
+	return arch_sub_start(s, ti, 0);
+}
+
+static const char *tdx_guest_start(struct arch *a, struct arch_vm *vm,
+				   struct pcie_dev *dev, struct sim_seq *q)
+{
+	struct arch_tdi *ti = dev ? arch_tdi_find(a, dev) : NULL;
+	const char *r = tdx_err_state(ti, vm);
+
+	if (r)
+		return r;
+	ti->q = q;
+	sim_seq_add(q, 2 * arch_t(a, AT_FW_CALL) + arch_t(a, AT_TDISP_START),
+		    "TDG.TDI.START", sub_tdi_start, ti, 0);
+	return NULL;
+}
+
+/* ------------------------------------------------------------ DMA, owner */
+
+static void tdx_trusted_translate(void *ctx, uint16_t rid, uint32_t pasid,
+				  uint64_t iova, uint64_t size, bool write,
+				  struct iommu_xlate *out)
+{
+	struct arch_tdi *ti = ctx;
+	struct arch *a = ti->a;
+	const struct arch_ram *ram;
+	const struct arch_prange *pr;
+
+	if (!ti->vm) {
+		arch_trusted_fault(a, "trusted IOMMU: TDI not bound", out);
+		return;
+	}
+	ram = arch_ram_at_gpa(ti->vm, iova);
+	if (ram) {
+		arch_trusted_fill(a, ram->hpa + (iova - ram->gpa), ARCH_PAGE, out);
+		return;
+	}
+	pr = arch_prange_at_gpa(a, ti->vm, iova);
+	if (pr && pr->pg[(iova - pr->gpa) / ARCH_PAGE] == ARCH_PG_ACCEPTED)
+		arch_trusted_fill(a, pr->hpa + (iova - pr->gpa), ARCH_PAGE, out);
+	else if (pr)
+		arch_trusted_fault(a, "trusted IOMMU: S-EPT MMIO page not MMIO_MAPPED", out);
+	else
+		arch_trusted_fault(a, "trusted IOMMU: GPA not mapped in the S-EPT", out);
+}
+
+static const struct iommu_trusted_ops tdx_trusted = {
+	.translate = tdx_trusted_translate,
+};
+
+static bool tdx_owned(const struct arch *a, const struct arch_tdi *ti,
+		      uint64_t hpa)
+{
+	return ti->tracked && arch_tdi_hpa_tee(ti, hpa);
+}
+
+static const struct arch_impl tdx_impl = {
+	.id = ARCH_TDX,
+	.shared_tbl_fmt = "%s shared EPT",
+	.priv_tbl_fmt = "%s S-EPT",
+	.fw_spdm = "TDH.SPDM.CREATE",
+	.fw_ide = "TDH.IDE.STREAM.CREATE",
+	.fw_report = DEVIF_REQ,
+	.fw_vm_destroy = "TDH.MNG.KEY.FREEID",
+	.pg_detail = {
+		[ARCH_PG_NONE] = "EPT violation: no S-EPT entry",
+		[ARCH_PG_PENDING] = "EPT violation: MMIO_PENDING (not accepted)",
+		[ARCH_PG_BLOCKED] = "EPT violation: MMIO_BLOCKED",
+	},
+	.host_detail = {
+		"MCE: host read of TEE MMIO of a locked TDI",
+		"MCE: host write to TEE MMIO of a locked TDI",
+		"MCE: host read of TDX-tracked TEE MMIO",
+		"MCE: host write to TDX-tracked TEE MMIO",
+	},
+	.p2p_detail = "IOMMU P2P to TDX-tracked TEE MMIO refused",
+	.dram_detail = "IOMMU: T=0 DMA to TD-private memory",
+	.trusted = &tdx_trusted,
+	.owned = tdx_owned,
+};
+
+static struct arch *tdx_create(const struct arch_env *env,
+			       const struct arch_profile *prof)
+{
+	return arch_common_create(&arch_tdx_ops, &tdx_impl, env, prof);
+}
+
+const struct arch_ops arch_tdx_ops = {
+	.name = "tdx",
+	.create = tdx_create,
+	.destroy = arch_common_destroy,
+	.vm_create = arch_common_vm_create,
+	.vm_ram = arch_common_vm_ram,
+	.vm_destroy = arch_common_vm_destroy,
+	.map_shared = arch_common_map_shared,
+	.unmap_shared = arch_common_unmap_shared,
+	.map_private = tdx_map_private,
+	.unmap_private = tdx_unmap_private,
+	.connect = arch_common_connect,
+	.bind = tdx_bind,
+	.unbind = tdx_unbind,
+	.refresh_report = arch_common_refresh_report,
+	.guest_validate = tdx_guest_validate,
+	.guest_start = tdx_guest_start,
+	.guest_accept = arch_common_guest_accept,
+	.guest_xlate = arch_common_guest_xlate,
+	.host_check = arch_common_host_check,
+	.dma_check = arch_common_dma_check,
+};
