@@ -69,6 +69,13 @@ check 65 "--inject wants KIND@POINT" run --inject skip-step "$good"
 check 65 "error" run --inject "skip-step@before:nolabel" "$good"
 check 1 "skipped" run -v --arch tdx --inject "skip-step@before:lock" "$good"
 check 1 "BUSY" run --arch tdx --inject "tdisp-busy@after:lock,device=dev0" "$good"
+cat >"$tmp/badprof.yaml" <<'YAML'
+base: tdx
+rules: { latent_at_lock: sometimes }
+YAML
+check 0 "PASS" run --arch scenarios/profiles/tdx-mce-at-tracking.yaml "$good"
+check 65 "badprof.yaml:2:" run --arch "$tmp/badprof.yaml" "$good"
+check 65 "error" run --arch nosuch "$good"
 check 0 "tsm.connect" list ops
 check 0 "drop-invalidation" list faults
 check 0 "latent-mce" list findings

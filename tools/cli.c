@@ -17,7 +17,7 @@ static int bad(const char *fmt, const char *arg)
 
 static int add_arches(struct cli_run *o, const char *list)
 {
-	char *copy = strdup(list), *save = NULL, *tok;
+	char *copy = strdup(list), *save = NULL, *tok, *abs;
 
 	if (!copy)
 		return CLI_EX_SOFTWARE;
@@ -27,7 +27,12 @@ static int add_arches(struct cli_run *o, const char *list)
 			free(copy);
 			return bad("--arch: more than %s arches", "8");
 		}
-		o->arches[o->narches] = strdup(tok);
+		/*
+		 * A profile path on the command line is relative to the
+		 * working directory (one in the file, to the file's folder).
+		 */
+		abs = strchr(tok, '/') && tok[0] != '/' ? realpath(tok, NULL) : NULL;
+		o->arches[o->narches] = abs ? abs : strdup(tok);
 		if (!o->arches[o->narches++]) {
 			free(copy);
 			return CLI_EX_SOFTWARE;
