@@ -18,38 +18,6 @@ static struct pcie_dev *dev_of(struct exec_ctx *x)
 	return world_dev(x->w, scn_get_str(&x->step->fields, "device", NULL));
 }
 
-/* ------------------------------------------------------------ tsm.connect */
-
-static const char *sub_spdm(struct sim *s, void *ctx, uint64_t arg)
-{
-	ide_spdm_connect(ctx);
-	return NULL;
-}
-
-static const char *sub_ide_keys(struct sim *s, void *ctx, uint64_t arg)
-{
-	return ide_keys_program(ctx, 0) ? "EIO" : NULL;
-}
-
-static const char *exec_tsm_connect(struct exec_ctx *x)
-{
-	struct pcie_dev *dev = dev_of(x);
-	struct platform *p = x->w->p;
-	bool ide = scn_get_bool(&x->step->fields, "ide", true);
-	const struct arch_ops *ops = plat_arch_ops(p);
-
-	if (pcie_dev_pf(dev))
-		return "EINVAL";	/* VFs share their PF's session */
-	if (ops && ops->connect)
-		return ops->connect(plat_arch(p), dev, ide, x->q);
-	sim_seq_add(x->q, plat_t(p, AT_SPDM_SESSION), "SPDM session", sub_spdm,
-		    dev, 0);
-	if (ide)
-		sim_seq_add(x->q, plat_t(p, AT_IDE_KEYS), "IDE_KM keys",
-			    sub_ide_keys, dev, 0);
-	return NULL;
-}
-
 /* ----------------------------------------------------------- device.tdisp */
 
 static enum arch_timing tdisp_latency(unsigned int code)
@@ -195,39 +163,6 @@ static const char *exec_device_ide(struct exec_ctx *x)
 	return NULL;
 }
 
-/* ------------------------------------------------------ vfio config, reset */
-
-static const char *sub_cfg_write(struct sim *s, void *ctx, uint64_t arg)
-{
-	struct exec_ctx *x = ctx;
-	const struct scn_value *f = &x->step->fields;
-	int reg = pcie_reg_parse(scn_get_str(f, "reg", ""));
-
-	TSM_BUG_ON(reg < 0);
-	return pcie_config_write(dev_of(x), (enum pcie_reg)reg,
-				 scn_get_u64(f, "value", 0),
-				 scn_has(f, "value")) ? "EINVAL" : NULL;
-}
-
-static const char *exec_config_write(struct exec_ctx *x)
-{
-	sim_seq_add(x->q, plat_t(x->w->p, AT_IOCTL), "config write",
-		    sub_cfg_write, x, 0);
-	return NULL;
-}
-
-static const char *sub_flr(struct sim *s, void *ctx, uint64_t arg)
-{
-	pcie_flr(ctx);
-	return NULL;
-}
-
-static const char *exec_reset(struct exec_ctx *x)
-{
-	sim_seq_add(x->q, plat_t(x->w->p, AT_IOCTL), "FLR", sub_flr, dev_of(x), 0);
-	return NULL;
-}
-
 /* ---------------------------------------------------------------- accesses */
 
 static const char *sub_access_done(struct sim *s, void *ctx, uint64_t arg)
@@ -334,12 +269,9 @@ void exec_scenario_error(struct exec_ctx *x, const char *msg)
 /* -------------------------------------------------------------------- table */
 
 static const struct exec_desc exec_tab[] = {
-	{ "tsm.connect", exec_tsm_connect },
 	{ "device.tdisp", exec_device_tdisp },
 	{ "device.ide", exec_device_ide },
 	{ "device.dma", exec_device_dma },
-	{ "vfio.config_write", exec_config_write },
-	{ "vfio.reset", exec_reset },
 	{ "guest.read", exec_guest_access },
 	{ "guest.write", exec_guest_access },
 	{ "assert", exec_assert },
@@ -347,6 +279,10 @@ static const struct exec_desc exec_tab[] = {
 
 exec_fn *exec_find(const char *op)
 {
+	exec_fn *fn = exec_host_find(op);
+
+	if (fn)
+		return fn;
 	for (size_t i = 0; i < sizeof(exec_tab) / sizeof(exec_tab[0]); i++)
 		if (!strcmp(exec_tab[i].op, op))
 			return exec_tab[i].fn;

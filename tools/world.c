@@ -171,6 +171,7 @@ struct world *world_create(const struct scenario *scn, const char *arch,
 		world_destroy(w);
 		return NULL;
 	}
+	w->host = host_create(w->p);
 	w->traffic = traffic_create(w);
 	return w;
 }
@@ -180,6 +181,7 @@ void world_destroy(struct world *w)
 	if (!w)
 		return;
 	traffic_destroy(w->traffic);
+	host_destroy(w->host);
 	plat_destroy(w->p);
 	free(w);
 }

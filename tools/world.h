@@ -7,6 +7,7 @@
 #define TSMSIM_TOOLS_WORLD_H
 
 #include "exec.h"
+#include "host.h"
 #include "pcie.h"
 #include "platform.h"
 
@@ -26,6 +27,7 @@ struct world {
 	struct arch_profile prof;	/* the platform points at it */
 	struct sim *s;
 	struct platform *p;
+	struct host *host;	/* VFIO, iommufd, KVM, the TSM layer */
 	uint64_t clock_mhz;
 	struct traffic *traffic;
 	struct world_tdisp tdisp;
@@ -45,6 +47,9 @@ void traffic_destroy(struct traffic *t);
 void traffic_start(struct traffic *t);
 bool traffic_done(const struct traffic *t);
 void traffic_label(struct traffic *t, const char *label, bool completed);
+
+/* exec_host.c: the host software ops, or NULL */
+exec_fn *exec_host_find(const char *op);
 
 /* exec_assert.c */
 const char *exec_assert(struct exec_ctx *x);

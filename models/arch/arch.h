@@ -345,8 +345,10 @@ typedef void arch_host_part_fn(void *ctx, struct sim_seq *q);
  *              its TDIs is still bound (teardown-order), then the arch's
  *              teardown; private MMIO mappings of the VM go with it
  * @map_shared: KVM's shared stage-2 (EPT / NPT / NS stage-2) entry, now
- *              (no sub-operations); publishes a SIM_MAP_S2_SHARED mapping
- *              (populated) and returns its id in @map_id.  "EEXIST" when
+ *              (no sub-operations).  When *@map_id is 0 it publishes a
+ *              SIM_MAP_S2_SHARED mapping (populated) and returns its id;
+ *              a caller that already published one (KVM's memslot) passes
+ *              its id in and the entries become part of it.  "EEXIST" when
  *              the GPA range is taken (sev: by a private mapping too),
  *              "EINVAL" on misalignment
  * @unmap_shared: remove the shared entries of [@gpa, @gpa + @size), now;

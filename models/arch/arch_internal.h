@@ -106,6 +106,7 @@ struct arch_srange {
 	uint64_t gpa, hpa, size;
 	uint64_t map_id;
 	bool live;
+	bool own_map;		/* published by us (not the caller's memslot) */
 };
 
 /*

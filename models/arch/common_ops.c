@@ -140,9 +140,19 @@ const char *arch_common_map_shared(struct arch *a, struct arch_vm *vm,
 	}
 	sr = calloc(1, sizeof(*sr));
 	TSM_BUG_ON(!sr);
-	*sr = (struct arch_srange){ vm, gpa, hpa, size, 0, true };
-	sr->map_id = mem_map_add(a->env.mem, SIM_MAP_S2_SHARED, vm->shared_tbl,
-				 gpa, hpa, size, true);
+	*sr = (struct arch_srange){ vm, gpa, hpa, size, 0, true, false };
+	/*
+	 * A caller that already published the mapping (KVM's memslot, which
+	 * counts as a hypervisor mapping with or without entries) passes its
+	 * id in: the entries are part of it, not a second mapping.
+	 */
+	if (map_id && *map_id) {
+		sr->map_id = *map_id;
+	} else {
+		sr->map_id = mem_map_add(a->env.mem, SIM_MAP_S2_SHARED,
+					 vm->shared_tbl, gpa, hpa, size, true);
+		sr->own_map = true;
+	}
 	a->sr = sim_xrealloc(a->sr, a->nsr + 1, sizeof(*a->sr));
 	a->sr[a->nsr++] = sr;
 	if (map_id)
@@ -163,7 +173,8 @@ const char *arch_common_unmap_shared(struct arch *a, struct arch_vm *vm,
 		if (!sr->live || sr->vm != vm || sr->gpa >= gpa + size ||
 		    sr->gpa + sr->size <= gpa)
 			continue;
-		mem_map_remove(a->env.mem, sr->map_id);
+		if (sr->own_map)
+			mem_map_remove(a->env.mem, sr->map_id);
 		sr->live = false;
 		any = true;
 	}

@@ -94,7 +94,7 @@ START_TEST(latent_mce_at_lock_by_default)
 {
 	const struct mem_mapping *m[4];
 	int finding;
-	uint64_t id;
+	uint64_t id = 0;
 
 	ck_assert_ptr_null(f.ops->map_shared(f.a, f.vm, AFX_GPA, f.bar0,
 					     64 << 10, 4096, &id));

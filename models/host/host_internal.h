@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * host_internal.h - private to models/host: the layout of struct host and
+ * the helpers its four files share.
+ */
+#ifndef TSMSIM_MODELS_HOST_HOST_INTERNAL_H
+#define TSMSIM_MODELS_HOST_HOST_INTERNAL_H
+
+#include "host.h"
+#include "iommu.h"
+#include "mem.h"
+
+#define HOST_NAME_LEN	64
+#define HOST_PAGE	4096ULL
+
+/*
+ * One pending step operation: its copied arguments, and whatever it waits
+ * for (IOTLB invalidations, an arch sub-sequence).  Requests live on
+ * host->reqs until their sub-operation finished; host_destroy() frees
+ * those whose step never ran them (skip-step, teardown).
+ */
+struct host_req {
+	struct host_req *next, *prev;
+	struct host *h;
+	struct sim_seq *q;
+	struct host_req *parent;	/* a child counts as one of its pending */
+	char n[4][HOST_NAME_LEN];
+	uint64_t v[6];
+	bool b[4];
+	void *arr;			/* copied ranges / entries, malloc'ed */
+	size_t narr;
+	void *obj;			/* what it acts on, cleared when freed */
+	struct dmabuf_attach *att;	/* detach / unmap when done */
+	bool att_detach;
+	unsigned int pending;		/* invalidations outstanding */
+	bool waiting;			/* the sub-op returned SIM_SEQ_WAIT */
+	const char *result;
+};
+
+struct vfio_buf;
+struct vfio_mmap;
+struct iofd_obj;
+struct iofd_idev;
+struct kvm_slot;
+struct tsm_dev;
+
+struct host {
+	struct platform *p;
+	struct sim *s;
+	struct mem *mem;
+	struct iommu *io;
+	struct pcie_fabric *fab;
+	const struct arch_ops *ops;
+	struct arch *arch;
+	struct dmabuf_core *dc;
+	struct host_req *reqs;
+
+	struct vfio_buf **bufs;
+	size_t nbufs;
+	struct vfio_mmap **mmaps;
+	size_t nmmaps;
+
+	struct iofd_obj **objs;
+	size_t nobjs;
+	struct iofd_idev *idevs;
+	size_t nidevs;
+
+	struct kvm_slot **slots;
+	size_t nslots;
+	struct sim_seq **iseqs;		/* KVM's own firmware sequences */
+	size_t niseqs;
+
+	struct tsm_dev **tdevs;
+	size_t ntdevs;
+};
+
+/* host.c */
+struct host_req *host_req_new(struct host *h, struct sim_seq *q);
+void host_req_free(struct host_req *r);
+void host_req_name(struct host_req *r, unsigned int i, const char *name);
+/* Forget @obj in every pending request (it is being freed). */
+void host_req_forget(struct host *h, const void *obj);
+/* A sub-op wrapper's epilogue: frees @r unless the op waits. */
+const char *host_req_done(struct host_req *r, const char *res);
+const char *host_errno_name(int err);
+sim_cycles_t host_t(const struct host *h, enum arch_timing t);
+/*
+ * A child of @parent: @parent counts it as one pending item until the
+ * child's own invalidations retire (then its attachment action runs).
+ * Seal it with host_req_child_seal() once its invalidations are queued.
+ */
+struct host_req *host_req_child(struct host_req *parent);
+void host_req_child_seal(struct host_req *child);
+/* Queue an invalidation of @dom that @r waits for. */
+void host_req_inval(struct host_req *r, struct iommu_domain *dom,
+		    uint64_t iova, uint64_t size, bool all);
+/*
+ * @r's invalidations are queued.  None pending: the attachment action runs
+ * and @res is returned (the caller frees @r, e.g. via host_req_done()).
+ * Otherwise SIM_SEQ_WAIT: @r lives on, and when the last invalidation
+ * retires the attachment action runs, @r is freed and @r->q (if any) is
+ * resumed with @res.
+ */
+const char *host_req_wait_inval(struct host_req *r, const char *res);
+
+/* vfio.c */
+void vfio_fini(struct host *h);
+/* The device, BAR and BAR offset a VFIO dma-buf exports. */
+bool vfio_buf_source(struct dmabuf *buf, struct pcie_dev **dev,
+		     unsigned int *bar, uint64_t *offset);
+/* Zap (unpopulate) every host mmap of @dev's BARs (vfio_pci_zap_bars()). */
+void vfio_zap_dev(struct host *h, struct pcie_dev *dev);
+/* Revoke every private dma-buf of @dev, from a sub-op (TSM unbind). */
+void vfio_push_revoke_dev(struct host *h, struct sim_seq *q,
+			  struct pcie_dev *dev, bool priv_only);
+
+/* iommufd.c */
+void iommufd_fini(struct host *h);
+
+/* kvm.c */
+void kvm_init(struct host *h);
+void kvm_fini(struct host *h);
+void kvm_drop_guest(struct host *h, struct plat_guest *g);
+bool kvm_has_private(const struct host *h, const struct pcie_dev *dev);
+
+/* tsm.c */
+void tsm_fini(struct host *h);
+
+#endif /* TSMSIM_MODELS_HOST_HOST_INTERNAL_H */

@@ -1,0 +1,1315 @@
+// SPDX-License-Identifier: MIT
+/*
+ * iommufd.c - IOAS, HWPT, vIOMMU and vDEVICE objects with the semantics of
+ * drivers/iommu/iommufd (io_pagetable.c, ioas.c, hw_pagetable.c,
+ * device.c, viommu.c).  docs/host.md cites each rule.
+ *
+ * Model: an IOAS holds areas (sorted by IOVA), reserved ranges and
+ * allowed ranges.  Every paging HWPT over an IOAS owns an IOMMU domain
+ * that holds every (non-revoked) area of it; a device attached to an IOAS
+ * directly goes through the IOAS's automatic HWPT, created on first attach
+ * and freed when its last device leaves (the kernel's auto domain).  A
+ * nested HWPT's stage-1 is the identity in the model: it translates
+ * through its nest parent's domain and exists for attach and user
+ * invalidation.  Each area is one SIM_MAP_IOMMU mapping of the ownership
+ * index.  The IOAS's iova_alignment is 4 KiB (the domains' smallest page).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "host_internal.h"
+
+/* HPAGE_SIZE on x86 with THP: the cap of iopt_alloc_iova()'s alignment */
+#define IOFD_MAX_ALIGN	(2ULL << 20)
+
+enum iofd_type {
+	IOFD_IOAS,
+	IOFD_HWPT,
+	IOFD_VIOMMU,
+	IOFD_VDEVICE,
+};
+
+struct iofd_range {
+	uint64_t first, last;
+};
+
+struct iofd_area {
+	uint64_t iova, size, hpa, page_size;
+	char name[HOST_NAME_LEN];
+	struct dmabuf_attach *att;
+	bool revoked;
+	uint64_t map_id;
+	struct iofd_obj *ioas;
+};
+
+struct iofd_obj {
+	enum iofd_type type;
+	char name[HOST_NAME_LEN];
+	/* IOAS */
+	struct iofd_area **areas;
+	size_t nareas;
+	struct iofd_range *resv, *allowed;
+	size_t nresv, nallowed;
+	/* HWPT */
+	struct iofd_obj *ioas, *parent;
+	bool nest_parent, is_auto;
+	struct iommu_domain *dom;
+	/* vIOMMU: @hwpt; vDEVICE: @viommu, @dev, @virt_id */
+	struct iofd_obj *hwpt, *viommu;
+	struct pcie_dev *dev;
+	uint64_t virt_id;
+};
+
+struct iofd_idev {
+	struct pcie_dev *dev;
+	struct iofd_obj *hwpt;
+};
+
+/* ------------------------------------------------------------- objects */
+
+static struct iofd_obj *obj_find(const struct host *h, const char *name)
+{
+	for (size_t i = 0; i < h->nobjs; i++)
+		if (!h->objs[i]->is_auto && !strcmp(h->objs[i]->name, name))
+			return h->objs[i];
+	return NULL;
+}
+
+static struct iofd_obj *obj_typed(const struct host *h, const char *name,
+				  enum iofd_type type)
+{
+	struct iofd_obj *o = obj_find(h, name);
+
+	return o && o->type == type ? o : NULL;
+}
+
+static struct iofd_obj *obj_add(struct host *h, enum iofd_type type,
+				const char *name)
+{
+	struct iofd_obj *o = calloc(1, sizeof(*o));
+
+	TSM_BUG_ON(!o);
+	o->type = type;
+	snprintf(o->name, sizeof(o->name), "%s", name);
+	h->objs = sim_xrealloc(h->objs, h->nobjs + 1, sizeof(*h->objs));
+	h->objs[h->nobjs++] = o;
+	return o;
+}
+
+static void obj_free(struct host *h, struct iofd_obj *o)
+{
+	for (size_t i = 0; i < h->nobjs; i++)
+		if (h->objs[i] == o) {
+			h->objs[i] = h->objs[--h->nobjs];
+			break;
+		}
+	if (o->dom)
+		TSM_BUG_ON(iommu_domain_free(o->dom));
+	host_req_forget(h, o);
+	free(o->areas);
+	free(o->resv);
+	free(o->allowed);
+	free(o);
+}
+
+static struct iommu_domain *hwpt_dom(const struct iofd_obj *hwpt)
+{
+	return hwpt->parent ? hwpt->parent->dom : hwpt->dom;
+}
+
+/* The paging domains that hold @ioas's areas, in object order. */
+static size_t ioas_domains(const struct host *h, const struct iofd_obj *ioas,
+			   struct iommu_domain **out, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < h->nobjs; i++) {
+		const struct iofd_obj *o = h->objs[i];
+
+		if (o->type == IOFD_HWPT && o->ioas == ioas && o->dom) {
+			if (n < max)
+				out[n] = o->dom;
+			n++;
+		}
+	}
+	return n;
+}
+
+#define IOFD_MAX_DOMS	16
+
+static struct iofd_idev *idev_of(struct host *h, struct pcie_dev *dev)
+{
+	for (size_t i = 0; i < h->nidevs; i++)
+		if (h->idevs[i].dev == dev)
+			return &h->idevs[i];
+	h->idevs = sim_xrealloc(h->idevs, h->nidevs + 1, sizeof(*h->idevs));
+	h->idevs[h->nidevs] = (struct iofd_idev){ dev, NULL };
+	return &h->idevs[h->nidevs++];
+}
+
+static bool hwpt_has_devices(const struct host *h, const struct iofd_obj *hwpt)
+{
+	for (size_t i = 0; i < h->nidevs; i++)
+		if (h->idevs[i].hwpt == hwpt)
+			return true;
+	return false;
+}
+
+static uint64_t iova_max(const struct host *h)
+{
+	unsigned int bits = 12 + 9 * iommu_levels(h->io);
+
+	return bits >= 64 ? UINT64_MAX : (1ULL << bits) - 1;
+}
+
+static bool overlaps(uint64_t a0, uint64_t a1, uint64_t b0, uint64_t b1)
+{
+	return a0 <= b1 && b0 <= a1;
+}
+
+/* ---------------------------------------------------------------- areas */
+
+static int area_map_dom(struct iofd_area *a, struct iommu_domain *dom)
+{
+	return iommu_map(dom, a->iova, a->hpa, a->size, a->page_size,
+			 IOMMU_PROT_READ | IOMMU_PROT_WRITE);
+}
+
+static int dom_fill(struct iofd_obj *ioas, struct iommu_domain *dom)
+{
+	for (size_t i = 0; i < ioas->nareas; i++) {
+		struct iofd_area *a = ioas->areas[i];
+		int rc;
+
+		if (a->revoked)
+			continue;
+		rc = area_map_dom(a, dom);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static struct iofd_area *area_hit(const struct iofd_obj *ioas, uint64_t first,
+				  uint64_t last)
+{
+	for (size_t i = 0; i < ioas->nareas; i++) {
+		struct iofd_area *a = ioas->areas[i];
+
+		if (overlaps(first, last, a->iova, a->iova + a->size - 1))
+			return a;
+	}
+	return NULL;
+}
+
+static const struct iofd_range *range_hit(const struct iofd_range *r, size_t n,
+					  uint64_t first, uint64_t last)
+{
+	for (size_t i = 0; i < n; i++)
+		if (overlaps(first, last, r[i].first, r[i].last))
+			return &r[i];
+	return NULL;
+}
+
+static void area_insert(struct iofd_obj *ioas, struct iofd_area *a)
+{
+	size_t i = 0;
+
+	ioas->areas = sim_xrealloc(ioas->areas, ioas->nareas + 1,
+				   sizeof(*ioas->areas));
+	while (i < ioas->nareas && ioas->areas[i]->iova < a->iova)
+		i++;
+	memmove(&ioas->areas[i + 1], &ioas->areas[i],
+		(ioas->nareas - i) * sizeof(*ioas->areas));
+	ioas->areas[i] = a;
+	ioas->nareas++;
+	a->ioas = ioas;
+}
+
+static void area_unlink(struct iofd_obj *ioas, struct iofd_area *a)
+{
+	for (size_t i = 0; i < ioas->nareas; i++)
+		if (ioas->areas[i] == a) {
+			memmove(&ioas->areas[i], &ioas->areas[i + 1],
+				(ioas->nareas - i - 1) * sizeof(*ioas->areas));
+			ioas->nareas--;
+			return;
+		}
+}
+
+/* iopt_check_iova(): a fixed IOVA */
+static const char *check_fixed(const struct iofd_obj *ioas, uint64_t iova,
+			       uint64_t size, uint64_t align)
+{
+	uint64_t last;
+
+	if (!size || (iova | size) & (align - 1))
+		return "EINVAL";
+	if (__builtin_add_overflow(iova, size - 1, &last))
+		return "EINVAL";
+	if (range_hit(ioas->resv, ioas->nresv, iova, last))
+		return "EINVAL";
+	if (area_hit(ioas, iova, last))
+		return "EEXIST";
+	return NULL;
+}
+
+static uint64_t roundup_pow2(uint64_t x)
+{
+	return x <= 1 ? 1 : 1ULL << (64 - __builtin_clzll(x - 1));
+}
+
+/*
+ * iopt_alloc_iova(): alignment = min(roundup_pow_of_two(length), the
+ * lowest set bit of the source address) (roundup_pow_of_two(length) alone
+ * when the address is 0), capped at HPAGE_SIZE; then the first hole, from
+ * PAGE_SIZE up, inside an allowed range (all when none), clear of areas
+ * and reserved ranges.  The model raises the alignment to @page_size when
+ * that is larger, since it maps with the leaf size it is given.
+ */
+static const char *alloc_iova(const struct host *h, const struct iofd_obj *ioas,
+			      uint64_t addr, uint64_t size, uint64_t page_size,
+			      uint64_t *out)
+{
+	struct iofd_range all = { HOST_PAGE, UINT64_MAX - HOST_PAGE };
+	const struct iofd_range *spans = ioas->nallowed ? ioas->allowed : &all;
+	size_t nspans = ioas->nallowed ? ioas->nallowed : 1;
+	uint64_t align;
+
+	if (!size || size >= UINT64_MAX / 2 || size & (HOST_PAGE - 1))
+		return "EINVAL";
+	align = roundup_pow2(size);
+	if (addr && (1ULL << __builtin_ctzll(addr)) < align)
+		align = 1ULL << __builtin_ctzll(addr);
+	if (align >= IOFD_MAX_ALIGN)
+		align = IOFD_MAX_ALIGN;
+	if (align < page_size)
+		align = page_size;
+	if (align < HOST_PAGE)
+		return "EINVAL";
+	for (size_t i = 0; i < nspans; i++) {
+		uint64_t cur = spans[i].first < HOST_PAGE ? HOST_PAGE : spans[i].first;
+
+		for (;;) {
+			uint64_t cand, last;
+			const struct iofd_range *r;
+			const struct iofd_area *a;
+
+			if (__builtin_add_overflow(cur, align - 1, &cand))
+				break;
+			cand &= ~(align - 1);
+			if (__builtin_add_overflow(cand, size - 1, &last) ||
+			    last > spans[i].last || last > iova_max(h))
+				break;
+			r = range_hit(ioas->resv, ioas->nresv, cand, last);
+			if (r) {
+				if (r->last == UINT64_MAX)
+					break;
+				cur = r->last + 1;
+				continue;
+			}
+			a = area_hit(ioas, cand, last);
+			if (a) {
+				cur = a->iova + a->size;
+				continue;
+			}
+			*out = cand;
+			return NULL;
+		}
+	}
+	return "ENOSPC";
+}
+
+static bool page_size_ok(uint64_t ps)
+{
+	return ps == IOMMU_PAGE_4K || ps == IOMMU_PAGE_2M || ps == IOMMU_PAGE_1G;
+}
+
+/* Create the area, fill every domain, register it.  NULL or an errno name. */
+static const char *area_create(struct host *h, struct iofd_obj *ioas,
+			       uint64_t iova, uint64_t hpa, uint64_t size,
+			       uint64_t page_size, const char *name,
+			       struct dmabuf_attach *att)
+{
+	struct iommu_domain *doms[IOFD_MAX_DOMS];
+	size_t nd = ioas_domains(h, ioas, doms, IOFD_MAX_DOMS);
+	struct iofd_area *a;
+	char table[HOST_NAME_LEN + 8];
+
+	if (hpa & (page_size - 1))
+		return "EINVAL";
+	a = calloc(1, sizeof(*a));
+	TSM_BUG_ON(!a);
+	*a = (struct iofd_area){ .iova = iova, .size = size, .hpa = hpa,
+				 .page_size = page_size, .att = att };
+	snprintf(a->name, sizeof(a->name), "%s", name ? name : "");
+	for (size_t i = 0; i < nd && i < IOFD_MAX_DOMS; i++) {
+		int rc = area_map_dom(a, doms[i]);
+
+		if (rc) {
+			for (size_t j = 0; j < i; j++)
+				iommu_unmap(doms[j], iova, size);
+			free(a);
+			return host_errno_name(rc);
+		}
+	}
+	area_insert(ioas, a);
+	snprintf(table, sizeof(table), "ioas %s", ioas->name);
+	a->map_id = mem_map_add(h->mem, SIM_MAP_IOMMU, table, iova, hpa, size,
+				true);
+	return NULL;
+}
+
+/*
+ * Remove @a: page tables now, invalidations through a child of @parent
+ * (or a fresh request when @parent is NULL), the dma-buf attachment
+ * detached when they have retired.
+ */
+static void area_remove(struct host *h, struct host_req *parent,
+			struct iofd_area *a)
+{
+	struct iommu_domain *doms[IOFD_MAX_DOMS];
+	size_t nd = ioas_domains(h, a->ioas, doms, IOFD_MAX_DOMS);
+	struct host_req *c = parent ? host_req_child(parent)
+				    : host_req_new(h, NULL);
+
+	if (a->att) {
+		host_req_forget(h, a->att);	/* a pending revoke's unmap */
+		c->att = a->att;
+		c->att_detach = true;
+	}
+	for (size_t i = 0; i < nd && i < IOFD_MAX_DOMS && !a->revoked; i++) {
+		iommu_unmap(doms[i], a->iova, a->size);
+		host_req_inval(c, doms[i], a->iova, a->size, false);
+	}
+	mem_map_remove(h->mem, a->map_id);
+	area_unlink(a->ioas, a);
+	host_req_forget(h, a);
+	free(a);
+	if (parent) {
+		host_req_child_seal(c);
+	} else if (host_req_wait_inval(c, NULL) != SIM_SEQ_WAIT) {
+		host_req_free(c);
+	}
+}
+
+/*
+ * move_notify from the exporter: the importer drops its IOMMU mapping
+ * (the area keeps its IOVA) and tells the exporter it unmapped once the
+ * IOTLB invalidation has retired ("addresses already handed out must not
+ * be reused until every importer has unmapped", dma-buf.c).
+ */
+static struct iofd_area *area_of_att(const struct host *h,
+				      const struct dmabuf_attach *att)
+{
+	for (size_t i = 0; i < h->nobjs; i++)
+		for (size_t j = 0; j < h->objs[i]->nareas; j++)
+			if (h->objs[i]->areas[j]->att == att)
+				return h->objs[i]->areas[j];
+	return NULL;
+}
+
+static void area_move_notify(void *ctx, struct dmabuf_attach *att)
+{
+	struct host *h = ctx;
+	struct iofd_area *a = area_of_att(h, att);
+	struct iommu_domain *doms[IOFD_MAX_DOMS];
+	struct host_req *r;
+	size_t nd;
+
+	if (!a || a->revoked)
+		return;
+	nd = ioas_domains(h, a->ioas, doms, IOFD_MAX_DOMS);
+	r = host_req_new(h, NULL);
+	r->att = att;
+	for (size_t i = 0; i < nd && i < IOFD_MAX_DOMS; i++) {
+		iommu_unmap(doms[i], a->iova, a->size);
+		host_req_inval(r, doms[i], a->iova, a->size, false);
+	}
+	mem_map_remove(h->mem, a->map_id);
+	a->map_id = 0;
+	a->revoked = true;
+	if (host_req_wait_inval(r, NULL) != SIM_SEQ_WAIT)
+		host_req_free(r);
+}
+
+static const struct dmabuf_importer_ops area_importer = {
+	.move_notify = area_move_notify,
+};
+
+/* ------------------------------------------------------------------ IOAS */
+
+static const char *ioas_fn(struct sim *s, void *ctx, uint64_t arg)
+{
+	struct host_req *r = ctx;
+	struct host *h = r->h;
+	struct iofd_obj *o;
+
+	if (obj_find(h, r->n[0]))
+		return host_req_done(r, "EEXIST");
+	o = obj_add(h, IOFD_IOAS, r->n[0]);
+	/* the domain aperture is reserved (iopt_table_add_domain()) */
+	o->resv = sim_xrealloc(NULL, 1, sizeof(*o->resv));
+	o->resv[0] = (struct iofd_range){ iova_max(h) + 1, UINT64_MAX };
+	o->nresv = iova_max(h) == UINT64_MAX ? 0 : 1;
+	return host_req_done(r, NULL);
+}
+
+const char *iommufd_ioas(struct host *h, struct sim_seq *q, const char *name)
+{
+	struct host_req *r = host_req_new(h, q);
+
+	host_req_name(r, 0, name);
+	sim_seq_add(q, host_t(h, AT_IOCTL), "iommufd.ioas", ioas_fn, r, 0);
+	return NULL;
+}
+
+/* ---------------------------------------------------------------- map */
+
+static const char *map_iova(struct host_req *r, struct iofd_obj *ioas,
+			    uint64_t addr, uint64_t *iova)
+{
+	uint64_t size = r->v[1], ps = r->v[3];
+
+	if (r->b[0]) {
+		*iova = r->v[0];
+		return check_fixed(ioas, *iova, size, ps);
+	}
+	return alloc_iova(r->h, ioas, addr, size, ps, iova);
+}
+
+static const char *map_ram_fn(struct sim *s, void *ctx, uint64_t arg)
+{
+	struct host_req *r = ctx;
+	struct host *h = r->h;
+	struct iofd_obj *ioas = obj_typed(h, r->n[0], IOFD_IOAS);
+	struct plat_guest *g = plat_guest(h->p, r->n[1]);
+	uint64_t iova, hpa;
+	const char *res;
+
+	if (!ioas || !g)
+		return host_req_done(r, "ENOENT");
+	if (!page_size_ok(r->v[3]))
+		return host_req_done(r, "EINVAL");
+	if (plat_guest_ram_hpa(g, r->v[2], r->v[1], &hpa))
+		return host_req_done(r, "EFAULT");
+	/* the VMM's VA of guest RAM keeps the GPA's alignment: use the GPA */
+	res = map_iova(r, ioas, r->v[2], &iova);
+	if (!res)
+		res = area_create(h, ioas, iova, hpa, r->v[1], r->v[3],
+				  r->n[2], NULL);
+	if (!res)
+		sim_seq_report(r->q, "iova", iova);
+	return host_req_done(r, res);
+}
+
+static struct host_req *map_req(struct host *h, struct sim_seq *q,
+				const struct iommufd_map_args *a,
+				const char *src)
+{
+	struct host_req *r = host_req_new(h, q);
+
+	host_req_name(r, 0, a->ioas);
+	host_req_name(r, 1, src);
+	host_req_name(r, 2, a->name);
+	r->v[0] = a->iova;
+	r->v[1] = a->size;
+	r->v[2] = a->dmabuf ? a->offset : a->gpa;
+	r->v[3] = a->page_size ? a->page_size : IOMMU_PAGE_4K;
+	r->b[0] = a->has_iova;
+	r->b[1] = a->is_static;
+	return r;
+}
+
+const char *iommufd_map(struct host *h, struct sim_seq *q,
+			const struct iommufd_map_args *a)
+{
+	struct host_req *r;
+
+	if (!a->ioas || !a->guest)
+		return "EINVAL";
+	r = map_req(h, q, a, a->guest);
+	sim_seq_add(q, host_t(h, AT_IOCTL), "iommufd.map", map_ram_fn, r, 0);
+	return NULL;
+}
+
+static const char *dmabuf_checks(struct host_req *r, struct dmabuf *buf)
+{
+	uint64_t off = r->v[2], bsize = dmabuf_size(buf);
+
+	if ((off | r->v[1]) & (HOST_PAGE - 1) || off >= bsize)
+		return "EINVAL";
+	if (!r->v[1])
+		r->v[1] = bsize - off;
+	if (r->v[1] > bsize - off)
+		return "EINVAL";
+	/* the private flavor is for the private stage-2 only (model rule) */
+	if (dmabuf_is_private(buf))
+		return "EPERM";
+	return NULL;
+}
+
+static const char *map_dmabuf_fn(struct sim *s, void *ctx, uint64_t arg)
+{
+	struct host_req *r = ctx;
+	struct host *h = r->h;
+	struct iofd_obj *ioas = obj_typed(h, r->n[0], IOFD_IOAS);
+	struct dmabuf *buf = dmabuf_find(h->dc, r->n[1]);
+	struct dmabuf_attach *att;
+	char importer[HOST_NAME_LEN + 8];
+	uint64_t iova, hpa;
+	const char *res;
+	int rc;
+
+	if (!ioas || !buf)
+		return host_req_done(r, "ENOENT");
+	if (!page_size_ok(r->v[3]))
+		return host_req_done(r, "EINVAL");
+	res = dmabuf_checks(r, buf);
+	if (res)
+		return host_req_done(r, res);
+	snprintf(importer, sizeof(importer), "iommufd.%s", ioas->name);
+	rc = dmabuf_attach(buf, importer, !r->b[1], &area_importer, h, &att);
+	if (rc)
+		return host_req_done(r, host_errno_name(rc));
+	rc = dmabuf_map(att, &hpa);
+	if (!rc)
+		res = map_iova(r, ioas, r->v[2], &iova);
+	else
+		res = host_errno_name(rc);
+	if (!res)
+		res = area_create(h, ioas, iova, hpa + r->v[2], r->v[1],
+				  r->v[3], r->n[2], att);
+	if (res) {
+		dmabuf_detach(att);
+		return host_req_done(r, res);
+	}
+	sim_seq_report(r->q, "iova", iova);
+	return host_req_done(r, NULL);
+}
+
+const char *iommufd_map_dmabuf(struct host *h, struct sim_seq *q,
+			       const struct iommufd_map_args *a)
+{
+	struct host_req *r;
+
+	if (!a->ioas || !a->dmabuf)
+		return "EINVAL";
+	r = map_req(h, q, a, a->dmabuf);
+	sim_seq_add(q, host_t(h, AT_IOCTL), "iommufd.map_dmabuf",
+		    map_dmabuf_fn, r, 0);
+	return NULL;
+}
+
+/* -------------------------------------------------------------- unmap */
+
+/*
+ * iopt_unmap_iova_range(): areas are taken lowest first; one that sticks
+ * out of the range stops the walk with -ENOENT (those before it stay
+ * unmapped); nothing unmapped at all is -ENOENT (iommufd_ioas_unmap()).
+ */
+static const char *unmap_range(struct host_req *r, struct iofd_obj *ioas,
+			       uint64_t first, uint64_t last)
+{
+	uint64_t unmapped = 0;
+	const char *res = NULL;
+	struct iofd_area *a;
+
+	while ((a = area_hit(ioas, first, last))) {
+		if (a->iova < first || a->iova + a->size - 1 > last) {
+			res = "ENOENT";
+			break;
+		}
+		unmapped += a->size;
+		area_remove(r->h, r, a);
+	}
+	if (!unmapped && !res)
+		res = "ENOENT";
+	sim_seq_report(r->q, "unmapped", unmapped);
+	return host_req_wait_inval(r, res);
+}
+
+static const char *unmap_fn(struct sim *s, void *ctx, uint64_t arg)
+{
+	struct host_req *r = ctx;
+	struct iofd_obj *ioas = obj_typed(r->h, r->n[0], IOFD_IOAS);
+	uint64_t last;
+
+	if (!ioas)
+		return host_req_done(r, "ENOENT");
+	if (r->n[1][0]) {
+		for (size_t i = 0; i < ioas->nareas; i++)
+			if (!strcmp(ioas->areas[i]->name, r->n[1])) {
+				r->v[0] = ioas->areas[i]->iova;
+				r->v[1] = ioas->areas[i]->size;
+			}
+		if (!r->v[1])
+			return host_req_done(r, "ENOENT");
+	}
+	if (!r->v[1] || __builtin_add_overflow(r->v[0], r->v[1] - 1, &last))
+		return host_req_done(r, "EINVAL");
+	return host_req_done(r, unmap_range(r, ioas, r->v[0], last));
+}
+
+const char *iommufd_unmap(struct host *h, struct sim_seq *q, const char *ioas,
+			  uint64_t iova, uint64_t size)
+{
+	struct host_req *r = host_req_new(h, q);
+
+	host_req_name(r, 0, ioas);
+	r->v[0] = iova;
+	r->v[1] = size;
+	sim_seq_add(q, host_t(h, AT_IOCTL), "iommufd.unmap", unmap_fn, r, 0);
+	return NULL;
+}
+
+const char *iommufd_unmap_area(struct host *h, struct sim_seq *q,
+			       const char *ioas, const char *area)
+{
+	struct host_req *r;
+
+	if (!area || !area[0])
+		return "EINVAL";
+	r = host_req_new(h, q);
+	host_req_name(r, 0, ioas);
+	host_req_name(r, 1, area);
+	sim_seq_add(q, host_t(h, AT_IOCTL), "iommufd.unmap", unmap_fn, r, 0);
+	return NULL;
+}
+
+/* ---------------------------------------------------------------- copy */
+
+struct copy_piece {
+	uint64_t hpa, size, page_size;
+};
+
+/* iopt_get_pages(): the source must be covered contiguously by areas. */
+static const char *copy_collect(const struct iofd_obj *src, uint64_t iova,
+				uint64_t size, struct copy_piece **out,
+				size_t *n)
+{
+	uint64_t cur = iova, last = iova + size - 1;
+
+	*n = 0;
+	while (cur <= last) {
+		const struct iofd_area *a = area_hit(src, cur, cur);
+		uint64_t end;
+
+		if (!a)
+			return "ENOENT";
+		if (a->att)
+			return "EINVAL";
+		end = a->iova + a->size - 1 < last ? a->iova + a->size - 1 : last;
+		*out = sim_xrealloc(*out, *n + 1, sizeof(**out));
+		(*out)[*n] = (struct copy_piece){
+			a->hpa + (cur - a->iova), end - cur + 1, IOMMU_PAGE_4K };
+		(*n)++;
+		if (end == UINT64_MAX)
+			break;
+		cur = end + 1;
+	}
+	return NULL;
+}
+
+static const char *copy_fn(struct sim *s, void *ctx, uint64_t arg)
+{
+	struct host_req *r = ctx;
+	struct host *h = r->h;
+	struct iofd_obj *src = obj_typed(h, r->n[0], IOFD_IOAS);
+	struct iofd_obj *dst = obj_typed(h, r->n[1], IOFD_IOAS);
+	struct copy_piece *p = NULL;
+	uint64_t iova = r->v[1];
+	const char *res;
+	size_t n = 0;
+
+	if (!src || !dst)
+		return host_req_done(r, "ENOENT");
+	if (!r->v[2] || (r->v[0] | r->v[2]) & (HOST_PAGE - 1) ||
+	    r->v[0] + r->v[2] - 1 < r->v[0])
+		return host_req_done(r, "EINVAL");
+	res = copy_collect(src, r->v[0], r->v[2], &p, &n);
+	if (!res)
+		res = check_fixed(dst, iova, r->v[2], HOST_PAGE);
+	for (size_t i = 0; !res && i < n; i++) {
+		res = area_create(h, dst, iova, p[i].hpa, p[i].size,
+				  p[i].page_size, NULL, NULL);
+		iova += p[i].size;
+	}
+	free(p);
+	if (!res)
+		sim_seq_report(r->q, "iova", r->v[1]);
+	return host_req_done(r, res);
+}
+
+const char *iommufd_copy(struct host *h, struct sim_seq *q, const char *src,
+			 const char *dst, uint64_t src_iova, uint64_t dst_iova,
+			 uint64_t size)
+{
+	struct host_req *r = host_req_new(h, q);
+
+	host_req_name(r, 0, src);
+	host_req_name(r, 1, dst);
+	r->v[0] = src_iova;
+	r->v[1] = dst_iova;
+	r->v[2] = size;
+	sim_seq_add(q, host_t(h, AT_IOCTL), "iommufd.copy", copy_fn, r, 0);
+	return NULL;
+}
+
+/* ------------------------------------------------- allowed / reserved */
+
+static const char *allow_fn(struct sim *s, void *ctx, uint64_t arg)
+{
+	struct host_req *r = ctx;
+	struct iofd_obj *ioas = obj_typed(r->h, r->n[0], IOFD_IOAS);
+	const struct iommufd_range *in = r->arr;
+	struct iofd_range *rr;
+
+	if (!ioas)
+		return host_req_done(r, "ENOENT");
+	rr = sim_xrealloc(NULL, r->narr ? r->narr : 1, sizeof(*rr));
+	for (size_t i = 0; i < r->narr; i++) {
+		if (!in[i].size ||
+		    __builtin_add_overflow(in[i].iova, in[i].size - 1,
+					   &rr[i].last)) {
+			free(rr);
+			return host_req_done(r, "EINVAL");
+		}
+		rr[i].first = in[i].iova;
+		if (range_hit(rr, i, rr[i].first, rr[i].last)) {
+			free(rr);	/* interval_tree overlap */
+			return host_req_done(r, "EINVAL");
+		}
+	}
+	/* iopt_set_allow_iova(): no allowed range may hit a reserved one */
+	for (size_t i = 0; i < r->narr; i++)
+		if (range_hit(ioas->resv, ioas->nresv, rr[i].first, rr[i].last)) {
+			free(rr);
+			return host_req_done(r, "EADDRINUSE");
+		}
+	free(ioas->allowed);
+	ioas->allowed = rr;
+	ioas->nallowed = r->narr;
+	return host_req_done(r, NULL);
+}
+
+const char *iommufd_allow_iovas(struct host *h, struct sim_seq *q,
+				const char *ioas,
+				const struct iommufd_range *rg, size_t n)
+{
+	struct host_req *r = host_req_new(h, q);
+
+	host_req_name(r, 0, ioas);
+	if (n) {
+		r->arr = sim_xrealloc(NULL, n, sizeof(*rg));
+		memcpy(r->arr, rg, n * sizeof(*rg));
+	}
+	r->narr = n;
+	sim_seq_add(q, host_t(h, AT_IOCTL), "iommufd.allow_iovas", allow_fn,
+		    r, 0);
+	return NULL;
+}
+
+static const char *reserve_fn(struct sim *s, void *ctx, uint64_t arg)
+{
+	struct host_req *r = ctx;
+	struct iofd_obj *ioas = obj_typed(r->h, r->n[0], IOFD_IOAS);
+	uint64_t last;
+
+	if (!ioas)
+		return host_req_done(r, "ENOENT");
+	if (!r->v[1] || __builtin_add_overflow(r->v[0], r->v[1] - 1, &last))
+		return host_req_done(r, "EINVAL");
+	/* iopt_reserve_iova() */
+	if (area_hit(ioas, r->v[0], last) ||
+	    range_hit(ioas->allowed, ioas->nallowed, r->v[0], last))
+		return host_req_done(r, "EADDRINUSE");
+	ioas->resv = sim_xrealloc(ioas->resv, ioas->nresv + 1,
+				  sizeof(*ioas->resv));
+	ioas->resv[ioas->nresv++] = (struct iofd_range){ r->v[0], last };
+	return host_req_done(r, NULL);
+}
+
+const char *iommufd_reserve(struct host *h, struct sim_seq *q,
+			    const char *ioas, uint64_t iova, uint64_t size)
+{
+	struct host_req *r = host_req_new(h, q);
+
+	host_req_name(r, 0, ioas);
+	r->v[0] = iova;
+	r->v[1] = size;
+	sim_seq_add(q, host_t(h, AT_IOCTL), "iommufd.reserve", reserve_fn,
+		    r, 0);
+	return NULL;
+}
+
+/* ---------------------------------------------------------------- HWPT */
+
+static struct iofd_obj *hwpt_paging_new(struct host *h, struct iofd_obj *ioas,
+					const char *name, bool is_auto)
+{
+	char dname[HOST_NAME_LEN + 16];
+	struct iofd_obj *o = obj_add(h, IOFD_HWPT, name);
+
+	o->ioas = ioas;
+	o->is_auto = is_auto;
+	snprintf(dname, sizeof(dname), is_auto ? "ioas %s" : "hwpt %s",
+		 is_auto ? ioas->name : name);
+	o->dom = iommu_domain_alloc(h->io, IOMMU_DOMAIN_PAGING, dname);
+	TSM_BUG_ON(!o->dom);
+	TSM_BUG_ON(dom_fill(ioas, o->dom));
+	return o;
+}
+
+static const char *hwpt_fn(struct sim *s, void *ctx, uint64_t arg)
+{
+	struct host_req *r = ctx;
+	struct host *h = r->h;
+	struct iofd_obj *ioas = NULL, *parent = NULL, *o;
+	bool has_ioas = r->n[1][0], has_parent = r->n[2][0];
+
+	if (obj_find(h, r->n[0]))
+		return host_req_done(r, "EEXIST");
+	if (has_ioas == has_parent)
+		return host_req_done(r, "EINVAL");
+	if (!pcie_dev_find(h->fab, r->n[3]))
+		return host_req_done(r, "ENOENT");
+	if (has_ioas && !(ioas = obj_typed(h, r->n[1], IOFD_IOAS)))
+		return host_req_done(r, "ENOENT");
+	if (has_parent && !(parent = obj_typed(h, r->n[2], IOFD_HWPT)))
+		return host_req_done(r, "ENOENT");
+	/* iommufd_hwpt_nested_alloc(): the parent must be a nest parent */
+	if (parent && (!parent->nest_parent || parent->parent))
+		return host_req_done(r, "EINVAL");
+	if (ioas) {
+		o = hwpt_paging_new(h, ioas, r->n[0], false);
+		o->nest_parent = r->b[0];
+	} else {
+		o = obj_add(h, IOFD_HWPT, r->n[0]);
+		o->parent = parent;
+	}
+	return host_req_done(r, NULL);
+}
+
+const char *iommufd_hwpt(struct host *h, struct sim_seq *q, const char *name,
+			 const char *ioas, const char *parent,
+			 const char *device, bool nest_parent)
+{
+	struct host_req *r = host_req_new(h, q);
+
+	host_req_name(r, 0, name);
+	host_req_name(r, 1, ioas);
+	host_req_name(r, 2, parent);
+	host_req_name(r, 3, device);
+	r->b[0] = nest_parent;
+	sim_seq_add(q, host_t(h, AT_IOCTL), "iommufd.hwpt", hwpt_fn, r, 0);
+	return NULL;
+}
+
+/* ---------------------------------------------------- attach / replace */
+
+static struct iofd_obj *auto_hwpt(struct host *h, struct iofd_obj *ioas,
+				  bool create)
+{
+	for (size_t i = 0; i < h->nobjs; i++)
+		if (h->objs[i]->is_auto && h->objs[i]->ioas == ioas)
+			return h->objs[i];
+	return create ? hwpt_paging_new(h, ioas, "", true) : NULL;
+}
+
+static void auto_put(struct host *h, struct iofd_obj *hwpt)
+{
+	if (hwpt && hwpt->is_auto && !hwpt_has_devices(h, hwpt))
+		obj_free(h, hwpt);
+}
+
+/* The HWPT a device attaches to for target @to, or NULL (*@res set). */
+static struct iofd_obj *target_hwpt(struct host *h, const char *to,
+				    const char **res)
+{
+	struct iofd_obj *o = obj_find(h, to);
+
+	if (!o) {
+		*res = "ENOENT";
+		return NULL;
+	}
+	if (o->type == IOFD_IOAS)
+		return auto_hwpt(h, o, true);
+	if (o->type == IOFD_HWPT)
+		return o;
+	*res = "EINVAL";
+	return NULL;
+}
+
+static const char *attach_fn(struct sim *s, void *ctx, uint64_t arg)
+{
+	struct host_req *r = ctx;
+	struct host *h = r->h;
+	struct pcie_dev *dev = pcie_dev_find(h->fab, r->n[0]);
+	bool replace = arg;
+	struct iofd_idev *idev;
+	struct iofd_obj *hwpt, *old;
+	const char *res = NULL;
+	int rc;
+
+	if (!dev)
+		return host_req_done(r, "ENOENT");
+	idev = idev_of(h, dev);
+	/* iommufd_hw_pagetable_attach() / _replace(): EINVAL */
+	if (!replace && idev->hwpt)
+		return host_req_done(r, "EINVAL");
+	if (replace && !idev->hwpt)
+		return host_req_done(r, "EINVAL");
+	hwpt = target_hwpt(h, r->n[1], &res);
+	if (!hwpt)
+		return host_req_done(r, res);
+	old = idev->hwpt;
+	if (replace)
+		rc = iommu_replace(h->io, pcie_dev_rid(dev), IOMMU_NO_PASID,
+				   hwpt_dom(hwpt));
+	else
+		rc = iommu_attach(h->io, pcie_dev_rid(dev), IOMMU_NO_PASID,
+				  hwpt_dom(hwpt));
+	if (rc) {
+		auto_put(h, hwpt);
+		return host_req_done(r, host_errno_name(rc));
+	}
+	idev->hwpt = hwpt;
+	if (old != hwpt)
+		auto_put(h, old);
+	return host_req_done(r, NULL);
+}
+
+static const char *attach_push(struct host *h, struct sim_seq *q,
+			       const char *device, const char *to,
+			       bool replace, const char *op)
+{
+	struct host_req *r = host_req_new(h, q);
+
+	host_req_name(r, 0, device);
+	host_req_name(r, 1, to);
+	sim_seq_add(q, host_t(h, AT_IOCTL), op, attach_fn, r, replace);
+	return NULL;
+}
+
+const char *iommufd_attach(struct host *h, struct sim_seq *q,
+			   const char *device, const char *to)
+{
+	return attach_push(h, q, device, to, false, "iommufd.attach");
+}
+
+const char *iommufd_replace(struct host *h, struct sim_seq *q,
+			    const char *device, const char *to)
+{
+	return attach_push(h, q, device, to, true, "iommufd.replace");
+}
+
+static const char *detach_fn(struct sim *s, void *ctx, uint64_t arg)
+{
+	struct host_req *r = ctx;
+	struct host *h = r->h;
+	struct pcie_dev *dev = pcie_dev_find(h->fab, r->n[0]);
+	struct iofd_idev *idev;
+	struct iofd_obj *old;
+
+	if (!dev)
+		return host_req_done(r, "ENOENT");
+	idev = idev_of(h, dev);
+	if (!idev->hwpt)
+		return host_req_done(r, "ENOENT");
+	TSM_BUG_ON(iommu_detach(h->io, pcie_dev_rid(dev), IOMMU_NO_PASID));
+	old = idev->hwpt;
+	idev->hwpt = NULL;
+	auto_put(h, old);
+	return host_req_done(r, NULL);
+}
+
+const char *iommufd_detach(struct host *h, struct sim_seq *q,
+			   const char *device)
+{
+	struct host_req *r = host_req_new(h, q);
+
+	host_req_name(r, 0, device);
+	sim_seq_add(q, host_t(h, AT_IOCTL), "iommufd.detach", detach_fn, r, 0);
+	return NULL;
+}
+
+/* --------------------------------------------------------- invalidate */
+
+static const char *inval_fn(struct sim *s, void *ctx, uint64_t arg)
+{
+	struct host_req *r = ctx;
+	struct iofd_obj *hwpt = obj_typed(r->h, r->n[0], IOFD_HWPT);
+	const struct iommufd_inval_entry *e = r->arr;
+	const char *res = NULL;
+	uint64_t handled = 0;
+
+	if (!hwpt)
+		return host_req_done(r, "ENOENT");
+	/* iommufd_hwpt_invalidate(): user invalidation is for nested HWPTs */
+	if (!hwpt->parent)
+		return host_req_done(r, "EOPNOTSUPP");
+	for (size_t i = 0; i < r->narr; i++, handled++) {
+		if (e[i].all) {
+			host_req_inval(r, hwpt_dom(hwpt), 0, 0, true);
+			continue;
+		}
+		if (!e[i].size || (e[i].iova | e[i].size) & (HOST_PAGE - 1) ||
+		    e[i].iova + e[i].size - 1 < e[i].iova) {
+			res = "EINVAL";
+			break;
+		}
+		host_req_inval(r, hwpt_dom(hwpt), e[i].iova, e[i].size, false);
+	}
+	/* entry_num is in/out: how many requests were handled */
+	sim_seq_report(r->q, "handled", handled);
+	return host_req_done(r, host_req_wait_inval(r, res));
+}
+
+const char *iommufd_invalidate(struct host *h, struct sim_seq *q,
+			       const char *hwpt,
+			       const struct iommufd_inval_entry *e, size_t n)
+{
+	struct host_req *r = host_req_new(h, q);
+
+	host_req_name(r, 0, hwpt);
+	if (n) {
+		r->arr = sim_xrealloc(NULL, n, sizeof(*e));
+		memcpy(r->arr, e, n * sizeof(*e));
+	}
+	r->narr = n;
+	sim_seq_add(q, host_t(h, AT_IOCTL), "iommufd.invalidate", inval_fn,
+		    r, 0);
+	return NULL;
+}
+
+/* ----------------------------------------------------- vIOMMU, vDEVICE */
+
+static const char *viommu_fn(struct sim *s, void *ctx, uint64_t arg)
+{
+	struct host_req *r = ctx;
+	struct host *h = r->h;
+	struct iofd_obj *hwpt, *o;
+	struct pcie_dev *dev = pcie_dev_find(h->fab, r->n[2]);
+
+	if (obj_find(h, r->n[0]))
+		return host_req_done(r, "EEXIST");
+	hwpt = obj_typed(h, r->n[1], IOFD_HWPT);
+	if (!hwpt || !dev)
+		return host_req_done(r, "ENOENT");
+	if (!hwpt->nest_parent)
+		return host_req_done(r, "EINVAL");
+	o = obj_add(h, IOFD_VIOMMU, r->n[0]);
+	o->hwpt = hwpt;
+	o->dev = dev;
+	return host_req_done(r, NULL);
+}
+
+const char *iommufd_viommu(struct host *h, struct sim_seq *q, const char *name,
+			   const char *hwpt, const char *device)
+{
+	struct host_req *r = host_req_new(h, q);
+
+	host_req_name(r, 0, name);
+	host_req_name(r, 1, hwpt);
+	host_req_name(r, 2, device);
+	sim_seq_add(q, host_t(h, AT_IOCTL), "iommufd.viommu", viommu_fn, r, 0);
+	return NULL;
+}
+
+static const char *vdevice_fn(struct sim *s, void *ctx, uint64_t arg)
+{
+	struct host_req *r = ctx;
+	struct host *h = r->h;
+	struct iofd_obj *vi, *o;
+	struct pcie_dev *dev = pcie_dev_find(h->fab, r->n[2]);
+
+	if (obj_find(h, r->n[0]))
+		return host_req_done(r, "EEXIST");
+	vi = obj_typed(h, r->n[1], IOFD_VIOMMU);
+	if (!vi || !dev)
+		return host_req_done(r, "ENOENT");
+	for (size_t i = 0; i < h->nobjs; i++) {
+		o = h->objs[i];
+		if (o->type == IOFD_VDEVICE &&
+		    ((o->viommu == vi && o->virt_id == r->v[0]) || o->dev == dev))
+			return host_req_done(r, "EEXIST");
+	}
+	o = obj_add(h, IOFD_VDEVICE, r->n[0]);
+	o->viommu = vi;
+	o->dev = dev;
+	o->virt_id = r->v[0];
+	return host_req_done(r, NULL);
+}
+
+const char *iommufd_vdevice(struct host *h, struct sim_seq *q,
+			    const char *name, const char *viommu,
+			    const char *device, uint64_t virt_id)
+{
+	struct host_req *r = host_req_new(h, q);
+
+	host_req_name(r, 0, name);
+	host_req_name(r, 1, viommu);
+	host_req_name(r, 2, device);
+	r->v[0] = virt_id;
+	sim_seq_add(q, host_t(h, AT_IOCTL), "iommufd.vdevice", vdevice_fn,
+		    r, 0);
+	return NULL;
+}
+
+const char *iommufd_vdevice_tsm_bind(struct host *h, struct sim_seq *q,
+				     const char *vdevice, const char *guest)
+{
+	struct iofd_obj *o = obj_typed(h, vdevice, IOFD_VDEVICE);
+
+	if (!o)
+		return "ENOENT";
+	return tsm_bind(h, q, pcie_dev_name(o->dev), guest);
+}
+
+const char *iommufd_vdevice_tsm_unbind(struct host *h, struct sim_seq *q,
+				       const char *vdevice)
+{
+	struct iofd_obj *o = obj_typed(h, vdevice, IOFD_VDEVICE);
+
+	if (!o)
+		return "ENOENT";
+	return tsm_unbind(h, q, pcie_dev_name(o->dev));
+}
+
+/* ------------------------------------------------------------- destroy */
+
+static bool obj_busy(const struct host *h, const struct iofd_obj *o)
+{
+	for (size_t i = 0; i < h->nobjs; i++) {
+		const struct iofd_obj *x = h->objs[i];
+
+		switch (o->type) {
+		case IOFD_IOAS:
+			if (x->type == IOFD_HWPT && x->ioas == o)
+				return true;	/* incl. the auto HWPT in use */
+			break;
+		case IOFD_HWPT:
+			if (x->parent == o || x->hwpt == o)
+				return true;
+			break;
+		case IOFD_VIOMMU:
+			if (x->viommu == o)
+				return true;
+			break;
+		case IOFD_VDEVICE:
+			break;
+		}
+	}
+	if (o->type == IOFD_HWPT)
+		return hwpt_has_devices(h, o);
+	if (o->type == IOFD_VDEVICE)
+		return tsm_is_bound(h, pcie_dev_name(o->dev));
+	return false;
+}
+
+static const char *destroy_fn(struct sim *s, void *ctx, uint64_t arg)
+{
+	struct host_req *r = ctx;
+	struct iofd_obj *o = obj_find(r->h, r->n[0]);
+
+	if (!o)
+		return host_req_done(r, "ENOENT");
+	if (obj_busy(r->h, o))
+		return host_req_done(r, "EBUSY");
+	/* iommufd_ioas_destroy(): iopt_unmap_all() (no domain is left) */
+	while (o->type == IOFD_IOAS && o->nareas)
+		area_remove(r->h, NULL, o->areas[0]);
+	obj_free(r->h, o);
+	return host_req_done(r, NULL);
+}
+
+const char *iommufd_destroy(struct host *h, struct sim_seq *q,
+			    const char *name)
+{
+	struct host_req *r = host_req_new(h, q);
+
+	host_req_name(r, 0, name);
+	sim_seq_add(q, host_t(h, AT_IOCTL), "iommufd.destroy", destroy_fn,
+		    r, 0);
+	return NULL;
+}
+
+/* -------------------------------------------------------------- queries */
+
+int iommufd_lookup(const struct host *h, const char *name, uint64_t iova,
+		   uint64_t *hpa)
+{
+	const struct iofd_obj *o = obj_find(h, name);
+	const struct iofd_area *a;
+
+	if (!o)
+		return -ENOENT;
+	if (o->type == IOFD_HWPT)
+		return iommu_lookup(hwpt_dom(o), iova, hpa, NULL, NULL);
+	if (o->type != IOFD_IOAS)
+		return -ENOENT;
+	a = area_hit(o, iova, iova);
+	if (!a || a->revoked)
+		return -ENOENT;
+	*hpa = a->hpa + (iova - a->iova);
+	return 0;
+}
+
+struct iommu_domain *iommufd_domain(const struct host *h, const char *name)
+{
+	const struct iofd_obj *o = obj_find(h, name);
+	struct iommu_domain *d[1];
+
+	if (!o)
+		return NULL;
+	if (o->type == IOFD_HWPT)
+		return hwpt_dom(o);
+	if (o->type != IOFD_IOAS)
+		return NULL;
+	for (size_t i = 0; i < h->nobjs; i++)
+		if (h->objs[i]->is_auto && h->objs[i]->ioas == o)
+			return h->objs[i]->dom;
+	return ioas_domains(h, o, d, 1) ? d[0] : NULL;
+}
+
+int iommufd_area_count(const struct host *h, const char *ioas)
+{
+	const struct iofd_obj *o = obj_typed(h, ioas, IOFD_IOAS);
+
+	return o ? (int)o->nareas : -ENOENT;
+}
+
+void iommufd_fini(struct host *h)
+{
+	for (size_t i = 0; i < h->nidevs; i++)
+		if (h->idevs[i].hwpt)
+			iommu_detach(h->io, pcie_dev_rid(h->idevs[i].dev),
+				     IOMMU_NO_PASID);
+	free(h->idevs);
+	h->idevs = NULL;
+	h->nidevs = 0;
+	for (size_t i = 0; i < h->nobjs; i++) {
+		struct iofd_obj *o = h->objs[i];
+
+		for (size_t j = 0; j < o->nareas; j++) {
+			if (o->areas[j]->att)
+				dmabuf_detach(o->areas[j]->att);
+			free(o->areas[j]);
+		}
+		o->nareas = 0;
+	}
+	/* children first: nested HWPTs and vIOMMUs before their parents */
+	while (h->nobjs) {
+		size_t i = 0;
+
+		while (i < h->nobjs && obj_busy(h, h->objs[i]) &&
+		       h->objs[i]->type != IOFD_VDEVICE)
+			i++;
+		obj_free(h, h->objs[i < h->nobjs ? i : 0]);
+	}
+	free(h->objs);
+	h->objs = NULL;
+}

@@ -1,0 +1,454 @@
+// SPDX-License-Identifier: MIT
+/*
+ * kvm.c - KVM memslots backed by dma-bufs (Xu Yilun's May 2025 RFC,
+ * virt/kvm/vfio_dmabuf.c): the shared side faults in on first access
+ * through the arch's map_shared (exit + fault-in cost, the access ends
+ * `retried`), the private side is mapped through the arch firmware inside
+ * the kvm.map step.  On move_notify KVM zaps the slot (timing kvm_zap, the
+ * importer's unmap latency), records the buffer's new shareability, and
+ * the next fault maps the right side (domain.md section 3, sequence B).
+ *
+ * Each slot is one SIM_MAP_S2_SHARED mapping of the ownership index
+ * (table "kvm GUEST slot"), populated once a page has been faulted in;
+ * private slots are published by the arch (SIM_MAP_S2_PRIVATE).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "host_internal.h"
+
+struct kvm_slot {
+	struct plat_guest *g;
+	struct dmabuf_attach *att;
+	uint64_t gpa, size, hpa, page_size;
+	bool priv;		/* the side it maps now (follows the flavor) */
+	bool busy;		/* a private map / unmap is in flight */
+	uint64_t map_id;	/* the memslot in the ownership index */
+	struct pcie_dev *dev;
+	unsigned int bar;
+	uint64_t bar_off;
+};
+
+static bool fault_handler(void *ctx, struct plat_guest *g, uint64_t gpa,
+			  bool priv, bool write, sim_cycles_t *lat);
+
+void kvm_init(struct host *h)
+{
+	plat_set_fault_handler(h->p, fault_handler, h);
+}
+
+static struct kvm_slot *slot_at(const struct host *h,
+				const struct plat_guest *g, uint64_t gpa,
+				bool priv)
+{
+	for (size_t i = 0; i < h->nslots; i++) {
+		struct kvm_slot *sl = h->slots[i];
+
+		if (sl->g == g && sl->priv == priv && gpa >= sl->gpa &&
+		    gpa - sl->gpa < sl->size)
+			return sl;
+	}
+	return NULL;
+}
+
+static struct kvm_slot *slot_of_att(const struct host *h,
+				    const struct dmabuf_attach *att)
+{
+	for (size_t i = 0; i < h->nslots; i++)
+		if (h->slots[i]->att == att)
+			return h->slots[i];
+	return NULL;
+}
+
+static void memslot_publish(struct host *h, struct kvm_slot *sl)
+{
+	char table[HOST_NAME_LEN + 16];
+
+	if (sl->map_id || sl->priv)
+		return;
+	snprintf(table, sizeof(table), "kvm %s slot", sl->g->name);
+	sl->map_id = mem_map_add(h->mem, SIM_MAP_S2_SHARED, table, sl->gpa,
+				 sl->hpa, sl->size, false);
+}
+
+static void memslot_unpublish(struct host *h, struct kvm_slot *sl)
+{
+	mem_map_remove(h->mem, sl->map_id);
+	sl->map_id = 0;
+}
+
+/* Zap the shared side: stage-2 entries and the memslot record. */
+static void zap_shared(struct host *h, struct kvm_slot *sl)
+{
+	if (h->ops)
+		h->ops->unmap_shared(h->arch, sl->g->vm, sl->gpa, sl->size);
+	memslot_unpublish(h, sl);
+}
+
+static void slot_free(struct host *h, struct kvm_slot *sl)
+{
+	for (size_t i = 0; i < h->nslots; i++)
+		if (h->slots[i] == sl) {
+			h->slots[i] = h->slots[--h->nslots];
+			break;
+		}
+	host_req_forget(h, sl);
+	memslot_unpublish(h, sl);
+	if (sl->att)
+		dmabuf_detach(sl->att);
+	free(sl);
+}
+
+/* ------------------------------------------------- KVM's own sequences */
+
+static struct sim_seq *iseq_new(struct host *h)
+{
+	size_t j = 0;
+
+	/* reap the finished ones */
+	for (size_t i = 0; i < h->niseqs; i++) {
+		if (sim_seq_running(h->iseqs[i]))
+			h->iseqs[j++] = h->iseqs[i];
+		else
+			sim_seq_destroy(h->iseqs[i]);
+	}
+	h->niseqs = j;
+	h->iseqs = sim_xrealloc(h->iseqs, h->niseqs + 1, sizeof(*h->iseqs));
+	h->iseqs[h->niseqs] = sim_seq_create(h->s, NULL, NULL, NULL);
+	return h->iseqs[h->niseqs++];
+}
+
+static const char *private_unmapped_fn(struct sim *s, void *ctx, uint64_t arg)
+{
+	struct host_req *r = ctx;
+	struct kvm_slot *sl = r->obj;
+
+	if (sl) {
+		sl->busy = false;
+		sl->priv = dmabuf_is_private(dmabuf_attach_buf(sl->att));
+		dmabuf_unmap(sl->att);
+	}
+	host_req_free(r);
+	return NULL;
+}
+
+static const char *private_mapped_fn(struct sim *s, void *ctx, uint64_t arg)
+{
+	struct host_req *r = ctx;
+	struct kvm_slot *sl = r->obj;
+
+	if (sl)
+		sl->busy = false;
+	host_req_free(r);
+	return NULL;
+}
+
+/*
+ * Run a private map or unmap through the arch in KVM's own sequence
+ * (move_notify has no step to push on).
+ */
+static void private_async(struct host *h, struct kvm_slot *sl, bool map)
+{
+	struct sim_seq *q = iseq_new(h);
+	struct host_req *r = host_req_new(h, NULL);
+	const char *res;
+
+	r->obj = sl;
+	sl->busy = true;
+	if (map)
+		res = h->ops->map_private(h->arch, sl->g->vm, sl->dev, sl->bar,
+					  sl->gpa, sl->bar_off, sl->size,
+					  sl->page_size, q);
+	else
+		res = h->ops->unmap_private(h->arch, sl->g->vm, sl->gpa,
+					    sl->size, q);
+	if (res)
+		sim_trace_note(h->s, "kvm %s: private %s at 0x%llx: %s",
+			       sl->g->name, map ? "map" : "unmap",
+			       (unsigned long long)sl->gpa, res);
+	sim_seq_add(q, 0, map ? "kvm private mapped" : "kvm private unmapped",
+		    map ? private_mapped_fn : private_unmapped_fn, r, 0);
+	sim_seq_start(q);
+}
+
+/* ------------------------------------------------------ importer side */
+
+/*
+ * move_notify, kvm_zap cycles after the exporter sent it: zap the side
+ * the slot maps now, record the buffer's shareability, tell the exporter.
+ * A flip to private maps the private side through the firmware at once
+ * (the shared side is gone first); a flip to shared faults in later.
+ */
+static void slot_move_notify(void *ctx, struct dmabuf_attach *att)
+{
+	struct host *h = ctx;
+	struct kvm_slot *sl = slot_of_att(h, att);
+	struct dmabuf *buf = dmabuf_attach_buf(att);
+
+	if (!sl || sl->busy)
+		return;
+	if (sl->priv) {
+		private_async(h, sl, false);
+		return;
+	}
+	zap_shared(h, sl);
+	sl->priv = dmabuf_is_private(buf);
+	dmabuf_unmap(att);
+	if (sl->priv && !dmabuf_is_revoked(buf) && h->ops &&
+	    !dmabuf_map(att, NULL))
+		private_async(h, sl, true);
+}
+
+static const struct dmabuf_importer_ops slot_importer = {
+	.move_notify = slot_move_notify,
+};
+
+/* The stage-2 fault handler: map one page of a shared slot. */
+static bool fault_handler(void *ctx, struct plat_guest *g, uint64_t gpa,
+			  bool priv, bool write, sim_cycles_t *lat)
+{
+	struct host *h = ctx;
+	struct kvm_slot *sl = slot_at(h, g, gpa, priv);
+	struct dmabuf *buf;
+	uint64_t page, id;
+
+	/* private MMIO is mapped in the kvm.map step, not on faults */
+	if (!sl || sl->priv || sl->busy || !h->ops)
+		return false;
+	buf = dmabuf_attach_buf(sl->att);
+	if (dmabuf_is_private(buf))
+		return false;
+	if (!dmabuf_attach_is_mapped(sl->att) && dmabuf_map(sl->att, NULL))
+		return false;	/* revoked: re-mapping fails */
+	page = gpa & ~(sl->page_size - 1);
+	memslot_publish(h, sl);
+	id = sl->map_id;	/* the entries belong to the memslot's mapping */
+	if (h->ops->map_shared(h->arch, g->vm, page,
+			       sl->hpa + (page - sl->gpa), sl->page_size,
+			       sl->page_size, &id))
+		return false;
+	mem_map_set_populated(h->mem, sl->map_id, true);
+	*lat += host_t(h, AT_VMEXIT) + host_t(h, AT_KVM_FAULT_IN);
+	return true;
+}
+
+/* ------------------------------------------------------------ kvm.map */
+
+static bool page_size_ok(uint64_t ps)
+{
+	return ps == IOMMU_PAGE_4K || ps == IOMMU_PAGE_2M || ps == IOMMU_PAGE_1G;
+}
+
+static const char *map_checks(struct host *h, struct host_req *r,
+			      struct plat_guest *g, struct dmabuf *buf)
+{
+	uint64_t gpa = r->v[0], ps = r->v[1], size = dmabuf_size(buf);
+	bool sev = h->ops && !strcmp(h->ops->name, "sev");
+
+	if (!page_size_ok(ps) || (gpa | size) & (ps - 1) || !size)
+		return "EINVAL";
+	if (r->b[0] != dmabuf_is_private(buf))
+		return "EINVAL";
+	if (!h->ops)
+		return "EOPNOTSUPP";
+	for (size_t i = 0; i < h->nslots; i++) {
+		const struct kvm_slot *sl = h->slots[i];
+
+		if (sl->g != g || gpa >= sl->gpa + sl->size ||
+		    sl->gpa >= gpa + size)
+			continue;
+		/* sev: one NPT entry per GPA, shared or private (contract §4) */
+		if (sl->priv == r->b[0] || sev)
+			return "EEXIST";
+	}
+	return NULL;
+}
+
+static const char *eager_fn(struct sim *s, void *ctx, uint64_t arg)
+{
+	struct host_req *r = ctx;
+	struct kvm_slot *sl = r->obj;
+	struct host *h = r->h;
+	uint64_t id;
+	const char *res;
+
+	if (!sl)
+		return host_req_done(r, "ENOENT");
+	memslot_publish(h, sl);
+	id = sl->map_id;
+	res = h->ops->map_shared(h->arch, sl->g->vm, sl->gpa, sl->hpa,
+				 sl->size, sl->page_size, &id);
+	if (!res)
+		mem_map_set_populated(h->mem, sl->map_id, true);
+	return host_req_done(r, res);
+}
+
+static const char *kvm_map_fn(struct sim *s, void *ctx, uint64_t arg)
+{
+	struct host_req *r = ctx;
+	struct host *h = r->h;
+	struct plat_guest *g = plat_guest(h->p, r->n[0]);
+	struct dmabuf *buf = dmabuf_find(h->dc, r->n[1]);
+	struct dmabuf_attach *att;
+	struct kvm_slot *sl;
+	char importer[HOST_NAME_LEN + 8];
+	const char *res;
+	int rc;
+
+	if (!g || !buf || g->destroyed)
+		return host_req_done(r, "ENOENT");
+	res = map_checks(h, r, g, buf);
+	if (res)
+		return host_req_done(r, res);
+	snprintf(importer, sizeof(importer), "kvm.%s", g->name);
+	rc = dmabuf_attach(buf, importer, !r->b[2], &slot_importer, h, &att);
+	if (rc)
+		return host_req_done(r, host_errno_name(rc));
+	rc = dmabuf_map(att, NULL);
+	if (rc) {
+		dmabuf_detach(att);
+		return host_req_done(r, host_errno_name(rc));
+	}
+	dmabuf_attach_set_unmap_lat(att, host_t(h, AT_KVM_ZAP));
+	sl = calloc(1, sizeof(*sl));
+	TSM_BUG_ON(!sl);
+	*sl = (struct kvm_slot){ .g = g, .att = att, .gpa = r->v[0],
+				 .size = dmabuf_size(buf), .hpa = dmabuf_hpa(buf),
+				 .page_size = r->v[1], .priv = r->b[0] };
+	TSM_BUG_ON(!vfio_buf_source(buf, &sl->dev, &sl->bar, &sl->bar_off));
+	h->slots = sim_xrealloc(h->slots, h->nslots + 1, sizeof(*h->slots));
+	h->slots[h->nslots++] = sl;
+	if (sl->priv) {
+		/* the firmware's sub-operations are appended to the step */
+		res = h->ops->map_private(h->arch, g->vm, sl->dev, sl->bar,
+					  sl->gpa, sl->bar_off, sl->size,
+					  sl->page_size, r->q);
+		if (res)
+			slot_free(h, sl);
+		return host_req_done(r, res);
+	}
+	memslot_publish(h, sl);
+	if (r->b[1]) {
+		r->obj = sl;
+		sim_seq_next(r->q, host_t(h, AT_KVM_FAULT_IN), "kvm populate",
+			     eager_fn, r, 0);
+		return NULL;
+	}
+	return host_req_done(r, NULL);
+}
+
+const char *kvm_map(struct host *h, struct sim_seq *q,
+		    const struct kvm_map_args *a)
+{
+	struct host_req *r;
+
+	if (!a->guest || !a->dmabuf)
+		return "EINVAL";
+	r = host_req_new(h, q);
+	host_req_name(r, 0, a->guest);
+	host_req_name(r, 1, a->dmabuf);
+	r->v[0] = a->gpa;
+	r->v[1] = a->page_size ? a->page_size : IOMMU_PAGE_4K;
+	r->b[0] = a->priv;
+	r->b[1] = a->eager;
+	r->b[2] = a->is_static;
+	sim_seq_add(q, host_t(h, AT_IOCTL), "kvm.map", kvm_map_fn, r, 0);
+	return NULL;
+}
+
+/* ----------------------------------------------------------- kvm.unmap */
+
+static const char *slot_delete_fn(struct sim *s, void *ctx, uint64_t arg)
+{
+	struct host_req *r = ctx;
+	struct kvm_slot *sl = r->obj;
+
+	if (!sl)
+		return host_req_done(r, "ENOENT");
+	if (!sl->priv)
+		zap_shared(r->h, sl);
+	slot_free(r->h, sl);
+	return host_req_done(r, NULL);
+}
+
+static const char *kvm_unmap_fn(struct sim *s, void *ctx, uint64_t arg)
+{
+	struct host_req *r = ctx;
+	struct host *h = r->h;
+	struct plat_guest *g = plat_guest(h->p, r->n[0]);
+	struct kvm_slot *sl = g ? slot_at(h, g, r->v[0], r->b[0]) : NULL;
+	const char *res;
+
+	if (!sl || sl->gpa != r->v[0])
+		return host_req_done(r, "ENOENT");
+	r->obj = sl;
+	if (!sl->priv) {
+		/* zap + TLB shootdown: the entries live until it is done */
+		sim_seq_next(r->q, host_t(h, AT_KVM_ZAP), "kvm zap",
+			     slot_delete_fn, r, 0);
+		return NULL;
+	}
+	res = h->ops->unmap_private(h->arch, g->vm, sl->gpa, sl->size, r->q);
+	if (res)
+		return host_req_done(r, res);
+	sim_seq_add(r->q, 0, "kvm slot delete", slot_delete_fn, r, 0);
+	return NULL;
+}
+
+const char *kvm_unmap(struct host *h, struct sim_seq *q, const char *guest,
+		      uint64_t gpa, bool priv)
+{
+	struct host_req *r = host_req_new(h, q);
+
+	host_req_name(r, 0, guest);
+	r->v[0] = gpa;
+	r->b[0] = priv;
+	sim_seq_add(q, host_t(h, AT_IOCTL), "kvm.unmap", kvm_unmap_fn, r, 0);
+	return NULL;
+}
+
+size_t kvm_slot_count(const struct host *h, const char *guest)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < h->nslots; i++)
+		n += !strcmp(h->slots[i]->g->name, guest);
+	return n;
+}
+
+bool kvm_has_private(const struct host *h, const struct pcie_dev *dev)
+{
+	for (size_t i = 0; i < h->nslots; i++)
+		if (h->slots[i]->dev == dev && h->slots[i]->priv)
+			return true;
+	return false;
+}
+
+/* vm.destroy: the memslots go; private mappings go with the arch's VM. */
+void kvm_drop_guest(struct host *h, struct plat_guest *g)
+{
+	for (size_t i = h->nslots; i-- > 0;) {
+		struct kvm_slot *sl = h->slots[i];
+
+		if (sl->g != g)
+			continue;
+		if (!sl->priv)
+			zap_shared(h, sl);
+		slot_free(h, sl);
+	}
+}
+
+void kvm_fini(struct host *h)
+{
+	while (h->nslots)
+		slot_free(h, h->slots[0]);
+	free(h->slots);
+	h->slots = NULL;
+	for (size_t i = 0; i < h->niseqs; i++)
+		sim_seq_destroy(h->iseqs[i]);
+	free(h->iseqs);
+	h->iseqs = NULL;
+	h->niseqs = 0;
+}

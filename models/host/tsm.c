@@ -1,0 +1,363 @@
+// SPDX-License-Identifier: MIT
+/*
+ * tsm.c - the host TSM layer (include/linux/pci-tsm.h link_ops: connect,
+ * disconnect, bind, unbind, guest_req): the host-side order around the
+ * arch's firmware sequences, and the relay of guest TDISP requests under
+ * the keep-state / fail-closed policies.
+ *
+ * Unbind: the arch runs STOP, then calls back into the host for its part
+ * (revoke the device's private dma-bufs; KVM unmaps the private slots on
+ * move_notify through the firmware), then the firmware metadata goes
+ * (domain.md section 3: TDX unbind stops first, then revokes).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "host_internal.h"
+
+struct tsm_dev {
+	struct host *h;
+	struct pcie_dev *dev;
+	struct plat_guest *g;
+	bool bound;
+	bool disconnect;	/* end the session after the unbind */
+	enum tsm_policy pol;
+};
+
+static struct tsm_dev *tdev_of(struct host *h, struct pcie_dev *dev)
+{
+	struct tsm_dev *t;
+
+	for (size_t i = 0; i < h->ntdevs; i++)
+		if (h->tdevs[i]->dev == dev)
+			return h->tdevs[i];
+	t = calloc(1, sizeof(*t));
+	TSM_BUG_ON(!t);
+	t->h = h;
+	t->dev = dev;
+	h->tdevs = sim_xrealloc(h->tdevs, h->ntdevs + 1, sizeof(*h->tdevs));
+	h->tdevs[h->ntdevs++] = t;
+	return t;
+}
+
+bool tsm_is_bound(const struct host *h, const char *device)
+{
+	for (size_t i = 0; i < h->ntdevs; i++)
+		if (!strcmp(pcie_dev_name(h->tdevs[i]->dev), device))
+			return h->tdevs[i]->bound;
+	return false;
+}
+
+void tsm_fini(struct host *h)
+{
+	for (size_t i = 0; i < h->ntdevs; i++)
+		free(h->tdevs[i]);
+	free(h->tdevs);
+	h->tdevs = NULL;
+	h->ntdevs = 0;
+}
+
+/* ------------------------------------------------------ connect / bind */
+
+const char *tsm_connect(struct host *h, struct sim_seq *q, const char *device,
+			bool ide)
+{
+	struct pcie_dev *dev = pcie_dev_find(h->fab, device);
+
+	if (!dev)
+		return "ENOENT";
+	if (!h->ops)
+		return "EOPNOTSUPP";
+	return h->ops->connect(h->arch, dev, ide, q);
+}
+
+static const char *bound_fn(struct sim *s, void *ctx, uint64_t arg)
+{
+	struct tsm_dev *t = ctx;
+
+	t->bound = true;
+	return NULL;
+}
+
+const char *tsm_bind(struct host *h, struct sim_seq *q, const char *device,
+		     const char *guest)
+{
+	struct pcie_dev *dev = pcie_dev_find(h->fab, device);
+	struct plat_guest *g = plat_guest(h->p, guest);
+	struct tsm_dev *t;
+	const char *res;
+
+	if (!dev || !g)
+		return "ENOENT";
+	if (!h->ops)
+		return "EOPNOTSUPP";
+	t = tdev_of(h, dev);
+	if (t->bound)
+		return "EBUSY";
+	res = h->ops->bind(h->arch, g->vm, dev, q);
+	if (res)
+		return res;
+	t->g = g;
+	/* runs only when every firmware / TDISP step of the bind succeeded */
+	sim_seq_add(q, 0, "tsm bound", bound_fn, t, 0);
+	return NULL;
+}
+
+/* After the arch's metadata teardown: the TDI is unbound. */
+static const char *unbound_fn(struct sim *s, void *ctx, uint64_t arg)
+{
+	struct tsm_dev *t = ctx;
+
+	t->bound = false;
+	t->g = NULL;
+	if (t->disconnect) {
+		t->disconnect = false;
+		ide_spdm_disconnect(t->dev);
+	}
+	return NULL;
+}
+
+/*
+ * Runs after the host part's revokes and before the arch appends the
+ * metadata teardown; appending from here lands after that teardown.
+ */
+static const char *tail_fn(struct sim *s, void *ctx, uint64_t arg)
+{
+	struct sim_seq *q = (struct sim_seq *)(uintptr_t)arg;
+
+	sim_seq_add(q, 0, "tsm unbound", unbound_fn, ctx, 0);
+	return NULL;
+}
+
+static void host_part(void *ctx, struct sim_seq *q)
+{
+	struct tsm_dev *t = ctx;
+
+	vfio_zap_dev(t->h, t->dev);
+	vfio_push_revoke_dev(t->h, q, t->dev, true);
+	sim_seq_add(q, 0, "tsm unbind tail", tail_fn, t, (uint64_t)(uintptr_t)q);
+}
+
+static const char *unbind_push(struct host *h, struct sim_seq *q,
+			       struct tsm_dev *t)
+{
+	if (!h->ops)
+		return "EOPNOTSUPP";
+	return h->ops->unbind(h->arch, t->dev, q, host_part, t);
+}
+
+const char *tsm_unbind(struct host *h, struct sim_seq *q, const char *device)
+{
+	struct pcie_dev *dev = pcie_dev_find(h->fab, device);
+
+	if (!dev)
+		return "ENOENT";
+	return unbind_push(h, q, tdev_of(h, dev));
+}
+
+static const char *disconnect_fn(struct sim *s, void *ctx, uint64_t arg)
+{
+	struct tsm_dev *t = ctx;
+
+	ide_spdm_disconnect(t->dev);
+	return NULL;
+}
+
+const char *tsm_disconnect(struct host *h, struct sim_seq *q,
+			   const char *device)
+{
+	struct pcie_dev *dev = pcie_dev_find(h->fab, device);
+	struct tsm_dev *t;
+
+	if (!dev)
+		return "ENOENT";
+	t = tdev_of(h, dev);
+	/* pci-tsm: disconnect unbinds every TDI first */
+	if (t->bound) {
+		t->disconnect = true;
+		return unbind_push(h, q, t);
+	}
+	sim_seq_add(q, host_t(h, AT_FW_CALL), "tsm.disconnect", disconnect_fn,
+		    t, 0);
+	return NULL;
+}
+
+static const char *policy_fn(struct sim *s, void *ctx, uint64_t arg)
+{
+	struct tsm_dev *t = ctx;
+
+	t->pol = (enum tsm_policy)arg;
+	return NULL;
+}
+
+const char *tsm_set_policy(struct host *h, struct sim_seq *q,
+			   const char *device, enum tsm_policy pol)
+{
+	struct pcie_dev *dev = pcie_dev_find(h->fab, device);
+
+	if (!dev)
+		return "ENOENT";
+	sim_seq_add(q, 0, "tsm.policy", policy_fn, tdev_of(h, dev), pol);
+	return NULL;
+}
+
+/* ---------------------------------------------------- guest requests */
+
+static bool guest_legal(unsigned int code)
+{
+	switch (code) {
+	case TDISP_REQ_GET_DEVICE_INTERFACE_REPORT:
+	case TDISP_REQ_GET_DEVICE_INTERFACE_STATE:
+	case TDISP_REQ_START_INTERFACE:
+	case TDISP_REQ_STOP_INTERFACE:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static const char *send_tdisp(struct pcie_dev *dev, unsigned int code)
+{
+	struct tdisp_request req;
+	struct tdisp_response *rsp = calloc(1, sizeof(*rsp));
+	const char *res;
+
+	TSM_BUG_ON(!rsp);
+	tdisp_request_init(&req, dev, code);
+	if (code == TDISP_REQ_START_INTERFACE)
+		tdisp_nonce_get(dev, TDISP_NONCE_VALID, req.nonce);
+	if (tdisp_handle(dev, &req, rsp)) {
+		free(rsp);
+		return "EINVAL";
+	}
+	res = tdisp_response_result(rsp);
+	free(rsp);
+	if (!strcmp(res, "ok"))
+		return NULL;
+	return strcmp(res, "dropped") ? res : "ETIMEDOUT";
+}
+
+static const char *guest_req_fn(struct sim *s, void *ctx, uint64_t arg)
+{
+	struct host_req *r = ctx;
+	struct host *h = r->h;
+	struct pcie_dev *dev = pcie_dev_find(h->fab, r->n[1]);
+	struct plat_guest *g = plat_guest(h->p, r->n[0]);
+	struct tsm_dev *t;
+	unsigned int code = (unsigned int)r->v[0];
+
+	if (!dev || !g)
+		return host_req_done(r, "ENOENT");
+	t = tdev_of(h, dev);
+	if (t->bound && t->g == g && guest_legal(code))
+		return host_req_done(r, send_tdisp(dev, code));
+	sim_trace_note(s, "tsm: illegal guest request %s from %s for %s (%s)",
+		       tdisp_req_name(code) ? tdisp_req_name(code) : "?",
+		       g->name, pcie_dev_name(dev),
+		       t->pol == TSM_POLICY_FAIL_CLOSED ? "fail-closed"
+							: "keep-state");
+	if (t->pol == TSM_POLICY_FAIL_CLOSED && t->bound)
+		send_tdisp(dev, TDISP_REQ_STOP_INTERFACE);
+	return host_req_done(r, "EPERM");
+}
+
+const char *tsm_guest_tdisp(struct host *h, struct sim_seq *q,
+			    const char *guest, const char *device,
+			    unsigned int request)
+{
+	struct host_req *r;
+
+	if (!tdisp_req_name(request))
+		return "EINVAL";
+	r = host_req_new(h, q);
+	host_req_name(r, 0, guest);
+	host_req_name(r, 1, device);
+	r->v[0] = request;
+	sim_seq_add(q, host_t(h, AT_DOE_ROUNDTRIP), "guest.tdisp",
+		    guest_req_fn, r, 0);
+	return NULL;
+}
+
+/* ------------------------------------------------------ guest ABI */
+
+static const char *guest_dev(struct host *h, const char *guest,
+			     const char *device, struct plat_guest **g,
+			     struct pcie_dev **dev)
+{
+	*g = plat_guest(h->p, guest);
+	*dev = pcie_dev_find(h->fab, device);
+	if (!*g || !*dev)
+		return "ENOENT";
+	return h->ops ? NULL : "EOPNOTSUPP";
+}
+
+const char *tsm_guest_validate(struct host *h, struct sim_seq *q,
+			       const char *guest, const char *device, int bar)
+{
+	struct plat_guest *g;
+	struct pcie_dev *dev;
+	const char *res = guest_dev(h, guest, device, &g, &dev);
+
+	return res ? res : h->ops->guest_validate(h->arch, g->vm, dev, bar, q);
+}
+
+const char *tsm_guest_start(struct host *h, struct sim_seq *q,
+			    const char *guest, const char *device)
+{
+	struct plat_guest *g;
+	struct pcie_dev *dev;
+	const char *res = guest_dev(h, guest, device, &g, &dev);
+
+	return res ? res : h->ops->guest_start(h->arch, g->vm, dev, q);
+}
+
+const char *tsm_guest_accept(struct host *h, struct sim_seq *q,
+			     const char *guest, const char *device, int bar)
+{
+	struct plat_guest *g;
+	struct pcie_dev *dev;
+	const char *res = guest_dev(h, guest, device, &g, &dev);
+
+	return res ? res : h->ops->guest_accept(h->arch, g->vm, dev, bar, q);
+}
+
+static const char *destroyed_fn(struct sim *s, void *ctx, uint64_t arg)
+{
+	struct plat_guest *g = ctx;
+
+	g->destroyed = true;
+	return NULL;
+}
+
+static const char *drop_slots_fn(struct sim *s, void *ctx, uint64_t arg)
+{
+	struct host_req *r = ctx;
+	struct plat_guest *g = plat_guest(r->h->p, r->n[0]);
+
+	if (g)
+		kvm_drop_guest(r->h, g);
+	return host_req_done(r, NULL);
+}
+
+const char *host_vm_destroy(struct host *h, struct sim_seq *q,
+			    const char *guest)
+{
+	struct plat_guest *g = plat_guest(h->p, guest);
+	struct host_req *r;
+	const char *res;
+
+	if (!g || g->destroyed)
+		return "ENOENT";
+	r = host_req_new(h, q);
+	host_req_name(r, 0, guest);
+	sim_seq_add(q, host_t(h, AT_IOCTL), "kvm memslots", drop_slots_fn, r, 0);
+	if (h->ops) {
+		res = h->ops->vm_destroy(h->arch, g->vm, q);
+		if (res)
+			return res;
+	}
+	sim_seq_add(q, 0, "vm destroyed", destroyed_fn, g, 0);
+	return NULL;
+}

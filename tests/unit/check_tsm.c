@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: MIT
+/*
+ * check_tsm.c - the host TSM layer on the tdx model: bind, the private
+ * map through the firmware, accept, guest TDISP requests under both
+ * policies, unbind (STOP, revoke + KVM private unmap, metadata),
+ * disconnect of a bound device, vm.destroy; and the plain host refusal.
+ */
+#include "host_fixture.h"
+
+static struct hfx F;
+
+#define GPA 0x80000000ULL
+
+static void setup(void) { hfx_init(&F, "tdx"); }
+static void setup_plain(void) { hfx_init(&F, NULL); }
+static void teardown(void) { hfx_fini(&F); }
+
+static struct plat_access gacc(uint64_t gpa, bool priv)
+{
+	struct plat_access a = { .who = SIM_INIT_GUEST, .initiator = "vm0",
+				 .priv = priv, .addr = gpa, .size = 8 };
+
+	plat_guest_access(F.p, F.g, &a);
+	return a;
+}
+
+/* connect, bind, export + map BAR0 private, accept: the TDI in RUN */
+static void up(void)
+{
+	struct kvm_map_args m = { .guest = "vm0", .dmabuf = "p", .gpa = GPA,
+				  .priv = true };
+
+	ck_assert_str_eq(HFX(&F, tsm_connect(F.h, F.q, "dev0", true)), "ok");
+	ck_assert_str_eq(HFX(&F, tsm_bind(F.h, F.q, "dev0", "vm0")), "ok");
+	ck_assert_int_eq(tdisp_state(F.dev), TDISP_ST_CONFIG_LOCKED);
+	ck_assert(tsm_is_bound(F.h, "dev0"));
+	ck_assert_str_eq(HFX(&F, tsm_bind(F.h, F.q, "dev0", "vm0")), "EBUSY");
+	ck_assert_str_eq(HFX(&F, vfio_dmabuf(F.h, F.q, "dev0", 0, 0, 0, true,
+					     "p")), "ok");
+	ck_assert_str_eq(HFX(&F, kvm_map(F.h, F.q, &m)), "ok");
+	ck_assert_str_eq(HFX(&F, tsm_guest_accept(F.h, F.q, "vm0", "dev0", -1)),
+			 "ok");
+	ck_assert_int_eq(tdisp_state(F.dev), TDISP_ST_RUN);
+	ck_assert_int_eq(gacc(GPA, true).result, SIM_RES_OK);
+}
+
+START_TEST(bind_accept_unbind)
+{
+	struct dmabuf *p;
+
+	up();
+	p = dmabuf_find(host_dmabuf_core(F.h), "p");
+	ck_assert_uint_eq(dmabuf_mapped_count(p), 1);
+	ck_assert_str_eq(HFX(&F, tsm_unbind(F.h, F.q, "dev0")), "ok");
+	ck_assert_int_eq(tdisp_state(F.dev), TDISP_ST_CONFIG_UNLOCKED);
+	ck_assert(!tsm_is_bound(F.h, "dev0"));
+	/* the private dma-buf was revoked and KVM unmapped it */
+	ck_assert(dmabuf_is_revoked(p));
+	ck_assert_uint_eq(dmabuf_mapped_count(p), 0);
+	ck_assert_uint_eq(hfx_dma_count(&F, "move_notify:kvm.vm0"), 1);
+	ck_assert_uint_eq(hfx_dma_count(&F, "unmapped:kvm.vm0"), 1);
+	ck_assert_int_ne(gacc(GPA, true).result, SIM_RES_OK);
+	ck_assert_str_ne(HFX(&F, tsm_unbind(F.h, F.q, "dev0")), "ok");
+}
+END_TEST
+
+START_TEST(guest_requests_keep_state)
+{
+	up();
+	ck_assert_str_eq(HFX(&F, tsm_guest_tdisp(F.h, F.q, "vm0", "dev0",
+			 TDISP_REQ_GET_DEVICE_INTERFACE_STATE)), "ok");
+	ck_assert_str_eq(HFX(&F, tsm_guest_tdisp(F.h, F.q, "vm0", "dev0",
+			 TDISP_REQ_LOCK_INTERFACE)), "EPERM");
+	ck_assert_int_eq(tdisp_state(F.dev), TDISP_ST_RUN);
+	ck_assert_str_eq(HFX(&F, tsm_guest_tdisp(F.h, F.q, "vm0", "dev0", 0x42)),
+			 "EINVAL");
+}
+END_TEST
+
+START_TEST(guest_requests_fail_closed)
+{
+	up();
+	ck_assert_str_eq(HFX(&F, tsm_set_policy(F.h, F.q, "dev0",
+						TSM_POLICY_FAIL_CLOSED)), "ok");
+	ck_assert_str_eq(HFX(&F, tsm_guest_tdisp(F.h, F.q, "vm0", "dev0",
+			 TDISP_REQ_SET_MMIO_ATTRIBUTE)), "EPERM");
+	ck_assert_int_eq(tdisp_state(F.dev), TDISP_ST_CONFIG_UNLOCKED);
+}
+END_TEST
+
+START_TEST(disconnect_unbinds_first)
+{
+	up();
+	ck_assert(ide_has_session(F.dev));
+	ck_assert_str_eq(HFX(&F, tsm_disconnect(F.h, F.q, "dev0")), "ok");
+	ck_assert(!tsm_is_bound(F.h, "dev0"));
+	ck_assert_int_eq(tdisp_state(F.dev), TDISP_ST_CONFIG_UNLOCKED);
+	ck_assert(!ide_has_session(F.dev));
+}
+END_TEST
+
+START_TEST(vm_destroy_drops_slots)
+{
+	struct kvm_map_args m = { .guest = "vm0", .dmabuf = "s", .gpa = GPA };
+
+	ck_assert_str_eq(HFX(&F, vfio_dmabuf(F.h, F.q, "dev0", 2, 0, 0, false,
+					     "s")), "ok");
+	ck_assert_str_eq(HFX(&F, kvm_map(F.h, F.q, &m)), "ok");
+	ck_assert_str_eq(HFX(&F, host_vm_destroy(F.h, F.q, "vm0")), "ok");
+	ck_assert(F.g->destroyed);
+	ck_assert_uint_eq(kvm_slot_count(F.h, "vm0"), 0);
+	ck_assert_str_eq(HFX(&F, host_vm_destroy(F.h, F.q, "vm0")), "ENOENT");
+}
+END_TEST
+
+START_TEST(plain_host_has_no_tsm)
+{
+	ck_assert_str_eq(HFX(&F, tsm_connect(F.h, F.q, "dev0", true)),
+			 "EOPNOTSUPP");
+	ck_assert_str_eq(HFX(&F, tsm_bind(F.h, F.q, "dev0", "vm0")), "EOPNOTSUPP");
+	ck_assert_str_eq(HFX(&F, tsm_bind(F.h, F.q, "nope", "vm0")), "ENOENT");
+	ck_assert_str_eq(HFX(&F, tsm_guest_accept(F.h, F.q, "vm0", "dev0", -1)),
+			 "EOPNOTSUPP");
+}
+END_TEST
+
+Suite *tsm_suite(void)
+{
+	Suite *su = suite_create("tsm");
+	TCase *tc = tcase_create("tdx");
+	TCase *tp = tcase_create("plain");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, bind_accept_unbind);
+	tcase_add_test(tc, guest_requests_keep_state);
+	tcase_add_test(tc, guest_requests_fail_closed);
+	tcase_add_test(tc, disconnect_unbinds_first);
+	tcase_add_test(tc, vm_destroy_drops_slots);
+	suite_add_tcase(su, tc);
+	tcase_add_checked_fixture(tp, setup_plain, teardown);
+	tcase_add_test(tp, plain_host_has_no_tsm);
+	suite_add_tcase(su, tp);
+	return su;
+}

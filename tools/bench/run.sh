@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# tools/bench/run.sh [N...] - the dma-stream workload (../shared/bench)
+# through tsmsim's normal models: checks cycles / IOTLB hits / misses
+# against WORKLOAD.md's reference table and times tsmsim against the
+# plain-C heap engine and the bare loop of the reference folder (built in
+# a temporary copy; the shared folder is read-only).  `make bench` runs it.
+# Timing goals live here, never in make test.
+set -eu
+cd "$(dirname "$0")/../.."
+bin=./build/tsmsim
+ref=${BENCH_REF:-../shared/bench}
+ns=${*:-1e6 1e7}
+declare -A want=(
+	[random-1e6]="411609590 976 999024"
+	[sequential-1e6]="18249990 984375 15625"
+	[random-1e7]="4116064790 9838 9990162"
+	[sequential-1e7]="182499990 9843750 156250"
+)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+have_ref=0
+if [ -d "$ref" ]; then
+	cp -r "$ref" "$tmp/bench"
+	if make -s -C "$tmp/bench" heap/dma_stream_heap limit/dma_stream_limit >/dev/null 2>&1; then
+		have_ref=1
+	fi
+fi
+now() { date +%s%N; }
+fail=0
+printf '%-11s %-5s %12s %9s %9s  %-6s %9s %9s %9s\n' pattern n cycles hits misses check \
+	tsmsim_s heap_s loop_s
+for n in $ns; do
+	for pat in random sequential; do
+		t0=$(now)
+		out=$($bin run --stats --set "traffic.0.count=$n" scenarios/bench/dma-stream-$pat.yaml)
+		t1=$(now)
+		cyc=$(awk '$1 == "traffic.dma.cycles" {print $2}' <<<"$out")
+		hits=$(awk '$1 == "iotlb.hits" {print $2}' <<<"$out")
+		miss=$(awk '$1 == "iotlb.misses" {print $2}' <<<"$out")
+		key="$pat-$n"
+		check="-"
+		if [ -n "${want[$key]:-}" ]; then
+			if [ "$cyc $hits $miss" = "${want[$key]}" ]; then check=ok; else check=WRONG; fail=1; fi
+		fi
+		hs="-"; ls="-"
+		if [ $have_ref = 1 ]; then
+			a=$(now); "$tmp/bench/heap/dma_stream_heap" n="$n" pattern="$pat" >/dev/null 2>&1; b=$(now)
+			hs=$(awk -v d=$((b - a)) 'BEGIN { printf "%.3f", d / 1e9 }')
+			a=$(now); "$tmp/bench/limit/dma_stream_limit" n="$n" pattern="$pat" >/dev/null 2>&1; b=$(now)
+			ls=$(awk -v d=$((b - a)) 'BEGIN { printf "%.3f", d / 1e9 }')
+		fi
+		ts=$(awk -v d=$((t1 - t0)) 'BEGIN { printf "%.3f", d / 1e9 }')
+		printf '%-11s %-5s %12s %9s %9s  %-6s %9s %9s %9s\n' "$pat" "$n" "$cyc" "$hits" "$miss" \
+			"$check" "$ts" "$hs" "$ls"
+	done
+done
+exit $fail
