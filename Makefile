@@ -19,7 +19,7 @@ LIB_SRCS  := $(sort $(wildcard sim/*.c models/*/*.c tools/*.c))
 LIB_SRCS  := $(filter-out tools/main.c,$(LIB_SRCS))
 TEST_SRCS := $(sort $(wildcard tests/unit/check_*.c))
 SCENARIOS := $(sort $(shell find scenarios -name '*.yaml' -not -path 'scenarios/profiles/*' 2>/dev/null))
-DEMO      := scenarios/demo.yaml
+DEMO      := scenarios/seed/two-dmabuf.yaml
 
 FLAVOURS := build build-asan build-cov
 CFLAGS_build      := -O2 -g

@@ -285,6 +285,10 @@ static void on_map(struct chk_ctx *c, const struct sim_rec *rec)
 	size_t ix = map_obtain(c, r->map_id);
 	struct chk_map *m = &c->maps[ix];
 
+	if (m->known) {		/* a re-publish: entries were faulted in */
+		m->populated = r->populated;
+		return;
+	}
 	m->known = true;
 	m->kind = r->kind < SIM_MAP_NR ? r->kind : SIM_MAP_HOST_MMAP;
 	/* the publisher's table name dies with its mapping: copy it */

@@ -144,7 +144,7 @@ const struct sim_step_ref *sim_step(const struct sim *s);
 enum sim_rec_type {
 	SIM_REC_STEP_BEGIN,	/* a step started (s.step is set) */
 	SIM_REC_STEP_END,	/* a step completed; u.step.result */
-	SIM_REC_MAP,		/* a mapping of an HPA range was created */
+	SIM_REC_MAP,		/* a mapping was created (or, same id, faulted in) */
 	SIM_REC_UNMAP,		/* ... was removed from its table */
 	SIM_REC_TDI_STATE,	/* a TDI changed TDISP state */
 	SIM_REC_OWNER,		/* MMIO pages changed owner (lock, assign, delegate) */

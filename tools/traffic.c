@@ -99,7 +99,7 @@ static void stream_issue(struct sim *s, void *subject, void *object)
 
 	if (x->stopped)
 		return;
-	a->who = x->dev ? SIM_INIT_DEVICE : SIM_INIT_GUEST;
+	a->who = x->dev ? SIM_INIT_DEVICE : x->g ? SIM_INIT_GUEST : SIM_INIT_HOST;
 	a->initiator = x->name;
 	a->write = x->cfg->write;
 	a->priv = x->cfg->priv;
@@ -109,10 +109,16 @@ static void stream_issue(struct sim *s, void *subject, void *object)
 	x->issued = sim_now(s);
 	if (!(*x->st_issued)++)
 		x->first_issue = x->issued;
-	if (x->dev)
+	if (x->dev) {
 		plat_dma(p, x->dev, a);
-	else
+	} else if (x->g) {
 		plat_guest_access(p, x->g, a);
+	} else if (vfio_host_access(x->t->w->host, x->cfg->from_name, a)) {
+		/* the mapping is gone (munmap) or the offset left the BAR */
+		a->result = SIM_RES_FAULT;
+		a->detail = "no such host mapping (SIGSEGV)";
+		a->lat = 0;
+	}
 	if (a->not_issued) {
 		/* the TDI may not emit it now: it tries again after the gap */
 		(*x->st_not_issued)++;
@@ -189,20 +195,12 @@ void traffic_destroy(struct traffic *t)
 	free(t);
 }
 
-/* Host-mapping streams arrive with the host stack; until then they idle. */
-static bool stream_runnable(const struct stream *x)
-{
-	return x->dev || x->g;
-}
-
 void traffic_start(struct traffic *t)
 {
 	for (size_t i = 0; i < t->n; i++) {
 		struct stream *x = &t->st[i];
 
-		if (!stream_runnable(x))
-			x->stopped = true;
-		else if (!x->cfg->start_label)
+		if (!x->cfg->start_label)
 			stream_start(x, x->cfg->start);
 	}
 }

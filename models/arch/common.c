@@ -223,6 +223,25 @@ const char *arch_fw(struct arch *a, const char *call, const char *status)
 	return status && strcmp(status, "ok") ? status : NULL;
 }
 
+/* The hazard in words, as a reviewer would put it (contract section 8). */
+static const char *owner_why(enum arch_id id, int finding)
+{
+	static const char *const mce[ARCH_NR] = {
+		[ARCH_TDX] = "on tdx a CPU access to it is a machine check",
+		[ARCH_SEV] = "on this sev profile a CPU access to it is a machine check",
+		[ARCH_CCA] = "on this cca profile a CPU access to it is a machine check",
+	};
+	static const char *const fault[ARCH_NR] = {
+		[ARCH_TDX] = "on this tdx profile a CPU access to it is a host fault",
+		[ARCH_SEV] = "on sev a host CPU write to it takes an RMP fault",
+		[ARCH_CCA] = "on cca a host CPU access to it takes a granule protection fault",
+	};
+
+	if (finding == SIM_FIND_LATENT_MCE)
+		return mce[id];
+	return finding == SIM_FIND_LATENT_HOST_FAULT ? fault[id] : NULL;
+}
+
 void arch_owner(struct arch *a, struct pcie_dev *dev, uint64_t hpa,
 		uint64_t size, const char *event, bool to_private)
 {
@@ -244,9 +263,7 @@ void arch_owner(struct arch *a, struct pcie_dev *dev, uint64_t hpa,
 	rec.u.owner.exempt_kinds = arch_rule(a, AR_GUEST_S2_EXPECTED) ?
 		1u << SIM_MAP_S2_SHARED : 0;
 	rec.u.owner.arch = a->prof.name;
-	rec.u.owner.why = rec.u.owner.finding == SIM_FIND_LATENT_MCE ?
-		"a CPU access to it is a machine check" :
-		"a CPU write to it takes a host fault (RMP or granule protection)";
+	rec.u.owner.why = owner_why(a->impl->id, rec.u.owner.finding);
 	sim_trace_emit(a->env.s, &rec);
 }
 

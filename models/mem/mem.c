@@ -294,12 +294,15 @@ void mem_map_remove(struct mem *m, uint64_t id)
 	emit_map(m, &slot->m, false);
 }
 
+/* A change of populated is re-published so checkers describe it right. */
 void mem_map_set_populated(struct mem *m, uint64_t id, bool populated)
 {
 	struct mapping_slot *slot = slot_of(m, id);
 
-	if (slot)
-		slot->m.populated = populated;
+	if (!slot || slot->m.populated == populated)
+		return;
+	slot->m.populated = populated;
+	emit_map(m, &slot->m, true);
 }
 
 const struct mem_mapping *mem_map_get(const struct mem *m, uint64_t id)
