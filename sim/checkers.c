@@ -166,6 +166,9 @@ static void sb_add(struct chk_sb *b, const char *fmt, ...)
 		b->off += (size_t)n;
 }
 
+/* "during tsm.bind [bind0] at line 19", or "outside any step" (traffic). */
+static void sb_during(struct chk_sb *b, const struct sim_step_ref *r);
+
 /* "tsm.bind [bind0] at line 19", or "outside any step" (traffic). */
 static void sb_step(struct chk_sb *b, const struct sim_step_ref *r)
 {
@@ -177,6 +180,12 @@ static void sb_step(struct chk_sb *b, const struct sim_step_ref *r)
 	if (r->label)
 		sb_add(b, " [%s]", r->label);
 	sb_add(b, " at line %u", r->line);
+}
+
+static void sb_during(struct chk_sb *b, const struct sim_step_ref *r)
+{
+	sb_add(b, r->index < 0 ? " " : " during ");
+	sb_step(b, r);
 }
 
 static const char *const map_addr_word[SIM_MAP_NR] = {
@@ -716,8 +725,7 @@ static void access_report(struct sim *s, struct chk_ctx *c, size_t pi,
 	sb_map(&b, m, a->map_id);
 	sb_add(&b, " ");
 	sb_result(&b, a);
-	sb_add(&b, " during ");
-	sb_step(&b, &rec->step);
+	sb_during(&b, &rec->step);
 	sb_access_cause(&b, c, kind, a, m);
 	f = sim_finding_add(s, (enum sim_finding_kind)kind,
 			    pair_key(pi, a->result), "%s", buf);
@@ -784,8 +792,7 @@ static void data_loss_on_rec(struct sim *s, void *ctx, const struct sim_rec *rec
 	sb_add(&b, " was dropped and %s was not told: it ",
 	       a->initiator ? a->initiator : "the issuer");
 	sb_result(&b, a);
-	sb_add(&b, " during ");
-	sb_step(&b, &rec->step);
+	sb_during(&b, &rec->step);
 	sim_finding_add(s, SIM_FIND_DATA_LOSS, pair_key(pi, a->result), "%s",
 			buf);
 	c->pairs[pi].dfind = sim_findings_count(s) - 1;
@@ -856,9 +863,8 @@ static void hit_account(struct chk_hitless *h, const struct sim_rec *rec)
 		h->st.first_bad = rec->cycle;
 		h->first_step = rec->step;
 		sb_access(&b, a);
-		sb_add(&b, " at cycle %llu during ",
-		       (unsigned long long)rec->cycle);
-		sb_step(&b, &rec->step);
+		sb_add(&b, " at cycle %llu", (unsigned long long)rec->cycle);
+		sb_during(&b, &rec->step);
 		sb_add(&b, ", ");
 		sb_result(&b, a);
 	}
@@ -910,10 +916,10 @@ static void tdi_error_on_rec(struct sim *s, void *ctx, const struct sim_rec *rec
 
 	if (!to_err || from_err)
 		return;
-	sb_add(&b, "%s entered ERROR from %s: %s, during ",
+	sb_add(&b, "%s entered ERROR from %s: %s,",
 	       t->device ? t->device : "?", t->from_name ? t->from_name : "?",
 	       t->cause ? t->cause : "no cause published");
-	sb_step(&b, &rec->step);
+	sb_during(&b, &rec->step);
 	key = chk_nz(chk_hash_str(++c->tdi_entries, t->device));
 	sim_finding_add(s, SIM_FIND_TDI_ERROR, key, "%s", buf);
 	sim_finding_close(s, SIM_FIND_TDI_ERROR, key);
@@ -928,10 +934,10 @@ static void tdisp_on_rec(struct sim *s, void *ctx, const struct sim_rec *rec)
 
 	if (!t->response || !strcmp(t->response, "ok") || t->expected)
 		return;
-	sb_add(&b, "%s answered %s with %s, which the scenario did not expect, during ",
+	sb_add(&b, "%s answered %s with %s, which the scenario did not expect,",
 	       t->device ? t->device : "?", t->request ? t->request : "?",
 	       t->response);
-	sb_step(&b, &rec->step);
+	sb_during(&b, &rec->step);
 	key = chk_nz(chk_hash_str(chk_hash_str(0, t->device), t->request));
 	sim_finding_add(s, SIM_FIND_TDISP_PROTOCOL, key, "%s", buf);
 	sim_finding_close(s, SIM_FIND_TDISP_PROTOCOL, key);

@@ -108,6 +108,51 @@ static void seq_schedule_next(struct sim_seq *q)
 				   SIM_PRIO_STATE, seq_fire, q, NULL);
 }
 
+void sim_seq_inject_fail(struct sim *s, const char *call, const char *result,
+			 unsigned int n)
+{
+	struct sim_fail *f;
+
+	s->fails = sim_xrealloc(s->fails, s->nfails + 1, sizeof(*s->fails));
+	f = &s->fails[s->nfails++];
+	f->call = strdup(call);
+	f->result = strdup(result);
+	TSM_BUG_ON(!f->call || !f->result);
+	f->n = n ? n : 1;
+}
+
+void sim_seq_fini(struct sim *s)
+{
+	for (size_t i = 0; i < s->nfails; i++) {
+		free(s->fails[i].call);
+		free(s->fails[i].result);
+	}
+	free(s->fails);
+}
+
+/* An injected failure for the sub-operation @name, consumed; or NULL. */
+static const char *injected(struct sim *s, const char *name)
+{
+	for (size_t i = 0; name && i < s->nfails; i++) {
+		struct sim_fail *f = &s->fails[i];
+		size_t len = strlen(f->call);
+
+		if (!f->n || strncmp(name, f->call, len) ||
+		    (name[len] && name[len] != ' '))
+			continue;
+		f->n--;
+		if (sim_trace_wanted(s, SIM_REC_FIRMWARE)) {
+			struct sim_rec rec = { .type = SIM_REC_FIRMWARE };
+
+			rec.u.fw.call = f->call;
+			rec.u.fw.status = f->result;
+			sim_trace_emit(s, &rec);
+		}
+		return f->result;
+	}
+	return NULL;
+}
+
 static void seq_fire(struct sim *s, void *subject, void *object)
 {
 	struct sim_seq *q = subject;
@@ -115,7 +160,9 @@ static void seq_fire(struct sim *s, void *subject, void *object)
 	const char *res;
 
 	q->ev = 0;
-	res = op.fn(s, op.ctx, op.arg);
+	res = s->nfails ? injected(s, op.name) : NULL;
+	if (!res)
+		res = op.fn(s, op.ctx, op.arg);
 	if (res == SIM_SEQ_WAIT) {
 		q->waiting = true;
 		return;

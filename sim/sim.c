@@ -43,6 +43,7 @@ void sim_destroy(struct sim *s)
 	sim_trace_fini(s);
 	sim_findings_fini(s);
 	sim_stats_fini(s);
+	sim_seq_fini(s);
 	free(s);
 }
 

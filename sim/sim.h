@@ -465,6 +465,17 @@ unsigned int sim_seq_completed(const struct sim_seq *q);	/* sub-ops done */
 void sim_seq_clear(struct sim_seq *q);
 
 /*
+ * Fault injection at the firmware boundary (the `firmware-error` fault):
+ * the next @n sub-operations of any step named @call (exactly, or @call
+ * followed by a space) do not run; each ends its step with @result and is
+ * published as a SIM_REC_FIRMWARE record with that status.  Sub-operation
+ * names are the firmware calls' names (TDH.MMIO.MAP, RMI_VDEV_MAP,
+ * TIO_TDI_BIND, ...), so the call fails before it has any effect.
+ */
+void sim_seq_inject_fail(struct sim *s, const char *call, const char *result,
+			 unsigned int n);
+
+/*
  * Counts a step reports for `assert: last:` ("handled", "unmapped", ...).
  * Reset by sim_seq_start().
  */

@@ -30,6 +30,11 @@ struct sim_counter {
 	uint64_t *value;	/* separately allocated: pointers stay valid */
 };
 
+struct sim_fail {
+	char *call, *result;
+	unsigned int n;
+};
+
 struct sim {
 	uint64_t seed;
 	sim_cycles_t now;
@@ -63,7 +68,12 @@ struct sim {
 	struct sim_counter *ctrs;
 	size_t nctrs;
 	bool ctrs_sorted;
+
+	struct sim_fail *fails;	/* sim_seq_inject_fail() */
+	size_t nfails;
 };
+
+void sim_seq_fini(struct sim *s);
 
 void sim_events_fini(struct sim *s);
 void sim_trace_fini(struct sim *s);

@@ -48,7 +48,9 @@ check 2 "more than one FILE" run "$good" "$good"
 check 2 "--seed wants" run --seed 0 "$good"
 check 2 "--seed needs a value" run "$good" --seed
 check 2 "--set wants PATH=VALUE" run --set novalue "$good"
-check 2 "not in this version yet" run --vcd out.vcd "$good"
+check 2 "--vcd needs a value" run "$good" --vcd
+check 2 "--html wants a file name" run --html= "$good"
+check 2 "cannot write /nonexistent/dir/x.xml" run --junit /nonexistent/dir/x.xml "$good"
 check 2 "not in this version yet" sweep "$good"
 check 66 "cannot read" run /nonexistent.yaml
 check 66 "cannot read" lint /nonexistent.yaml
@@ -83,5 +85,42 @@ check 0 "INVALID_NONCE" list results
 check 0 "cca" list arches
 check 0 "iotlb_inval" list timing
 check 2 "usage: tsmsim list" list nothing
+# output files (docs/outputs.md): each is written, well-formed, and the
+# same bytes when the command runs again
+outs() {
+	"$bin" run "$good" -q --junit "$1.xml" --vcd "$1.vcd" --trace "$1.json" \
+		--html "$1.html" >/dev/null 2>&1
+}
+wellformed() {
+	local what=$1; shift
+	if "$@"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $what"; fi
+}
+outs "$tmp/o1"; outs "$tmp/o2"
+for ext in xml vcd json html; do
+	wellformed "$ext written" test -s "$tmp/o1.$ext"
+	wellformed "$ext deterministic" cmp -s "$tmp/o1.$ext" "$tmp/o2.$ext"
+done
+wellformed "trace is JSON" python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["traceEvents"]' "$tmp/o1.json"
+wellformed "junit is XML" python3 -c 'import xml.etree.ElementTree as E,sys; r=E.parse(sys.argv[1]).getroot(); assert r.tag=="testsuites" and len(r)==3' "$tmp/o1.xml"
+wellformed "vcd has definitions" grep -q '^\$enddefinitions \$end$' "$tmp/o1.vcd"
+wellformed "html has the timeline" grep -q '<svg' "$tmp/o1.html"
+wellformed "html svg is XML" python3 -c 'import re,sys,xml.etree.ElementTree as E; [E.fromstring(m) for m in re.findall(r"<svg.*?</svg>", open(sys.argv[1]).read(), re.S)]' "$tmp/o1.html"
+check 1 "FAIL" run "$tmp/fail.yaml" --junit "$tmp/f.xml"
+wellformed "junit of a failing run has a failure" grep -q '<failure type="expectation"' "$tmp/f.xml"
+check 0 "usage: tsmsim compare" compare --help
+check 0 "compare" --help
+check 2 "no FILE given" compare
+check 2 "unknown option '--json'" compare --json "$good"
+check 2 "--format wants text, md or html" compare --format pdf "$good"
+check 66 "cannot read" compare /nonexistent.yaml
+check 65 "bad.yaml:1:11: error" compare "$tmp/bad.yaml"
+check 0 "verdict" compare "$good"
+check 0 "| 18 | device.tdisp [lock] | ok | ok | ok |" compare --format md "$good"
+check 0 "<!DOCTYPE html>" compare --format=html "$good"
+check 1 "CONFIG_UNLOC~* CONFIG_UNLOC~*" compare --arch tdx,sev "$tmp/fail.yaml"
+check 2 "cannot write" compare --out /nonexistent/dir/c.txt "$good"
+"$bin" compare "$good" --out "$tmp/c1.txt"; "$bin" compare "$good" > "$tmp/c2.txt"
+wellformed "compare --out = stdout, deterministic" cmp -s "$tmp/c1.txt" "$tmp/c2.txt"
+wellformed "compare text fits 80 columns" awk 'length > 80 { exit 1 }' "$tmp/c1.txt"
 echo "cli: $pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -87,17 +87,30 @@ static int set_seed(struct cli_run *o, const char *arg)
 	return 0;
 }
 
-static const char *const not_yet[] = {
+/* The output-file options (docs/outputs.md); main.c writes the files. */
+static const char *const out_flags[] = {
 	"--junit", "--vcd", "--trace", "--html", NULL,
 };
+
+static int set_out(struct cli_run *o, const char *opt, const char *path)
+{
+	const char **slot = !strcmp(opt, "--junit") ? &o->junit :
+			    !strcmp(opt, "--vcd") ? &o->vcd :
+			    !strcmp(opt, "--trace") ? &o->trace : &o->html;
+
+	if (!*path)
+		return bad("%s wants a file name", opt);
+	*slot = path;
+	return 0;
+}
 
 static bool takes_value(const char *opt)
 {
 	if (!strcmp(opt, "--arch") || !strcmp(opt, "--seed") ||
 	    !strcmp(opt, "--set") || !strcmp(opt, "--inject"))
 		return true;
-	for (size_t i = 0; not_yet[i]; i++)
-		if (!strcmp(opt, not_yet[i]))
+	for (size_t i = 0; out_flags[i]; i++)
+		if (!strcmp(opt, out_flags[i]))
 			return true;
 	return false;
 }
@@ -113,9 +126,9 @@ static int with_value(struct cli_run *o, const char *opt, const char *val)
 		return add_set(o, val);
 	if (!strcmp(opt, "--inject"))
 		return add_inject(o, val);
-	for (size_t i = 0; not_yet[i]; i++)
-		if (!strcmp(opt, not_yet[i]))
-			return bad("%s is not in this version yet", opt);
+	for (size_t i = 0; out_flags[i]; i++)
+		if (!strcmp(opt, out_flags[i]))
+			return set_out(o, opt, val);
 	return -1;
 }
 

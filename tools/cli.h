@@ -34,6 +34,8 @@ struct cli_run {
 	size_t nsets;
 	bool json, stats;
 	int verbose;
+	/* output files (--junit, --vcd, --trace, --html); NULL when absent */
+	const char *junit, *vcd, *trace, *html;
 	struct run_opts ropts;
 };
 

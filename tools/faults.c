@@ -132,6 +132,77 @@ static int f_link_down(struct world *w, const struct scn_fault *f, int cur,
 	return 0;
 }
 
+static int f_importer_ignores(struct world *w, const struct scn_fault *f,
+			      int cur, struct fault_action *act)
+{
+	dmabuf_fault_ignore_revoke(host_dmabuf_core(w->host),
+				   scn_get_str(&f->params, "importer", ""));
+	return 0;
+}
+
+static int f_importer_slow(struct world *w, const struct scn_fault *f, int cur,
+			   struct fault_action *act)
+{
+	dmabuf_fault_slow_unmap(host_dmabuf_core(w->host),
+				scn_get_str(&f->params, "importer", ""),
+				scn_get_u64(&f->params, "delay", 0));
+	return 0;
+}
+
+/* The call fails before it has any effect (sim_seq_inject_fail()). */
+static int f_firmware(struct world *w, const struct scn_fault *f, int cur,
+		      struct fault_action *act)
+{
+	sim_seq_inject_fail(w->s, scn_get_str(&f->params, "call", ""),
+			    scn_get_str(&f->params, "error", "EIO"), 1);
+	return 0;
+}
+
+/*
+ * Surprise removal: nothing decodes the BARs any more (reads master-abort
+ * to all-ones, writes vanish) and the IDE stream is gone with the link,
+ * which sends a locked TDI to ERROR.
+ */
+static int f_hot_unplug(struct world *w, const struct scn_fault *f, int cur,
+			struct fault_action *act)
+{
+	struct pcie_dev *dev = fdev(w, f);
+
+	mem_remove_windows(plat_mem(w->p), dev);
+	ide_set_state(dev, IDE_INSECURE);
+	return 0;
+}
+
+static void fault_access_done(struct sim *s, void *subject, void *object)
+{
+	struct world *w = subject;
+	struct world_fault_access *fa = object;
+
+	plat_emit_access(w->p, &fa->acc, fa->issued);
+}
+
+/* One guest access at the point, as if the guest touched the address. */
+static int f_guest_access(struct world *w, const struct scn_fault *f, int cur,
+			  struct fault_action *act)
+{
+	const struct scn_value *p = &f->params;
+	struct world_fault_access *fa = world_fault_access(w);
+
+	fa->acc = (struct plat_access){
+		.who = SIM_INIT_GUEST,
+		.initiator = scn_get_str(p, "guest", ""),
+		.write = scn_get_bool(p, "write", false),
+		.priv = scn_get_bool(p, "private", false),
+		.addr = scn_get_u64(p, "gpa", 0),
+		.size = scn_get_u64(p, "size", 4),
+	};
+	fa->issued = sim_now(w->s);
+	plat_guest_access(w->p, world_guest(w, fa->acc.initiator), &fa->acc);
+	sim_event_schedule(w->s, sim_now(w->s) + fa->acc.lat, SIM_PRIO_ACCESS,
+			   fault_access_done, w, fa);
+	return 0;
+}
+
 static int f_skip(struct world *w, const struct scn_fault *f, int cur,
 		  struct fault_action *act)
 {
@@ -162,6 +233,11 @@ static const struct {
 	{ "ide-insecure", f_ide_insecure },
 	{ "device-flr", f_flr },
 	{ "link-down", f_link_down },
+	{ "hot-unplug", f_hot_unplug },
+	{ "importer-ignores-revoke", f_importer_ignores },
+	{ "importer-slow-unmap", f_importer_slow },
+	{ "firmware-error", f_firmware },
+	{ "guest-access", f_guest_access },
 	{ "skip-step", f_skip },
 	{ "swap-steps", f_swap },
 };

@@ -3,7 +3,9 @@
  * main.c - the tsmsim command line (contract section 1).  Only tools/
  * parses argv, prints to the terminal or exits; exit codes are the
  * contract's: 0 pass, 1 expectation failed, 2 bad command line, 65 bad
- * scenario, 66 file not readable, 70 internal error.
+ * scenario, 66 file not readable, 70 internal error.  An output file that
+ * cannot be written (--junit, --vcd, --trace, --html, compare --out) is a
+ * bad command line, 2: the contract has no code of its own for it.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -11,6 +13,8 @@
 #include <string.h>
 
 #include "cli.h"
+#include "compare.h"
+#include "out.h"
 #include "report.h"
 #include "run.h"
 #include "scenario.h"
@@ -26,8 +30,9 @@ static const char usage_text[] =
 "commands:\n"
 "  run FILE       run a scenario, report steps, findings and expectations\n"
 "  lint FILE...   parse and validate scenarios, run nothing\n"
+"  compare FILE   run a scenario on tdx, sev and cca, results side by side\n"
 "  list WHAT      list ops|faults|findings|results|arches|timing\n"
-"  sweep, merge, compare   (not in this version yet)\n"
+"  sweep, merge   (not in this version yet)\n"
 "\n"
 "  tsmsim COMMAND --help   options of one command\n"
 "  tsmsim --version\n"
@@ -38,6 +43,8 @@ static const char usage_text[] =
 static const char run_usage[] =
 "usage: tsmsim run FILE [--arch A[,B..]] [--seed N] [--set PATH=VALUE]...\n"
 "                  [--inject KIND@POINT[,K=V..]]... [--json] [--stats] [-q|-v]\n"
+"                  [--junit OUT.xml] [--vcd OUT.vcd] [--trace OUT.json]\n"
+"                  [--html OUT.html]\n"
 "\n"
 "Runs FILE on each arch (the scenario's `arch:` unless --arch is given)\n"
 "and prints an 80-column report, or one JSON document with --json.\n"
@@ -51,10 +58,34 @@ static const char run_usage[] =
 "  --json          print the schema tsmsim-run/1 document (docs/json.md)\n"
 "  --stats         add the stats counters (IOTLB hits and misses, ...)\n"
 "  -q / -v         only failures / also step details\n"
+"  --junit F       JUnit XML: a testsuite per arch, a testcase per step\n"
+"                  and per expectation\n"
+"  --vcd F         Value Change Dump: step, TDI states, access results\n"
+"  --trace F       Chrome / Perfetto trace-event JSON (ui.perfetto.dev)\n"
+"  --html F        one self-contained page with an SVG timeline\n"
+"                  (formats: docs/outputs.md)\n"
 "\n"
-"Not in this version yet: --junit, --vcd, --trace, --html.\n"
-"exit: 0 every expectation held, 1 one failed, 2 bad command line,\n"
-"65 bad scenario, 66 unreadable file, 70 internal error\n";
+"exit: 0 every expectation held, 1 one failed, 2 bad command line or an\n"
+"output file that cannot be written, 65 bad scenario, 66 unreadable file,\n"
+"70 internal error\n";
+
+static const char compare_usage[] =
+"usage: tsmsim compare FILE [--arch tdx,sev,cca] [--format text|md|html]\n"
+"                      [--out FILE] [--seed N] [--set PATH=VALUE]...\n"
+"                      [--inject KIND@POINT[,K=V..]]...\n"
+"\n"
+"Runs FILE on each arch (tdx, sev and cca unless --arch is given, whatever\n"
+"the file's `arch:` says) and prints the results side by side: each step's\n"
+"result, the findings counted per kind, the expectations and the verdicts,\n"
+"then the first explanation of each finding kind on each arch.\n"
+"\n"
+"  --format F      text (80 columns, for mail; default), md (GitHub\n"
+"                  markdown) or html (a standalone page)\n"
+"  --out FILE      write there instead of stdout\n"
+"  --arch, --seed, --set, --inject   as for tsmsim run\n"
+"\n"
+"exit: 0 every arch passed its expectations, 1 one did not, 2 bad command\n"
+"line, 65 bad scenario, 66 unreadable file, 70 internal error\n";
 
 static const char lint_usage[] =
 "usage: tsmsim lint FILE...\n"
@@ -112,35 +143,158 @@ static int cmd_lint(int argc, char **argv)
 	return worst;
 }
 
+static void arch_list(const struct scenario *scn, const struct cli_run *o,
+		      const char *const **arches, size_t *narch)
+{
+	*arches = (const char *const *)o->arches;
+	*narch = o->narches;
+	if (!*narch) {
+		*arches = (const char *const *)scn->arches;
+		*narch = scn->narches;
+	}
+}
+
+/*
+ * Run @scn on every arch of @o into @runs; @logs (one per arch, or NULL)
+ * record the trace.  Sets @done to the runs to fini; returns 0, 65 or 70.
+ */
+static int run_arches(const struct scenario *scn, const struct cli_run *o,
+		      struct out_log **logs, struct run_result *runs,
+		      size_t *done)
+{
+	const char *const *arches;
+	size_t narch;
+
+	arch_list(scn, o, &arches, &narch);
+	for (size_t i = 0; i < narch; i++) {
+		struct run_opts ro = o->ropts;
+		struct run_sink sink = { out_log_attach, logs ? logs[i] : NULL };
+
+		if (logs) {
+			ro.sinks = &sink;
+			ro.nsinks = 1;
+		}
+		*done = i + 1;
+		if (!run_scenario(scn, arches[i], &ro, &runs[i]))
+			continue;
+		if (runs[i].scn_error) {
+			fprintf(stderr, "%s\n", runs[i].scn_error);
+			return CLI_EX_DATAERR;
+		}
+		fprintf(stderr, "tsmsim: %s\n", runs[i].error ?
+			runs[i].error : "internal error");
+		return CLI_EX_SOFTWARE;
+	}
+	return 0;
+}
+
+static int open_out(const char *path, FILE **f)
+{
+	*f = NULL;
+	if (!path)
+		return 0;
+	*f = fopen(path, "w");
+	if (*f)
+		return 0;
+	fprintf(stderr, "tsmsim: cannot write %s: %s\n", path, strerror(errno));
+	return CLI_EX_USAGE;
+}
+
+/* Close @f; a failed write is reported like an unwritable path. */
+static int close_out(FILE *f, const char *path, bool keep)
+{
+	int bad;
+
+	if (!f)
+		return 0;
+	bad = ferror(f);
+	bad |= fclose(f);
+	if (!keep)
+		remove(path);
+	if (keep && bad) {
+		fprintf(stderr, "tsmsim: cannot write %s\n", path);
+		return CLI_EX_USAGE;
+	}
+	return 0;
+}
+
+enum { OUT_JUNIT, OUT_VCD, OUT_TRACE, OUT_HTML, OUT_NR };
+
+struct run_outputs {
+	const char *path[OUT_NR];
+	FILE *f[OUT_NR];
+	struct out_log **logs;	/* when a writer needs the trace */
+};
+
+static int outputs_open(struct run_outputs *ro, const struct cli_run *o,
+			size_t narch)
+{
+	const char *paths[OUT_NR] = { o->junit, o->vcd, o->trace, o->html };
+	int rc = 0;
+
+	memset(ro, 0, sizeof(*ro));
+	for (int k = 0; k < OUT_NR && !rc; k++) {
+		ro->path[k] = paths[k];
+		rc = open_out(paths[k], &ro->f[k]);
+	}
+	if (rc || !(o->vcd || o->trace || o->html))
+		return rc;
+	ro->logs = calloc(narch, sizeof(*ro->logs));
+	if (!ro->logs)
+		return CLI_EX_SOFTWARE;
+	for (size_t i = 0; i < narch; i++)
+		if (!(ro->logs[i] = out_log_create()))
+			return CLI_EX_SOFTWARE;
+	return 0;
+}
+
+/* Write the files (when @write) and close them; returns 0 or 2. */
+static int outputs_finish(struct run_outputs *ro, const struct scenario *scn,
+			  const struct run_result *runs, size_t n, bool write)
+{
+	static out_write_fn *const writers[OUT_NR] = {
+		out_junit_write, out_vcd_write, out_trace_write, out_html_write,
+	};
+	struct out_run *or = calloc(n + 1, sizeof(*or));
+	int rc = or ? 0 : CLI_EX_SOFTWARE;
+
+	for (size_t i = 0; or && i < n; i++)
+		or[i] = (struct out_run){ &runs[i], ro->logs ? ro->logs[i] : NULL };
+	for (int k = 0; k < OUT_NR; k++) {
+		int crc;
+
+		if (ro->f[k] && write && or)
+			writers[k](ro->f[k], scn, or, n);
+		crc = close_out(ro->f[k], ro->path[k], write && or);
+		rc = rc ? rc : crc;
+	}
+	free(or);
+	return rc;
+}
+
+static void outputs_free(struct run_outputs *ro, size_t narch)
+{
+	for (size_t i = 0; ro->logs && i < narch; i++)
+		out_log_destroy(ro->logs[i]);
+	free(ro->logs);
+}
+
 static int run_all(const struct scenario *scn, const struct cli_run *o)
 {
 	struct run_result *runs;
 	struct report_opts ro = { o->verbose, o->stats };
-	const char *const *arches = (const char *const *)o->arches;
-	size_t narch = o->narches, done = 0;
-	int rc = 0;
+	struct run_outputs outs;
+	const char *const *arches;
+	size_t narch, done = 0;
+	int rc, orc;
 
-	if (!narch) {
-		arches = (const char *const *)scn->arches;
-		narch = scn->narches;
-	}
+	arch_list(scn, o, &arches, &narch);
 	runs = calloc(narch, sizeof(*runs));
 	if (!runs)
 		return CLI_EX_SOFTWARE;
-	for (size_t i = 0; i < narch; i++, done++) {
-		if (run_scenario(scn, arches[i], &o->ropts, &runs[i])) {
-			if (runs[i].scn_error) {
-				fprintf(stderr, "%s\n", runs[i].scn_error);
-				rc = CLI_EX_DATAERR;
-			} else {
-				fprintf(stderr, "tsmsim: %s\n", runs[i].error ?
-					runs[i].error : "internal error");
-				rc = CLI_EX_SOFTWARE;
-			}
-			done++;
-			break;
-		}
-	}
+	rc = outputs_open(&outs, o, narch);
+	if (!rc)
+		rc = run_arches(scn, o, outs.logs, runs, &done);
 	if (!rc) {
 		if (o->json)
 			report_json(stdout, scn, runs, done, &ro);
@@ -150,6 +304,9 @@ static int run_all(const struct scenario *scn, const struct cli_run *o)
 			if (!runs[i].pass)
 				rc = CLI_EX_FAIL;
 	}
+	orc = outputs_finish(&outs, scn, runs, done, rc == 0 || rc == CLI_EX_FAIL);
+	rc = orc && rc != CLI_EX_DATAERR && rc != CLI_EX_SOFTWARE ? orc : rc;
+	outputs_free(&outs, narch);
 	for (size_t i = 0; i < done; i++)
 		run_result_fini(&runs[i]);
 	free(runs);
@@ -179,6 +336,53 @@ static int cmd_run(int argc, char **argv)
 	return rc;
 }
 
+static int compare_all(const struct scenario *scn,
+		       const struct compare_opts *o, FILE *out)
+{
+	struct run_result *runs = calloc(o->run.narches, sizeof(*runs));
+	size_t done = 0;
+	int rc;
+
+	if (!runs)
+		return CLI_EX_SOFTWARE;
+	rc = run_arches(scn, &o->run, NULL, runs, &done);
+	if (!rc) {
+		compare_write(out, scn, runs, done, o->format);
+		for (size_t i = 0; i < done; i++)
+			if (!runs[i].pass)
+				rc = CLI_EX_FAIL;
+	}
+	for (size_t i = 0; i < done; i++)
+		run_result_fini(&runs[i]);
+	free(runs);
+	return rc;
+}
+
+static int cmd_compare(int argc, char **argv)
+{
+	struct compare_opts o;
+	struct scenario *scn = NULL;
+	FILE *out = NULL;
+	int rc = compare_parse(argc, argv, &o), orc;
+
+	if (rc == CLI_HELP) {
+		fputs(compare_usage, stdout);
+		cli_run_fini(&o.run);
+		return 0;
+	}
+	if (!rc)
+		rc = load_or_report(o.run.file, o.run.sets, o.run.nsets, &scn);
+	if (!rc)
+		rc = open_out(o.out, &out);
+	if (!rc)
+		rc = compare_all(scn, &o, out ? out : stdout);
+	orc = close_out(out, o.out, rc == 0 || rc == CLI_EX_FAIL);
+	rc = rc ? rc : orc;
+	scn_free(scn);
+	cli_run_fini(&o.run);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : NULL;
@@ -201,8 +405,9 @@ int main(int argc, char **argv)
 		return cmd_lint(argc - 2, argv + 2);
 	if (!strcmp(cmd, "list"))
 		return cli_list(argc - 2, argv + 2, stdout);
-	if (!strcmp(cmd, "sweep") || !strcmp(cmd, "merge") ||
-	    !strcmp(cmd, "compare"))
+	if (!strcmp(cmd, "compare"))
+		return cmd_compare(argc - 2, argv + 2);
+	if (!strcmp(cmd, "sweep") || !strcmp(cmd, "merge"))
 		return usage_error("'%s' is not in this version yet", cmd);
 	return usage_error("unknown command '%s'", cmd);
 }

@@ -533,6 +533,21 @@ static void evaluate(struct run *r)
 
 /* ------------------------------------------------------------------- run */
 
+/* Sinks subscribe before the platform exists, so they see every record. */
+static int attach_sinks(struct run *r)
+{
+	for (size_t i = 0; i < r->opts->nsinks; i++) {
+		int rc = r->opts->sinks[i].attach(r->s, r->opts->sinks[i].ctx);
+
+		if (rc) {
+			r->out->error = xasprintf("cannot attach output sink %zu: %s",
+						  i, strerror(-rc));
+			return rc;
+		}
+	}
+	return 0;
+}
+
 int run_scenario(const struct scenario *scn, const char *arch,
 		 const struct run_opts *opts, struct run_result *out)
 {
@@ -547,6 +562,10 @@ int run_scenario(const struct scenario *scn, const char *arch,
 	TSM_BUG_ON(!r.s);
 	sim_set_limits(r.s, scn->max_cycles, scn->max_events);
 	init_steps(&r);
+	if (attach_sinks(&r)) {
+		free(r.order);
+		return -1;
+	}
 	r.w = world_create(scn, arch, r.s, &err, &bad_input);
 	if (!r.w) {
 		if (bad_input)

@@ -14,12 +14,28 @@
 #include "scenario.h"
 #include "sim.h"
 
+/**
+ * struct run_sink - an observer of one run's trace records (the --trace,
+ * --vcd and --html writers record through one).
+ * @attach: called once with the run's sim right after it is created, before
+ *          the platform is built and before the first event, so it can
+ *          sim_trace_subscribe() and see every record.  Returns 0 or
+ *          -errno; an error fails the run as an internal error.
+ * @ctx:    the sink's state, passed to @attach; owned by the caller.
+ */
+struct run_sink {
+	int (*attach)(struct sim *s, void *ctx);
+	void *ctx;
+};
+
 struct run_opts {
 	uint64_t seed;		/* 0: the scenario's */
 	bool has_seed;
 	int verbose;		/* -1 quiet, 0 normal, 1 verbose */
 	const struct scn_fault *inject;	/* --inject faults, added to the scenario's */
 	size_t ninject;
+	const struct run_sink *sinks;	/* attached in order; may be NULL */
+	size_t nsinks;
 };
 
 struct run_step {

@@ -181,9 +181,22 @@ void world_destroy(struct world *w)
 	if (!w)
 		return;
 	traffic_destroy(w->traffic);
+	for (size_t i = 0; i < w->nfaccs; i++)
+		free(w->faccs[i]);
+	free(w->faccs);
 	host_destroy(w->host);
 	plat_destroy(w->p);
 	free(w);
+}
+
+struct world_fault_access *world_fault_access(struct world *w)
+{
+	struct world_fault_access *fa = calloc(1, sizeof(*fa));
+
+	TSM_BUG_ON(!fa);
+	w->faccs = sim_xrealloc(w->faccs, w->nfaccs + 1, sizeof(*w->faccs));
+	w->faccs[w->nfaccs++] = fa;
+	return fa;
 }
 
 struct platform *world_platform(const struct world *w)

@@ -22,6 +22,12 @@ struct world_tdisp {
 	const char *err;	/* ETIMEDOUT etc. when there is no response */
 };
 
+/* A guest access injected by a `guest-access` fault, kept until the run ends. */
+struct world_fault_access {
+	struct plat_access acc;
+	sim_cycles_t issued;
+};
+
 struct world {
 	const struct scenario *scn;
 	struct arch_profile prof;	/* the platform points at it */
@@ -36,7 +42,11 @@ struct world {
 	sim_cycles_t acc_issued;
 	struct pcie_dev *acc_dev;
 	struct plat_guest *acc_guest;
+	struct world_fault_access **faccs;
+	size_t nfaccs;
 };
+
+struct world_fault_access *world_fault_access(struct world *w);
 
 /* Names: device / guest by name, NULL when unknown (the loader checked). */
 struct plat_guest *world_guest(const struct world *w, const char *name);

@@ -164,6 +164,22 @@ int mem_set_window_owner(struct mem *m, uint64_t hpa, void *owner)
 	return -ENOENT;
 }
 
+size_t mem_remove_windows(struct mem *m, const void *owner)
+{
+	size_t n = 0, j = 0;
+
+	for (size_t i = 0; i < m->nwin; i++) {
+		if (m->win[i].owner == owner) {
+			free(m->win[i].ids);
+			n++;
+			continue;
+		}
+		m->win[j++] = m->win[i];
+	}
+	m->nwin = j;
+	return n;
+}
+
 int mem_move_window(struct mem *m, void *owner, unsigned int bar,
 		    uint64_t new_hpa)
 {

@@ -49,6 +49,8 @@ int mem_add_window(struct mem *m, uint64_t *hpa, uint64_t size, void *owner,
 		   unsigned int bar);
 /* Set the owner of the window based at @hpa (windows may be placed first). */
 int mem_set_window_owner(struct mem *m, uint64_t hpa, void *owner);
+/* Remove every window of @owner (surprise removal); returns how many. */
+size_t mem_remove_windows(struct mem *m, const void *owner);
 /* Move a BAR (a config write of a BAR register): -EEXIST on overlap. */
 int mem_move_window(struct mem *m, void *owner, unsigned int bar,
 		    uint64_t new_hpa);

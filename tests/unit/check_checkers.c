@@ -292,7 +292,7 @@ START_TEST(access_results_map_to_findings)
 		ck_assert_int_eq(f->step, -1);
 		has(f, "vm0 read of shared GPA 0x1000 (HPA 0xe0000000) through the shared stage-2 #1 (vm0 shared EPT, GPA 0x1000 -> HPA 0xe0000000+0x10000) made by kvm.map [sh0] at line 14 ended ");
 		has(f, sim_result_name(tab[i].res));
-		has(f, "(modelled cause) during outside any step");
+		has(f, "(modelled cause) outside any step");
 	}
 	ck_assert_uint_eq(count_kind(s, SIM_FIND_ACCESS_ERROR), 3);
 	sim_destroy(s);
@@ -488,7 +488,7 @@ START_TEST(stale_names_the_unmap)
 	access(s, a);
 	f = nth(s, SIM_FIND_STALE_TRANSLATION, 0);
 	ck_assert_uint_eq(f->first, 45);
-	has(f, "made by iommufd.map at line 5 ended ok during outside any step; it used a stale TLB entry: the mapping was removed at cycle 40 by iommufd.unmap at line 9");
+	has(f, "made by iommufd.map at line 5 ended ok outside any step; it used a stale TLB entry: the mapping was removed at cycle 40 by iommufd.unmap at line 9");
 	ck_assert_uint_eq(sim_findings_count(s), 1);
 	sim_destroy(s);
 }
@@ -649,7 +649,7 @@ START_TEST(hitless_violated_longest_interval)
 	ck_assert_uint_eq(f->last, 400);
 	ck_assert_uint_eq(f->line, 77);	/* first bad access was traffic */
 	ck_assert(!f->open);
-	ck_assert_str_eq(f->explain, "hitless window at line 77 over dev0 BAR 0, from tsm.bind [bind] at line 20 to kvm.map [priv] at line 22: 3 of 5 accesses did not end ok; the first, vm0 poll read of shared GPA 0x1004 at cycle 210 during outside any step, ended fault (modelled cause); the range was unavailable for up to 90 cycles (from cycle 210)");
+	ck_assert_str_eq(f->explain, "hitless window at line 77 over dev0 BAR 0, from tsm.bind [bind] at line 20 to kvm.map [priv] at line 22: 3 of 5 accesses did not end ok; the first, vm0 poll read of shared GPA 0x1004 at cycle 210 outside any step, ended fault (modelled cause); the range was unavailable for up to 90 cycles (from cycle 210)");
 	/*
 	 * the window does not replace the access findings: (vm0 poll, no
 	 * mapping, fault) at 90, 210, 220 is one episode; DRAM ur; vm1
