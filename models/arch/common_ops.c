@@ -373,7 +373,7 @@ static void verdict(struct arch *a, enum arch_rule r, const char *stop_detail,
 static bool tee_target(struct arch *a, uint64_t hpa, bool *owned)
 {
 	struct pcie_dev *dev;
-	struct arch_tdi *ti, tmp = { .a = a };
+	struct arch_tdi *ti;
 	unsigned int bar;
 	uint64_t off;
 
@@ -381,9 +381,9 @@ static bool tee_target(struct arch *a, uint64_t hpa, bool *owned)
 		return false;
 	if (!pcie_mmio_is_tee(dev, bar))
 		return false;
+	/* pages change owner only for a TDI the arch knows (this is hot) */
 	ti = arch_tdi_find(a, dev);
-	tmp.dev = dev;
-	*owned = a->impl->owned(a, ti ? ti : &tmp, hpa);
+	*owned = ti && a->impl->owned(a, ti, hpa);
 	return *owned || tdisp_state(dev) != TDISP_ST_CONFIG_UNLOCKED;
 }
 
