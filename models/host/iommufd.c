@@ -171,10 +171,15 @@ static bool overlaps(uint64_t a0, uint64_t a1, uint64_t b0, uint64_t b1)
 
 /* ---------------------------------------------------------------- areas */
 
+/* The tag lets a DMA (even through a stale IOTLB entry) name its area. */
 static int area_map_dom(struct iofd_area *a, struct iommu_domain *dom)
 {
-	return iommu_map(dom, a->iova, a->hpa, a->size, a->page_size,
-			 IOMMU_PROT_READ | IOMMU_PROT_WRITE);
+	int rc = iommu_map(dom, a->iova, a->hpa, a->size, a->page_size,
+			   IOMMU_PROT_READ | IOMMU_PROT_WRITE);
+
+	if (!rc && a->map_id)
+		iommu_map_tag(dom, a->iova, a->size, a->map_id);
+	return rc;
 }
 
 static int dom_fill(struct iofd_obj *ioas, struct iommu_domain *dom)
@@ -359,6 +364,8 @@ static const char *area_create(struct host *h, struct iofd_obj *ioas,
 	snprintf(table, sizeof(table), "ioas %s", ioas->name);
 	a->map_id = mem_map_add(h->mem, SIM_MAP_IOMMU, table, iova, hpa, size,
 				true);
+	for (size_t i = 0; i < nd && i < IOFD_MAX_DOMS; i++)
+		iommu_map_tag(doms[i], iova, size, a->map_id);
 	return NULL;
 }
 

@@ -110,6 +110,7 @@ void iommu_destroy(struct iommu *io)
 
 		io->domains = dom->next;
 		free(dom->name);
+		free(dom->tags);
 		free(dom);
 	}
 	for (unsigned int b = 0; b < IOMMU_BUSES; b++) {
@@ -188,6 +189,7 @@ void iommu_domain_release(struct iommu_domain *dom)
 		pp = &(*pp)->next;
 	*pp = dom->next;
 	free(dom->name);
+	free(dom->tags);
 	free(dom);
 }
 
@@ -447,6 +449,7 @@ static void xlate_hit(struct iommu *io, int32_t s, uint64_t iova, bool write,
 	(*io->st.hits)++;
 	out->iotlb_hit = true;
 	out->stale = x->stale;
+	out->tag = x->tag;
 	if (x->stale)
 		(*io->st.stale_hits)++;
 	if (!prot_allows(x->prot, write)) {
@@ -474,7 +477,9 @@ static void xlate_miss(struct iommu *io, const struct iommu_domain *dom,
 	cls = io->cfg.levels - 1 - lvl;
 	ps = 1ULL << (IOMMU_PAGE_SHIFT + IOMMU_PT_BITS * cls);
 	frame = pte & IOMMU_PTE_ADDR & ~(ps - 1);
-	iommu_tlb_insert(&io->tlb, dom->id, iova, cls, frame, iommu_pte_prot(pte));
+	out->tag = dom->ntags ? iommu_tag_find(dom, iova) : 0;
+	iommu_tlb_insert(&io->tlb, dom->id, iova, out->tag, cls, frame,
+			 iommu_pte_prot(pte));
 	if (!prot_allows(iommu_pte_prot(pte), write)) {
 		out->fault = IOMMU_F_PERM;
 		return;

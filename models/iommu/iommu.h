@@ -128,6 +128,9 @@ const char *iommu_domain_type_name(enum iommu_domain_type t);
  * @stale:         translated through an IOTLB entry whose page-table entry
  *                 was removed or changed since it was filled
  * @iotlb_hit:     the IOTLB supplied the translation
+ * @tag:           the tag of the mapping the translation came from (see
+ *                 iommu_map_tag()), kept by the IOTLB entry so a stale hit
+ *                 still names it; 0 when untagged
  * @detail:        static string from a trusted-path hook, or NULL
  */
 struct iommu_xlate {
@@ -138,6 +141,7 @@ struct iommu_xlate {
 	enum iommu_fault fault;
 	bool stale;
 	bool iotlb_hit;
+	uint64_t tag;
 	const char *detail;
 };
 
@@ -318,6 +322,16 @@ int iommu_map(struct iommu_domain *dom, uint64_t iova, uint64_t pa,
  * short when a split ran out of memory).
  */
 uint64_t iommu_unmap(struct iommu_domain *dom, uint64_t iova, uint64_t size);
+
+/**
+ * iommu_map_tag() - name the mapping of [@iova, @iova + @size) with @tag
+ * (the owner's id for it: iommufd passes the mem.h mapping id), so
+ * translations through it report the tag, even through a stale IOTLB
+ * entry after the unmap.  iommu_unmap() drops the tags it covers.
+ * Returns 0, -EINVAL (empty range, tag 0, not a paging domain).
+ */
+int iommu_map_tag(struct iommu_domain *dom, uint64_t iova, uint64_t size,
+		  uint64_t tag);
 
 /**
  * iommu_lookup() - walk the table for @iova, without the IOTLB or stats.

@@ -102,6 +102,7 @@ struct iommu_tlb_entry {
 	uint8_t prot;
 	bool stale;
 	bool valid;
+	uint64_t tag;		/* iommu_map_tag() of the leaf's mapping */
 };
 
 struct iommu_tlb_set {
@@ -133,6 +134,7 @@ int32_t iommu_tlb_find(struct iommu_tlb *t, uint32_t dom, uint64_t iova,
 		       bool touch);
 /* Insert as MRU, evicting the set's LRU when the set is full. */
 int32_t iommu_tlb_insert(struct iommu_tlb *t, uint32_t dom, uint64_t iova,
+			 uint64_t tag,
 			 unsigned int cls, uint64_t frame, unsigned int prot);
 /* Mark entries of @dom intersecting [@start, @last] stale; returns how many. */
 unsigned int iommu_tlb_mark_stale(struct iommu_tlb *t, uint32_t dom,
@@ -183,7 +185,17 @@ struct iommu_domain {
 	unsigned int users;		/* attached requesters */
 	unsigned int inval_refs;	/* pending descriptors naming it */
 	bool dead;			/* freed by the owner, kept for @inval_refs */
+	struct iommu_tag *tags;		/* sorted by iova, disjoint */
+	size_t ntags, captags;
 };
+
+struct iommu_tag {
+	uint64_t iova, size, tag;
+};
+
+/* pgtable.c: the tag covering @iova, 0 when none (on misses only). */
+uint64_t iommu_tag_find(const struct iommu_domain *dom, uint64_t iova);
+void iommu_tag_drop(struct iommu_domain *dom, uint64_t iova, uint64_t last);
 
 struct iommu_pasid_bind {
 	uint32_t pasid;

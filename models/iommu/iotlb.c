@@ -180,6 +180,7 @@ static void tlb_remove(struct iommu_tlb *t, int32_t s)
 }
 
 int32_t iommu_tlb_insert(struct iommu_tlb *t, uint32_t dom, uint64_t iova,
+			 uint64_t tag,
 			 unsigned int cls, uint64_t frame, unsigned int prot)
 {
 	uint64_t vpn = iova >> cls_shift(cls);
@@ -200,6 +201,7 @@ int32_t iommu_tlb_insert(struct iommu_tlb *t, uint32_t dom, uint64_t iova,
 	x->prot = (uint8_t)prot;
 	x->stale = false;
 	x->valid = true;
+	x->tag = tag;
 	h = tlb_hash(t, dom, vpn, cls);
 	while (t->ht[h] >= 0)
 		h = (h + 1) & t->hmask;

@@ -404,5 +404,84 @@ uint64_t iommu_unmap(struct iommu_domain *dom, uint64_t iova, uint64_t size)
 	 */
 	if (c.done || c.nomem)
 		iommu_tlb_mark_stale(&dom->io->tlb, dom->id, iova, c.last);
+	if (dom->ntags)
+		iommu_tag_drop(dom, iova, c.last);
 	return c.done;
+}
+
+/* ------------------------------------------------------------------ tags */
+
+/* Index of the first tag ending at or after @iova. */
+static size_t tag_lower(const struct iommu_domain *dom, uint64_t iova)
+{
+	size_t lo = 0, hi = dom->ntags;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		const struct iommu_tag *t = &dom->tags[mid];
+
+		if (t->iova + t->size - 1 < iova)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+uint64_t iommu_tag_find(const struct iommu_domain *dom, uint64_t iova)
+{
+	size_t i = tag_lower(dom, iova);
+
+	if (i < dom->ntags && dom->tags[i].iova <= iova)
+		return dom->tags[i].tag;
+	return 0;
+}
+
+static void tag_insert(struct iommu_domain *dom, size_t at,
+		       const struct iommu_tag *t)
+{
+	if (dom->ntags == dom->captags) {
+		dom->captags = dom->captags ? 2 * dom->captags : 8;
+		dom->tags = sim_xrealloc(dom->tags, dom->captags,
+					 sizeof(*dom->tags));
+	}
+	memmove(&dom->tags[at + 1], &dom->tags[at],
+		(dom->ntags - at) * sizeof(*dom->tags));
+	dom->tags[at] = *t;
+	dom->ntags++;
+}
+
+/* Cut [@iova, @last] out of the tags: whole ones go, edges are trimmed. */
+void iommu_tag_drop(struct iommu_domain *dom, uint64_t iova, uint64_t last)
+{
+	size_t i = tag_lower(dom, iova);
+
+	while (i < dom->ntags && dom->tags[i].iova <= last) {
+		struct iommu_tag t = dom->tags[i];
+		uint64_t tlast = t.iova + t.size - 1;
+
+		memmove(&dom->tags[i], &dom->tags[i + 1],
+			(dom->ntags - i - 1) * sizeof(*dom->tags));
+		dom->ntags--;
+		if (t.iova < iova) {
+			tag_insert(dom, i++, &(struct iommu_tag){
+				t.iova, iova - t.iova, t.tag });
+		}
+		if (tlast > last) {
+			tag_insert(dom, i++, &(struct iommu_tag){
+				last + 1, tlast - last, t.tag });
+		}
+	}
+}
+
+int iommu_map_tag(struct iommu_domain *dom, uint64_t iova, uint64_t size,
+		  uint64_t tag)
+{
+	if (!size || !tag || iova + size - 1 < iova ||
+	    dom->type != IOMMU_DOMAIN_PAGING)
+		return -EINVAL;
+	iommu_tag_drop(dom, iova, iova + size - 1);
+	tag_insert(dom, tag_lower(dom, iova),
+		   &(struct iommu_tag){ iova, size, tag });
+	return 0;
 }

@@ -361,6 +361,7 @@ void plat_dma(struct platform *p, struct pcie_dev *dev, struct plat_access *a)
 	}
 	a->lat = x.lat_cycles;
 	a->stale = x.stale;
+	a->map_id = x.tag;
 	if (x.fault != IOMMU_OK) {
 		a->result = SIM_RES_FAULT;
 		a->detail = x.detail ? x.detail : iommu_fault_name(x.fault);

@@ -1072,6 +1072,41 @@ START_TEST(dma_stream_sequential_1e6)
 }
 END_TEST
 
+/* A translation names the mapping it used, stale or not. */
+START_TEST(tags_follow_mappings_into_the_iotlb)
+{
+	struct fx f;
+	struct iommu_xlate x;
+
+	fx_init(&f, 64, 64, 4);
+	ck_assert_int_eq(iommu_attach(f.io, RID0, IOMMU_NO_PASID, f.dom), 0);
+	ck_assert_int_eq(iommu_map(f.dom, 0x10000, 0x900000, 0x4000, IOMMU_PAGE_4K, RW), 0);
+	ck_assert_int_eq(iommu_map_tag(f.dom, 0x10000, 0x2000, 7), 0);
+	ck_assert_int_eq(iommu_map_tag(f.dom, 0x12000, 0x2000, 9), 0);
+	ck_assert_int_eq(iommu_map_tag(f.dom, 0x12000, 0x2000, 0), -EINVAL);
+	x = xl(&f, RID0, 0x10010, false);
+	ck_assert_uint_eq(x.tag, 7);
+	ck_assert(!x.iotlb_hit);
+	x = xl(&f, RID0, 0x10020, false);
+	ck_assert(x.iotlb_hit);
+	ck_assert_uint_eq(x.tag, 7);
+	ck_assert_uint_eq(xl(&f, RID0, 0x13000, false).tag, 9);
+	/* unmapping the first page keeps its stale IOTLB entry's tag */
+	ck_assert_uint_eq(iommu_unmap(f.dom, 0x10000, 0x1000), 0x1000);
+	x = xl(&f, RID0, 0x10040, false);
+	ck_assert(x.stale);
+	ck_assert_uint_eq(x.tag, 7);
+	/* the rest of the first tag survives the trim */
+	ck_assert_uint_eq(xl(&f, RID0, 0x11000, false).tag, 7);
+	ck_assert_uint_eq(iommu_unmap(f.dom, 0x11000, 0x3000), 0x3000);
+	ck_assert_int_eq(iommu_map(f.dom, 0x11000, 0x800000, 0x1000, IOMMU_PAGE_4K, RW), 0);
+	ck_assert_int_eq(iommu_inval_domain(f.dom, NULL, NULL, NULL), 0);
+	sim_run_until(f.s, SIM_CYCLES_MAX);
+	ck_assert_uint_eq(xl(&f, RID0, 0x11000, false).tag, 0);	/* untagged */
+	fx_fini(&f);
+}
+END_TEST
+
 Suite *iommu_suite(void)
 {
 	Suite *su = suite_create("iommu");
@@ -1100,6 +1135,7 @@ Suite *iommu_suite(void)
 	tcase_add_test(inv, inval_dropped_never_removes);
 	tcase_add_test(inv, inval_domain_scoped_and_free_pending);
 	tcase_add_test(dev, replace_without_gap);
+	tcase_add_test(dev, tags_follow_mappings_into_the_iotlb);
 	tcase_add_test(dev, pasid_attach);
 	tcase_add_test(dev, trusted_path_hook);
 	tcase_add_test(dev, fault_log_records_and_overflows);
