@@ -15,8 +15,15 @@
 #include "sim.h"
 
 /* Hypervisor-side kinds of contract section 7 (mem.h MEM_HYP_KINDS). */
+/*
+ * The latent findings are about CPU-reachable hypervisor-side mappings
+ * (contract section 8: "CPU-reachable hypervisor-side mapping of TEE MMIO
+ * live when the TDI locks"); an iommufd P2P area is hypervisor-side but
+ * only DMA reaches through it, and its use after lock is `ur` (no source
+ * says it is an MCE), which the access checkers report when it happens.
+ */
 #define CHK_HYP_KINDS ((1u << SIM_MAP_HOST_MMAP) | (1u << SIM_MAP_KERNEL) | \
-		       (1u << SIM_MAP_S2_SHARED) | (1u << SIM_MAP_IOMMU))
+		       (1u << SIM_MAP_S2_SHARED))
 
 #define CHK_NO_HPA UINT64_MAX
 #define CHK_TABLE_LEN 48	/* mem.h struct mem_mapping table[] */

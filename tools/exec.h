@@ -61,6 +61,8 @@ struct world *world_create(const struct scenario *scn, const char *arch,
 void world_destroy(struct world *w);
 struct platform *world_platform(const struct world *w);
 struct pcie_dev *world_dev(const struct world *w, const char *name);
+/* The arch profile's name ("tdx", or a profile file's `name:`). */
+const char *world_arch_name(const struct world *w);
 /* TDISP state name of @device's TDI, or NULL when there is no such device. */
 const char *world_tdi_state(const struct world *w, const char *device);
 /* Start the scenario's traffic streams; returns how many there are. */

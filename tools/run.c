@@ -575,6 +575,8 @@ int run_scenario(const struct scenario *scn, const char *arch,
 		free(r.order);
 		return -1;
 	}
+	/* reports name a profile file by its `name:`, not its path */
+	snprintf(out->arch, sizeof(out->arch), "%s", world_arch_name(r.w));
 	if (install_checkers(&r)) {
 		out->error = xasprintf("%s: an expect window does not fit the platform (a BAR that does not exist, or more than %d windows)",
 				       scn->file, SIM_HITLESS_MAX);

@@ -62,7 +62,7 @@ struct run_check {
 };
 
 struct run_result {
-	char arch[64];
+	char arch[64];		/* the profile's name: per_arch keys on it */
 	uint64_t seed;
 	sim_cycles_t cycles;
 	uint64_t events;

@@ -43,16 +43,6 @@ static void diag_collect(void *ctx, const char *msg)
 	d->text[d->len] = 0;
 }
 
-/* A profile path is relative to the scenario's folder, like the loader's. */
-static char *profile_path(const struct scenario *scn, const char *arch)
-{
-	const char *slash = strrchr(scn->file, '/');
-
-	if (arch_id_parse(arch) >= 0 || arch[0] == '/' || !slash)
-		return errf("%s", arch);
-	return errf("%.*s/%s", (int)(slash - scn->file), scn->file, arch);
-}
-
 /*
  * The latency table: the profile's (built-in defaults, then the profile
  * file's overrides), then the scenario's `timing:` block.
@@ -62,10 +52,9 @@ static int load_profile(struct world *w, const char *arch, uint64_t *t,
 {
 	struct diag_buf d = { NULL, 0 };
 	struct arch_diag diag = { diag_collect, &d, 0 };
-	char *path = profile_path(w->scn, arch);
-	int rc = arch_profile_resolve(path, &w->prof, &diag);
+	/* the loader resolved a file's path against the scenario's folder */
+	int rc = arch_profile_resolve(arch, &w->prof, &diag);
 
-	free(path);
 	if (rc) {
 		*err = d.text ? d.text : errf("%s: cannot load the arch profile '%s'",
 					      w->scn->file, arch);
@@ -212,6 +201,11 @@ struct pcie_dev *world_dev(const struct world *w, const char *name)
 struct plat_guest *world_guest(const struct world *w, const char *name)
 {
 	return name ? plat_guest(w->p, name) : NULL;
+}
+
+const char *world_arch_name(const struct world *w)
+{
+	return w->prof.name;
 }
 
 const char *world_tdi_state(const struct world *w, const char *device)

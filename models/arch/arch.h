@@ -464,7 +464,7 @@ uint64_t arch_vm_addr_limit(const struct arch *a, const struct arch_vm *vm);
 
 /**
  * arch_latent_scan() - the latent-mapping rule at @event for @dev's TEE
- * MMIO: the hypervisor-side mappings (MEM_HYP_KINDS) now reaching it,
+ * MMIO: the CPU-reachable hypervisor-side mappings (MEM_CPU_HYP_KINDS) now reaching it,
  * minus the guest's own shared stage-2 entries when AR_GUEST_S2_EXPECTED.
  * @event: "lock" (AR_LATENT_AT_LOCK) or "owner" (AR_LATENT_AT_OWNER)
  * @finding: out: the finding kind the profile names, -1 for none

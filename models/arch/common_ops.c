@@ -462,7 +462,7 @@ size_t arch_latent_scan(struct arch *a, struct pcie_dev *dev,
 
 		if (pcie_dev_bar(dev, b, &bar) || !pcie_mmio_is_tee(dev, b))
 			continue;
-		k = mem_map_find(a->env.mem, bar.hpa, bar.size, MEM_HYP_KINDS,
+		k = mem_map_find(a->env.mem, bar.hpa, bar.size, MEM_CPU_HYP_KINDS,
 				 found, 32);
 		for (size_t i = 0; i < k && i < 32; i++) {
 			if (exempt && guest_own(a, ti, found[i]))

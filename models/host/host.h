@@ -14,7 +14,8 @@
  * sub-operation takes effect when it completes, so the checks that depend
  * on state (EEXIST, EBUSY, ...) run at that cycle and their result ends
  * the step.  Counts for `assert: last:` go through sim_seq_report():
- * "iova" (iommufd.map*), "unmapped" (iommufd.unmap), "handled"
+ * "iova" and "iova.aligned" (iommufd.map*, iommufd.copy: the alignment
+ * the IOVA obeys), "unmapped" (iommufd.unmap), "handled"
  * (iommufd.invalidate).  String arguments are copied.
  *
  * Prefixes follow the kernel subsystems: vfio_, iommufd_, kvm_, tsm_;

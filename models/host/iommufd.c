@@ -276,7 +276,7 @@ static uint64_t roundup_pow2(uint64_t x)
  */
 static const char *alloc_iova(const struct host *h, const struct iofd_obj *ioas,
 			      uint64_t addr, uint64_t size, uint64_t page_size,
-			      uint64_t *out)
+			      uint64_t *out, uint64_t *align_out)
 {
 	struct iofd_range all = { HOST_PAGE, UINT64_MAX - HOST_PAGE };
 	const struct iofd_range *spans = ioas->nallowed ? ioas->allowed : &all;
@@ -294,6 +294,7 @@ static const char *alloc_iova(const struct host *h, const struct iofd_obj *ioas,
 		align = page_size;
 	if (align < HOST_PAGE)
 		return "EINVAL";
+	*align_out = align;
 	for (size_t i = 0; i < nspans; i++) {
 		uint64_t cur = spans[i].first < HOST_PAGE ? HOST_PAGE : spans[i].first;
 
@@ -475,16 +476,29 @@ const char *iommufd_ioas(struct host *h, struct sim_seq *q, const char *name)
 
 /* ---------------------------------------------------------------- map */
 
+/*
+ * Choose or check the IOVA.  @align gets the alignment it obeys: the
+ * page size for a fixed IOVA, iopt_alloc_iova()'s rule for an allocated
+ * one; the step reports it as "iova.aligned" (contract section 4,
+ * `assert: last: { iova: { aligned: 8KiB } }`).
+ */
 static const char *map_iova(struct host_req *r, struct iofd_obj *ioas,
-			    uint64_t addr, uint64_t *iova)
+			    uint64_t addr, uint64_t *iova, uint64_t *align)
 {
 	uint64_t size = r->v[1], ps = r->v[3];
 
 	if (r->b[0]) {
 		*iova = r->v[0];
+		*align = ps;
 		return check_fixed(ioas, *iova, size, ps);
 	}
-	return alloc_iova(r->h, ioas, addr, size, ps, iova);
+	return alloc_iova(r->h, ioas, addr, size, ps, iova, align);
+}
+
+static void report_iova(struct host_req *r, uint64_t iova, uint64_t align)
+{
+	sim_seq_report(r->q, "iova", iova);
+	sim_seq_report(r->q, "iova.aligned", align);
 }
 
 static const char *map_ram_fn(struct sim *s, void *ctx, uint64_t arg)
@@ -493,7 +507,7 @@ static const char *map_ram_fn(struct sim *s, void *ctx, uint64_t arg)
 	struct host *h = r->h;
 	struct iofd_obj *ioas = obj_typed(h, r->n[0], IOFD_IOAS);
 	struct plat_guest *g = plat_guest(h->p, r->n[1]);
-	uint64_t iova, hpa;
+	uint64_t iova, hpa, align = 0;
 	const char *res;
 
 	if (!ioas || !g)
@@ -503,12 +517,12 @@ static const char *map_ram_fn(struct sim *s, void *ctx, uint64_t arg)
 	if (plat_guest_ram_hpa(g, r->v[2], r->v[1], &hpa))
 		return host_req_done(r, "EFAULT");
 	/* the VMM's VA of guest RAM keeps the GPA's alignment: use the GPA */
-	res = map_iova(r, ioas, r->v[2], &iova);
+	res = map_iova(r, ioas, r->v[2], &iova, &align);
 	if (!res)
 		res = area_create(h, ioas, iova, hpa, r->v[1], r->v[3],
 				  r->n[2], NULL);
 	if (!res)
-		sim_seq_report(r->q, "iova", iova);
+		report_iova(r, iova, align);
 	return host_req_done(r, res);
 }
 
@@ -566,7 +580,7 @@ static const char *map_dmabuf_fn(struct sim *s, void *ctx, uint64_t arg)
 	struct dmabuf *buf = dmabuf_find(h->dc, r->n[1]);
 	struct dmabuf_attach *att;
 	char importer[HOST_NAME_LEN + 8];
-	uint64_t iova, hpa;
+	uint64_t iova, hpa, align = 0;
 	const char *res;
 	int rc;
 
@@ -583,7 +597,7 @@ static const char *map_dmabuf_fn(struct sim *s, void *ctx, uint64_t arg)
 		return host_req_done(r, host_errno_name(rc));
 	rc = dmabuf_map(att, &hpa);
 	if (!rc)
-		res = map_iova(r, ioas, r->v[2], &iova);
+		res = map_iova(r, ioas, r->v[2], &iova, &align);
 	else
 		res = host_errno_name(rc);
 	if (!res)
@@ -593,7 +607,7 @@ static const char *map_dmabuf_fn(struct sim *s, void *ctx, uint64_t arg)
 		dmabuf_detach(att);
 		return host_req_done(r, res);
 	}
-	sim_seq_report(r->q, "iova", iova);
+	report_iova(r, iova, align);
 	return host_req_done(r, NULL);
 }
 
@@ -746,7 +760,7 @@ static const char *copy_fn(struct sim *s, void *ctx, uint64_t arg)
 	}
 	free(p);
 	if (!res)
-		sim_seq_report(r->q, "iova", r->v[1]);
+		report_iova(r, r->v[1], HOST_PAGE);
 	return host_req_done(r, res);
 }
 

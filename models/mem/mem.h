@@ -113,10 +113,12 @@ size_t mem_map_find(const struct mem *m, uint64_t hpa, uint64_t size,
 size_t mem_map_count(const struct mem *m);
 
 #define MEM_KIND_BIT(k) (1u << (k))
-/* Hypervisor-side mappings of contract section 7. */
+/* Hypervisor-side mappings of contract section 7 (CPU- or DMA-reachable). */
 #define MEM_HYP_KINDS (MEM_KIND_BIT(SIM_MAP_HOST_MMAP) | \
 		       MEM_KIND_BIT(SIM_MAP_KERNEL) | \
 		       MEM_KIND_BIT(SIM_MAP_S2_SHARED) | \
 		       MEM_KIND_BIT(SIM_MAP_IOMMU))
+/* The CPU-reachable ones: what the latent-mce / latent-host-fault rules see. */
+#define MEM_CPU_HYP_KINDS (MEM_HYP_KINDS & ~MEM_KIND_BIT(SIM_MAP_IOMMU))
 
 #endif /* TSMSIM_MODELS_MEM_MEM_H */

@@ -109,6 +109,25 @@ START_TEST(latent_rules)
 }
 END_TEST
 
+/*
+ * Contract section 8: on sev latent-host-fault covers host mmap / kernel
+ * mappings; an iommufd P2P area is no host-fault hazard (p2p_owned: ur).
+ */
+START_TEST(latent_owner_skips_p2p)
+{
+	const struct mem_mapping *m[4];
+	int finding;
+
+	bound();
+	mem_map_add(f.mem, SIM_MAP_IOMMU, "ioas a", 0x40000000ULL, f.bar0,
+		    4096, true);
+	ck_assert_uint_eq(arch_latent_scan(f.a, f.dev, "owner", m, 4, &finding), 0);
+	mem_map_add(f.mem, SIM_MAP_KERNEL, "ioremap", 0, f.bar0, 4096, true);
+	ck_assert_uint_eq(arch_latent_scan(f.a, f.dev, "owner", m, 4, &finding), 1);
+	ck_assert_int_eq(m[0]->kind, SIM_MAP_KERNEL);
+}
+END_TEST
+
 START_TEST(validate_only_in_run)
 {
 	bound();
@@ -224,6 +243,7 @@ Suite *arch_sev_suite(void)
 	tcase_add_test(tc, host_reads_pass_writes_fault_after_assign);
 	tcase_add_test(tc, p2p_after_assign_is_ur);
 	tcase_add_test(tc, latent_rules);
+	tcase_add_test(tc, latent_owner_skips_p2p);
 	tcase_add_test(tc, validate_only_in_run);
 	tcase_add_test(tc, err_not_mapped);
 	tcase_add_test(tc, err_not_assigned);

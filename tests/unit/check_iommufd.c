@@ -88,6 +88,36 @@ START_TEST(unmap_whole_areas_only)
 }
 END_TEST
 
+/* contract section 4: `assert: last: { iova: { aligned: ... } }` */
+START_TEST(alloc_reports_alignment)
+{
+	struct iommufd_map_args a = { .ioas = "a", .size = KiB(12),
+				      .guest = "vm0", .gpa = 0x10000 };
+	uint64_t iova = 0, align = 0;
+
+	ck_assert_str_eq(HFX(&F, iommufd_ioas(F.h, F.q, "a")), "ok");
+	HFX_R(&F, iommufd_map(F.h, F.q, &a), "iova.aligned", &align);
+	ck_assert_str_eq(F.res, "ok");
+	ck_assert_uint_eq(align, KiB(16));
+	/* min(8 KiB, lowest bit of 0x3000) = 4 KiB, the hole below 16 KiB */
+	a.size = KiB(8);
+	a.gpa = 0x3000;
+	HFX_R(&F, iommufd_map(F.h, F.q, &a), "iova.aligned", &align);
+	ck_assert_uint_eq(align, KiB(4));
+	/* and the IOVA it got obeys it: the 4 KiB hole below 16 KiB */
+	a.gpa = 0x5000;
+	a.size = KiB(4);
+	HFX_R(&F, iommufd_map(F.h, F.q, &a), "iova", &iova);
+	ck_assert_uint_eq(iova, KiB(12));
+	/* a fixed IOVA obeys the page size */
+	a.has_iova = true;
+	a.iova = 0x40000000;
+	HFX_R(&F, iommufd_map(F.h, F.q, &a), "iova.aligned", &align);
+	ck_assert_str_eq(F.res, "ok");
+	ck_assert_uint_eq(align, KiB(4));
+}
+END_TEST
+
 START_TEST(alloc_alignment_rule)
 {
 	const char *res;
@@ -396,6 +426,7 @@ Suite *iommufd_suite(void)
 	tcase_add_test(tc, map_overlap_is_eexist);
 	tcase_add_test(tc, unmap_whole_areas_only);
 	tcase_add_test(tc, alloc_alignment_rule);
+	tcase_add_test(tc, alloc_reports_alignment);
 	tcase_add_test(tc, allowed_and_reserved);
 	tcase_add_test(tc, copy_between_ioas);
 	tcase_add_test(tc, attach_replace_destroy);
