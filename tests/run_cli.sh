@@ -78,6 +78,32 @@ YAML
 check 0 "PASS" run --arch scenarios/profiles/tdx-mce-at-tracking.yaml "$good"
 check 65 "badprof.yaml:2:" run --arch "$tmp/badprof.yaml" "$good"
 check 65 "error" run --arch nosuch "$good"
+cat >"$tmp/overlap.yaml" <<'YAML'
+scenario: bars-overlap
+platform:
+  devices:
+    - { name: d0, bars: [ { index: 0, size: 64KiB, hpa: 0x3800000000 } ] }
+    - { name: d1, bars: [ { index: 0, size: 64KiB, hpa: 0x3800000000 } ] }
+YAML
+check 65 "overlap.yaml:5:7: error: device 'd1' cannot be placed" run "$tmp/overlap.yaml"
+cat >"$tmp/nobar.yaml" <<'YAML'
+scenario: hitless-no-bar
+platform:
+  devices:
+    - { name: d0, bars: [ { index: 0, size: 64KiB } ] }
+steps:
+  - { op: tsm.connect, device: d0, label: a }
+expect:
+  hitless: [ { from: a, to: a, range: { device: d0, bar: 2 } } ]
+YAML
+check 65 "nobar.yaml:8:58: error: device 'd0' has no BAR 2" run "$tmp/nobar.yaml"
+{
+	sed -n '1,6p' "$tmp/nobar.yaml"
+	echo "expect:"
+	echo "  hitless:"
+	for i in $(seq 65); do echo "    - { from: a, to: a, range: { device: d0, bar: 0 } }"; done
+} >"$tmp/many.yaml"
+check 65 "many.yaml:9:7: error: an expect.hitless window does not fit" run "$tmp/many.yaml"
 check 0 "tsm.connect" list ops
 check 0 "drop-invalidation" list faults
 check 0 "latent-mce" list findings

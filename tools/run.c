@@ -578,8 +578,12 @@ int run_scenario(const struct scenario *scn, const char *arch,
 	/* reports name a profile file by its `name:`, not its path */
 	snprintf(out->arch, sizeof(out->arch), "%s", world_arch_name(r.w));
 	if (install_checkers(&r)) {
-		out->error = xasprintf("%s: an expect window does not fit the platform (a BAR that does not exist, or more than %d windows)",
-				       scn->file, SIM_HITLESS_MAX);
+		out->scn_error = xasprintf("%s:%u:%u: error: an expect.hitless window does not fit the platform (its BAR does not exist, or there are more than %d windows)",
+					   scn->file, scn->expect.nhitless ?
+					   scn->expect.hitless[0].pos.line : 1,
+					   scn->expect.nhitless ?
+					   scn->expect.hitless[0].pos.col : 1,
+					   SIM_HITLESS_MAX);
 		world_destroy(r.w);
 		free(r.order);
 		return -1;

@@ -100,8 +100,9 @@ static int add_devices(struct world *w, char **err)
 		dev_cfg(&pl->devices[i], &c);
 		rc = plat_add_device(w->p, &c, NULL);
 		if (rc) {
-			*err = errf("%s:%u: device '%s' cannot be placed: %s",
+			*err = errf("%s:%u:%u: error: device '%s' cannot be placed: %s",
 				    w->scn->file, pl->devices[i].pos.line,
+				    pl->devices[i].pos.col,
 				    pl->devices[i].name, rc == -EEXIST ?
 				    "a BAR overlaps another window or RAM, or the name/BDF is taken" :
 				    "bad BDF, BAR or PF");
@@ -121,7 +122,8 @@ static int add_guests(struct world *w, char **err)
 
 		if (!plat_add_guest(w->p, g->name, g->confidential, g->memory,
 				    bits)) {
-			*err = errf("%s: guest '%s' cannot be created", w->scn->file,
+			*err = errf("%s:%u:%u: error: guest '%s' cannot be created: its memory does not fit below the MMIO pool",
+				    w->scn->file, g->pos.line, g->pos.col,
 				    g->name);
 			return -ENOSPC;
 		}
@@ -156,10 +158,13 @@ struct world *world_create(const struct scenario *scn, const char *arch,
 		free(w);
 		return NULL;
 	}
+	/* the platform a scenario describes cannot be built: its error (65) */
+	*bad_input = true;
 	if (add_devices(w, err) || add_guests(w, err)) {
 		world_destroy(w);
 		return NULL;
 	}
+	*bad_input = false;
 	w->host = host_create(w->p);
 	w->traffic = traffic_create(w);
 	return w;
