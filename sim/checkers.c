@@ -73,10 +73,17 @@ static bool chk_initiator_is(const char *initiator, const char *name)
 	return !initiator[n] || strchr(" :/.", initiator[n]);
 }
 
-/* Table "vm0 shared EPT" belongs to initiator "vm0" / "vm0 mmio-poll". */
+/*
+ * Table "vm0 shared EPT" belongs to initiator "vm0" / "vm0 mmio-poll", and
+ * so does KVM's memslot "kvm vm0 slot" (models/host/kvm.c names it so).
+ */
 static bool chk_same_owner(const char *table, const char *initiator)
 {
-	size_t n = strcspn(table, " :/.");
+	size_t n;
+
+	if (!strncmp(table, "kvm ", 4))
+		table += 4;
+	n = strcspn(table, " :/.");
 
 	return initiator && n && strcspn(initiator, " :/.") == n &&
 	       !strncmp(table, initiator, n);

@@ -58,7 +58,8 @@ struct dmabuf_attach {
 	uint64_t notify_ev;
 };
 
-static void emit(struct dmabuf *buf, const char *event, const char *importer)
+static void emit_id(struct dmabuf *buf, const char *event,
+		    const char *importer, uint64_t map_id)
 {
 	struct sim_rec rec = { .type = SIM_REC_DMABUF };
 	struct sim *s = buf->c->s;
@@ -68,7 +69,13 @@ static void emit(struct dmabuf *buf, const char *event, const char *importer)
 	rec.u.dmabuf.name = buf->name;
 	rec.u.dmabuf.event = event;
 	rec.u.dmabuf.importer = importer;
+	rec.u.dmabuf.map_id = map_id;
 	sim_trace_emit(s, &rec);
+}
+
+static void emit(struct dmabuf *buf, const char *event, const char *importer)
+{
+	emit_id(buf, event, importer, 0);
 }
 
 struct dmabuf_core *dmabuf_core_create(struct sim *s,
@@ -422,13 +429,30 @@ void dmabuf_close(struct dmabuf *buf)
 
 static struct dm_fault *fault_slot(struct dmabuf_core *c, const char *importer)
 {
+	char want[DMABUF_NAME_LEN];
+
+	snprintf(want, sizeof(want), "%s", importer);
+	for (char *p = want; *p; p++)
+		if (*p == ':')
+			*p = '.';
 	for (size_t i = 0; i < c->nfaults; i++)
-		if (!strcmp(c->faults[i].importer, importer))
+		if (!strcmp(c->faults[i].importer, want))
 			return &c->faults[i];
 	c->faults = sim_xrealloc(c->faults, c->nfaults + 1, sizeof(*c->faults));
 	memset(&c->faults[c->nfaults], 0, sizeof(*c->faults));
 	snprintf(c->faults[c->nfaults].importer, DMABUF_NAME_LEN, "%s", importer);
+	/* the contract spells importers kvm:GUEST, iommufd:IOAS; ours "kvm.td0" */
+	for (char *p = c->faults[c->nfaults].importer; *p; p++)
+		if (*p == ':')
+			*p = '.';
 	return &c->faults[c->nfaults++];
+}
+
+void dmabuf_attach_published(struct dmabuf_attach *att, uint64_t map_id)
+{
+	/* the checkers link the mapping to the buffer (use-after-revoke) */
+	if (map_id)
+		emit_id(att->buf, "map", att->importer, map_id);
 }
 
 void dmabuf_fault_ignore_revoke(struct dmabuf_core *c, const char *importer)

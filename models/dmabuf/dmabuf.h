@@ -210,6 +210,14 @@ void dmabuf_attach_set_unmap_lat(struct dmabuf_attach *att, sim_cycles_t lat);
 struct dmabuf *dmabuf_attach_buf(const struct dmabuf_attach *att);
 /** dmabuf_attach_importer() - the importer name. @att: the attachment */
 const char *dmabuf_attach_importer(const struct dmabuf_attach *att);
+/**
+ * dmabuf_attach_published() - the importer published @map_id (its page
+ * table mapping of the buffer) in the ownership index; traced as a "map"
+ * record so the checkers can tell a use after revoke.  0 is ignored.
+ * @att:    the attachment
+ * @map_id: the mem mapping id
+ */
+void dmabuf_attach_published(struct dmabuf_attach *att, uint64_t map_id);
 /** dmabuf_attach_is_mapped() - mapped now. @att: the attachment */
 bool dmabuf_attach_is_mapped(const struct dmabuf_attach *att);
 /** dmabuf_attach_ctx() - the importer's @ctx. @att: the attachment */

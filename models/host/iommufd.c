@@ -367,6 +367,8 @@ static const char *area_create(struct host *h, struct iofd_obj *ioas,
 				true);
 	for (size_t i = 0; i < nd && i < IOFD_MAX_DOMS; i++)
 		iommu_map_tag(doms[i], iova, size, a->map_id);
+	if (att)
+		dmabuf_attach_published(att, a->map_id);
 	return NULL;
 }
 

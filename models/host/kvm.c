@@ -71,6 +71,8 @@ static void memslot_publish(struct host *h, struct kvm_slot *sl)
 	snprintf(table, sizeof(table), "kvm %s slot", sl->g->name);
 	sl->map_id = mem_map_add(h->mem, SIM_MAP_S2_SHARED, table, sl->gpa,
 				 sl->hpa, sl->size, false);
+	if (sl->att)
+		dmabuf_attach_published(sl->att, sl->map_id);
 }
 
 static void memslot_unpublish(struct host *h, struct kvm_slot *sl)

@@ -102,6 +102,11 @@ START_TEST(latent_mce_at_lock_by_default)
 	ck_assert_uint_eq(arch_latent_scan(f.a, f.dev, "lock", m, 4, &finding), 1);
 	ck_assert_int_eq(finding, SIM_FIND_LATENT_MCE);
 	ck_assert_uint_eq(m[0]->id, id);
+	/* an IOMMU P2P area is not CPU-reachable: never latent (§7) */
+	mem_map_add(f.mem, SIM_MAP_IOMMU, "ioas a", 0x40000000, f.bar0, 4096,
+		    false);
+	ck_assert_uint_eq(arch_latent_scan(f.a, f.dev, "lock", m, 4, &finding), 1);
+	ck_assert_uint_eq(m[0]->id, id);
 	ck_assert_uint_eq(arch_latent_scan(f.a, f.dev, "owner", m, 4, &finding), 0);
 	ck_assert_int_eq(finding, -1);
 }

@@ -250,6 +250,38 @@ START_TEST(latent_after_unmap_is_clean)
 }
 END_TEST
 
+START_TEST(latent_iommu_area_not_cpu_reachable)
+{
+	struct sim *s = mk(NULL);
+	const struct sim_finding *f;
+
+	/* an iommufd P2P area over the TEE BAR is DMA-reachable only */
+	step_begin(s, 0, 20, "iommufd.map_dmabuf", "map-p2p");
+	map(s, 1, SIM_MAP_IOMMU, "ioas ioas0", 0x40000000, BAR, BAR_SIZE);
+	step_end(s);
+	step_begin(s, 1, 22, "tsm.bind", "bind");
+	owner(s, "lock", SIM_FIND_LATENT_MCE, 0, "on tdx a CPU access is an MCE");
+	step_end(s);
+	ck_assert_uint_eq(sim_findings_count(s), 0);
+	/* the same at an owner change (cca delegate, sev RMP assign) */
+	step_begin(s, 2, 24, "kvm.map", "map-private");
+	owner(s, "delegate", SIM_FIND_LATENT_HOST_FAULT, 0, "GPF");
+	step_end(s);
+	ck_assert_uint_eq(sim_findings_count(s), 0);
+	/* a host mmap beside it still counts */
+	step_begin(s, 3, 25, "vfio.mmap", "m0");
+	map(s, 2, SIM_MAP_HOST_MMAP, "mmap m0", 0, BAR, BAR_SIZE);
+	step_end(s);
+	step_begin(s, 4, 26, "tsm.bind", NULL);
+	owner(s, "lock", SIM_FIND_LATENT_MCE, 0, "mce");
+	step_end(s);
+	ck_assert_uint_eq(sim_findings_count(s), 1);
+	f = nth(s, SIM_FIND_LATENT_MCE, 0);
+	has(f, "vfio.mmap [m0] at line 25");
+	sim_destroy(s);
+}
+END_TEST
+
 /* ------------------------------------------------------------- accesses */
 
 START_TEST(access_results_map_to_findings)
@@ -663,6 +695,44 @@ START_TEST(hitless_violated_longest_interval)
 }
 END_TEST
 
+/* KVM names its memslot "kvm GUEST slot": a fault after its unmap is covered */
+START_TEST(hitless_covers_kvm_slot_after_unmap)
+{
+	const struct sim_hitless_cfg win = {
+		.from_step = 1, .to_step = 2, .range = SIM_WIN_HPA,
+		.base = BAR, .size = BAR_SIZE, .what = "dev0 BAR 0", .line = 40,
+	};
+	const struct sim_checker_cfg cfg = { .hitless = &win, .nhitless = 1 };
+	struct sim *s = mk(&cfg);
+	struct sim_hitless_status st;
+
+	step_begin(s, 0, 14, "kvm.map", "map-shared");
+	map(s, 1, SIM_MAP_S2_SHARED, "kvm td0 slot", 0x80000000, BAR, BAR_SIZE);
+	step_end(s);
+	at(s, 100);
+	step_begin(s, 1, 18, "kvm.unmap", "unmap-shared");
+	unmap(s, 1);
+	step_end(s);
+	at(s, 200);
+	access(s, acc(SIM_INIT_GUEST, "td0 poll-shared", 0x80000040,
+		      UINT64_MAX, 0, SIM_RES_FAULT));
+	/* another guest's GPA is not covered; nor is a "kvm" initiator */
+	access(s, acc(SIM_INIT_GUEST, "td1 poll", 0x80000040, UINT64_MAX, 0,
+		      SIM_RES_FAULT));
+	access(s, acc(SIM_INIT_GUEST, "kvm", 0x80000040, UINT64_MAX, 0,
+		      SIM_RES_FAULT));
+	at(s, 300);
+	step_begin(s, 2, 20, "tsm.bind", "bind");
+	step_end(s);
+	ck_assert_int_eq(sim_hitless_get(s, 0, &st), 0);
+	ck_assert_int_eq(st.verdict, SIM_HITLESS_VIOLATED);
+	ck_assert_uint_eq(st.accesses, 1);
+	ck_assert_uint_eq(st.bad, 1);
+	ck_assert_uint_eq(st.first_bad, 200);
+	sim_destroy(s);
+}
+END_TEST
+
 START_TEST(hitless_clean_unexercised_unreached_open)
 {
 	const struct sim_hitless_cfg win[] = {
@@ -833,6 +903,7 @@ Suite *checkers_suite(void)
 	tcase_add_test(tc, latent_names_mapping_and_lock);
 	tcase_add_test(tc, latent_exempt_kinds_not_counted);
 	tcase_add_test(tc, latent_after_unmap_is_clean);
+	tcase_add_test(tc, latent_iommu_area_not_cpu_reachable);
 	tcase_add_test(tc, access_results_map_to_findings);
 	tcase_add_test(tc, access_precedence_one_finding_per_access);
 	tcase_add_test(tc, access_episodes_fold_and_end);
@@ -843,6 +914,7 @@ Suite *checkers_suite(void)
 	tcase_add_test(tc, tdisp_protocol_only_when_unexpected);
 	tcase_add_test(tc, teardown_order_when_forbidden);
 	tcase_add_test(tc, hitless_violated_longest_interval);
+	tcase_add_test(tc, hitless_covers_kvm_slot_after_unmap);
 	tcase_add_test(tc, hitless_clean_unexercised_unreached_open);
 	tcase_add_test(tc, allow_suppresses_only_listed_results);
 	tcase_add_test(tc, install_rejects_bad_config);

@@ -224,6 +224,24 @@ START_TEST(ignored_revoke_times_out_mapped)
 }
 END_TEST
 
+/* the contract spells importers "kvm:GUEST" (tsmsim list faults) */
+START_TEST(ignored_revoke_contract_spelling)
+{
+	struct imp a = { 0 }, b = { 0 };
+
+	dmabuf_fault_ignore_revoke(C.c, "kvm:vm0");
+	dmabuf_fault_slow_unmap(C.c, "iommufd:a", 7000);
+	attach_map(&a, "iommufd.a");
+	attach_map(&b, "kvm.vm0");
+	dmabuf_attach_published(b.att, 42);
+	dmabuf_attach_published(b.att, 0);	/* ignored */
+	ck_assert_uint_eq(nrec("map:kvm.vm0"), 1);
+	ck_assert_str_eq(step(revoke_op, 0), "ETIMEDOUT");
+	ck_assert(dmabuf_attach_is_mapped(b.att));
+	ck_assert_uint_eq(a.at, 7500);
+}
+END_TEST
+
 START_TEST(unrevoke_while_pending_is_ebusy)
 {
 	struct imp a = { 0 };
@@ -290,6 +308,7 @@ Suite *dmabuf_suite(void)
 	tcase_add_test(tc, attach_rules);
 	tcase_add_test(tc, revoke_waits_for_every_importer);
 	tcase_add_test(tc, slow_unmap_delays_named_importer);
+	tcase_add_test(tc, ignored_revoke_contract_spelling);
 	tcase_add_test(tc, ignored_revoke_times_out_mapped);
 	tcase_add_test(tc, unrevoke_while_pending_is_ebusy);
 	tcase_add_test(tc, flavor_flip_notifies_without_revoke);
