@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* sim.c - engine lifetime, step context and small helpers. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,27 @@ void *sim_xrealloc(void *p, size_t n, size_t size)
 	q = realloc(p, (n * size) != 0 ? n * size : 1);
 	TSM_BUG_ON(!q);
 	return q;
+}
+
+char *sim_xstrdup(const char *s)
+{
+	char *d = strdup(s ? s : "");
+
+	TSM_BUG_ON(!d);
+	return d;
+}
+
+char *sim_xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *p;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&p, fmt, ap);
+	va_end(ap);
+	TSM_BUG_ON(n < 0);
+	return p;
 }
 
 struct sim *sim_create(uint64_t seed)

@@ -36,6 +36,9 @@ void sim_bug(const char *file, int line, const char *cond);
 
 /* realloc of @n * @size bytes; out of memory is a TSM_BUG_ON. */
 void *sim_xrealloc(void *p, size_t n, size_t size);
+/* strdup (NULL gives ""), and asprintf, on the same terms. */
+char *sim_xstrdup(const char *s);
+char *sim_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /**
  * sim_create() - make an engine.

@@ -15,28 +15,6 @@
 
 #include "out.h"
 
-static char *out_strdup(const char *s)
-{
-	char *d = strdup(s ? s : "");
-
-	TSM_BUG_ON(!d);
-	return d;
-}
-
-static char *out_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *out_fmt(const char *fmt, ...)
-{
-	va_list ap;
-	char *p;
-	int n;
-
-	va_start(ap, fmt);
-	n = vasprintf(&p, fmt, ap);
-	va_end(ap);
-	TSM_BUG_ON(n < 0);
-	return p;
-}
-
 struct out_log *out_log_create(void)
 {
 	return calloc(1, sizeof(struct out_log));
@@ -67,7 +45,7 @@ size_t out_log_track(struct out_log *log, const char *name)
 				   sizeof(*log->tracks));
 	log->open = sim_xrealloc(log->open, log->ntracks + 1,
 				 sizeof(*log->open));
-	log->tracks[log->ntracks] = out_strdup(name);
+	log->tracks[log->ntracks] = sim_xstrdup(name);
 	log->open[log->ntracks] = 0;
 	return log->ntracks++;
 }
@@ -120,8 +98,8 @@ static void on_tdi(struct out_log *log, const struct sim_rec *rec)
 	if (!e)
 		return;
 	e->value = t->to;
-	e->name = out_strdup(t->to_name);
-	e->detail = out_fmt("%s -> %s: %s", t->from_name, t->to_name,
+	e->name = sim_xstrdup(t->to_name);
+	e->detail = sim_xasprintf("%s -> %s: %s", t->from_name, t->to_name,
 			    t->cause ? t->cause : "");
 }
 
@@ -159,8 +137,8 @@ static void on_access(struct out_log *log, const struct sim_rec *rec)
 	e->start = a->issued;
 	e->value = (int)a->result;
 	e->write = a->write;
-	e->name = out_strdup(sim_result_name(a->result));
-	e->detail = out_fmt("%s %s 0x%" PRIx64 " size %" PRIu64 "%s%s%s%s",
+	e->name = sim_xstrdup(sim_result_name(a->result));
+	e->detail = sim_xasprintf("%s %s 0x%" PRIx64 " size %" PRIu64 "%s%s%s%s",
 			    a->write ? "write" : "read",
 			    a->priv ? "private" : "shared", a->addr, a->size,
 			    a->stale ? ", stale translation" : "",
@@ -174,9 +152,9 @@ static void on_map(struct out_log *log, const struct sim_rec *rec)
 	const struct sim_rec_map *m = &rec->u.map;
 
 	add_instant(log, rec, "mappings",
-		    out_fmt("%s %s", rec->type == SIM_REC_MAP ? "map" : "unmap",
+		    sim_xasprintf("%s %s", rec->type == SIM_REC_MAP ? "map" : "unmap",
 			    m->table ? m->table : sim_map_kind_name(m->kind)),
-		    out_fmt("%s 0x%" PRIx64 " -> hpa 0x%" PRIx64 " size 0x%"
+		    sim_xasprintf("%s 0x%" PRIx64 " -> hpa 0x%" PRIx64 " size 0x%"
 			    PRIx64 " (mapping %" PRIu64 ", by %s at line %u)",
 			    sim_map_kind_name(m->kind), m->addr, m->hpa,
 			    m->size, m->map_id,
@@ -191,8 +169,8 @@ static void on_other(struct out_log *log, const struct sim_rec *rec)
 	case SIM_REC_OWNER:
 		snprintf(track, sizeof(track), "TDI %s", rec->u.owner.device);
 		add_instant(log, rec, track,
-			    out_fmt("owner: %s", rec->u.owner.event),
-			    out_fmt("hpa 0x%" PRIx64 " size 0x%" PRIx64 " to %s%s%s",
+			    sim_xasprintf("owner: %s", rec->u.owner.event),
+			    sim_xasprintf("hpa 0x%" PRIx64 " size 0x%" PRIx64 " to %s%s%s",
 				    rec->u.owner.hpa, rec->u.owner.size,
 				    rec->u.owner.to_private ? "private" : "shared",
 				    rec->u.owner.why ? "; " : "",
@@ -201,38 +179,38 @@ static void on_other(struct out_log *log, const struct sim_rec *rec)
 	case SIM_REC_TDISP:
 		snprintf(track, sizeof(track), "TDI %s", rec->u.tdisp.device);
 		add_instant(log, rec, track,
-			    out_fmt("%s -> %s", rec->u.tdisp.request,
+			    sim_xasprintf("%s -> %s", rec->u.tdisp.request,
 				    rec->u.tdisp.response), NULL);
 		break;
 	case SIM_REC_FIRMWARE:
 		add_instant(log, rec, "firmware",
-			    out_fmt("%s -> %s", rec->u.fw.call,
+			    sim_xasprintf("%s -> %s", rec->u.fw.call,
 				    rec->u.fw.status), NULL);
 		break;
 	case SIM_REC_INVAL:
 		add_instant(log, rec, "mappings",
-			    out_fmt("inval %s %s",
+			    sim_xasprintf("inval %s %s",
 				    rec->u.inval.phase == SIM_INVAL_QUEUED ? "queued" :
 				    rec->u.inval.phase == SIM_INVAL_DONE ? "done" :
 				    "dropped", rec->u.inval.table),
-			    out_fmt("0x%" PRIx64 " size 0x%" PRIx64,
+			    sim_xasprintf("0x%" PRIx64 " size 0x%" PRIx64,
 				    rec->u.inval.addr, rec->u.inval.size));
 		break;
 	case SIM_REC_DMABUF:
 		add_instant(log, rec, "dma-buf",
-			    out_fmt("%s %s", rec->u.dmabuf.name, rec->u.dmabuf.event),
+			    sim_xasprintf("%s %s", rec->u.dmabuf.name, rec->u.dmabuf.event),
 			    rec->u.dmabuf.importer ?
-			    out_fmt("importer %s", rec->u.dmabuf.importer) : NULL);
+			    sim_xasprintf("importer %s", rec->u.dmabuf.importer) : NULL);
 		break;
 	case SIM_REC_TEARDOWN:
 		add_instant(log, rec, "teardown",
-			    out_strdup(rec->u.teardown.forbidden ?
+			    sim_xstrdup(rec->u.teardown.forbidden ?
 				       "forbidden order" : "teardown"),
-			    out_strdup(rec->u.teardown.what));
+			    sim_xstrdup(rec->u.teardown.what));
 		break;
 	case SIM_REC_NOTE:
-		add_instant(log, rec, "notes", out_strdup("note"),
-			    out_strdup(rec->u.note));
+		add_instant(log, rec, "notes", sim_xstrdup("note"),
+			    sim_xstrdup(rec->u.note));
 		break;
 	default:
 		break;		/* steps come from struct run_result */

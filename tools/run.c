@@ -35,29 +35,6 @@ struct run {
 	bool failed_internal;
 };
 
-static char *xstrdup(const char *s)
-{
-	char *d = strdup(s ? s : "");
-
-	TSM_BUG_ON(!d);
-	return d;
-}
-
-static char *xasprintf(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2)));
-static char *xasprintf(const char *fmt, ...)
-{
-	va_list ap;
-	char *p;
-	int n;
-
-	va_start(ap, fmt);
-	n = vasprintf(&p, fmt, ap);
-	va_end(ap);
-	TSM_BUG_ON(n < 0);
-	return p;
-}
-
 /* ---------------------------------------------------------------- expect */
 
 static void expect_str(const struct scn_step *st, const struct scn_op_desc *d,
@@ -257,7 +234,7 @@ static void step_begin(struct sim *s, void *subject, void *object)
 	if (st->label)
 		world_label_event(r->w, st->label, false);
 	if (!fn) {
-		internal_error(r, xasprintf("%s:%u: op '%s' is not modelled yet",
+		internal_error(r, sim_xasprintf("%s:%u: op '%s' is not modelled yet",
 					    r->scn->file, st->pos.line,
 					    st->opname));
 		return;
@@ -466,14 +443,14 @@ static void check_windows(struct run *r, const struct scn_expect *e)
 			 (unsigned long long)st.bad,
 			 (unsigned long long)st.accesses);
 		if (st.verdict == SIM_HITLESS_VIOLATED)
-			detail = xasprintf("%llu of %llu accesses in the window did not end ok, the first at cycle %llu; the range was unavailable for up to %llu cycles from cycle %llu",
+			detail = sim_xasprintf("%llu of %llu accesses in the window did not end ok, the first at cycle %llu; the range was unavailable for up to %llu cycles from cycle %llu",
 					   (unsigned long long)st.bad,
 					   (unsigned long long)st.accesses,
 					   (unsigned long long)st.first_bad,
 					   (unsigned long long)st.longest,
 					   (unsigned long long)st.longest_from);
 		else if (st.verdict == SIM_HITLESS_UNEXERCISED)
-			detail = xstrdup("no access reached the range inside the window, so it proves nothing");
+			detail = sim_xstrdup("no access reached the range inside the window, so it proves nothing");
 		add_check(r->out, what, viol_ok ? "by findings" : "clean",
 			  act, st.verdict == SIM_HITLESS_CLEAN ||
 			  (viol_ok && st.verdict == SIM_HITLESS_VIOLATED),
@@ -561,7 +538,7 @@ static int attach_sinks(struct run *r)
 		int rc = r->opts->sinks[i].attach(r->s, r->opts->sinks[i].ctx);
 
 		if (rc) {
-			r->out->error = xasprintf("cannot attach output sink %zu: %s",
+			r->out->error = sim_xasprintf("cannot attach output sink %zu: %s",
 						  i, strerror(-rc));
 			return rc;
 		}
@@ -592,14 +569,14 @@ int run_scenario(const struct scenario *scn, const char *arch,
 		if (bad_input)
 			out->scn_error = err;
 		else
-			out->error = err ? err : xstrdup("cannot build the platform");
+			out->error = err ? err : sim_xstrdup("cannot build the platform");
 		free(r.order);
 		return -1;
 	}
 	/* reports name a profile file by its `name:`, not its path */
 	snprintf(out->arch, sizeof(out->arch), "%s", world_arch_name(r.w));
 	if (install_checkers(&r)) {
-		out->scn_error = xasprintf("%s:%u:%u: error: an expect.hitless window does not fit the platform (its BAR does not exist, or there are more than %d windows)",
+		out->scn_error = sim_xasprintf("%s:%u:%u: error: an expect.hitless window does not fit the platform (its BAR does not exist, or there are more than %d windows)",
 					   scn->file, scn->expect.nhitless ?
 					   scn->expect.hitless[0].pos.line : 1,
 					   scn->expect.nhitless ?

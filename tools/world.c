@@ -12,20 +12,6 @@
 
 #include "world.h"
 
-static char *errf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *errf(const char *fmt, ...)
-{
-	va_list ap;
-	char *p;
-	int n;
-
-	va_start(ap, fmt);
-	n = vasprintf(&p, fmt, ap);
-	va_end(ap);
-	TSM_BUG_ON(n < 0);
-	return p;
-}
-
 struct diag_buf {
 	char *text;
 	size_t len;
@@ -56,7 +42,7 @@ static int load_profile(struct world *w, const char *arch, uint64_t *t,
 	int rc = arch_profile_resolve(arch, &w->prof, &diag);
 
 	if (rc) {
-		*err = d.text ? d.text : errf("%s: cannot load the arch profile '%s'",
+		*err = d.text ? d.text : sim_xasprintf("%s: cannot load the arch profile '%s'",
 					      w->scn->file, arch);
 		if (d.text && d.len)
 			d.text[d.len - 1] = 0;	/* the caller adds the newline */
@@ -100,7 +86,7 @@ static int add_devices(struct world *w, char **err)
 		dev_cfg(&pl->devices[i], &c);
 		rc = plat_add_device(w->p, &c, NULL);
 		if (rc) {
-			*err = errf("%s:%u:%u: error: device '%s' cannot be placed: %s",
+			*err = sim_xasprintf("%s:%u:%u: error: device '%s' cannot be placed: %s",
 				    w->scn->file, pl->devices[i].pos.line,
 				    pl->devices[i].pos.col,
 				    pl->devices[i].name, rc == -EEXIST ?
@@ -122,7 +108,7 @@ static int add_guests(struct world *w, char **err)
 
 		if (!plat_add_guest(w->p, g->name, g->confidential, g->memory,
 				    bits)) {
-			*err = errf("%s:%u:%u: error: guest '%s' cannot be created: its memory does not fit below the MMIO pool",
+			*err = sim_xasprintf("%s:%u:%u: error: guest '%s' cannot be created: its memory does not fit below the MMIO pool",
 				    w->scn->file, g->pos.line, g->pos.col,
 				    g->name);
 			return -ENOSPC;
@@ -154,7 +140,7 @@ struct world *world_create(const struct scenario *scn, const char *arch,
 	cfg.iommu.levels = scn->platform.iommu.levels;
 	w->p = plat_create(s, &cfg, &perr);
 	if (!w->p) {
-		*err = errf("%s: %s", scn->file, perr);
+		*err = sim_xasprintf("%s: %s", scn->file, perr);
 		free(w);
 		return NULL;
 	}
