@@ -117,6 +117,11 @@ static void check_range(struct mismatches *m, size_t i,
 	    scn_get_bool(want, "non_tee", false) != !!(got->attr & TDISP_RANGE_NON_TEE))
 		miss(m, "report.ranges.%zu.non_tee: expected %s;", i,
 		     scn_get_bool(want, "non_tee", false) ? "true" : "false");
+	if (scn_has(want, "first_page") &&
+	    scn_get_u64(want, "first_page", 0) != got->first_page)
+		miss(m, "report.ranges.%zu.first_page: expected 0x%" PRIx64
+		     ", got 0x%" PRIx64 ";", i, scn_get_u64(want, "first_page", 0),
+		     got->first_page);
 	if (scn_has(want, "msix") &&
 	    scn_get_bool(want, "msix", false) != !!(got->attr & TDISP_RANGE_MSIX))
 		miss(m, "report.ranges.%zu.msix: expected %s;", i,

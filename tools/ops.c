@@ -102,6 +102,8 @@ static const struct scn_field_desc report_range_f[] = {
 	F("pages", SCN_FT_COUNT, 0, "4 KiB pages in the range"),
 	F("non_tee", SCN_FT_BOOL, 0, "IS_NON_TEE_MEM"),
 	F("msix", SCN_FT_BOOL, 0, "the range holds the MSI-X table"),
+	F("first_page", SCN_FT_ADDR, 0,
+	  "FIRST_PAGE: the BAR's address plus MMIO_REPORTING_OFFSET"),
 };
 static const struct scn_schema report_range_s =
 	SCHEMA("report range", report_range_f);
