@@ -136,6 +136,8 @@ static const char *exec_device_tdisp(struct exec_ctx *x)
 	t->req.bind_p2p_address_mask = scn_get_u64(f, "bind_p2p_address_mask", 0);
 	t->req.offset = (uint16_t)scn_get_u64(f, "offset", 0);
 	t->req.length = (uint16_t)scn_get_u64(f, "length", 0);
+	if (scn_has(f, "version"))
+		t->req.version = (uint8_t)scn_get_u64(f, "version", 0);
 	if (code == TDISP_REQ_START_INTERFACE && tdisp_nonce(x, &t->req)) {
 		exec_scenario_error(x, "nonce: stale needs an earlier lock epoch of the device, and there is none");
 		return "EINVAL";

@@ -309,6 +309,7 @@ static const struct scn_field_desc dev_tdisp_f[] = {
 	F("stream_id", SCN_FT_COUNT, 0, "LOCK: default stream ID"),
 	F("mmio_reporting_offset", SCN_FT_ADDR, 0, "LOCK: MMIO offset"),
 	F("bind_p2p_address_mask", SCN_FT_ADDR, 0, "LOCK: P2P mask"),
+	F("version", SCN_FT_ADDR, 0, "header TDISP version (default 0x10)"),
 };
 static const struct scn_field_desc dev_ide_f[] = {
 	FREF("device", SCN_REF_DEVICE, REQ, "the device"),
