@@ -179,7 +179,7 @@ static void sb_during(struct chk_sb *b, const struct sim_step_ref *r);
 /* "tsm.bind [bind0] at line 19", or "outside any step" (traffic). */
 static void sb_step(struct chk_sb *b, const struct sim_step_ref *r)
 {
-	if (r->index < 0) {
+	if (r->index < 0 && !r->op) {
 		sb_add(b, "outside any step");
 		return;
 	}
@@ -191,7 +191,7 @@ static void sb_step(struct chk_sb *b, const struct sim_step_ref *r)
 
 static void sb_during(struct chk_sb *b, const struct sim_step_ref *r)
 {
-	sb_add(b, r->index < 0 ? " " : " during ");
+	sb_add(b, r->index < 0 && !r->op ? " " : " during ");
 	sb_step(b, r);
 }
 

@@ -51,7 +51,6 @@ check 2 "--set wants PATH=VALUE" run --set novalue "$good"
 check 2 "--vcd needs a value" run "$good" --vcd
 check 2 "--html wants a file name" run --html= "$good"
 check 2 "cannot write /nonexistent/dir/x.xml" run --junit /nonexistent/dir/x.xml "$good"
-check 2 "not in this version yet" sweep "$good"
 check 66 "cannot read" run /nonexistent.yaml
 check 66 "cannot read" lint /nonexistent.yaml
 check 65 "bad.yaml:1:11: error" run "$tmp/bad.yaml"
@@ -148,5 +147,52 @@ check 2 "cannot write" compare --out /nonexistent/dir/c.txt "$good"
 "$bin" compare "$good" --out "$tmp/c1.txt"; "$bin" compare "$good" > "$tmp/c2.txt"
 wellformed "compare --out = stdout, deterministic" cmp -s "$tmp/c1.txt" "$tmp/c2.txt"
 wellformed "compare text fits 80 columns" awk 'length > 80 { exit 1 }' "$tmp/c1.txt"
+# sweep and merge (docs/sweep.md): 2 faults x the points of 2 labelled
+# steps (before, during #1..#2, after) x 2 arches = 32 lines
+cat >"$tmp/sw.yaml" <<'YAML'
+scenario: sweep-cli
+arch: [tdx, sev]
+platform:
+  devices:
+    - { name: dev0, bars: [ { index: 0, size: 64KiB } ] }
+steps:
+  - { op: tsm.connect, device: dev0 }
+  - { op: device.tdisp, device: dev0, request: LOCK_INTERFACE, label: lock }
+  - { op: device.tdisp, device: dev0, request: STOP_INTERFACE, label: stop }
+expect:
+  state: { dev0: CONFIG_UNLOCKED }
+YAML
+sw=(sweep "$tmp/sw.yaml" --faults drop-invalidation,tdisp-busy)
+check 0 "usage: tsmsim sweep" sweep --help
+check 0 "usage: tsmsim merge" merge --help
+check 2 "no FILE given" sweep
+check 2 "--shard wants K/N" "${sw[@]}" --shard 3/2
+check 2 "--faults: unknown fault kind 'frob'" sweep "$tmp/sw.yaml" --faults frob
+check 2 "--points: 'before:nolabel'" "${sw[@]}" --points before:nolabel
+check 2 "--resume needs --out" "${sw[@]}" --resume
+check 66 "cannot read" sweep /nonexistent.yaml
+check 65 "bad.yaml:1:11: error" sweep "$tmp/bad.yaml"
+check 0 "" "${sw[@]}" --jobs 2 --out "$tmp/all.jsonl"
+wellformed "sweep: ids" grep -q '"id":"sev/tdisp-busy/during:stop#2"' "$tmp/all.jsonl"
+wellformed "sweep: 32 lines" test "$(wc -l <"$tmp/all.jsonl")" -eq 32
+wellformed "sweep: lines are JSON" python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$tmp/all.jsonl"
+check 0 "" "${sw[@]}" --shard 1/2 --out "$tmp/s1.jsonl"
+SLURM_ARRAY_TASK_ID=1 SLURM_ARRAY_TASK_COUNT=2 "$bin" "${sw[@]}" --out "$tmp/s2.jsonl" 2>/dev/null
+wellformed "sweep: shards split the points" test "$(cat "$tmp/s1.jsonl" "$tmp/s2.jsonl" | wc -l)" -eq 32
+check 0 "" merge "$tmp/s2.jsonl" "$tmp/s1.jsonl" --out "$tmp/m.jsonl"
+wellformed "sweep: shards merge into the unsharded result" cmp -s "$tmp/m.jsonl" <(sort -t: -k3,3n "$tmp/all.jsonl")
+wellformed "sweep: same lines, byte for byte" cmp -s <(sort "$tmp/m.jsonl") <(sort "$tmp/all.jsonl")
+head -c 2000 "$tmp/all.jsonl" >"$tmp/r.jsonl"
+check 0 "" "${sw[@]}" --out "$tmp/r.jsonl" --resume
+wellformed "sweep: --resume completes a cut file" cmp -s <(sort "$tmp/r.jsonl") <(sort "$tmp/all.jsonl")
+check 1 "point 0 is missing" merge "$tmp/s2.jsonl"
+check 1 "is there more than once" merge "$tmp/s1.jsonl" "$tmp/s1.jsonl" "$tmp/s2.jsonl"
+check 65 "not a tsmsim-sweep/1 result line" merge "$tmp/bad.yaml"
+check 66 "cannot read" merge /nonexistent.jsonl
+check 2 "no RESULTS file given" merge
+check 1 "timed out" sweep scenarios/bench/dma-stream-sequential.yaml \
+	--faults drop-invalidation --points after:attached --set traffic.0.count=1e9 --timeout 200ms
+check 1 '"status":"timeout"' sweep scenarios/bench/dma-stream-sequential.yaml \
+	--faults drop-invalidation --points after:attached --set traffic.0.count=1e9 --timeout 200ms
 echo "cli: $pass passed, $fail failed"
 [ $fail -eq 0 ]

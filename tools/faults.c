@@ -242,16 +242,35 @@ static const struct {
 	{ "swap-steps", f_swap },
 };
 
+/*
+ * While the fault acts, findings it causes name it: "fault device-flr at
+ * line 40" rather than "outside any step"; the step's context returns
+ * after.
+ */
+static int apply_one(struct world *w, const struct scn_fault *f, fault_fn *fn,
+		     int cur, struct fault_action *act)
+{
+	struct sim_step_ref saved = *sim_step(w->s);
+	struct sim_step_ref ref = { -1, f->pos.line, NULL,
+				    world_keep(w, sim_xasprintf("fault %s",
+								f->kind)) };
+	int rc;
+
+	sim_set_step(w->s, &ref);
+	sim_trace_note(w->s, "fault %s applied", f->kind);
+	rc = fn(w, f, cur, act);
+	sim_set_step(w->s, saved.index >= 0 || saved.line ? &saved : NULL);
+	return rc;
+}
+
 int fault_apply(struct world *w, const struct scn_fault *f, int cur,
 		struct fault_action *act, char **err)
 {
 	act->skip = false;
 	act->swap_with = -1;
 	for (size_t i = 0; i < sizeof(fault_tab) / sizeof(fault_tab[0]); i++)
-		if (!strcmp(fault_tab[i].kind, f->kind)) {
-			sim_trace_note(w->s, "fault %s applied", f->kind);
-			return fault_tab[i].fn(w, f, cur, act);
-		}
+		if (!strcmp(fault_tab[i].kind, f->kind))
+			return apply_one(w, f, fault_tab[i].fn, cur, act);
 	if (asprintf(err, "%s:%u: fault '%s' is not modelled yet", w->scn->file,
 		     f->pos.line, f->kind) < 0)
 		*err = NULL;

@@ -18,6 +18,7 @@
 #include "report.h"
 #include "run.h"
 #include "scenario.h"
+#include "sweep.h"
 #include "version.h"
 
 static const char usage_text[] =
@@ -32,7 +33,9 @@ static const char usage_text[] =
 "  lint FILE...   parse and validate scenarios, run nothing\n"
 "  compare FILE   run a scenario on tdx, sev and cca, results side by side\n"
 "  list WHAT      list ops|faults|findings|results|arches|timing\n"
-"  sweep, merge   (not in this version yet)\n"
+"  sweep FILE     run FILE at many points (arch x fault x point x --set),\n"
+"                 one JSON line per point, in worker processes, sharded\n"
+"  merge FILE...  merge sweep results, proving every point is there once\n"
 "\n"
 "  tsmsim COMMAND --help   options of one command\n"
 "  tsmsim --version\n"
@@ -93,6 +96,43 @@ static const char lint_usage[] =
 "Parses and validates each FILE (all errors of each file, as\n"
 "FILE:LINE:COL: error: ...) and runs nothing.\n"
 "exit: 0 all valid, 65 some file has errors, 66 some file is unreadable\n";
+
+static const char sweep_usage[] =
+"usage: tsmsim sweep FILE [--arch A[,B..]] [--faults all|LIST]\n"
+"                    [--points all|LIST] [--set PATH=V1,V2,..]...\n"
+"                    [--jobs N] [--shard K/N] [--timeout S]\n"
+"                    [--out RESULTS.jsonl] [--resume]\n"
+"\n"
+"Runs FILE once per point: (arch, --set combination, fault kind with the\n"
+"parameters it needs, fault point), each in a worker process, and writes\n"
+"one JSON line (schema tsmsim-sweep/1) per point as soon as it is known.\n"
+"The point list and the seeds depend on FILE and these flags only.\n"
+"\n"
+"  --arch A,B      arches (default: the scenario's)\n"
+"  --faults L      all (default: the catalog, tsmsim list faults) or kinds\n"
+"  --points L      all (default: before:L, during:L#1..K, after:L of each\n"
+"                  labelled step) or a list, e.g. before:lock,after:unmap\n"
+"  --set P=V1,V2   a swept dimension; without a comma, a plain override\n"
+"  --jobs N        workers at a time (default 1)\n"
+"  --shard K/N     only the points whose index mod N is K-1; default from\n"
+"                  SLURM_ARRAY_TASK_ID / SLURM_ARRAY_TASK_COUNT\n"
+"  --timeout S     seconds per point (or Nms; default 60)\n"
+"  --out F         append-safe results file (default stdout)\n"
+"  --resume        skip the points F already holds\n"
+"                  (docs/sweep.md)\n"
+"\n"
+"exit: 0 every point ran (whatever it found), 1 a point crashed or timed\n"
+"out, 2 bad command line, 65 bad scenario, 66 unreadable file, 70\n"
+"internal error\n";
+
+static const char merge_usage[] =
+"usage: tsmsim merge RESULTS.jsonl... [--out MERGED.jsonl]\n"
+"\n"
+"Reads sweep results (shards, resumed runs), checks that every point\n"
+"0..N-1 is there exactly once, and writes the lines sorted by point, byte\n"
+"for byte, to MERGED.jsonl or stdout.\n"
+"exit: 0 complete, 1 a point missing or duplicated (listed on stderr),\n"
+"2 bad command line, 65 a line that is not a result, 66 unreadable file\n";
 
 static int usage_error(const char *fmt, const char *arg)
 {
@@ -383,6 +423,54 @@ static int cmd_compare(int argc, char **argv)
 	return rc;
 }
 
+static int cmd_sweep(int argc, char **argv)
+{
+	struct sweep_opts o;
+	int rc = sweep_parse(argc, argv, &o);
+
+	if (rc == CLI_HELP) {
+		fputs(sweep_usage, stdout);
+		rc = 0;
+	} else if (!rc) {
+		rc = sweep_main(&o);
+	}
+	sweep_opts_fini(&o);
+	return rc;
+}
+
+static int cmd_merge(int argc, char **argv)
+{
+	const char **files = calloc((size_t)argc + 1, sizeof(*files));
+	const char *out = NULL;
+	size_t n = 0;
+	int rc = files ? 0 : CLI_EX_SOFTWARE;
+
+	for (int i = 0; !rc && i < argc; i++) {
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			fputs(merge_usage, stdout);
+			free(files);
+			return 0;
+		}
+		if (!strncmp(argv[i], "--out=", 6))
+			out = argv[i] + 6;
+		else if (!strcmp(argv[i], "--out") && i + 1 < argc)
+			out = argv[++i];
+		else if (argv[i][0] == '-' && argv[i][1])
+			rc = usage_error("merge: unknown option or missing value '%s'",
+					 argv[i]);
+		else
+			files[n++] = argv[i];
+	}
+	if (!rc && out && !*out)
+		rc = usage_error("merge: --out wants a file name%s", "");
+	if (!rc && !n)
+		rc = usage_error("merge: %s", "no RESULTS file given");
+	if (!rc)
+		rc = sweep_merge(files, n, out);
+	free(files);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : NULL;
@@ -407,7 +495,9 @@ int main(int argc, char **argv)
 		return cli_list(argc - 2, argv + 2, stdout);
 	if (!strcmp(cmd, "compare"))
 		return cmd_compare(argc - 2, argv + 2);
-	if (!strcmp(cmd, "sweep") || !strcmp(cmd, "merge"))
-		return usage_error("'%s' is not in this version yet", cmd);
+	if (!strcmp(cmd, "sweep"))
+		return cmd_sweep(argc - 2, argv + 2);
+	if (!strcmp(cmd, "merge"))
+		return cmd_merge(argc - 2, argv + 2);
 	return usage_error("unknown command '%s'", cmd);
 }

@@ -33,6 +33,7 @@ struct run {
 	bool skip_next;		/* a skip-step fault hit the next step */
 	bool steps_done;
 	bool failed_internal;
+	bool seq_started;	/* the running step's sequence was started */
 };
 
 /* ---------------------------------------------------------------- expect */
@@ -173,6 +174,8 @@ static void step_done(struct sim *s, void *ctx, const char *result)
 
 	snprintf(rs->result, sizeof(rs->result), "%s", result ? result : "ok");
 	rs->end = sim_now(s);
+	rs->subops = r->seq_started ? sim_seq_completed(r->q) : 0;
+	r->seq_started = false;
 	rs->ok = exec_step_expects(st, rs->result);
 	rec.u.stepres.result = rs->result;
 	rec.u.stepres.expected = rs->ok;
@@ -204,6 +207,14 @@ static bool step_skipped(struct run *r)
 		 sizeof(r->out->steps[r->cur].result), "skipped");
 	r->out->steps[r->cur].ok = true;
 	r->out->steps[r->cur].start = r->out->steps[r->cur].end = sim_now(r->s);
+	/*
+	 * The step's moment still passes: traffic waiting for its start
+	 * (`until:`) or its completion (`start:`) must not wait forever.
+	 */
+	if (r->scn->steps[r->cur].label) {
+		world_label_event(r->w, r->scn->steps[r->cur].label, false);
+		world_label_event(r->w, r->scn->steps[r->cur].label, true);
+	}
 	r->pos++;
 	run_next_step(r);
 	return true;
@@ -255,6 +266,7 @@ static void step_begin(struct sim *s, void *subject, void *object)
 		step_done(s, r, res);
 		return;
 	}
+	r->seq_started = true;
 	sim_seq_start(r->q);
 }
 

@@ -49,6 +49,7 @@ struct run_step {
 	char expect[64];	/* printable expect */
 	bool ok;		/* result is what the step expected */
 	bool late;		/* `at:` was in the past when the step could start */
+	unsigned int subops;	/* sub-operations it ran (sweep's during:L#K) */
 	char *detail;		/* assert mismatches, notes; may be NULL */
 };
 

@@ -164,6 +164,9 @@ void world_destroy(struct world *w)
 	for (size_t i = 0; i < w->nfaccs; i++)
 		free(w->faccs[i]);
 	free(w->faccs);
+	for (size_t i = 0; i < w->nkept; i++)
+		free(w->kept[i]);
+	free(w->kept);
 	host_destroy(w->host);
 	plat_destroy(w->p);
 	free(w);
@@ -177,6 +180,13 @@ struct world_fault_access *world_fault_access(struct world *w)
 	w->faccs = sim_xrealloc(w->faccs, w->nfaccs + 1, sizeof(*w->faccs));
 	w->faccs[w->nfaccs++] = fa;
 	return fa;
+}
+
+const char *world_keep(struct world *w, char *str)
+{
+	w->kept = sim_xrealloc(w->kept, w->nkept + 1, sizeof(*w->kept));
+	w->kept[w->nkept++] = str;
+	return str;
 }
 
 struct platform *world_platform(const struct world *w)

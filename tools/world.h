@@ -44,9 +44,13 @@ struct world {
 	struct plat_guest *acc_guest;
 	struct world_fault_access **faccs;
 	size_t nfaccs;
+	char **kept;
+	size_t nkept;
 };
 
 struct world_fault_access *world_fault_access(struct world *w);
+/* Keep @str (malloc'ed) until the world goes: trace records point at it. */
+const char *world_keep(struct world *w, char *str);
 
 /* Names: device / guest by name, NULL when unknown (the loader checked). */
 struct plat_guest *world_guest(const struct world *w, const char *name);

@@ -1,0 +1,243 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * sweep.h - `tsmsim sweep` and `tsmsim merge` (contract sections 1 and 6).
+ *
+ * A sweep runs one scenario at many points, a point being (arch, set
+ * combination, fault kind with its parameters, fault point).  The point
+ * list is enumerated from the scenario and the flags only, never from
+ * --jobs or --shard, so every shard numbers the points alike and shards
+ * merge into exactly the unsharded result.  Each point runs in a worker
+ * process with a timeout; its result is one JSON line of schema
+ * "tsmsim-sweep/1" (docs/sweep.md).  Findings are data in a sweep.
+ */
+#ifndef TSMSIM_TOOLS_SWEEP_H
+#define TSMSIM_TOOLS_SWEEP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "scenario.h"
+#include "sim.h"
+
+#define SWEEP_SCHEMA "tsmsim-sweep/1"
+#define SWEEP_MAX_SETS 64
+
+/**
+ * struct sweep_dim - one --set PATH=V1,V2,..
+ * @path:    the scenario path
+ * @values:  the values, in command-line order
+ * @nvalues: 1 for a plain override (applied to every point, not a
+ *           coordinate), more for a swept dimension
+ */
+struct sweep_dim {
+	char *path;
+	char **values;
+	size_t nvalues;
+};
+
+/**
+ * struct sweep_opts - the sweep command line.
+ * @file:       the scenario
+ * @arches:     --arch, split on ','; none: the scenario's `arch:`
+ * @faults:     --faults LIST; none (or `all`): every kind of the catalog
+ * @points:     --points LIST; none (or `all`): every point of every
+ *              labelled step (docs/sweep.md)
+ * @dims:       the --set options
+ * @jobs:       workers at a time (default 1)
+ * @shard_k, @shard_n: this shard (1-based K of N); N == 0: no sharding
+ * @timeout_ms: per point, wall clock (default 60 s)
+ * @out:        results file; NULL: stdout
+ * @resume:     skip the points already in @out
+ */
+struct sweep_opts {
+	const char *file;
+	char *arches[SCN_MAX_ARCHES];
+	size_t narches;
+	char **faults;
+	size_t nfaults;
+	char **points;
+	size_t npoints;
+	struct sweep_dim dims[SWEEP_MAX_SETS];
+	size_t ndims;
+	unsigned int jobs;
+	unsigned int shard_k, shard_n;
+	uint64_t timeout_ms;
+	const char *out;
+	bool resume;
+};
+
+/*
+ * Parse `sweep` arguments (after the word sweep).  Returns 0, CLI_HELP, or
+ * CLI_EX_USAGE after saying why on stderr.  Takes K/N from the SLURM
+ * array variables when --shard is absent (sweep_shard_env()).  Always call
+ * sweep_opts_fini().
+ */
+int sweep_parse(int argc, char **argv, struct sweep_opts *o);
+void sweep_opts_fini(struct sweep_opts *o);
+
+/*
+ * Parse "K/N" (1 <= K <= N).  Returns 0 or -EINVAL.
+ */
+int sweep_parse_shard(const char *text, unsigned int *k, unsigned int *n);
+/*
+ * K/N from SLURM_ARRAY_TASK_ID / SLURM_ARRAY_TASK_COUNT (either may be
+ * NULL): N = the count, K = id mod N + 1, so any N consecutive task ids
+ * cover every shard once, whether the array starts at 0 or 1.  Returns
+ * 0, or -ENOENT when either is missing, -EINVAL when malformed.
+ */
+int sweep_shard_env(const char *task_id, const char *task_count,
+		    unsigned int *k, unsigned int *n);
+/* True when point @index belongs to shard @k of @n (n == 0: no shards). */
+bool sweep_in_shard(size_t index, unsigned int k, unsigned int n);
+/* The seed of point @index: splitmix64(@scn_seed ^ @index) | 1. */
+uint64_t sweep_point_seed(uint64_t scn_seed, size_t index);
+
+/**
+ * struct sweep_point - one point of the sweep.
+ * @index:  position in the enumerated list (the "point" of the results)
+ * @arch:   index into the plan's arches
+ * @combo:  index into the plan's set combinations
+ * @fault:  the fault kind
+ * @at:     the fault point, as text (before:L, after:L, during:L#K, C)
+ * @inject: KIND@POINT[,KEY=VALUE..], what `run --inject` takes
+ * @seed:   sweep_point_seed() of the combination's scenario seed
+ * @id:     "ARCH/KIND[:VARIANT]/POINT[/PATH=VALUE..]", stable
+ */
+struct sweep_point {
+	size_t index;
+	size_t arch;
+	size_t combo;
+	char *fault;
+	char *at;
+	char *inject;
+	uint64_t seed;
+	char *id;
+};
+
+/**
+ * struct sweep_combo - one combination of the swept --set values.
+ * @sets:   plain overrides then this combination's values (paths and
+ *          values point into the options)
+ * @nsets:  number of @sets
+ * @swept:  indices into @sets of the swept coordinates, in dim order
+ * @nswept: number of @swept
+ * @scn:    the scenario loaded with @sets
+ */
+struct sweep_combo {
+	struct scn_set sets[SWEEP_MAX_SETS];
+	size_t nsets;
+	size_t swept[SWEEP_MAX_SETS];
+	size_t nswept;
+	struct scenario *scn;
+};
+
+/**
+ * struct sweep_plan - the enumerated sweep.
+ * @file:    the scenario file
+ * @arches:  what run_scenario() takes (names or profile paths)
+ * @labels:  the arch as ids and results name it (a path's base name)
+ * @combos:  every set combination, the last dim varying fastest
+ * @points:  every point, by index
+ * @notes:   kinds or points that were skipped, and why (for stderr)
+ */
+struct sweep_plan {
+	const char *file;
+	char *arches[SCN_MAX_ARCHES];
+	char *labels[SCN_MAX_ARCHES];
+	size_t narches;
+	struct sweep_combo *combos;
+	size_t ncombos;
+	struct sweep_point *points;
+	size_t npoints;
+	char **notes;
+	size_t nnotes;
+};
+
+/*
+ * Enumerate the points of @o into @p (zeroed first): loads the scenario
+ * once per set combination and, when --points is all or firmware-error is
+ * swept, runs a baseline per (arch, combination) for the sub-operation
+ * counts and the firmware calls.  Returns 0, or an exit code (2 bad
+ * option, 65 bad scenario, 66 unreadable, 70 internal) after printing why
+ * to stderr.  Always call sweep_plan_fini().
+ */
+int sweep_plan_build(const struct sweep_opts *o, struct sweep_plan *p);
+void sweep_plan_fini(struct sweep_plan *p);
+
+enum sweep_status {
+	SWEEP_RAN,
+	SWEEP_CRASHED,
+	SWEEP_TIMEOUT,
+	SWEEP_STATUS_NR
+};
+const char *sweep_status_name(enum sweep_status st);
+
+/**
+ * struct sweep_result - what one point produced.
+ * @status:   ran, crashed or timeout; the rest is meaningful for ran only
+ * @findings: deduplicated findings not suppressed by `allow`, per kind
+ * @first:    the earliest of them (lowest first cycle), or NULL
+ * @cycles:   the final cycle
+ * @pass:     every expectation of the scenario held
+ */
+struct sweep_result {
+	enum sweep_status status;
+	uint64_t findings[SIM_FIND_NR];
+	const struct sim_finding *first;
+	uint64_t cycles;
+	bool pass;
+};
+
+/*
+ * The result line of @pt (malloc'd, newline-terminated, keys in the
+ * order of docs/sweep.md).  Returns NULL on allocation failure.
+ */
+char *sweep_line(const struct sweep_plan *p, const struct sweep_point *pt,
+		 const struct sweep_result *r);
+
+/**
+ * struct sweep_line_info - what merge and resume read from a line.
+ * @point:   the index
+ * @npoints: how many points the sweep has
+ * @id:      the point id (malloc'd)
+ * @status:  ran, crashed or timeout
+ */
+struct sweep_line_info {
+	size_t point;
+	size_t npoints;
+	char *id;
+	enum sweep_status status;
+};
+
+/*
+ * Read one result line (without or with its newline).  Returns 0, or
+ * -EINVAL when it is not a tsmsim-sweep/1 line (then nothing to free).
+ */
+int sweep_line_parse(const char *line, struct sweep_line_info *info);
+
+/*
+ * Run one point in this process: load, run, make the line.  Returns the
+ * line (malloc'd) or NULL with *@rc set to 65 or 70 after printing why.
+ */
+char *sweep_run_point(const struct sweep_plan *p, const struct sweep_point *pt,
+		      int *rc);
+
+/*
+ * The whole sweep: plan, resume, workers, results.  Returns the exit code
+ * (0 every point ran, 1 one crashed or timed out, 2, 65, 66, 70).
+ */
+int sweep_main(const struct sweep_opts *o);
+
+/*
+ * `tsmsim merge`: @files' lines, checked to hold every point 0..N-1
+ * exactly once, written sorted by index, byte for byte, to @out_path
+ * (NULL: stdout; opened after every input was read).  Returns 0, 1 (a
+ * point missing or duplicated, or lines of sweeps of different sizes),
+ * 2 (@out_path cannot be written), 65 (a line that is not a result), 66
+ * (a file that cannot be read).
+ */
+int sweep_merge(const char *const *files, size_t nfiles, const char *out_path);
+
+#endif /* TSMSIM_TOOLS_SWEEP_H */
