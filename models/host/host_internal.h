@@ -122,6 +122,8 @@ void kvm_init(struct host *h);
 void kvm_fini(struct host *h);
 void kvm_drop_guest(struct host *h, struct plat_guest *g);
 bool kvm_has_private(const struct host *h, const struct pcie_dev *dev);
+const char *kvm_map_pending(struct host *h, struct sim_seq *q,
+			    struct plat_guest *g, struct pcie_dev *dev);
 
 /* tsm.c */
 void tsm_fini(struct host *h);

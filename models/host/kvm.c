@@ -25,6 +25,7 @@ struct kvm_slot {
 	uint64_t gpa, size, hpa, page_size;
 	bool priv;		/* the side it maps now (follows the flavor) */
 	bool busy;		/* a private map / unmap is in flight */
+	bool priv_pending;	/* private, but the firmware map has not happened */
 	uint64_t map_id;	/* the memslot in the ownership index */
 	struct pcie_dev *dev;
 	unsigned int bar;
@@ -105,7 +106,8 @@ static void slot_free(struct host *h, struct kvm_slot *sl)
 
 /* ------------------------------------------------- KVM's own sequences */
 
-static struct sim_seq *iseq_new(struct host *h)
+static struct sim_seq *iseq_new(struct host *h, sim_seq_done_fn *done,
+				void *ctx)
 {
 	size_t j = 0;
 
@@ -118,47 +120,47 @@ static struct sim_seq *iseq_new(struct host *h)
 	}
 	h->niseqs = j;
 	h->iseqs = sim_xrealloc(h->iseqs, h->niseqs + 1, sizeof(*h->iseqs));
-	h->iseqs[h->niseqs] = sim_seq_create(h->s, NULL, NULL, NULL);
+	h->iseqs[h->niseqs] = sim_seq_create(h->s, done, NULL, ctx);
 	return h->iseqs[h->niseqs++];
 }
 
-static const char *private_unmapped_fn(struct sim *s, void *ctx, uint64_t arg)
+/* The end of KVM's own private map / unmap, whatever its result. */
+static void private_done(struct sim *s, void *ctx, const char *result)
 {
 	struct host_req *r = ctx;
 	struct kvm_slot *sl = r->obj;
 
 	if (sl) {
 		sl->busy = false;
-		sl->priv = dmabuf_is_private(dmabuf_attach_buf(sl->att));
-		dmabuf_unmap(sl->att);
+		if (r->b[0]) {		/* a map */
+			sl->priv_pending = result != NULL;
+		} else {
+			sl->priv = dmabuf_is_private(dmabuf_attach_buf(sl->att));
+			dmabuf_unmap(sl->att);
+		}
 	}
+	if (result)
+		sim_trace_note(s, "kvm: private %s ended %s", r->b[0] ? "map" :
+			       "unmap", result);
 	host_req_free(r);
-	return NULL;
-}
-
-static const char *private_mapped_fn(struct sim *s, void *ctx, uint64_t arg)
-{
-	struct host_req *r = ctx;
-	struct kvm_slot *sl = r->obj;
-
-	if (sl)
-		sl->busy = false;
-	host_req_free(r);
-	return NULL;
 }
 
 /*
  * Run a private map or unmap through the arch in KVM's own sequence
- * (move_notify has no step to push on).
+ * (move_notify has no step to push on).  A map that cannot happen yet
+ * (the TDI is not bound) leaves the slot pending: the guest's accept
+ * maps it later, as the EPT violations of its accept would.
  */
 static void private_async(struct host *h, struct kvm_slot *sl, bool map)
 {
-	struct sim_seq *q = iseq_new(h);
 	struct host_req *r = host_req_new(h, NULL);
+	struct sim_seq *q = iseq_new(h, private_done, r);
 	const char *res;
 
 	r->obj = sl;
+	r->b[0] = map;
 	sl->busy = true;
+	sl->priv_pending = map;
 	if (map)
 		res = h->ops->map_private(h->arch, sl->g->vm, sl->dev, sl->bar,
 					  sl->gpa, sl->bar_off, sl->size,
@@ -166,13 +168,48 @@ static void private_async(struct host *h, struct kvm_slot *sl, bool map)
 	else
 		res = h->ops->unmap_private(h->arch, sl->g->vm, sl->gpa,
 					    sl->size, q);
-	if (res)
-		sim_trace_note(h->s, "kvm %s: private %s at 0x%llx: %s",
-			       sl->g->name, map ? "map" : "unmap",
-			       (unsigned long long)sl->gpa, res);
-	sim_seq_add(q, 0, map ? "kvm private mapped" : "kvm private unmapped",
-		    map ? private_mapped_fn : private_unmapped_fn, r, 0);
+	if (res) {
+		sim_seq_clear(q);
+		private_done(h->s, r, res);
+		return;
+	}
 	sim_seq_start(q);
+}
+
+static const char *pending_mapped_fn(struct sim *s, void *ctx, uint64_t arg)
+{
+	struct kvm_slot *sl = ctx;
+
+	sl->priv_pending = false;
+	return NULL;
+}
+
+/*
+ * A guest accepting (validating) @dev's MMIO touches every private page
+ * it expects; where KVM has not mapped the private side yet (a flavor flip
+ * before bind: sequence B), those touches fault and KVM maps the slot
+ * through the firmware before the accept goes on (domain.md section 3 B:
+ * "the next fault maps the correct side").
+ */
+const char *kvm_map_pending(struct host *h, struct sim_seq *q,
+			    struct plat_guest *g, struct pcie_dev *dev)
+{
+	for (size_t i = 0; i < h->nslots; i++) {
+		struct kvm_slot *sl = h->slots[i];
+		const char *res;
+
+		if (sl->g != g || sl->dev != dev || !sl->priv ||
+		    !sl->priv_pending || sl->busy)
+			continue;
+		res = h->ops->map_private(h->arch, g->vm, dev, sl->bar, sl->gpa,
+					  sl->bar_off, sl->size, sl->page_size,
+					  q);
+		if (res)
+			return res;
+		sim_seq_add(q, host_t(h, AT_VMEXIT) + host_t(h, AT_KVM_FAULT_IN),
+			    "kvm private fault-in", pending_mapped_fn, sl, 0);
+	}
+	return NULL;
 }
 
 /* ------------------------------------------------------ importer side */

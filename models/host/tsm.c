@@ -300,6 +300,8 @@ const char *tsm_guest_validate(struct host *h, struct sim_seq *q,
 	struct pcie_dev *dev;
 	const char *res = guest_dev(h, guest, device, &g, &dev);
 
+	if (!res)
+		res = kvm_map_pending(h, q, g, dev);
 	return res ? res : h->ops->guest_validate(h->arch, g->vm, dev, bar, q);
 }
 
@@ -320,6 +322,8 @@ const char *tsm_guest_accept(struct host *h, struct sim_seq *q,
 	struct pcie_dev *dev;
 	const char *res = guest_dev(h, guest, device, &g, &dev);
 
+	if (!res)
+		res = kvm_map_pending(h, q, g, dev);
 	return res ? res : h->ops->guest_accept(h->arch, g->vm, dev, bar, q);
 }
 

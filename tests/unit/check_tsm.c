@@ -64,6 +64,37 @@ START_TEST(bind_accept_unbind)
 }
 END_TEST
 
+/*
+ * Sequence B with the flip before bind: KVM zaps the shared side and
+ * leaves the private side pending (the TDI is not bound yet); the guest's
+ * accept faults it in through the firmware, so the TDI runs with the
+ * private page accepted and no hypervisor mapping was live at the lock.
+ */
+START_TEST(flip_before_bind_maps_on_accept)
+{
+	struct kvm_map_args m = { .guest = "vm0", .dmabuf = "b", .gpa = GPA };
+
+	ck_assert_str_eq(HFX(&F, tsm_connect(F.h, F.q, "dev0", true)), "ok");
+	ck_assert_str_eq(HFX(&F, vfio_dmabuf(F.h, F.q, "dev0", 0, 0, 0, false,
+					     "b")), "ok");
+	ck_assert_str_eq(HFX(&F, kvm_map(F.h, F.q, &m)), "ok");
+	ck_assert_int_eq(gacc(GPA, false).result, SIM_RES_RETRIED);
+	ck_assert_str_eq(HFX(&F, vfio_dmabuf_flavor(F.h, F.q, "b", true)), "ok");
+	hfx_finish(&F);
+	/* neither side maps the slot now */
+	ck_assert_int_ne(gacc(GPA, false).result, SIM_RES_OK);
+	ck_assert_str_eq(HFX(&F, tsm_bind(F.h, F.q, "dev0", "vm0")), "ok");
+	ck_assert_int_eq(gacc(GPA, true).result, SIM_RES_FAULT);
+	ck_assert_str_eq(HFX(&F, tsm_guest_accept(F.h, F.q, "vm0", "dev0", -1)),
+			 "ok");
+	ck_assert_int_eq(tdisp_state(F.dev), TDISP_ST_RUN);
+	ck_assert_int_eq(gacc(GPA, true).result, SIM_RES_OK);
+	/* a second accept finds nothing pending; START in RUN is refused */
+	ck_assert_str_eq(HFX(&F, tsm_guest_accept(F.h, F.q, "vm0", "dev0", -1)),
+			 "TDI_INVALID_STATE");
+}
+END_TEST
+
 START_TEST(guest_requests_keep_state)
 {
 	up();
@@ -132,6 +163,7 @@ Suite *tsm_suite(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, bind_accept_unbind);
+	tcase_add_test(tc, flip_before_bind_maps_on_accept);
 	tcase_add_test(tc, guest_requests_keep_state);
 	tcase_add_test(tc, guest_requests_fail_closed);
 	tcase_add_test(tc, disconnect_unbinds_first);
