@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * host.c - the host stack object, pending step requests, and the helpers
- * vfio.c, iommufd.c, kvm.c and tsm.c share.
+ * vfio.c, iommufd.c, iommufd_obj.c, kvm.c and tsm.c share.
  */
 #include <errno.h>
 #include <stdio.h>

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * host_internal.h - private to models/host: the layout of struct host and
- * the helpers its four files share.
+ * the helpers its files share.
  */
 #ifndef TSMSIM_MODELS_HOST_HOST_INTERNAL_H
 #define TSMSIM_MODELS_HOST_HOST_INTERNAL_H
@@ -114,7 +114,74 @@ void vfio_zap_dev(struct host *h, struct pcie_dev *dev);
 void vfio_push_revoke_dev(struct host *h, struct sim_seq *q,
 			  struct pcie_dev *dev, bool priv_only);
 
-/* iommufd.c */
+/* iommufd.c, iommufd_obj.c: the objects both files work on */
+enum iofd_type {
+	IOFD_IOAS,
+	IOFD_HWPT,
+	IOFD_VIOMMU,
+	IOFD_VDEVICE,
+};
+
+struct iofd_range {
+	uint64_t first, last;
+};
+
+struct iofd_area {
+	uint64_t iova, size, hpa, page_size;
+	char name[HOST_NAME_LEN];
+	struct dmabuf_attach *att;
+	bool revoked;
+	uint64_t map_id;
+	struct iofd_obj *ioas;
+};
+
+struct iofd_obj {
+	enum iofd_type type;
+	char name[HOST_NAME_LEN];
+	/* IOAS */
+	struct iofd_area **areas;
+	size_t nareas;
+	struct iofd_range *resv, *allowed;
+	size_t nresv, nallowed;
+	/* HWPT */
+	struct iofd_obj *ioas, *parent;
+	bool nest_parent, is_auto;
+	struct iommu_domain *dom;
+	/* vIOMMU: @hwpt; vDEVICE: @viommu, @dev, @virt_id */
+	struct iofd_obj *hwpt, *viommu;
+	struct pcie_dev *dev;
+	uint64_t virt_id;
+};
+
+struct iofd_idev {
+	struct pcie_dev *dev;
+	struct iofd_obj *hwpt;
+};
+
+/* iommufd.c: IOAS areas */
+/* The paging domains that hold @ioas's areas (up to @max in @out). */
+size_t iofd_ioas_domains(const struct host *h, const struct iofd_obj *ioas,
+			 struct iommu_domain **out, size_t max);
+/* Map every non-revoked area of @ioas into @dom (a new paging HWPT). */
+int iofd_dom_fill(struct iofd_obj *ioas, struct iommu_domain *dom);
+/* The first area of @ioas that overlaps [@first, @last], or NULL. */
+struct iofd_area *iofd_area_hit(const struct iofd_obj *ioas, uint64_t first,
+				 uint64_t last);
+/*
+ * Remove @a: page tables now, invalidations through a child of @parent
+ * (or a fresh request when @parent is NULL).
+ */
+void iofd_area_remove(struct host *h, struct host_req *parent,
+		      struct iofd_area *a);
+
+/* iommufd_obj.c: the object table */
+/* The named (non-automatic) object, or NULL. */
+struct iofd_obj *iofd_obj_find(const struct host *h, const char *name);
+/* The named object if it is of @type, else NULL. */
+struct iofd_obj *iofd_obj_typed(const struct host *h, const char *name,
+				enum iofd_type type);
+struct iofd_obj *iofd_obj_add(struct host *h, enum iofd_type type,
+			      const char *name);
 void iommufd_fini(struct host *h);
 
 /* kvm.c */

@@ -1,0 +1,553 @@
+// SPDX-License-Identifier: MIT
+/*
+ * iommufd_obj.c - the iommufd object table: HWPTs (paging, nesting, user
+ * invalidation), vIOMMU and vDEVICE objects, device attach / replace /
+ * detach, destroy, the TSM bind entry points and the lookups.  The model
+ * is described in iommufd.c (IOAS, areas, IOVA allocation).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "host_internal.h"
+
+/* ------------------------------------------------------------- objects */
+
+struct iofd_obj *iofd_obj_find(const struct host *h, const char *name)
+{
+	for (size_t i = 0; i < h->nobjs; i++)
+		if (!h->objs[i]->is_auto && !strcmp(h->objs[i]->name, name))
+			return h->objs[i];
+	return NULL;
+}
+
+struct iofd_obj *iofd_obj_typed(const struct host *h, const char *name,
+				enum iofd_type type)
+{
+	struct iofd_obj *o = iofd_obj_find(h, name);
+
+	return o && o->type == type ? o : NULL;
+}
+
+struct iofd_obj *iofd_obj_add(struct host *h, enum iofd_type type,
+			      const char *name)
+{
+	struct iofd_obj *o = calloc(1, sizeof(*o));
+
+	TSM_BUG_ON(!o);
+	o->type = type;
+	snprintf(o->name, sizeof(o->name), "%s", name);
+	h->objs = sim_xrealloc(h->objs, h->nobjs + 1, sizeof(*h->objs));
+	h->objs[h->nobjs++] = o;
+	return o;
+}
+
+static void obj_free(struct host *h, struct iofd_obj *o)
+{
+	for (size_t i = 0; i < h->nobjs; i++)
+		if (h->objs[i] == o) {
+			h->objs[i] = h->objs[--h->nobjs];
+			break;
+		}
+	if (o->dom)
+		TSM_BUG_ON(iommu_domain_free(o->dom));
+	host_req_forget(h, o);
+	free(o->areas);
+	free(o->resv);
+	free(o->allowed);
+	free(o);
+}
+
+static struct iommu_domain *hwpt_dom(const struct iofd_obj *hwpt)
+{
+	return hwpt->parent ? hwpt->parent->dom : hwpt->dom;
+}
+
+static struct iofd_idev *idev_of(struct host *h, struct pcie_dev *dev)
+{
+	for (size_t i = 0; i < h->nidevs; i++)
+		if (h->idevs[i].dev == dev)
+			return &h->idevs[i];
+	h->idevs = sim_xrealloc(h->idevs, h->nidevs + 1, sizeof(*h->idevs));
+	h->idevs[h->nidevs] = (struct iofd_idev){ dev, NULL };
+	return &h->idevs[h->nidevs++];
+}
+
+static bool hwpt_has_devices(const struct host *h, const struct iofd_obj *hwpt)
+{
+	for (size_t i = 0; i < h->nidevs; i++)
+		if (h->idevs[i].hwpt == hwpt)
+			return true;
+	return false;
+}
+
+
+/* ---------------------------------------------------------------- HWPT */
+
+static struct iofd_obj *hwpt_paging_new(struct host *h, struct iofd_obj *ioas,
+					const char *name, bool is_auto)
+{
+	char dname[HOST_NAME_LEN + 16];
+	struct iofd_obj *o = iofd_obj_add(h, IOFD_HWPT, name);
+
+	o->ioas = ioas;
+	o->is_auto = is_auto;
+	snprintf(dname, sizeof(dname), is_auto ? "ioas %s" : "hwpt %s",
+		 is_auto ? ioas->name : name);
+	o->dom = iommu_domain_alloc(h->io, IOMMU_DOMAIN_PAGING, dname);
+	TSM_BUG_ON(!o->dom);
+	TSM_BUG_ON(iofd_dom_fill(ioas, o->dom));
+	return o;
+}
+
+static const char *hwpt_fn(struct sim *s, void *ctx, uint64_t arg)
+{
+	struct host_req *r = ctx;
+	struct host *h = r->h;
+	struct iofd_obj *ioas = NULL, *parent = NULL, *o;
+	bool has_ioas = r->n[1][0], has_parent = r->n[2][0];
+
+	if (iofd_obj_find(h, r->n[0]))
+		return host_req_done(r, "EEXIST");
+	if (has_ioas == has_parent)
+		return host_req_done(r, "EINVAL");
+	if (!pcie_dev_find(h->fab, r->n[3]))
+		return host_req_done(r, "ENOENT");
+	if (has_ioas && !(ioas = iofd_obj_typed(h, r->n[1], IOFD_IOAS)))
+		return host_req_done(r, "ENOENT");
+	if (has_parent && !(parent = iofd_obj_typed(h, r->n[2], IOFD_HWPT)))
+		return host_req_done(r, "ENOENT");
+	/* iommufd_hwpt_nested_alloc(): the parent must be a nest parent */
+	if (parent && (!parent->nest_parent || parent->parent))
+		return host_req_done(r, "EINVAL");
+	if (ioas) {
+		o = hwpt_paging_new(h, ioas, r->n[0], false);
+		o->nest_parent = r->b[0];
+	} else {
+		o = iofd_obj_add(h, IOFD_HWPT, r->n[0]);
+		o->parent = parent;
+	}
+	return host_req_done(r, NULL);
+}
+
+const char *iommufd_hwpt(struct host *h, struct sim_seq *q, const char *name,
+			 const char *ioas, const char *parent,
+			 const char *device, bool nest_parent)
+{
+	struct host_req *r = host_req_new(h, q);
+
+	host_req_name(r, 0, name);
+	host_req_name(r, 1, ioas);
+	host_req_name(r, 2, parent);
+	host_req_name(r, 3, device);
+	r->b[0] = nest_parent;
+	sim_seq_add(q, host_t(h, AT_IOCTL), "iommufd.hwpt", hwpt_fn, r, 0);
+	return NULL;
+}
+
+/* ---------------------------------------------------- attach / replace */
+
+static struct iofd_obj *auto_hwpt(struct host *h, struct iofd_obj *ioas,
+				  bool create)
+{
+	for (size_t i = 0; i < h->nobjs; i++)
+		if (h->objs[i]->is_auto && h->objs[i]->ioas == ioas)
+			return h->objs[i];
+	return create ? hwpt_paging_new(h, ioas, "", true) : NULL;
+}
+
+static void auto_put(struct host *h, struct iofd_obj *hwpt)
+{
+	if (hwpt && hwpt->is_auto && !hwpt_has_devices(h, hwpt))
+		obj_free(h, hwpt);
+}
+
+/* The HWPT a device attaches to for target @to, or NULL (*@res set). */
+static struct iofd_obj *target_hwpt(struct host *h, const char *to,
+				    const char **res)
+{
+	struct iofd_obj *o = iofd_obj_find(h, to);
+
+	if (!o) {
+		*res = "ENOENT";
+		return NULL;
+	}
+	if (o->type == IOFD_IOAS)
+		return auto_hwpt(h, o, true);
+	if (o->type == IOFD_HWPT)
+		return o;
+	*res = "EINVAL";
+	return NULL;
+}
+
+static const char *attach_fn(struct sim *s, void *ctx, uint64_t arg)
+{
+	struct host_req *r = ctx;
+	struct host *h = r->h;
+	struct pcie_dev *dev = pcie_dev_find(h->fab, r->n[0]);
+	bool replace = arg;
+	struct iofd_idev *idev;
+	struct iofd_obj *hwpt, *old;
+	const char *res = NULL;
+	int rc;
+
+	if (!dev)
+		return host_req_done(r, "ENOENT");
+	idev = idev_of(h, dev);
+	/* iommufd_hw_pagetable_attach() / _replace(): EINVAL */
+	if (!replace && idev->hwpt)
+		return host_req_done(r, "EINVAL");
+	if (replace && !idev->hwpt)
+		return host_req_done(r, "EINVAL");
+	hwpt = target_hwpt(h, r->n[1], &res);
+	if (!hwpt)
+		return host_req_done(r, res);
+	old = idev->hwpt;
+	if (replace)
+		rc = iommu_replace(h->io, pcie_dev_rid(dev), IOMMU_NO_PASID,
+				   hwpt_dom(hwpt));
+	else
+		rc = iommu_attach(h->io, pcie_dev_rid(dev), IOMMU_NO_PASID,
+				  hwpt_dom(hwpt));
+	if (rc) {
+		auto_put(h, hwpt);
+		return host_req_done(r, host_errno_name(rc));
+	}
+	idev->hwpt = hwpt;
+	if (old != hwpt)
+		auto_put(h, old);
+	return host_req_done(r, NULL);
+}
+
+static const char *attach_push(struct host *h, struct sim_seq *q,
+			       const char *device, const char *to,
+			       bool replace, const char *op)
+{
+	struct host_req *r = host_req_new(h, q);
+
+	host_req_name(r, 0, device);
+	host_req_name(r, 1, to);
+	sim_seq_add(q, host_t(h, AT_IOCTL), op, attach_fn, r, replace);
+	return NULL;
+}
+
+const char *iommufd_attach(struct host *h, struct sim_seq *q,
+			   const char *device, const char *to)
+{
+	return attach_push(h, q, device, to, false, "iommufd.attach");
+}
+
+const char *iommufd_replace(struct host *h, struct sim_seq *q,
+			    const char *device, const char *to)
+{
+	return attach_push(h, q, device, to, true, "iommufd.replace");
+}
+
+static const char *detach_fn(struct sim *s, void *ctx, uint64_t arg)
+{
+	struct host_req *r = ctx;
+	struct host *h = r->h;
+	struct pcie_dev *dev = pcie_dev_find(h->fab, r->n[0]);
+	struct iofd_idev *idev;
+	struct iofd_obj *old;
+
+	if (!dev)
+		return host_req_done(r, "ENOENT");
+	idev = idev_of(h, dev);
+	if (!idev->hwpt)
+		return host_req_done(r, "ENOENT");
+	TSM_BUG_ON(iommu_detach(h->io, pcie_dev_rid(dev), IOMMU_NO_PASID));
+	old = idev->hwpt;
+	idev->hwpt = NULL;
+	auto_put(h, old);
+	return host_req_done(r, NULL);
+}
+
+const char *iommufd_detach(struct host *h, struct sim_seq *q,
+			   const char *device)
+{
+	struct host_req *r = host_req_new(h, q);
+
+	host_req_name(r, 0, device);
+	sim_seq_add(q, host_t(h, AT_IOCTL), "iommufd.detach", detach_fn, r, 0);
+	return NULL;
+}
+
+/* --------------------------------------------------------- invalidate */
+
+static const char *inval_fn(struct sim *s, void *ctx, uint64_t arg)
+{
+	struct host_req *r = ctx;
+	struct iofd_obj *hwpt = iofd_obj_typed(r->h, r->n[0], IOFD_HWPT);
+	const struct iommufd_inval_entry *e = r->arr;
+	const char *res = NULL;
+	uint64_t handled = 0;
+
+	if (!hwpt)
+		return host_req_done(r, "ENOENT");
+	/* iommufd_hwpt_invalidate(): user invalidation is for nested HWPTs */
+	if (!hwpt->parent)
+		return host_req_done(r, "EOPNOTSUPP");
+	for (size_t i = 0; i < r->narr; i++, handled++) {
+		if (e[i].all) {
+			host_req_inval(r, hwpt_dom(hwpt), 0, 0, true);
+			continue;
+		}
+		if (!e[i].size || (e[i].iova | e[i].size) & (HOST_PAGE - 1) ||
+		    e[i].iova + e[i].size - 1 < e[i].iova) {
+			res = "EINVAL";
+			break;
+		}
+		host_req_inval(r, hwpt_dom(hwpt), e[i].iova, e[i].size, false);
+	}
+	/* entry_num is in/out: how many requests were handled */
+	sim_seq_report(r->q, "handled", handled);
+	return host_req_done(r, host_req_wait_inval(r, res));
+}
+
+const char *iommufd_invalidate(struct host *h, struct sim_seq *q,
+			       const char *hwpt,
+			       const struct iommufd_inval_entry *e, size_t n)
+{
+	struct host_req *r = host_req_new(h, q);
+
+	host_req_name(r, 0, hwpt);
+	if (n) {
+		r->arr = sim_xrealloc(NULL, n, sizeof(*e));
+		memcpy(r->arr, e, n * sizeof(*e));
+	}
+	r->narr = n;
+	sim_seq_add(q, host_t(h, AT_IOCTL), "iommufd.invalidate", inval_fn,
+		    r, 0);
+	return NULL;
+}
+
+/* ----------------------------------------------------- vIOMMU, vDEVICE */
+
+static const char *viommu_fn(struct sim *s, void *ctx, uint64_t arg)
+{
+	struct host_req *r = ctx;
+	struct host *h = r->h;
+	struct iofd_obj *hwpt, *o;
+	struct pcie_dev *dev = pcie_dev_find(h->fab, r->n[2]);
+
+	if (iofd_obj_find(h, r->n[0]))
+		return host_req_done(r, "EEXIST");
+	hwpt = iofd_obj_typed(h, r->n[1], IOFD_HWPT);
+	if (!hwpt || !dev)
+		return host_req_done(r, "ENOENT");
+	if (!hwpt->nest_parent)
+		return host_req_done(r, "EINVAL");
+	o = iofd_obj_add(h, IOFD_VIOMMU, r->n[0]);
+	o->hwpt = hwpt;
+	o->dev = dev;
+	return host_req_done(r, NULL);
+}
+
+const char *iommufd_viommu(struct host *h, struct sim_seq *q, const char *name,
+			   const char *hwpt, const char *device)
+{
+	struct host_req *r = host_req_new(h, q);
+
+	host_req_name(r, 0, name);
+	host_req_name(r, 1, hwpt);
+	host_req_name(r, 2, device);
+	sim_seq_add(q, host_t(h, AT_IOCTL), "iommufd.viommu", viommu_fn, r, 0);
+	return NULL;
+}
+
+static const char *vdevice_fn(struct sim *s, void *ctx, uint64_t arg)
+{
+	struct host_req *r = ctx;
+	struct host *h = r->h;
+	struct iofd_obj *vi, *o;
+	struct pcie_dev *dev = pcie_dev_find(h->fab, r->n[2]);
+
+	if (iofd_obj_find(h, r->n[0]))
+		return host_req_done(r, "EEXIST");
+	vi = iofd_obj_typed(h, r->n[1], IOFD_VIOMMU);
+	if (!vi || !dev)
+		return host_req_done(r, "ENOENT");
+	for (size_t i = 0; i < h->nobjs; i++) {
+		o = h->objs[i];
+		if (o->type == IOFD_VDEVICE &&
+		    ((o->viommu == vi && o->virt_id == r->v[0]) || o->dev == dev))
+			return host_req_done(r, "EEXIST");
+	}
+	o = iofd_obj_add(h, IOFD_VDEVICE, r->n[0]);
+	o->viommu = vi;
+	o->dev = dev;
+	o->virt_id = r->v[0];
+	return host_req_done(r, NULL);
+}
+
+const char *iommufd_vdevice(struct host *h, struct sim_seq *q,
+			    const char *name, const char *viommu,
+			    const char *device, uint64_t virt_id)
+{
+	struct host_req *r = host_req_new(h, q);
+
+	host_req_name(r, 0, name);
+	host_req_name(r, 1, viommu);
+	host_req_name(r, 2, device);
+	r->v[0] = virt_id;
+	sim_seq_add(q, host_t(h, AT_IOCTL), "iommufd.vdevice", vdevice_fn,
+		    r, 0);
+	return NULL;
+}
+
+const char *iommufd_vdevice_tsm_bind(struct host *h, struct sim_seq *q,
+				     const char *vdevice, const char *guest)
+{
+	struct iofd_obj *o = iofd_obj_typed(h, vdevice, IOFD_VDEVICE);
+
+	if (!o)
+		return "ENOENT";
+	return tsm_bind(h, q, pcie_dev_name(o->dev), guest);
+}
+
+const char *iommufd_vdevice_tsm_unbind(struct host *h, struct sim_seq *q,
+				       const char *vdevice)
+{
+	struct iofd_obj *o = iofd_obj_typed(h, vdevice, IOFD_VDEVICE);
+
+	if (!o)
+		return "ENOENT";
+	return tsm_unbind(h, q, pcie_dev_name(o->dev));
+}
+
+/* ------------------------------------------------------------- destroy */
+
+static bool obj_busy(const struct host *h, const struct iofd_obj *o)
+{
+	for (size_t i = 0; i < h->nobjs; i++) {
+		const struct iofd_obj *x = h->objs[i];
+
+		switch (o->type) {
+		case IOFD_IOAS:
+			if (x->type == IOFD_HWPT && x->ioas == o)
+				return true;	/* incl. the auto HWPT in use */
+			break;
+		case IOFD_HWPT:
+			if (x->parent == o || x->hwpt == o)
+				return true;
+			break;
+		case IOFD_VIOMMU:
+			if (x->viommu == o)
+				return true;
+			break;
+		case IOFD_VDEVICE:
+			break;
+		}
+	}
+	if (o->type == IOFD_HWPT)
+		return hwpt_has_devices(h, o);
+	if (o->type == IOFD_VDEVICE)
+		return tsm_is_bound(h, pcie_dev_name(o->dev));
+	return false;
+}
+
+static const char *destroy_fn(struct sim *s, void *ctx, uint64_t arg)
+{
+	struct host_req *r = ctx;
+	struct iofd_obj *o = iofd_obj_find(r->h, r->n[0]);
+
+	if (!o)
+		return host_req_done(r, "ENOENT");
+	if (obj_busy(r->h, o))
+		return host_req_done(r, "EBUSY");
+	/* iommufd_ioas_destroy(): iopt_unmap_all() (no domain is left) */
+	while (o->type == IOFD_IOAS && o->nareas)
+		iofd_area_remove(r->h, NULL, o->areas[0]);
+	obj_free(r->h, o);
+	return host_req_done(r, NULL);
+}
+
+const char *iommufd_destroy(struct host *h, struct sim_seq *q,
+			    const char *name)
+{
+	struct host_req *r = host_req_new(h, q);
+
+	host_req_name(r, 0, name);
+	sim_seq_add(q, host_t(h, AT_IOCTL), "iommufd.destroy", destroy_fn,
+		    r, 0);
+	return NULL;
+}
+
+/* -------------------------------------------------------------- queries */
+
+int iommufd_lookup(const struct host *h, const char *name, uint64_t iova,
+		   uint64_t *hpa)
+{
+	const struct iofd_obj *o = iofd_obj_find(h, name);
+	const struct iofd_area *a;
+
+	if (!o)
+		return -ENOENT;
+	if (o->type == IOFD_HWPT)
+		return iommu_lookup(hwpt_dom(o), iova, hpa, NULL, NULL);
+	if (o->type != IOFD_IOAS)
+		return -ENOENT;
+	a = iofd_area_hit(o, iova, iova);
+	if (!a || a->revoked)
+		return -ENOENT;
+	*hpa = a->hpa + (iova - a->iova);
+	return 0;
+}
+
+struct iommu_domain *iommufd_domain(const struct host *h, const char *name)
+{
+	const struct iofd_obj *o = iofd_obj_find(h, name);
+	struct iommu_domain *d[1];
+
+	if (!o)
+		return NULL;
+	if (o->type == IOFD_HWPT)
+		return hwpt_dom(o);
+	if (o->type != IOFD_IOAS)
+		return NULL;
+	for (size_t i = 0; i < h->nobjs; i++)
+		if (h->objs[i]->is_auto && h->objs[i]->ioas == o)
+			return h->objs[i]->dom;
+	return iofd_ioas_domains(h, o, d, 1) ? d[0] : NULL;
+}
+
+int iommufd_area_count(const struct host *h, const char *ioas)
+{
+	const struct iofd_obj *o = iofd_obj_typed(h, ioas, IOFD_IOAS);
+
+	return o ? (int)o->nareas : -ENOENT;
+}
+
+void iommufd_fini(struct host *h)
+{
+	for (size_t i = 0; i < h->nidevs; i++)
+		if (h->idevs[i].hwpt)
+			iommu_detach(h->io, pcie_dev_rid(h->idevs[i].dev),
+				     IOMMU_NO_PASID);
+	free(h->idevs);
+	h->idevs = NULL;
+	h->nidevs = 0;
+	for (size_t i = 0; i < h->nobjs; i++) {
+		struct iofd_obj *o = h->objs[i];
+
+		for (size_t j = 0; j < o->nareas; j++) {
+			if (o->areas[j]->att)
+				dmabuf_detach(o->areas[j]->att);
+			free(o->areas[j]);
+		}
+		o->nareas = 0;
+	}
+	/* children first: nested HWPTs and vIOMMUs before their parents */
+	while (h->nobjs) {
+		size_t i = 0;
+
+		while (i < h->nobjs && obj_busy(h, h->objs[i]) &&
+		       h->objs[i]->type != IOFD_VDEVICE)
+			i++;
+		obj_free(h, h->objs[i < h->nobjs ? i : 0]);
+	}
+	free(h->objs);
+	h->objs = NULL;
+}
