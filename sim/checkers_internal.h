@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * checkers_internal.h - private state of the contract section 7 checkers
- * (checkers.c).  Only sim/ includes it.
+ * (checkers.c: install, bookkeeping and text helpers; checkers_access.c,
+ * checkers_windows.c, checkers_events.c: the judges).  Only sim/ includes
+ * it.
  *
  * The checkers read nothing but trace records.  One shared struct
  * chk_ctx keeps what several of them need (the mappings seen in MAP /
@@ -129,5 +131,241 @@ struct chk_ctx {
 	size_t nallow;
 	unsigned int allow_mask;	/* results allowed right now */
 };
+
+/* A bounded text buffer the finding descriptions are built in. */
+struct chk_sb {
+	char *p;
+	size_t len, off;
+};
+
+/* ------------------------------------------------- checkers.c: helpers */
+
+/**
+ * chk_hash_str() - fold @str (may be NULL) into the seed @h.
+ * @h:   seed
+ * @str: string, NULL hashes as ""
+ *
+ * Return: a well-spread 64-bit hash (FNV-1a, then sim_splitmix64).
+ */
+uint64_t chk_hash_str(uint64_t h, const char *str);
+
+/**
+ * chk_nz() - a hash key that is never 0 (0 marks an empty chk_htab slot).
+ * @k: key
+ *
+ * Return: @k, or 1 when @k is 0.
+ */
+uint64_t chk_nz(uint64_t k);
+
+/**
+ * chk_strdup() - copy @str into a fresh allocation (sim_xrealloc).
+ * @str: string, not NULL
+ *
+ * Return: the copy; the caller frees it.
+ */
+char *chk_strdup(const char *str);
+
+/**
+ * chk_overlap() - whether [a, a+an) and [b, b+bn) intersect.
+ * @a:  first base
+ * @an: first size, 0 counts as 1 (a one-byte access)
+ * @b:  second base
+ * @bn: second size
+ *
+ * Return: true when the ranges share a byte.
+ */
+bool chk_overlap(uint64_t a, uint64_t an, uint64_t b, uint64_t bn);
+
+/**
+ * chk_htab_get() - look @key up in @t.
+ * @t:   table
+ * @key: key, not 0
+ * @val: out: the value when found
+ *
+ * Return: true when @key is present.
+ */
+bool chk_htab_get(const struct chk_htab *t, uint64_t key, uint32_t *val);
+
+/**
+ * chk_htab_put() - insert or overwrite @key in @t, growing it as needed.
+ * @t:   table
+ * @key: key, must not be 0
+ * @val: value
+ */
+void chk_htab_put(struct chk_htab *t, uint64_t key, uint32_t val);
+
+/**
+ * chk_map_get() - the mapping @id as the bookkeeper saw it.
+ * @c:  checker state
+ * @id: mapping id, 0 for none
+ *
+ * Return: the mapping, or NULL when @id is 0 or unknown.
+ */
+struct chk_map *chk_map_get(struct chk_ctx *c, uint64_t id);
+
+/**
+ * chk_find() - the checker state installed on @s.
+ * @s: simulator
+ *
+ * Return: the state, or NULL when sim_checkers_install() was not called.
+ */
+struct chk_ctx *chk_find(const struct sim *s);
+
+/* --------------------------------------------- checkers.c: text builder */
+
+/* "VA" / "GPA" / "IOVA": what a mapping of each kind translates from. */
+extern const char *const chk_map_addr_word[SIM_MAP_NR];
+
+/**
+ * chk_sb_add() - append printf-style text to @b; truncates silently.
+ * @b:   buffer
+ * @fmt: format
+ */
+void chk_sb_add(struct chk_sb *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/**
+ * chk_sb_step() - "tsm.bind [bind0] at line 19", or "outside any step".
+ * @b: buffer
+ * @r: the step
+ */
+void chk_sb_step(struct chk_sb *b, const struct sim_step_ref *r);
+
+/**
+ * chk_sb_during() - " during tsm.bind [bind0] at line 19", or
+ * " outside any step" (traffic).
+ * @b: buffer
+ * @r: the step
+ */
+void chk_sb_during(struct chk_sb *b, const struct sim_step_ref *r);
+
+/**
+ * chk_sb_map() - "the shared stage-2 mapping #3 (...) made by <step>".
+ * @b:  buffer
+ * @m:  the mapping, or NULL when unknown
+ * @id: its id, for the unknown case
+ */
+void chk_sb_map(struct chk_sb *b, const struct chk_map *m, uint64_t id);
+
+/**
+ * chk_sb_access() - "vm0 write of shared GPA 0x1000 (HPA 0x...)".
+ * @b: buffer
+ * @a: the access
+ */
+void chk_sb_access(struct chk_sb *b, const struct sim_rec_access *a);
+
+/**
+ * chk_sb_result() - "ended ur (detail)".
+ * @b: buffer
+ * @a: the access
+ */
+void chk_sb_result(struct chk_sb *b, const struct sim_rec_access *a);
+
+/* ------------------------------------------------- checkers_windows.c */
+
+/**
+ * chk_on_step() - open / close the hitless and allow windows bound to a
+ * step; called by the bookkeeper on STEP_BEGIN / STEP_END.
+ * @s:     simulator (a closing hitless window may report)
+ * @c:     checker state
+ * @rec:   the step record
+ * @begin: true for STEP_BEGIN
+ */
+void chk_on_step(struct sim *s, struct chk_ctx *c, const struct sim_rec *rec,
+		 bool begin);
+
+/**
+ * chk_cfg_valid() - check the windows of a sim_checkers_install() config.
+ * @cfg: config, not NULL
+ *
+ * Return: 0, -E2BIG (too many hitless windows) or -EINVAL.
+ */
+int chk_cfg_valid(const struct sim_checker_cfg *cfg);
+
+/**
+ * chk_copy_cfg() - copy the windows of a valid @cfg into @c.
+ * @c:   fresh checker state
+ * @cfg: config that passed chk_cfg_valid()
+ */
+void chk_copy_cfg(struct chk_ctx *c, const struct sim_checker_cfg *cfg);
+
+/*
+ * The judges' sim_checker_ops.on_rec / .finish (sim.h), registered by
+ * sim_checkers_install() after the bookkeeper:
+ * chk_hitless_*() in checkers_windows.c, chk_access_on_rec() and
+ * chk_data_loss_on_rec() in checkers_access.c, the rest in
+ * checkers_events.c.
+ */
+
+/**
+ * chk_hitless_on_rec() - account an ACCESS record to the open hitless
+ * windows that cover it.
+ * @s:   simulator
+ * @ctx: struct chk_ctx
+ * @rec: the ACCESS record
+ */
+void chk_hitless_on_rec(struct sim *s, void *ctx, const struct sim_rec *rec);
+
+/**
+ * chk_hitless_finish() - close the windows the run ended inside.
+ * @s:   simulator
+ * @ctx: struct chk_ctx
+ */
+void chk_hitless_finish(struct sim *s, void *ctx);
+
+/* -------------------------------------------------- checkers_access.c */
+
+/**
+ * chk_access_on_rec() - the one access finding of an ACCESS record, by
+ * precedence, folded into its (initiator, mapping) episode.
+ * @s:   simulator
+ * @ctx: struct chk_ctx
+ * @rec: the ACCESS record
+ */
+void chk_access_on_rec(struct sim *s, void *ctx, const struct sim_rec *rec);
+
+/**
+ * chk_data_loss_on_rec() - data-loss for a write dropped silently.
+ * @s:   simulator
+ * @ctx: struct chk_ctx
+ * @rec: the ACCESS record
+ */
+void chk_data_loss_on_rec(struct sim *s, void *ctx, const struct sim_rec *rec);
+
+/* -------------------------------------------------- checkers_events.c */
+
+/**
+ * chk_latent_on_rec() - latent-mce / latent-host-fault for each live
+ * hypervisor-side mapping an OWNER record's range overlaps.
+ * @s:   simulator
+ * @ctx: struct chk_ctx
+ * @rec: the OWNER record
+ */
+void chk_latent_on_rec(struct sim *s, void *ctx, const struct sim_rec *rec);
+
+/**
+ * chk_tdi_error_on_rec() - tdi-error on each entry of a TDI into ERROR.
+ * @s:   simulator
+ * @ctx: struct chk_ctx
+ * @rec: the TDI_STATE record
+ */
+void chk_tdi_error_on_rec(struct sim *s, void *ctx, const struct sim_rec *rec);
+
+/**
+ * chk_tdisp_on_rec() - tdisp-protocol for an error response the scenario
+ * did not expect.
+ * @s:   simulator
+ * @ctx: unused
+ * @rec: the TDISP record
+ */
+void chk_tdisp_on_rec(struct sim *s, void *ctx, const struct sim_rec *rec);
+
+/**
+ * chk_teardown_on_rec() - teardown-order for a step the arch forbids.
+ * @s:   simulator
+ * @ctx: unused
+ * @rec: the TEARDOWN record
+ */
+void chk_teardown_on_rec(struct sim *s, void *ctx, const struct sim_rec *rec);
 
 #endif /* TSMSIM_SIM_CHECKERS_INTERNAL_H */
