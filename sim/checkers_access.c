@@ -14,15 +14,24 @@
 static size_t pair_obtain(struct chk_ctx *c, const struct sim_rec_access *a)
 {
 	const char *name = a->initiator ? a->initiator : "?";
-	uint64_t key = chk_nz(chk_hash_str(sim_splitmix64(a->map_id) ^ a->who,
-					   name));
+	uint64_t key;
 	struct chk_pair *p;
 	uint32_t ix;
 
+	if (c->memo_valid && c->memo_name == name) {
+		p = &c->pairs[c->memo_ix];
+		if (p->map_id == a->map_id && p->who == a->who &&
+		    !strcmp(p->initiator, name))
+			return c->memo_ix;
+	}
+	key = chk_nz(chk_hash_str(sim_splitmix64(a->map_id) ^ a->who, name));
+	c->memo_name = name;
+	c->memo_valid = true;
 	if (chk_htab_get(&c->pair_ix, key, &ix)) {
 		p = &c->pairs[ix];
 		/* a 64-bit collision would merge two episodes: never silently */
 		TSM_BUG_ON(p->map_id != a->map_id || strcmp(p->initiator, name));
+		c->memo_ix = ix;
 		return ix;
 	}
 	if (c->npairs == c->cap_pairs) {
@@ -37,6 +46,7 @@ static size_t pair_obtain(struct chk_ctx *c, const struct sim_rec_access *a)
 	p->map_id = a->map_id;
 	p->akind = -1;
 	chk_htab_put(&c->pair_ix, key, (uint32_t)c->npairs);
+	c->memo_ix = c->npairs;
 	return c->npairs++;
 }
 

@@ -120,6 +120,10 @@ struct chk_ctx {
 	struct chk_pair *pairs;
 	size_t npairs, cap_pairs;
 	struct chk_htab pair_ix;
+	/* the last pair looked up: a traffic stream hits it every access */
+	const char *memo_name;
+	size_t memo_ix;
+	bool memo_valid;
 
 	struct chk_htab latent_seen;	/* (mapping, TDI, event) reported */
 	uint64_t tdi_entries;
