@@ -67,8 +67,6 @@ const char *world_arch_name(const struct world *w);
 const char *world_tdi_state(const struct world *w, const char *device);
 /* Start the scenario's traffic streams; returns how many there are. */
 void world_start_traffic(struct world *w);
-/* True when every traffic stream has finished. */
-bool world_traffic_done(const struct world *w);
 /* A step with @label started / completed (traffic `until:` / `start:`). */
 void world_label_event(struct world *w, const char *label, bool completed);
 

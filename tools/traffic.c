@@ -205,14 +205,6 @@ void traffic_start(struct traffic *t)
 	}
 }
 
-bool traffic_done(const struct traffic *t)
-{
-	for (size_t i = 0; i < t->n; i++)
-		if (!t->st[i].stopped)
-			return false;
-	return true;
-}
-
 void traffic_label(struct traffic *t, const char *label, bool completed)
 {
 	for (size_t i = 0; i < t->n; i++) {

@@ -127,7 +127,6 @@ struct world *world_create(const struct scenario *scn, const char *arch,
 	TSM_BUG_ON(!w);
 	w->scn = scn;
 	w->s = s;
-	w->clock_mhz = scn->clock_mhz;
 	if (load_profile(w, arch, cfg.timing, err)) {
 		*bad_input = true;
 		free(w);
@@ -219,11 +218,6 @@ const char *world_tdi_state(const struct world *w, const char *device)
 void world_start_traffic(struct world *w)
 {
 	traffic_start(w->traffic);
-}
-
-bool world_traffic_done(const struct world *w)
-{
-	return traffic_done(w->traffic);
 }
 
 void world_label_event(struct world *w, const char *label, bool completed)

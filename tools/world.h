@@ -34,14 +34,12 @@ struct world {
 	struct sim *s;
 	struct platform *p;
 	struct host *host;	/* VFIO, iommufd, KVM, the TSM layer */
-	uint64_t clock_mhz;
 	struct traffic *traffic;
 	struct world_tdisp tdisp;
 	/* the step being run (handlers stash per-step state here) */
 	struct plat_access acc;
 	sim_cycles_t acc_issued;
 	struct pcie_dev *acc_dev;
-	struct plat_guest *acc_guest;
 	struct world_fault_access **faccs;
 	size_t nfaccs;
 	char **kept;
@@ -59,7 +57,6 @@ struct plat_guest *world_guest(const struct world *w, const char *name);
 struct traffic *traffic_create(struct world *w);
 void traffic_destroy(struct traffic *t);
 void traffic_start(struct traffic *t);
-bool traffic_done(const struct traffic *t);
 void traffic_label(struct traffic *t, const char *label, bool completed);
 
 /* exec_host.c: the host software ops, or NULL */
