@@ -28,7 +28,7 @@ CFLAGS_build-cov  := -O0 -g --coverage
 LDFLAGS_build-asan := -fsanitize=address,undefined
 LDFLAGS_build-cov  := --coverage
 
-.PHONY: all deps demo test unit scenarios-test bad-test cli-test docs docs-test determinism-test \
+.PHONY: all deps demo test unit scenarios-test bad-test cli-test docs docs-test determinism-test sweep-test \
 	asan-test coverage check-includes check-headers clean bench valgrind-test
 
 all: build/tsmsim
@@ -79,7 +79,7 @@ demo: deps
 test: deps
 	@$(MAKE) --no-print-directory check-includes check-headers
 	@$(MAKE) --no-print-directory build/tsmsim build/check_tsmsim
-	@$(MAKE) --no-print-directory unit scenarios-test bad-test cli-test docs-test determinism-test
+	@$(MAKE) --no-print-directory unit scenarios-test bad-test cli-test docs-test determinism-test sweep-test
 	@$(MAKE) --no-print-directory asan-test
 	@echo "make test: all passed"
 
@@ -103,6 +103,9 @@ docs-test: build/tsmsim
 		{ echo "docs/reference.md is out of date: run make docs"; exit 1; }
 	@echo "docs: reference up to date"
 
+sweep-test: build/tsmsim
+	@bash tests/run_sweep.sh ./build/tsmsim $(DEMO)
+
 determinism-test: build/tsmsim
 	@bash tests/run_determinism.sh ./build/tsmsim $(SCENARIOS)
 
@@ -112,6 +115,7 @@ asan-test:
 	@ASAN_OPTIONS=detect_leaks=1 bash tests/run_scenarios.sh ./build-asan/tsmsim $(SCENARIOS)
 	@ASAN_OPTIONS=detect_leaks=1 bash tests/run_bad.sh ./build-asan/tsmsim tests/bad
 	@ASAN_OPTIONS=detect_leaks=1 bash tests/run_cli.sh ./build-asan/tsmsim
+	@ASAN_OPTIONS=detect_leaks=1 bash tests/run_sweep.sh ./build-asan/tsmsim $(DEMO) --arch tdx
 
 valgrind-test: build/tsmsim build/check_tsmsim
 	CK_FORK=no valgrind -q --leak-check=full --error-exitcode=9 ./build/check_tsmsim

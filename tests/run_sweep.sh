@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# run_sweep.sh BIN FILE [SWEEP OPTIONS..] - every fault of the catalog at
+# the points before and after each labelled step of FILE, each point in
+# its own worker: no point may crash or time out (sweep exits 1 then).
+# A smoke test of the fault hooks against the whole model stack.
+set -u
+bin=$1 file=$2
+shift 2
+labels=$(grep -o 'label: [a-z0-9_.-]*' "$file" | awk '{print $2}')
+points=$(for l in $labels; do printf 'before:%s,after:%s,' "$l" "$l"; done)
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+"$bin" sweep "$file" --faults all --points "${points%,}" --jobs 2 \
+	--timeout 60 --out "$out" "$@" 2>/dev/null
+rc=$?
+n=$(wc -l <"$out")
+bad=$(grep -vc '"status":"ran"' "$out")
+echo "sweep $file: $n points, $bad crashed or timed out"
+[ "$rc" -eq 0 ] && [ "$n" -gt 0 ] && [ "$bad" -eq 0 ]
