@@ -29,7 +29,7 @@ LDFLAGS_build-asan := -fsanitize=address,undefined
 LDFLAGS_build-cov  := --coverage
 
 .PHONY: all deps demo test unit scenarios-test bad-test cli-test docs docs-test determinism-test sweep-test \
-	asan-test coverage check-includes check-headers clean bench valgrind-test
+	asan-test coverage check-includes check-headers clean bench valgrind-test fuzz
 
 all: build/tsmsim
 
@@ -148,11 +148,23 @@ check-headers:
 		$(CC) $(BASE_CFLAGS) -I$$(dirname $$h) -x c -fsyntax-only - || { echo "$$h does not build alone"; exit 1; }; \
 	done
 
+# libFuzzer target for the loader (and what it lets through to the runner);
+# not part of make test: run it for as long as you like.
+FUZZ_CFLAGS := -O1 -g -fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer
+build-fuzz/fuzz_loader: tests/fuzz/fuzz_loader.c $(LIB_SRCS) $(wildcard sim/*.h models/*/*.h tools/*.h)
+	@mkdir -p build-fuzz
+	clang -std=c11 -D_GNU_SOURCE $(INCLUDES) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz_loader.c $(LIB_SRCS) $(LIBS)
+
+fuzz: build-fuzz/fuzz_loader
+	@mkdir -p build-fuzz/corpus
+	./build-fuzz/fuzz_loader -max_total_time=$${FUZZ_SECONDS:-60} -max_len=8192 \
+		-timeout=10 build-fuzz/corpus $(sort $(dir $(SCENARIOS))) tests/bad
+
 bench: build/tsmsim
 	@bash tools/bench/run.sh
 
 clean:
-	rm -rf $(FLAVOURS)
+	rm -rf $(FLAVOURS) build-fuzz
 
 # Suites are found by name; they need no prototype of their own.
 $(foreach f,$(FLAVOURS),$(eval $(f)/tests/%.o: BASE_CFLAGS += -Wno-missing-prototypes))
