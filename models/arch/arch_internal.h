@@ -144,6 +144,24 @@ struct arch {
 	size_t nsr;
 };
 
+/*
+ * The ops every arch takes from common_ops.c; an arch's table lists these
+ * first and then its own (designated initialisers, so order is free).
+ */
+#define ARCH_COMMON_OPS \
+	.destroy = arch_common_destroy, \
+	.vm_create = arch_common_vm_create, \
+	.vm_ram = arch_common_vm_ram, \
+	.vm_destroy = arch_common_vm_destroy, \
+	.map_shared = arch_common_map_shared, \
+	.unmap_shared = arch_common_unmap_shared, \
+	.connect = arch_common_connect, \
+	.refresh_report = arch_common_refresh_report, \
+	.guest_accept = arch_common_guest_accept, \
+	.guest_xlate = arch_common_guest_xlate, \
+	.host_check = arch_common_host_check, \
+	.dma_check = arch_common_dma_check
+
 /* common.c: instance, lookup */
 struct arch *arch_common_create(const struct arch_ops *ops,
 				const struct arch_impl *impl,
