@@ -421,12 +421,15 @@ static const struct sim_finding *explain_at(const struct run_result *runs,
 	return fd;
 }
 
-static void text_explain(FILE *f, const struct run_result *runs, size_t n)
+typedef void explain_fn(FILE *f, const char *head, const char *explain);
+
+/* Each format prints the same explanations: @fn gets one each.  */
+static bool each_explanation(FILE *f, const struct run_result *runs, size_t n,
+			     explain_fn *fn)
 {
 	char head[512];
 	bool any = false;
 
-	fputs("\nexplanations (the first finding of each kind on each arch)\n", f);
 	for (int k = 0; k < SIM_FIND_NR; k++)
 		for (size_t a = 0; a < n; a++) {
 			const struct sim_finding *fd =
@@ -434,11 +437,22 @@ static void text_explain(FILE *f, const struct run_result *runs, size_t n)
 
 			if (!fd)
 				continue;
-			wrap(f, head, 2);
-			wrap(f, fd->explain, 6);
+			fn(f, head, fd->explain);
 			any = true;
 		}
-	if (!any)
+	return any;
+}
+
+static void text_item(FILE *f, const char *head, const char *explain)
+{
+	wrap(f, head, 2);
+	wrap(f, explain, 6);
+}
+
+static void text_explain(FILE *f, const struct run_result *runs, size_t n)
+{
+	fputs("\nexplanations (the first finding of each kind on each arch)\n", f);
+	if (!each_explanation(f, runs, n, text_item))
 		fputs("  (no findings)\n", f);
 }
 
@@ -555,11 +569,19 @@ static void md_table(FILE *f, const struct cmp_table *t,
 	}
 }
 
+static void md_item(FILE *f, const char *head, const char *explain)
+{
+	fputs("- **", f);
+	md_str(f, head);
+	fputs("**: ", f);
+	md_str(f, explain);
+	fputc('\n', f);
+}
+
 static void render_md(FILE *f, const struct scenario *scn,
 		      const struct cmp_table *t, const struct run_result *runs,
 		      size_t n)
 {
-	char head[512];
 
 	fputs("## tsmsim compare: ", f);
 	md_str(f, scn->name);
@@ -569,19 +591,7 @@ static void render_md(FILE *f, const struct scenario *scn,
 		if (t[s].nrows)
 			md_table(f, &t[s], runs, n);
 	fputs("\n### explanations\n\n", f);
-	for (int k = 0; k < SIM_FIND_NR; k++)
-		for (size_t a = 0; a < n; a++) {
-			const struct sim_finding *fd =
-				explain_at(runs, n, k, a, head, sizeof(head));
-
-			if (!fd)
-				continue;
-			fputs("- **", f);
-			md_str(f, head);
-			fputs("**: ", f);
-			md_str(f, fd->explain);
-			fputc('\n', f);
-		}
+	each_explanation(f, runs, n, md_item);
 }
 
 /* ---------------------------------------------------------------- html */
@@ -614,6 +624,15 @@ static void html_table(FILE *f, const struct cmp_table *t,
 	fputs("</table>\n", f);
 }
 
+static void html_item(FILE *f, const char *head, const char *explain)
+{
+	fputs("<li><b>", f);
+	out_xml_str(f, head);
+	fputs("</b>: ", f);
+	out_xml_str(f, explain);
+	fputs("</li>\n", f);
+}
+
 static void render_html(FILE *f, const struct scenario *scn,
 			const struct cmp_table *t, const struct run_result *runs,
 			size_t n)
@@ -636,19 +655,7 @@ static void render_html(FILE *f, const struct scenario *scn,
 		if (t[s].nrows)
 			html_table(f, &t[s], runs, n);
 	fputs("<h2>explanations</h2>\n<ul>\n", f);
-	for (int k = 0; k < SIM_FIND_NR; k++)
-		for (size_t a = 0; a < n; a++) {
-			const struct sim_finding *fd =
-				explain_at(runs, n, k, a, head, sizeof(head));
-
-			if (!fd)
-				continue;
-			fputs("<li><b>", f);
-			out_xml_str(f, head);
-			fputs("</b>: ", f);
-			out_xml_str(f, fd->explain);
-			fputs("</li>\n", f);
-		}
+	each_explanation(f, runs, n, html_item);
 	fputs("</ul>\n", f);
 	out_html_foot(f);
 }

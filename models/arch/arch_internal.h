@@ -227,6 +227,11 @@ void arch_trusted_fill(struct arch *a, uint64_t hpa, uint64_t psz,
 		       struct iommu_xlate *out);
 void arch_trusted_fault(struct arch *a, const char *detail,
 			struct iommu_xlate *out);
+void arch_trusted_prange(struct arch *a, const struct arch_vm *vm,
+			 uint64_t iova, const char *unaccepted,
+			 const char *unmapped, struct iommu_xlate *out);
+bool arch_prange_owned(const struct arch *a, const struct arch_tdi *ti,
+		       uint64_t hpa);
 
 /* common.c: run-time plans, rollback, per-TDI lists */
 struct arch_plan_item {

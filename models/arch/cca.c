@@ -335,7 +335,6 @@ static void cca_trusted_translate(void *ctx, uint16_t rid, uint32_t pasid,
 	struct arch_tdi *ti = ctx;
 	struct arch *a = ti->a;
 	const struct arch_ram *ram;
-	const struct arch_prange *pr;
 
 	if (!ti->vm) {
 		arch_trusted_fault(a, "SMMU: no realm stage-2 for the stream", out);
@@ -346,26 +345,14 @@ static void cca_trusted_translate(void *ctx, uint16_t rid, uint32_t pasid,
 		arch_trusted_fill(a, ram->hpa + (iova - ram->gpa), ARCH_PAGE, out);
 		return;
 	}
-	pr = arch_prange_at_gpa(a, ti->vm, iova);
-	if (pr && pr->pg[(iova - pr->gpa) / ARCH_PAGE] == ARCH_PG_ACCEPTED)
-		arch_trusted_fill(a, pr->hpa + (iova - pr->gpa), ARCH_PAGE, out);
-	else if (pr)
-		arch_trusted_fault(a, "SMMU: RIPAS EMPTY (not validated)", out);
-	else
-		arch_trusted_fault(a, "SMMU: IPA not mapped in the realm stage-2", out);
+	arch_trusted_prange(a, ti->vm, iova,
+			    "SMMU: RIPAS EMPTY (not validated)",
+			    "SMMU: IPA not mapped in the realm stage-2", out);
 }
 
 static const struct iommu_trusted_ops cca_trusted = {
 	.translate = cca_trusted_translate,
 };
-
-static bool cca_owned(const struct arch *a, const struct arch_tdi *ti,
-		      uint64_t hpa)
-{
-	const struct arch_prange *pr = arch_prange_at_hpa(a, hpa);
-
-	return pr && pr->pg[(hpa - pr->hpa) / ARCH_PAGE] != ARCH_PG_NONE;
-}
 
 static const struct arch_impl cca_impl = {
 	.id = ARCH_CCA,
@@ -389,7 +376,7 @@ static const struct arch_impl cca_impl = {
 	.p2p_detail = "SMMU granule protection check: P2P to Realm PAS MMIO",
 	.dram_detail = "SMMU granule protection check: T=0 DMA to Realm PAS",
 	.trusted = &cca_trusted,
-	.owned = cca_owned,
+	.owned = arch_prange_owned,
 };
 
 static struct arch *cca_create(const struct arch_env *env,

@@ -610,6 +610,32 @@ void arch_trusted_fault(struct arch *a, const char *detail,
 	out->lat_cycles = arch_t(a, AT_IOTLB_HIT);
 }
 
+/*
+ * The trusted path's last leg on every arch: private MMIO of the guest is
+ * reachable once accepted / validated, and refused with the arch's words
+ * (@unaccepted, @unmapped) otherwise.
+ */
+void arch_trusted_prange(struct arch *a, const struct arch_vm *vm,
+			 uint64_t iova, const char *unaccepted,
+			 const char *unmapped, struct iommu_xlate *out)
+{
+	const struct arch_prange *pr = arch_prange_at_gpa(a, vm, iova);
+
+	if (pr && pr->pg[(iova - pr->gpa) / ARCH_PAGE] == ARCH_PG_ACCEPTED)
+		arch_trusted_fill(a, pr->hpa + (iova - pr->gpa), ARCH_PAGE, out);
+	else
+		arch_trusted_fault(a, pr ? unaccepted : unmapped, out);
+}
+
+/* sev and cca: pages changed owner when their private map assigned them. */
+bool arch_prange_owned(const struct arch *a, const struct arch_tdi *ti,
+		       uint64_t hpa)
+{
+	const struct arch_prange *pr = arch_prange_at_hpa(a, hpa);
+
+	return pr && pr->pg[(hpa - pr->hpa) / ARCH_PAGE] != ARCH_PG_NONE;
+}
+
 /* ------------------------------------------------------------- plans */
 
 /*

@@ -339,7 +339,6 @@ static void sev_trusted_translate(void *ctx, uint16_t rid, uint32_t pasid,
 	struct arch_tdi *ti = ctx;
 	struct arch *a = ti->a;
 	const struct arch_ram *ram;
-	const struct arch_prange *pr;
 
 	if (!ti->vm || !ti->sdte) {
 		arch_trusted_fault(a, "sDTE not written", out);
@@ -363,26 +362,14 @@ static void sev_trusted_translate(void *ctx, uint16_t rid, uint32_t pasid,
 		arch_trusted_fault(a, "IOMMU RMP_PAGE_FAULT: page not assigned to the guest", out);
 		return;
 	}
-	pr = arch_prange_at_gpa(a, ti->vm, iova);
-	if (pr && pr->pg[(iova - pr->gpa) / ARCH_PAGE] == ARCH_PG_ACCEPTED)
-		arch_trusted_fill(a, pr->hpa + (iova - pr->gpa), ARCH_PAGE, out);
-	else if (pr)
-		arch_trusted_fault(a, "IOMMU RMP_PAGE_FAULT: MMIO not validated", out);
-	else
-		arch_trusted_fault(a, "IOMMU: GPA not mapped", out);
+	arch_trusted_prange(a, ti->vm, iova,
+			    "IOMMU RMP_PAGE_FAULT: MMIO not validated",
+			    "IOMMU: GPA not mapped", out);
 }
 
 static const struct iommu_trusted_ops sev_trusted = {
 	.translate = sev_trusted_translate,
 };
-
-static bool sev_owned(const struct arch *a, const struct arch_tdi *ti,
-		      uint64_t hpa)
-{
-	const struct arch_prange *pr = arch_prange_at_hpa(a, hpa);
-
-	return pr && pr->pg[(hpa - pr->hpa) / ARCH_PAGE] != ARCH_PG_NONE;
-}
 
 static const struct arch_impl sev_impl = {
 	.id = ARCH_SEV,
@@ -406,7 +393,7 @@ static const struct arch_impl sev_impl = {
 	.p2p_detail = "IOMMU RMP_PAGE_FAULT: P2P to RMP-assigned MMIO",
 	.dram_detail = "IOMMU RMP_PAGE_FAULT: T=0 DMA to an assigned page",
 	.trusted = &sev_trusted,
-	.owned = sev_owned,
+	.owned = arch_prange_owned,
 };
 
 static struct arch *sev_create(const struct arch_env *env,

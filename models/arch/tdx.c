@@ -408,7 +408,6 @@ static void tdx_trusted_translate(void *ctx, uint16_t rid, uint32_t pasid,
 	struct arch_tdi *ti = ctx;
 	struct arch *a = ti->a;
 	const struct arch_ram *ram;
-	const struct arch_prange *pr;
 
 	if (!ti->vm) {
 		arch_trusted_fault(a, "trusted IOMMU: TDI not bound", out);
@@ -419,13 +418,9 @@ static void tdx_trusted_translate(void *ctx, uint16_t rid, uint32_t pasid,
 		arch_trusted_fill(a, ram->hpa + (iova - ram->gpa), ARCH_PAGE, out);
 		return;
 	}
-	pr = arch_prange_at_gpa(a, ti->vm, iova);
-	if (pr && pr->pg[(iova - pr->gpa) / ARCH_PAGE] == ARCH_PG_ACCEPTED)
-		arch_trusted_fill(a, pr->hpa + (iova - pr->gpa), ARCH_PAGE, out);
-	else if (pr)
-		arch_trusted_fault(a, "trusted IOMMU: S-EPT MMIO page not MMIO_MAPPED", out);
-	else
-		arch_trusted_fault(a, "trusted IOMMU: GPA not mapped in the S-EPT", out);
+	arch_trusted_prange(a, ti->vm, iova,
+			    "trusted IOMMU: S-EPT MMIO page not MMIO_MAPPED",
+			    "trusted IOMMU: GPA not mapped in the S-EPT", out);
 }
 
 static const struct iommu_trusted_ops tdx_trusted = {
