@@ -582,7 +582,6 @@ static void render_md(FILE *f, const struct scenario *scn,
 		      const struct cmp_table *t, const struct run_result *runs,
 		      size_t n)
 {
-
 	fputs("## tsmsim compare: ", f);
 	md_str(f, scn->name);
 	fprintf(f, "\n\nseed %" PRIu64 ", file `%s`, tsmsim %s. **bold**: not what the scenario expected; \xe2\x89\xa0: the arches differ.\n",
