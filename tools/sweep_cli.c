@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "ops.h"
 #include "sweep.h"
+#include "sweep_summary.h"
 
 static int bad(const char *fmt, const char *arg)
 {
@@ -188,7 +189,7 @@ static bool takes_value(const char *opt)
 {
 	static const char *const opts[] = {
 		"--arch", "--faults", "--points", "--set", "--jobs",
-		"--shard", "--timeout", "--out", NULL,
+		"--shard", "--timeout", "--out", "--format", NULL,
 	};
 
 	for (size_t i = 0; opts[i]; i++)
@@ -220,6 +221,16 @@ static int with_value(struct sweep_opts *o, const char *opt, const char *val)
 		o->out = val;
 		return 0;
 	}
+	if (!strcmp(opt, "--format")) {
+		static const char *const names[] = { "text", "md", "html", "json" };
+
+		for (int i = 0; i < 4; i++)
+			if (!strcmp(val, names[i])) {
+				o->format = i;
+				return 0;
+			}
+		return bad("--format wants text, md, html or json, got '%s'", val);
+	}
 	if (!strcmp(opt, "--shard")) {
 		if (sweep_parse_shard(val, &o->shard_k, &o->shard_n))
 			return bad("--shard wants K/N with 1 <= K <= N, got '%s'", val);
@@ -237,13 +248,17 @@ static int one_arg(struct sweep_opts *o, int argc, char **argv, int *i)
 	if (!strcmp(a, "--help") || !strcmp(a, "-h"))
 		return CLI_HELP;
 	if (a[0] != '-' || !a[1]) {
-		if (o->file)
-			return bad("more than one FILE ('%s')", a);
-		o->file = a;
+		o->files = sim_xrealloc(o->files, o->nfiles + 1, sizeof(*o->files));
+		o->files[o->nfiles++] = a;
+		o->file = o->files[0];
 		return 0;
 	}
 	if (!strcmp(a, "--resume")) {
 		o->resume = true;
+		return 0;
+	}
+	if (!strcmp(a, "--summary")) {
+		o->summary = true;
 		return 0;
 	}
 	if (a[1] == '-' && eq && (size_t)(eq - a) < sizeof(opt)) {
@@ -283,7 +298,12 @@ int sweep_parse(int argc, char **argv, struct sweep_opts *o)
 			return rc;
 	}
 	if (!o->file)
-		return bad("no FILE given%s", "");
+		return bad(o->summary ? "--summary: no RESULTS file given%s" :
+			   "no FILE given%s", "");
+	if (o->summary)
+		return o->resume ? bad("--summary and --resume do not go together%s", "") : 0;
+	if (o->nfiles > 1)
+		return bad("more than one FILE ('%s')", o->files[1]);
 	if (o->resume && !o->out)
 		return bad("--resume needs --out RESULTS.jsonl%s", "");
 	return o->shard_n ? 0 : shard_from_env(o);
@@ -293,6 +313,7 @@ void sweep_opts_fini(struct sweep_opts *o)
 {
 	for (size_t i = 0; i < o->narches; i++)
 		free(o->arches[i]);
+	free(o->files);
 	free_list(o->faults, o->nfaults);
 	free_list(o->points, o->npoints);
 	for (size_t i = 0; i < o->ndims; i++) {

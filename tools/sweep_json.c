@@ -14,6 +14,7 @@
 #include "report.h"
 #include "run.h"
 #include "sweep.h"
+#include "version.h"
 
 static const char *const status_names[SWEEP_STATUS_NR] = {
 	[SWEEP_RAN] = "ran",
@@ -81,6 +82,68 @@ static void w_first(FILE *f, const struct sim_finding *fi)
 	fputc('}', f);
 }
 
+static void w_unexpected(FILE *f, const struct sweep_result *r)
+{
+	bool any = false;
+
+	fputc('[', f);
+	for (int k = 0; r->status == SWEEP_RAN && k < SIM_FIND_NR; k++) {
+		if (!r->unexpected[k])
+			continue;
+		if (any)
+			fputc(',', f);
+		report_json_str(f, sim_finding_name((enum sim_finding_kind)k));
+		any = true;
+	}
+	fputc(']', f);
+}
+
+/* One shell word: quoted when it holds anything but the safe characters. */
+static void shell_word(FILE *f, const char *w)
+{
+	if (*w && strspn(w, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+			 "0123456789_@%+=:,./-#") == strlen(w)) {
+		fputs(w, f);
+		return;
+	}
+	fputc('\'', f);
+	for (; *w; w++)
+		if (*w == '\'')
+			fputs("'\\''", f);
+		else
+			fputc(*w, f);
+	fputc('\'', f);
+}
+
+/* The `tsmsim run` command line that reproduces the point. */
+static void w_run(FILE *f, const struct sweep_plan *p,
+		  const struct sweep_point *pt)
+{
+	const struct sweep_combo *c = &p->combos[pt->combo];
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+
+	TSM_BUG_ON(!m);
+	fputs("tsmsim run ", m);
+	shell_word(m, p->file);
+	fputs(" --arch ", m);
+	shell_word(m, p->arches[pt->arch]);
+	fprintf(m, " --seed %llu", (unsigned long long)pt->seed);
+	for (size_t i = 0; i < c->nsets; i++) {
+		char *kv = sim_xasprintf("%s=%s", c->sets[i].path, c->sets[i].value);
+
+		fputs(" --set ", m);
+		shell_word(m, kv);
+		free(kv);
+	}
+	fputs(" --inject ", m);
+	shell_word(m, pt->inject);
+	TSM_BUG_ON(fclose(m));
+	report_json_str(f, buf);
+	free(buf);
+}
+
 char *sweep_line(const struct sweep_plan *p, const struct sweep_point *pt,
 		 const struct sweep_result *r)
 {
@@ -93,6 +156,10 @@ char *sweep_line(const struct sweep_plan *p, const struct sweep_point *pt,
 		return NULL;
 	fprintf(f, "{\"schema\":\"%s\",\"point\":%zu,\"points\":%zu", SWEEP_SCHEMA,
 		pt->index, p->npoints);
+	w_key(f, "scenario");
+	report_json_str(f, p->hash);
+	w_key(f, "version");
+	report_json_str(f, TSMSIM_VERSION);
 	w_key(f, "id");
 	report_json_str(f, pt->id);
 	w_key(f, "arch");
@@ -120,7 +187,12 @@ char *sweep_line(const struct sweep_plan *p, const struct sweep_point *pt,
 		fprintf(f, "%llu", (unsigned long long)r->cycles);
 	else
 		fputs("null", f);
-	fprintf(f, ",\"pass\":%s}\n", ran && r->pass ? "true" : "false");
+	fprintf(f, ",\"pass\":%s", ran && r->pass ? "true" : "false");
+	w_key(f, "unexpected");
+	w_unexpected(f, r);
+	w_key(f, "run");
+	w_run(f, p, pt);
+	fputs("}\n", f);
 	if (fclose(f)) {
 		free(buf);
 		return NULL;
@@ -145,6 +217,15 @@ static void collect(const struct run_result *res, struct sweep_result *r)
 		r->findings[f->kind]++;
 		if (!r->first || f->first < r->first->first)
 			r->first = f;
+	}
+	for (size_t i = 0; i < res->nchecks; i++) {
+		const struct run_check *c = &res->checks[i];
+
+		if (c->ok || strncmp(c->what, "findings.", 9))
+			continue;
+		for (int k = 0; k < SIM_FIND_NR; k++)
+			if (!strcmp(c->what + 9, sim_finding_name((enum sim_finding_kind)k)))
+				r->unexpected[k] = true;
 	}
 }
 
@@ -344,20 +425,23 @@ static const char *value(const char *s, int depth)
 }
 
 struct line_keys {
-	char *schema, *id, *status;
+	char *schema, *id, *status, *scenario, *version;
 	uint64_t point, points;
 	unsigned int seen;	/* bit per key below */
 };
 
-enum { K_SCHEMA, K_POINT, K_POINTS, K_ID, K_STATUS };
+enum { K_SCHEMA, K_POINT, K_POINTS, K_ID, K_STATUS, K_SCENARIO, K_VERSION,
+       K_NR };
+#define K_REQUIRED 0x1fu	/* scenario and version came later */
 
 static const char *member(const char *s, const char *key, struct line_keys *lk)
 {
-	static const char *const keys[] = { "schema", "point", "points", "id",
-					     "status" };
+	static const char *const keys[K_NR] = { "schema", "point", "points",
+						"id", "status", "scenario",
+						"version" };
 	int k = -1;
 
-	for (int i = 0; i < 5; i++)
+	for (int i = 0; i < K_NR; i++)
 		if (!strcmp(key, keys[i]))
 			k = i;
 	if (k < 0)
@@ -372,6 +456,10 @@ static const char *member(const char *s, const char *key, struct line_keys *lk)
 		return str(s, &lk->id);
 	case K_STATUS:
 		return str(s, &lk->status);
+	case K_SCENARIO:
+		return str(s, &lk->scenario);
+	case K_VERSION:
+		return str(s, &lk->version);
 	case K_POINT:
 		return uint_val(s, &lk->point);
 	default:
@@ -413,17 +501,41 @@ int sweep_line_parse(const char *line, struct sweep_line_info *info)
 	for (int i = 0; lk.status && i < SWEEP_STATUS_NR; i++)
 		if (!strcmp(lk.status, status_names[i]))
 			st = i;
-	ok = ok && lk.seen == 0x1f && st >= 0 &&
+	ok = ok && (lk.seen & K_REQUIRED) == K_REQUIRED && st >= 0 &&
 	     !strcmp(lk.schema, SWEEP_SCHEMA) && lk.point < lk.points;
 	free(lk.schema);
 	free(lk.status);
 	if (!ok) {
 		free(lk.id);
+		free(lk.scenario);
+		free(lk.version);
 		return -EINVAL;
 	}
 	info->point = (size_t)lk.point;
 	info->npoints = (size_t)lk.points;
 	info->id = lk.id;
 	info->status = (enum sweep_status)st;
+	info->scenario = lk.scenario;
+	info->version = lk.version;
 	return 0;
+}
+
+void sweep_line_info_fini(struct sweep_line_info *info)
+{
+	free(info->id);
+	free(info->scenario);
+	free(info->version);
+	info->id = info->scenario = info->version = NULL;
+}
+
+const char *sweep_line_mismatch(const struct sweep_line_info *li,
+				const char *hash, const char *version)
+{
+	if (!li->scenario || !li->version)
+		return "it has no scenario hash or version (written by an older tsmsim)";
+	if (strcmp(li->scenario, hash))
+		return "it comes from another scenario (the file, a --set or a profile changed)";
+	if (strcmp(li->version, version))
+		return "it was written by another tsmsim version";
+	return NULL;
 }
