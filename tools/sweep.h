@@ -96,6 +96,20 @@ int sweep_parse_shard(const char *text, unsigned int *k, unsigned int *n);
  */
 int sweep_shard_env(const char *task_id, const char *task_count,
 		    unsigned int *k, unsigned int *n);
+/* The Slurm array variables SLURM_ARRAY_TASK_ID, _COUNT, _MIN, _MAX, _STEP. */
+struct sweep_slurm {
+	const char *id, *count, *min, *max, *step;
+};
+/*
+ * K/N from a Slurm array: N = COUNT, K = (ID - MIN) / STEP + 1, so a
+ * stepped array (--array=0-14:2) numbers its tasks 1..N.  Without MIN or
+ * STEP (an old Slurm), K = ID mod N + 1.  Returns 0; -ENOENT when ID or
+ * COUNT is missing; -EINVAL when one is not an integer; -EDOM for a
+ * sparse array (--array=1,4,9: MAX != MIN + STEP * (COUNT - 1)), whose
+ * tasks cannot be numbered 1..N from the variables.
+ */
+int sweep_shard_slurm(const struct sweep_slurm *e, unsigned int *k,
+		      unsigned int *n);
 /* True when point @index belongs to shard @k of @n (n == 0: no shards). */
 bool sweep_in_shard(size_t index, unsigned int k, unsigned int n);
 /* The seed of point @index: splitmix64(@scn_seed ^ @index) | 1. */

@@ -161,23 +161,47 @@ int sweep_parse_shard(const char *text, unsigned int *k, unsigned int *n)
 	return 0;
 }
 
+static int env_u(const char *v, unsigned long *out)
+{
+	char *end;
+
+	if (!v || !*v || *v == '-')
+		return -EINVAL;
+	*out = strtoul(v, &end, 10);
+	return *end || *out > 100000000UL ? -EINVAL : 0;
+}
+
+int sweep_shard_slurm(const struct sweep_slurm *e, unsigned int *k,
+		      unsigned int *n)
+{
+	unsigned long id, cnt, min, max, step;
+
+	if (!e->id || !e->count || !*e->id || !*e->count)
+		return -ENOENT;
+	if (env_u(e->id, &id) || env_u(e->count, &cnt) || !cnt || cnt > 1000000)
+		return -EINVAL;
+	*n = (unsigned int)cnt;
+	if (!e->min || !e->step) {
+		/* a Slurm without MIN / STEP: any N consecutive ids */
+		*k = (unsigned int)(id % cnt) + 1;
+		return 0;
+	}
+	if (env_u(e->min, &min) || env_u(e->step, &step) || !step)
+		return -EINVAL;
+	if (e->max && (env_u(e->max, &max) || max != min + step * (cnt - 1)))
+		return -EDOM;	/* ids that are not MIN, MIN+STEP, ..: sparse */
+	if (id < min || (id - min) % step || (id - min) / step >= cnt)
+		return -EDOM;
+	*k = (unsigned int)((id - min) / step) + 1;
+	return 0;
+}
+
 int sweep_shard_env(const char *task_id, const char *task_count,
 		    unsigned int *k, unsigned int *n)
 {
-	unsigned long id, cnt;
-	char *end;
+	struct sweep_slurm e = { .id = task_id, .count = task_count };
 
-	if (!task_id || !task_count || !*task_id || !*task_count)
-		return -ENOENT;
-	id = strtoul(task_id, &end, 10);
-	if (*end || task_id[0] == '-')
-		return -EINVAL;
-	cnt = strtoul(task_count, &end, 10);
-	if (*end || !cnt || cnt > 1000000 || task_count[0] == '-')
-		return -EINVAL;
-	*n = (unsigned int)cnt;
-	*k = (unsigned int)(id % cnt) + 1;
-	return 0;
+	return sweep_shard_slurm(&e, k, n);
 }
 
 bool sweep_in_shard(size_t index, unsigned int k, unsigned int n)
@@ -275,13 +299,23 @@ static int one_arg(struct sweep_opts *o, int argc, char **argv, int *i)
 
 static int shard_from_env(struct sweep_opts *o)
 {
-	int rc = sweep_shard_env(getenv("SLURM_ARRAY_TASK_ID"),
-				 getenv("SLURM_ARRAY_TASK_COUNT"),
-				 &o->shard_k, &o->shard_n);
+	struct sweep_slurm e = {
+		getenv("SLURM_ARRAY_TASK_ID"), getenv("SLURM_ARRAY_TASK_COUNT"),
+		getenv("SLURM_ARRAY_TASK_MIN"), getenv("SLURM_ARRAY_TASK_MAX"),
+		getenv("SLURM_ARRAY_TASK_STEP"),
+	};
+	int rc = sweep_shard_slurm(&e, &o->shard_k, &o->shard_n);
 
 	if (rc == -EINVAL)
-		return bad("SLURM_ARRAY_TASK_ID / SLURM_ARRAY_TASK_COUNT are not integers%s",
+		return bad("SLURM_ARRAY_TASK_ID / _COUNT / _MIN / _MAX / _STEP are not integers%s",
 			   "");
+	if (rc == -EDOM) {
+		fprintf(stderr, "tsmsim sweep: the Slurm array is sparse: task %s of %s tasks, ids %s..%s step %s are not\n"
+			"  MIN, MIN+STEP, .. MAX, so the tasks cannot be numbered as shards 1..COUNT;\n"
+			"  submit a range (--array=A-B or A-B:S) or give --shard K/N yourself\n",
+			e.id, e.count, e.min, e.max ? e.max : "?", e.step);
+		return CLI_EX_USAGE;
+	}
 	return 0;
 }
 
