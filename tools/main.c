@@ -14,6 +14,7 @@
 
 #include "cli.h"
 #include "compare.h"
+#include "minimize.h"
 #include "out.h"
 #include "report.h"
 #include "run.h"
@@ -36,6 +37,8 @@ static const char usage_text[] =
 "  sweep FILE     run FILE at many points (arch x fault x point x --set),\n"
 "                 one JSON line per point, in worker processes, sharded\n"
 "  merge FILE...  merge sweep results, proving every point is there once\n"
+"  minimize FILE  shrink a run with a finding to a smallest scenario\n"
+"                 with the same first finding (a regression scenario)\n"
 "\n"
 "  tsmsim COMMAND --help   options of one command\n"
 "  tsmsim --version\n"
@@ -133,6 +136,30 @@ static const char merge_usage[] =
 "for byte, to MERGED.jsonl or stdout.\n"
 "exit: 0 complete, 1 a point missing or duplicated (listed on stderr),\n"
 "2 bad command line, 65 a line that is not a result, 66 unreadable file\n";
+
+static const char minimize_usage[] =
+"usage: tsmsim minimize FILE [--arch A] [--seed N] [--set PATH=VALUE]...\n"
+"                       [--inject KIND@POINT[,K=V..]]... [--jobs N]\n"
+"                       [--timeout S] [--out MIN.yaml]\n"
+"       tsmsim minimize FILE --from RESULTS.jsonl --point ID|INDEX\n"
+"                       [--set PATH=VALUE]... [--jobs N] [--out MIN.yaml]\n"
+"\n"
+"Runs FILE (on one arch) and shrinks it by delta debugging: drops steps,\n"
+"traffic streams, faults, devices, guests, expect windows, labels nothing\n"
+"references and optional keys, and shortens counts and durations, as long\n"
+"as the first finding keeps its kind and its step.  Writes the smallest\n"
+"such scenario as YAML (arch, seed, --set and --inject written in, the\n"
+"expectations pinned to what it does) with a header saying where it came\n"
+"from.  --from/--point take arch, seed, swept --set and the fault of one\n"
+"sweep point (its id or index); give the sweep's plain --set again.\n"
+"\n"
+"  --jobs N        candidates run at a time, each in a worker process\n"
+"  --timeout S     seconds per candidate run (default 60)\n"
+"  --out F         write the scenario there (default stdout)\n"
+"                  (docs/minimize.md)\n"
+"\n"
+"exit: 0 written, 1 the run has no finding, 2 bad command line, 65 bad\n"
+"scenario, 66 unreadable file, 70 internal error\n";
 
 static int usage_error(const char *fmt, const char *arg)
 {
@@ -471,6 +498,21 @@ static int cmd_merge(int argc, char **argv)
 	return rc;
 }
 
+static int cmd_minimize(int argc, char **argv)
+{
+	struct mz_opts o;
+	int rc = minimize_parse(argc, argv, &o);
+
+	if (rc == CLI_HELP) {
+		fputs(minimize_usage, stdout);
+		rc = 0;
+	} else if (!rc) {
+		rc = minimize_main(&o);
+	}
+	minimize_opts_fini(&o);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : NULL;
@@ -499,5 +541,7 @@ int main(int argc, char **argv)
 		return cmd_sweep(argc - 2, argv + 2);
 	if (!strcmp(cmd, "merge"))
 		return cmd_merge(argc - 2, argv + 2);
+	if (!strcmp(cmd, "minimize"))
+		return cmd_minimize(argc - 2, argv + 2);
 	return usage_error("unknown command '%s'", cmd);
 }
