@@ -94,5 +94,25 @@ if tools/scaleout/sweep-parallel.sh --tsmsim "$bin" -S 2/: --shards 4 --format m
 if tools/scaleout/sweep-parallel.sh --tsmsim "$bin" -j 2 --shards 3 "$tmp/par" \
 	"$scn" "${args[@]}" >/dev/null 2>&1 && cmp -s "$tmp/unsharded.jsonl" "$tmp/par/results.jsonl"
 	then ok; else bad "sweep-parallel.sh run again did not resume to the same result"; fi
+# minimize on the corpus: every scenario with a finding shrinks to one that
+# lints, passes its pinned expectations and has the same first finding
+first() {	# the first finding's kind of a run, as --json reports it
+	"$bin" run "$@" --json 2>/dev/null | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+fs = [f for r in d["runs"] for f in r["findings"] if not f["allowed"]]
+print(min(fs, key=lambda f: f["first"])["name"] if fs else "none")'
+}
+for f in scenarios/corpus/*.yaml; do
+	want=$(first "$f" --arch tdx)
+	[ "$want" = none ] && continue
+	m=$tmp/min-$(basename "$f")
+	if ! "$bin" minimize "$f" --arch tdx --jobs 2 --out "$m" >"$tmp/min.out" 2>&1; then
+		bad "minimize $f failed: $(head -3 "$tmp/min.out")"; continue; fi
+	if ! "$bin" lint "$m" >/dev/null 2>&1; then bad "minimize $f: the result does not lint"; continue; fi
+	if ! "$bin" run -q "$m" >/dev/null 2>&1; then bad "minimize $f: the result fails its pinned expectations"; continue; fi
+	got=$(first "$m")
+	if [ "$got" = "$want" ]; then ok; else bad "minimize $f: first finding $got, not $want"; fi
+done
 echo "scaleout: $pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -477,11 +477,13 @@ static int target(struct mz *z, const struct scenario *orig)
 	struct mz_cand *c = calloc(1, sizeof(*c));
 	struct mnode t;
 	int kind, step;
+	uint64_t events;
 
 	TSM_BUG_ON(!c);
 	mn_copy(&t, &z->best);
-	mz_cand_make(c, &t);
-	if (!mz_first_finding(c->text, z->arch, &kind, &step, &z->shape)) {
+	mz_cand_make(c, &t, 0);
+	if (!mz_first_finding(c->text, z->arch, &kind, &step, &z->shape,
+			      &z->watchdog, &events)) {
 		fprintf(stderr, "tsmsim minimize: the scenario as rewritten does not load or run (internal error)\n");
 		mz_cand_free(c);
 		free(c);
@@ -489,6 +491,7 @@ static int target(struct mz *z, const struct scenario *orig)
 	}
 	z->kind = kind;
 	z->origin = step >= 0 && (size_t)step < c->norigins ? c->origins[step] : -1;
+	z->budget = events > (UINT64_MAX - 100000) / 4 ? 0 : events * 4 + 100000;
 	mz_cand_free(c);
 	free(c);
 	if (kind < 0) {

@@ -93,6 +93,8 @@ struct mz_cand {
  *               (-1: a finding outside any step)
  * @shape:       and its explanation, numbers made '#' (mz_shape()): the
  *               same cause, not only the same kind at the same step
+ * @watchdog:    the first run hit its limits (then candidates may too)
+ * @budget:      max_events of every candidate: 4x the first run's + 1e5
  * @runs:        candidates run (with --jobs > 1 some ran ahead, unneeded)
  * @seq_runs:    the runs a one-worker shrink would have made: the same
  *               for every --jobs, so it may go into the file
@@ -103,6 +105,8 @@ struct mz {
 	const char *arch;
 	int kind, origin;
 	char *shape;
+	bool watchdog;
+	uint64_t budget;
 	unsigned int jobs;
 	uint64_t timeout_ms;
 	struct mz_cand *c;
@@ -111,8 +115,9 @@ struct mz {
 	size_t runs, seq_runs, invalid;
 };
 
-/* Make a candidate of @tree (moved in). */
-void mz_cand_make(struct mz_cand *c, struct mnode *tree);
+/* Make a candidate of @tree (moved in), its text within @budget events. */
+void mz_cand_make(struct mz_cand *c, struct mnode *tree, uint64_t budget);
+char *mz_budgeted(const struct mnode *tree, uint64_t budget);
 void mz_cand_free(struct mz_cand *c);
 /*
  * Run candidates @c[0..@n) (on workers, in order) until the first
@@ -125,10 +130,11 @@ void mz_shrink(struct mz *z);
 /*
  * In-process: load and run @text on @arch; the first counted finding's
  * kind, step index and explanation shape (-1, -1, NULL: none; *@shape
- * malloc'd); false when it does not load or run.
+ * malloc'd), whether the watchdog fired, the events it took; false when
+ * it does not load or run.
  */
 bool mz_first_finding(const char *text, const char *arch, int *kind, int *step,
-		      char **shape);
+		      char **shape, bool *watchdog, uint64_t *events);
 char *mz_shape(const char *explain);
 
 #endif /* TSMSIM_TOOLS_MINIMIZE_INTERNAL_H */

@@ -5,7 +5,7 @@
  * list (steps, traffic streams, faults, devices, guests), halving the
  * chunk when no cut keeps the finding; drop optional keys (labels nothing
  * references, step expects, description, limits, expect); shrink counts
- * and durations towards 0.  A candidate is interesting when it loads and
+ * and start times and delays towards 0.  A candidate is interesting when it loads and
  * its first finding has the same kind at the same original step.  The
  * passes repeat until a whole round changes nothing.
  *
@@ -27,7 +27,35 @@
 #define MZ_MAX_STEPS 100000
 #define MZ_MAX_ROUNDS 20
 
-void mz_cand_make(struct mz_cand *c, struct mnode *tree)
+/*
+ * The text a worker runs: @tree with `limits.max_events` at most @budget
+ * (0: as it is), so a cut that makes a run endless (a stream whose
+ * `until` step is gone) ends in the watchdog, deterministically, instead
+ * of in --timeout.
+ */
+char *mz_budgeted(const struct mnode *tree, uint64_t budget)
+{
+	struct mnode t, *lim, *cur;
+	char v[24];
+	char *text;
+
+	if (!budget)
+		return mn_emit(tree);
+	mn_copy(&t, tree);
+	lim = mn_get(&t, "limits");
+	cur = lim ? mn_get(lim, "max_events") : NULL;
+	if (!cur || cur->type != MN_SCALAR || strtoull(cur->text, NULL, 10) > budget ||
+	    strchr(cur->text, 'e')) {
+		snprintf(v, sizeof(v), "%llu", (unsigned long long)budget);
+		if (mn_set_path(&t, "limits.max_events", v))
+			mn_del(&t, "limits");	/* not a map: leave it to the loader */
+	}
+	text = mn_emit(&t);
+	mn_free(&t);
+	return text;
+}
+
+void mz_cand_make(struct mz_cand *c, struct mnode *tree, uint64_t budget)
 {
 	struct mnode **steps = calloc(MZ_MAX_STEPS, sizeof(*steps));
 
@@ -35,7 +63,7 @@ void mz_cand_make(struct mz_cand *c, struct mnode *tree)
 	memset(c, 0, sizeof(*c));
 	c->tree = *tree;
 	memset(tree, 0, sizeof(*tree));
-	c->text = mn_emit(&c->tree);
+	c->text = mz_budgeted(&c->tree, budget);
 	c->norigins = mn_steps(&c->tree, steps, MZ_MAX_STEPS);
 	c->origins = calloc(c->norigins + 1, sizeof(*c->origins));
 	TSM_BUG_ON(!c->origins);
@@ -79,7 +107,7 @@ char *mz_shape(const char *explain)
 }
 
 bool mz_first_finding(const char *text, const char *arch, int *kind, int *step,
-		      char **shape)
+		      char **shape, bool *watchdog, uint64_t *events)
 {
 	struct scn_diags d = { 0 };
 	struct scenario *scn = NULL;
@@ -90,6 +118,8 @@ bool mz_first_finding(const char *text, const char *arch, int *kind, int *step,
 
 	*kind = *step = -1;
 	*shape = NULL;
+	*watchdog = false;
+	*events = 0;
 	ok = text && !scn_load_string("candidate", text, NULL, 0, &scn, &d);
 	scn_diags_free(&d);
 	if (!ok) {
@@ -102,7 +132,10 @@ bool mz_first_finding(const char *text, const char *arch, int *kind, int *step,
 
 		if (!f->suppressed && (!first || f->first < first->first))
 			first = f;
+		*watchdog |= f->kind == SIM_FIND_WATCHDOG;
 	}
+	if (ok)
+		*events = res.events;
 	if (first) {
 		*kind = (int)first->kind;
 		*step = first->step;
@@ -120,11 +153,13 @@ static char *run_cand(void *ctx, uint64_t id, const char *payload, size_t len,
 	const struct mz *z = ctx;
 	int kind, step;
 	char *shape, *out;
+	bool wd;
+	uint64_t ev;
 
 	*rc = 0;
-	if (!mz_first_finding(payload, z->arch, &kind, &step, &shape))
+	if (!mz_first_finding(payload, z->arch, &kind, &step, &shape, &wd, &ev))
 		return sim_xstrdup("invalid");
-	out = sim_xasprintf("%d %d %s", kind, step, shape ? shape : "");
+	out = sim_xasprintf("%d %d %d %s", kind, step, wd, shape ? shape : "");
 	free(shape);
 	return out;
 }
@@ -145,12 +180,13 @@ static bool next_cand(void *ctx, uint64_t *id, char **payload, size_t *len)
 static bool interesting(const struct mz *z, const struct mz_cand *c,
 			const char *out)
 {
-	int kind, step, origin, used = 0;
+	int kind, step, wd, origin, used = 0;
 
-	if (sscanf(out, "%d %d %n", &kind, &step, &used) != 2 || !used)
+	if (sscanf(out, "%d %d %d %n", &kind, &step, &wd, &used) != 3 || !used)
 		return false;
 	origin = step >= 0 && (size_t)step < c->norigins ? c->origins[step] : -1;
-	return kind == z->kind && origin == z->origin &&
+	/* a run the budget cut short is not a smaller scenario, it is endless */
+	return kind == z->kind && origin == z->origin && (!wd || z->watchdog) &&
 	       !strcmp(out + used, z->shape ? z->shape : "");
 }
 
@@ -231,7 +267,7 @@ static bool cut_list(struct mz *z, const char *path)
 
 			mn_copy(&t, &z->best);
 			mn_cut(list_at(&t, path), from, from + chunk < n ? from + chunk : n);
-			mz_cand_make(&c[i], &t);
+			mz_cand_make(&c[i], &t, z->budget);
 		}
 		if (settle(z, c, nc, mz_batch(z, c, nc))) {
 			any = true;
@@ -267,7 +303,7 @@ static bool drop_step_key(struct mz *z, const char *key)
 			/* the copy's steps, in the same order */
 			TSM_BUG_ON(mn_steps(&t, steps + ns, MZ_MAX_STEPS - ns) != ns);
 			mn_del(steps[ns + i], key);
-			mz_cand_make(&c[nc++], &t);
+			mz_cand_make(&c[nc++], &t, z->budget);
 		}
 		free(steps);
 		if (!settle(z, c, nc, nc ? mz_batch(z, c, nc) : -1))
@@ -296,7 +332,7 @@ static bool drop_top_keys(struct mz *z)
 				continue;
 			mn_copy(&t, &z->best);
 			mn_del(&t, keys[i]);
-			mz_cand_make(&c[nc++], &t);
+			mz_cand_make(&c[nc++], &t, z->budget);
 		}
 		if (!settle(z, c, nc, nc ? mz_batch(z, c, nc) : -1))
 			return any;
@@ -308,8 +344,9 @@ static bool drop_top_keys(struct mz *z)
 
 static bool shrinkable_key(const char *k)
 {
-	static const char *const keys[] = { "count", "gap", "delay", "span",
-					    "at", "start", NULL };
+	/* not gap: a shorter gap means more accesses, a longer run */
+	static const char *const keys[] = { "count", "delay", "at", "after",
+					    "start", NULL };
 
 	for (size_t i = 0; keys[i]; i++)
 		if (!strcmp(k, keys[i]))
@@ -376,7 +413,7 @@ static bool shrink_numbers(struct mz *z)
 			tv = nth_number(&t, nth, &seen);
 			free(tv->text);
 			tv->text = sim_xstrdup(vals[i]);
-			mz_cand_make(&c[i], &t);
+			mz_cand_make(&c[i], &t, z->budget);
 		}
 		if (settle(z, c, nv, nv ? mz_batch(z, c, nv) : -1)) {
 			any = true;
