@@ -177,7 +177,7 @@ wellformed "sweep: ids" grep -q '"id":"sev/tdisp-busy/during:stop#2"' "$tmp/all.
 wellformed "sweep: 32 lines" test "$(wc -l <"$tmp/all.jsonl")" -eq 32
 wellformed "sweep: lines are JSON" python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$tmp/all.jsonl"
 check 0 "" "${sw[@]}" --shard 1/2 --out "$tmp/s1.jsonl"
-SLURM_ARRAY_TASK_ID=1 SLURM_ARRAY_TASK_COUNT=2 "$bin" "${sw[@]}" --out "$tmp/s2.jsonl" 2>/dev/null
+SLURM_ARRAY_TASK_ID=1 SLURM_ARRAY_TASK_COUNT=2 "$bin" "${sw[@]}" --out "$tmp/s2.jsonl" >/dev/null 2>&1
 wellformed "sweep: shards split the points" test "$(cat "$tmp/s1.jsonl" "$tmp/s2.jsonl" | wc -l)" -eq 32
 check 0 "" merge "$tmp/s2.jsonl" "$tmp/s1.jsonl" --out "$tmp/m.jsonl"
 wellformed "sweep: shards merge into the unsharded result" cmp -s "$tmp/m.jsonl" <(sort -t: -k3,3n "$tmp/all.jsonl")
