@@ -28,7 +28,7 @@ CFLAGS_build-cov  := -O0 -g --coverage
 LDFLAGS_build-asan := -fsanitize=address,undefined
 LDFLAGS_build-cov  := --coverage
 
-.PHONY: all deps demo test unit scenarios-test bad-test cli-test docs docs-test determinism-test sweep-test \
+.PHONY: all deps demo test unit scenarios-test bad-test cli-test docs docs-test determinism-test runahead-test sweep-test \
 	asan-test coverage check-includes check-headers clean bench valgrind-test fuzz
 
 all: build/tsmsim
@@ -79,7 +79,7 @@ demo: deps
 test: deps
 	@$(MAKE) --no-print-directory check-includes check-headers
 	@$(MAKE) --no-print-directory build/tsmsim build/check_tsmsim
-	@$(MAKE) --no-print-directory unit scenarios-test bad-test cli-test docs-test determinism-test sweep-test
+	@$(MAKE) --no-print-directory unit scenarios-test bad-test cli-test docs-test determinism-test runahead-test sweep-test
 	@$(MAKE) --no-print-directory asan-test
 	@echo "make test: all passed"
 
@@ -108,6 +108,9 @@ sweep-test: build/tsmsim
 
 determinism-test: build/tsmsim
 	@bash tests/run_determinism.sh ./build/tsmsim $(SCENARIOS)
+
+runahead-test: build/tsmsim
+	@bash tests/run_runahead.sh ./build/tsmsim $(SCENARIOS)
 
 asan-test:
 	@$(MAKE) --no-print-directory build-asan/tsmsim build-asan/check_tsmsim

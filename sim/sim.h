@@ -95,6 +95,26 @@ void sim_stop(struct sim *s);
 /* 0 means unlimited.  Hitting a limit records a `watchdog` finding. */
 void sim_set_limits(struct sim *s, sim_cycles_t max_cycles, uint64_t max_events);
 
+/**
+ * sim_runahead() - fire one virtual event at (@at, @prio) without queueing it.
+ *
+ * Exact run-ahead: a model inside an event handler may do the work of its
+ * own next event at once when nothing else could happen first, because
+ * model state changes only at events.  Returns true when an event queued
+ * now at (@at, @prio) would be the next to fire: it sorts before the head
+ * of the queue (its sequence number would be the largest, so it loses
+ * every tie of cycle and priority), it is within the current
+ * sim_run_until() limit and the watchdog's limits, and sim_stop() was not
+ * called.  The clock then moves to @at and the event is counted as queued
+ * (its sequence number) and fired, so sim_now(), the `sim.events` count,
+ * the watchdog and later ties are exactly as if it had gone through the
+ * queue.  Returns false otherwise (the caller schedules it as usual), and
+ * always when run-ahead is off.
+ */
+bool sim_runahead(struct sim *s, sim_cycles_t at, int prio);
+/* Run-ahead is on by default; off, every access is its own events. */
+void sim_set_runahead(struct sim *s, bool on);
+
 /* ------------------------------------------------------------------- RNG */
 
 /*

@@ -571,6 +571,13 @@ int run_scenario(const struct scenario *scn, const char *arch,
 	r.s = out->sim = sim_create(out->seed);
 	TSM_BUG_ON(!r.s);
 	sim_set_limits(r.s, scn->max_cycles, scn->max_events);
+	/* a check of run-ahead itself (docs/performance.md): same bytes off */
+	{
+		const char *nr = getenv("TSMSIM_NO_RUNAHEAD");
+
+		if (nr && *nr && strcmp(nr, "0"))
+			sim_set_runahead(r.s, false);
+	}
 	init_steps(&r);
 	if (attach_sinks(&r)) {
 		free(r.order);
