@@ -391,6 +391,7 @@ struct chain {
 	struct log *l;
 	int left;
 	bool stop_at_3;
+	int ahead;	/* steps done by run-ahead */
 };
 
 static void chain_ev(struct sim *s, void *subject, void *object)
@@ -409,17 +410,18 @@ static void chain_ev(struct sim *s, void *subject, void *object)
 					   chain_ev, c, NULL);
 			return;
 		}
+		c->ahead++;
 	}
 }
 
 /* The chain interleaved with fixed events: the same order either way. */
 static void run_chain(bool ahead, sim_cycles_t max_cycles, uint64_t max_ev,
 		      bool stop_at_3, char *out, uint64_t *fired,
-		      sim_cycles_t *now)
+		      sim_cycles_t *now, int *ahead_steps)
 {
 	struct sim *s = sim_create(1);
 	struct log l = { .n = 0 };
-	struct chain c = { &l, 9, stop_at_3 };
+	struct chain c = { &l, 9, stop_at_3, 0 };
 
 	sim_set_runahead(s, ahead);
 	sim_set_limits(s, max_cycles, max_ev);
@@ -434,6 +436,7 @@ static void run_chain(bool ahead, sim_cycles_t max_cycles, uint64_t max_ev,
 	strcpy(out, l.buf);
 	*fired = sim_events_fired(s);
 	*now = sim_now(s);
+	*ahead_steps = c.ahead;
 	sim_destroy(s);
 }
 
@@ -448,9 +451,11 @@ START_TEST(runahead_is_exact)
 		char a[256], b[256];
 		uint64_t fa, fb;
 		sim_cycles_t na, nb;
+		int aa, ab;
 
-		run_chain(true, v[i].mc, v[i].me, v[i].stop, a, &fa, &na);
-		run_chain(false, v[i].mc, v[i].me, v[i].stop, b, &fb, &nb);
+		run_chain(true, v[i].mc, v[i].me, v[i].stop, a, &fa, &na, &aa);
+		run_chain(false, v[i].mc, v[i].me, v[i].stop, b, &fb, &nb, &ab);
+		ck_assert_int_eq(ab, 0);
 		ck_assert_str_eq(a, b);
 		ck_assert_uint_eq(fa, fb);
 		ck_assert_uint_eq(na, nb);
@@ -465,6 +470,7 @@ START_TEST(runahead_refuses_what_would_not_fire_next)
 	char a[256];
 	uint64_t f;
 	sim_cycles_t n;
+	int ahead;
 
 	/* outside any run (limit 0) nothing runs ahead of cycle 0 */
 	ck_assert(!sim_runahead(s, 1, SIM_PRIO_ACCESS));
@@ -473,8 +479,14 @@ START_TEST(runahead_refuses_what_would_not_fire_next)
 	ck_assert_uint_eq(sim_now(s), 5);
 	sim_destroy(s);
 	/* the chain in the interleaving above, with its known order */
-	run_chain(true, 0, 0, false, a, &f, &n);
+	run_chain(true, 0, 0, false, a, &f, &n, &ahead);
 	ck_assert_str_eq(a, "98s765L4a321");
+	/*
+	 * Ahead: 8@4, 6@12, 5@16 (L at 16 is LATE, after it), 2@28.  Queued:
+	 * 7@8 (the STATE event goes first), 4@20 (L@16 is still due), 3@24
+	 * ('a'@21), 1@32 (past the run's limit 30).
+	 */
+	ck_assert_int_eq(ahead, 4);
 	ck_assert_uint_eq(f, 12);
 	ck_assert_uint_eq(n, 32);
 }
