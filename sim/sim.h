@@ -426,12 +426,26 @@ struct sim_checker_ops {
 	void (*on_rec)(struct sim *s, void *ctx, const struct sim_rec *rec);
 	void (*finish)(struct sim *s, void *ctx);
 	void (*destroy)(void *ctx);
+	/*
+	 * Optional: true when @rec, just delivered, delivered again with only
+	 * its cycles, addresses and value changed and no other record in
+	 * between, would change nothing in this checker (no finding, no
+	 * count, no state).  NULL: never.  Run-ahead skips such repeats.
+	 */
+	bool (*again_quiet)(struct sim *s, void *ctx, const struct sim_rec *rec);
 };
 
 int sim_checker_register(struct sim *s, const struct sim_checker_ops *ops,
 			 void *ctx);
 /* Call every checker's finish hook once. */
 void sim_checkers_finish(struct sim *s);
+/*
+ * sim_trace_again_quiet() - may a repeat of @rec (see again_quiet above)
+ * go undelivered?  True when nothing subscribes to its type, or every
+ * subscriber is a checker whose again_quiet() says so; any other sink
+ * (--trace, --vcd, --html) wants every record.
+ */
+bool sim_trace_again_quiet(struct sim *s, const struct sim_rec *rec);
 
 /* ------------------------------------------------------------------ stats */
 

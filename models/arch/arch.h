@@ -312,6 +312,13 @@ struct arch_xlate {
 struct arch_check {
 	int result;		/* enum sim_result */
 	const char *detail;
+	/*
+	 * dma_check: every HPA in [same_lo, same_hi] gets this same answer
+	 * until the next event.  The caller sets the access's own 4 KiB page;
+	 * a check that knows its answer holds wider (a guest's RAM region)
+	 * may widen it.  Run-ahead repeats use it (docs/performance.md).
+	 */
+	uint64_t same_lo, same_hi;
 };
 
 /*

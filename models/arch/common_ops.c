@@ -420,6 +420,11 @@ void arch_common_dma_check(struct arch *a, uint16_t rid, uint64_t hpa,
 		return;
 	}
 	ram = arch_ram_at_hpa(a, hpa, &vm);
+	if (ram && ram->size) {
+		/* the same RAM region, so the same answer (no BAR is in DRAM) */
+		out->same_lo = ram->hpa;
+		out->same_hi = ram->hpa + (ram->size - 1);
+	}
 	if (!ram || !ram->priv)
 		return;
 	v = arch_rule(a, AR_T0_PRIVATE_DRAM);
