@@ -502,7 +502,7 @@ bool iommu_hit_again(struct iommu *io, int32_t slot, uint64_t iova,
 	shift = IOMMU_PAGE_SHIFT + IOMMU_PT_BITS * x->cls;
 	if (!x->valid || x->stale || !prot_allows(x->prot, write) ||
 	    iova >> shift != x->vpn ||
-	    t->sets[(uint32_t)slot / t->ways].head != slot)
+	    t->sets[iommu_tlb_set_of(t, slot)].head != slot)
 		return false;
 	(*io->st.hits)++;
 	*hpa = x->frame | (iova & ((1ULL << shift) - 1));
