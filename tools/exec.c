@@ -119,6 +119,27 @@ static int tdisp_nonce(struct exec_ctx *x, struct tdisp_request *req)
 	return 0;
 }
 
+/*
+ * SET_MMIO_ATTRIBUTE's MMIO_RANGE ([TDISP] Table 11-24).  FIRST_PAGE and
+ * the page count default to what the report gives for the range, so a
+ * scenario names only range_id and non_tee; giving them tests the DSM.
+ */
+static void tdisp_mmio_range(struct exec_ctx *x, struct tdisp_request *req)
+{
+	const struct scn_value *f = &x->step->fields;
+	uint64_t first = 0;
+	uint32_t pages = 0;
+
+	req->range_id = (uint16_t)scn_get_u64(f, "range_id", 0);
+	tdisp_report_range_of(x->w->tdisp.dev, req->range_id, &first, &pages);
+	req->mmio_first_page = scn_get_u64(f, "first_page", first);
+	req->mmio_num_pages = (uint32_t)scn_get_u64(f, "num_pages", pages);
+	req->mmio_attr = scn_get_bool(f, "non_tee", false) ?
+				 TDISP_RANGE_NON_TEE : 0;
+	if (scn_has(f, "attributes"))
+		req->mmio_attr = (uint16_t)scn_get_u64(f, "attributes", 0);
+}
+
 static const char *exec_device_tdisp(struct exec_ctx *x)
 {
 	const struct scn_value *f = &x->step->fields;
@@ -138,6 +159,8 @@ static const char *exec_device_tdisp(struct exec_ctx *x)
 	t->req.length = (uint16_t)scn_get_u64(f, "length", 0);
 	if (scn_has(f, "version"))
 		t->req.version = (uint8_t)scn_get_u64(f, "version", 0);
+	if (code == TDISP_REQ_SET_MMIO_ATTRIBUTE)
+		tdisp_mmio_range(x, &t->req);
 	if (code == TDISP_REQ_START_INTERFACE && tdisp_nonce(x, &t->req)) {
 		exec_scenario_error(x, "nonce: stale needs an earlier lock epoch of the device, and there is none");
 		return "EINVAL";
