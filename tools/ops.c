@@ -312,6 +312,8 @@ static const struct scn_field_desc dev_tdisp_f[] = {
 	F("mmio_reporting_offset", SCN_FT_ADDR, 0, "LOCK: MMIO offset"),
 	F("bind_p2p_address_mask", SCN_FT_ADDR, 0, "LOCK: P2P mask"),
 	F("version", SCN_FT_ADDR, 0, "header TDISP version (default 0x10)"),
+	F("wait", SCN_FT_BOOL, 0,
+	  "false: the step ends once the request is sent (default true)"),
 	F("range_id", SCN_FT_BAR, 0, "SET_MMIO_ATTRIBUTE: Range ID (BAR)"),
 	F("first_page", SCN_FT_ADDR, 0,
 	  "SET_MMIO_ATTRIBUTE: FIRST_PAGE (default: the reported one)"),

@@ -482,6 +482,13 @@ struct tdisp_response {
  */
 void tdisp_request_init(struct tdisp_request *req, const struct pcie_dev *dev,
 			unsigned int code);
+/**
+ * tdisp_num_req() - NUM_REQ_THIS of @dev's TDI and NUM_REQ_ALL of its DSM,
+ * as GET_TDISP_CAPABILITIES reports them: the requester's limits on
+ * outstanding requests ([TDISP] §11.2.3).
+ */
+void tdisp_num_req(const struct pcie_dev *dev, unsigned int *this_tdi,
+		   unsigned int *all);
 /** tdisp_function_id() - @dev's INTERFACE_ID.FUNCTION_ID (segment valid). */
 uint32_t tdisp_function_id(const struct pcie_dev *dev);
 

@@ -588,6 +588,13 @@ static const struct {
 
 /* ----------------------------------------------------------- transport */
 
+void tdisp_num_req(const struct pcie_dev *dev, unsigned int *this_tdi,
+		   unsigned int *all)
+{
+	*this_tdi = dev->tdi.num_req_this;
+	*all = dev->link->num_req_all;
+}
+
 uint32_t tdisp_function_id(const struct pcie_dev *dev)
 {
 	return TDISP_FUNCTION_ID_SEG_VALID | (uint32_t)(dev->segment & 0xff) << 16 |
