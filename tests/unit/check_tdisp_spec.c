@@ -218,6 +218,16 @@ START_TEST(set_mmio_attribute_range_fields)
 }
 END_TEST
 
+START_TEST(num_req_limits_for_the_requester)
+{
+	unsigned int this_tdi, all;
+
+	tdisp_num_req(vf, &this_tdi, &all);
+	ck_assert_uint_eq(this_tdi, 1);		/* defaults: 1 and 4 */
+	ck_assert_uint_eq(all, 4);
+}
+END_TEST
+
 Suite *tdisp_spec_suite(void)
 {
 	Suite *su = suite_create("tdisp_spec");
@@ -237,6 +247,7 @@ Suite *tdisp_spec_suite(void)
 	tcase_add_test(tm, msix_reported_and_tracked_only_with_lock_msix);
 	tcase_add_test(tm, vendor_specific_error);
 	tcase_add_test(tm, set_mmio_attribute_range_fields);
+	tcase_add_test(tm, num_req_limits_for_the_requester);
 	suite_add_tcase(su, tm);
 	return su;
 }
