@@ -14,6 +14,7 @@
 
 #include "cli.h"
 #include "compare.h"
+#include "explore.h"
 #include "out.h"
 #include "report.h"
 #include "run.h"
@@ -499,5 +500,7 @@ int main(int argc, char **argv)
 		return cmd_sweep(argc - 2, argv + 2);
 	if (!strcmp(cmd, "merge"))
 		return cmd_merge(argc - 2, argv + 2);
+	if (!strcmp(cmd, "explore"))
+		return explore_main(argc - 2, argv + 2);
 	return usage_error("unknown command '%s'", cmd);
 }
