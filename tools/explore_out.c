@@ -104,9 +104,7 @@ static char *outcome(const struct scenario *scn, const struct xp_slot *s)
 		}
 	}
 	if (s->status == XP_RAN && !any)
-		fputs("no findings", f);
-	if (s->status == XP_RAN && !s->pass)
-		fputs(" (expectations failed)", f);
+		fputs(s->pass ? "no findings" : "no findings, expectations failed", f);
 	fclose(f);
 	return buf;
 }

@@ -51,7 +51,7 @@ struct op_tag {
 /* Ops whose reach is their named objects (plus the tags); others: global. */
 static const struct op_tag op_tags[] = {
 	{ "kvm.map", T_FW_PRIVATE },
-	{ "kvm.unmap", T_FW },
+	{ "kvm.unmap", T_FW_PRIVATE },	/* private when a private map may be there */
 	{ "guest.read", T_FW_PRIVATE },
 	{ "guest.write", T_FW_PRIVATE },
 	{ "guest.accept", T_FW },
@@ -75,7 +75,26 @@ static const char *const obj_keys[] = {
 	"mapping", "parent", "src", "dst", "area",
 };
 
-static unsigned int op_tags_of(const struct scn_step *st)
+/* Could this kvm.unmap remove a private slot (which the firmware unmaps)? */
+static bool unmaps_private(const struct scenario *scn, const struct scn_step *st)
+{
+	const char *g = scn_get_str(&st->fields, "guest", "");
+	const struct scn_value *gpa = scn_get(&st->fields, "gpa");
+
+	for (size_t i = 0; i < scn->nsteps; i++) {
+		const struct scn_step *m = &scn->steps[i];
+		const struct scn_value *mg = scn_get(&m->fields, "gpa");
+
+		if (strcmp(m->opname, "kvm.map") || !scn_get_bool(&m->fields, "private", false) ||
+		    strcmp(scn_get_str(&m->fields, "guest", ""), g))
+			continue;
+		if (!gpa || !mg || gpa->u == mg->u)
+			return true;
+	}
+	return false;
+}
+
+static unsigned int op_tags_of(const struct scenario *scn, const struct scn_step *st)
 {
 	for (size_t i = 0; i < sizeof(op_tags) / sizeof(op_tags[0]); i++) {
 		const char *o = op_tags[i].op;
@@ -84,7 +103,9 @@ static unsigned int op_tags_of(const struct scn_step *st)
 
 		if (o[n - 1] == '*' ? strncmp(o, st->opname, n - 1) : strcmp(o, st->opname))
 			continue;
-		if ((t & T_FW_PRIVATE) && scn_get_bool(&st->fields, "private", false))
+		if ((t & T_FW_PRIVATE) && (scn_get_bool(&st->fields, "private", false) ||
+					    (!strcmp(st->opname, "kvm.unmap") &&
+					     unmaps_private(scn, st))))
 			t |= T_FW;
 		return t & ~(unsigned int)T_FW_PRIVATE;
 	}
@@ -199,7 +220,7 @@ static const char *build_dep(const struct scenario *scn, bool *dep)
 	TSM_BUG_ON(!rep || !tags);
 	for (size_t i = 0; i < n; i++) {
 		rep[i] = step_objs(&o, &scn->steps[i]);
-		tags[i] = op_tags_of(&scn->steps[i]);
+		tags[i] = op_tags_of(scn, &scn->steps[i]);
 	}
 	why = mark_anchors(scn, tags);
 	for (size_t t = 0; t < scn->ntraffic; t++) {

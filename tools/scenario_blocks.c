@@ -181,7 +181,7 @@ static bool needs_path(const struct scenario *scn, size_t a, size_t b)
 static const char *step_name(const struct scn_step *st, char *buf, size_t len)
 {
 	if (st->label)
-		snprintf(buf, len, "'%s'", st->label);
+		snprintf(buf, len, "'%s' (line %u)", st->label, st->pos.line);
 	else
 		snprintf(buf, len, "the step at line %u", st->pos.line);
 	return buf;
@@ -205,9 +205,8 @@ void ld_block_ref(struct ld *ld, const struct ld_sym *sym, struct scn_pos pos)
 	if (needs_path(scn, (size_t)ld->step, (size_t)sym->step))
 		return;
 	ld_err(ld, pos,
-	       "'%s' is defined by %s of the same unordered block (line %u): this step needs it (needs: [LABEL])",
-	       sym->name, step_name(&scn->steps[sym->step], a, sizeof(a)),
-	       scn->steps[sym->step].pos.line);
+	       "'%s' is defined by %s of the same unordered block: in another order it would not exist yet, so this step must need that one (needs: [LABEL])",
+	       sym->name, step_name(&scn->steps[sym->step], a, sizeof(a)));
 }
 
 /* Cycles first (they also break file order), then file order. */
@@ -237,9 +236,8 @@ static void block_check(struct ld *ld, const struct scn_block *b)
 		for (size_t k = 0; k < st->nneeds; k++)
 			if (st->needs[k] > i)
 				ld_err(ld, st->needs_pos,
-				       "needs: %s comes later in the file (line %u), but `tsmsim run` runs the block in file order: put the steps in an order the needs allow",
-				       step_name(&scn->steps[st->needs[k]], a, sizeof(a)),
-				       scn->steps[st->needs[k]].pos.line);
+				       "needs: %s comes later in the file, but `tsmsim run` runs the block in file order: put the steps in an order the needs allow",
+				       step_name(&scn->steps[st->needs[k]], a, sizeof(a)));
 	}
 }
 
