@@ -29,7 +29,7 @@ LDFLAGS_build-asan := -fsanitize=address,undefined
 LDFLAGS_build-cov  := --coverage
 
 .PHONY: all deps demo test unit scenarios-test bad-test cli-test docs docs-test determinism-test sweep-test \
-	asan-test coverage check-includes check-headers clean bench valgrind-test fuzz
+	explore-test test-spin asan-test coverage check-includes check-headers clean bench valgrind-test fuzz
 
 all: build/tsmsim
 
@@ -80,6 +80,7 @@ test: deps
 	@$(MAKE) --no-print-directory check-includes check-headers
 	@$(MAKE) --no-print-directory build/tsmsim build/check_tsmsim
 	@$(MAKE) --no-print-directory unit scenarios-test bad-test cli-test docs-test determinism-test sweep-test
+	@$(MAKE) --no-print-directory explore-test
 	@$(MAKE) --no-print-directory asan-test
 	@echo "make test: all passed"
 
@@ -106,6 +107,16 @@ docs-test: build/tsmsim
 sweep-test: build/tsmsim
 	@bash tests/run_sweep.sh ./build/tsmsim $(DEMO)
 
+explore-test: build/tsmsim
+	@bash tests/run_explore.sh ./build/tsmsim
+
+# Spin (Debian `spin`, and gcc for its verifier) and tsmsim explore on one
+# ordering question must find the same violating orders (tests/spin/).
+test-spin:
+	@bash tests/deps.sh spin
+	@$(MAKE) --no-print-directory build/tsmsim
+	@bash tests/run_spin.sh ./build/tsmsim
+
 determinism-test: build/tsmsim
 	@bash tests/run_determinism.sh ./build/tsmsim $(SCENARIOS)
 
@@ -116,6 +127,7 @@ asan-test:
 	@ASAN_OPTIONS=detect_leaks=1 bash tests/run_bad.sh ./build-asan/tsmsim tests/bad
 	@ASAN_OPTIONS=detect_leaks=1 bash tests/run_cli.sh ./build-asan/tsmsim
 	@ASAN_OPTIONS=detect_leaks=1 bash tests/run_sweep.sh ./build-asan/tsmsim $(DEMO) --arch tdx
+	@ASAN_OPTIONS=detect_leaks=1 bash tests/run_explore.sh ./build-asan/tsmsim quick
 
 valgrind-test: build/tsmsim build/check_tsmsim
 	CK_FORK=no valgrind -q --leak-check=full --error-exitcode=9 ./build/check_tsmsim

@@ -47,6 +47,7 @@ struct xp_worker {
 	size_t lo, hi;		/* the orders this process stands for */
 	size_t *dpos;		/* run position -> block position + 1, 0: none */
 	int tok[2];
+	const char *test;	/* TSMSIM_EXPLORE_TEST: crash@LABEL or hang@LABEL */
 	struct kid *kids;
 	size_t nkids;
 };
@@ -212,8 +213,31 @@ static void leaf(struct xp_worker *w, int rc, const struct run_result *r)
 
 /* ------------------------------------------------------------ branches */
 
-static void place(size_t *order, size_t pos, size_t n, size_t step)
+/*
+ * The test hook of make test (docs/explore.md): a worker that places the
+ * step labelled LABEL first in its block dies (crash@LABEL) or never ends
+ * (hang@LABEL), so the tests see a crash and a timeout become the results
+ * of exactly those orders.
+ */
+static void test_hook(const struct xp_worker *w, size_t pos, size_t step)
 {
+	const struct scn_step *st = &w->pl->scn->steps[step];
+	const char *at = w->test ? strchr(w->test, '@') : NULL;
+
+	if (!at || !st->label || strcmp(at + 1, st->label) || st->block < 0 ||
+	    w->pl->scn->blocks[st->block].first != pos)
+		return;
+	if (!strncmp(w->test, "crash@", 6))
+		abort();
+	if (!strncmp(w->test, "hang@", 5))
+		for (;;)
+			pause();
+}
+
+static void place(const struct xp_worker *w, size_t *order, size_t pos,
+		  size_t n, size_t step)
+{
+	test_hook(w, pos, step);
 	for (size_t j = pos; j < n; j++)
 		if (order[j] == step) {
 			order[j] = order[pos];
@@ -236,7 +260,7 @@ static void fork_kid(struct xp_worker *w, size_t a, size_t b, size_t *order,
 		w->nkids = 0;
 		w->lo = a;
 		w->hi = b;
-		place(order, pos, n, xp_step(w->pl, a, d));
+		place(w, order, pos, n, xp_step(w->pl, a, d));
 		return;
 	}
 	if (pid < 0) {
@@ -263,7 +287,7 @@ static void choose(void *ctx, size_t pos, size_t *order, size_t n)
 	if (!d--)
 		return;
 	if (xp_step(w->pl, w->lo, d) == xp_step(w->pl, w->hi - 1, d)) {
-		place(order, pos, n, xp_step(w->pl, w->lo, d));
+		place(w, order, pos, n, xp_step(w->pl, w->lo, d));
 		return;
 	}
 	alarm(0);
@@ -280,7 +304,7 @@ static void choose(void *ctx, size_t pos, size_t *order, size_t n)
 	token_get(w);
 	alarm((unsigned int)w->o->timeout_s);
 	w->lo = a;
-	place(order, pos, n, xp_step(w->pl, a, d));
+	place(w, order, pos, n, xp_step(w->pl, a, d));
 }
 
 /* A worker for one arch: the root of its prefix tree. */
@@ -326,6 +350,7 @@ int xp_exec(const struct xp_plan *pl, const char *const *arches, size_t narch,
 	}
 	for (size_t d = 0; d < pl->npos; d++)
 		w.dpos[pl->pos_run[d]] = d + 1;
+	w.test = getenv("TSMSIM_EXPLORE_TEST");
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	for (size_t a = 0; a < narch; a++) {
 		pid_t pid;
