@@ -12,7 +12,6 @@
 #include "explore.h"
 #include "scenario.h"
 
-Suite *explore_suite(void);
 
 static const char head[] =
 	"scenario: t\n"
