@@ -5,7 +5,8 @@
 #
 # Spin: `spin -o2 -a` (-o2 keeps the write-only order history in the state
 # vector, so every order is its own end state), pan built with -DPRINTF
-# prints each violating order once, -c0 counts every assertion violation.
+# prints each violating order once, -c0 counts every assertion violation
+# (-w12: a 4096-slot hash table is plenty for a few hundred states).
 # Both sides must find at least one violating and one safe order, and
 # pan's error count must equal its printed violations.
 set -u
@@ -20,7 +21,7 @@ cp "$here/seed-order.pml" "$tmp/"
 ( cd "$tmp" && spin -o2 -a seed-order.pml >/dev/null && \
   gcc -O2 -DPRINTF -DSAFETY -o pan pan.c ) || { echo "test-spin: spin -a or gcc failed"; exit 1; }
 t0=$(date +%s%N)
-( cd "$tmp" && ./pan -c0 -n > pan.out 2>&1 )
+( cd "$tmp" && ./pan -c0 -n -w12 > pan.out 2>&1 )
 t1=$(date +%s%N)
 errors=$(sed -n 's/.*errors: \([0-9]*\).*/\1/p' "$tmp/pan.out")
 states=$(sed -n 's/^ *\([0-9]*\) states, stored.*/\1/p' "$tmp/pan.out")
