@@ -31,6 +31,7 @@ for f in "${files[@]}"; do
 	"$bin" explore "$f" --jobs 2 --out "$tmp/$n.jsonl" > "$tmp/$n.summary"
 	rc=$?
 	[ $rc -le 1 ] || bad "$f: explore exited $rc"
+	[ -z "$(awk 'length($0) > 80' "$tmp/$n.summary")" ] || bad "$f: summary lines wider than 80 columns"
 	if [ -z "$quick" ] && [ -f "tests/explore/$n.summary" ]; then
 		diff -u "tests/explore/$n.summary" "$tmp/$n.summary" > "$tmp/d" ||
 			{ bad "$f: the summary differs from tests/explore/$n.summary"; cat "$tmp/d"; }

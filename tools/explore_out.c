@@ -274,6 +274,25 @@ static void order_text(FILE *f, const struct xp_plan *pl, size_t o)
 	fputc('\n', f);
 }
 
+/* @text after column @col, broken at spaces to fit 80 columns */
+static void wrap(FILE *f, const char *text, int col)
+{
+	while (*text) {
+		const char *sp = strchr(text, ' ');
+		int w = sp ? (int)(sp - text) : (int)strlen(text);
+
+		if (col + 1 + w > 79 && col > 6) {
+			fputs("\n     ", f);
+			col = 5;
+		}
+		col += fprintf(f, " %.*s", w, text);
+		text += w;
+		while (*text == ' ')
+			text++;
+	}
+	fputc('\n', f);
+}
+
 static void summary_text(FILE *f, const struct rep *r, const struct xp_opts *o)
 {
 	const struct xp_plan *pl = r->pl;
@@ -311,9 +330,11 @@ static void summary_text(FILE *f, const struct rep *r, const struct xp_opts *o)
 			r->arches[a], bad, pl->norders, ng, ng == 1 ? "" : "s");
 	}
 	for (size_t i = 0; i < r->ng; i++) {
-		fprintf(f, "%zu. %s, %zu order%s: %s\n   closest to file order:\n      ",
-			i + 1, r->arches[r->g[i].arch], r->g[i].orders,
-			r->g[i].orders == 1 ? "" : "s", r->g[i].outcome);
+		int col = fprintf(f, "%zu. %s, %zu order%s:", i + 1, r->arches[r->g[i].arch],
+				  r->g[i].orders, r->g[i].orders == 1 ? "" : "s");
+
+		wrap(f, r->g[i].outcome, col);
+		fputs("   closest to file order:\n      ", f);
 		order_text(f, pl, r->g[i].best);
 		if (r->g[i].path)
 			fprintf(f, "   written: %s\n", r->g[i].path);
