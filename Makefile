@@ -24,7 +24,7 @@ DEMO      := scenarios/seed/two-dmabuf.yaml
 FLAVOURS := build build-asan build-cov
 CFLAGS_build      := -O2 -g
 CFLAGS_build-asan := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
-CFLAGS_build-cov  := -O0 -g --coverage
+CFLAGS_build-cov  := -O0 -g --coverage -DTSMSIM_GCOV
 LDFLAGS_build-asan := -fsanitize=address,undefined
 LDFLAGS_build-cov  := --coverage
 
@@ -140,6 +140,7 @@ coverage: deps
 	@bash tests/run_scenarios.sh ./build-cov/tsmsim $(SCENARIOS) >/dev/null
 	@bash tests/run_bad.sh ./build-cov/tsmsim tests/bad >/dev/null
 	@bash tests/run_cli.sh ./build-cov/tsmsim >/dev/null
+	@bash tests/run_explore.sh ./build-cov/tsmsim quick >/dev/null
 	@mkdir -p build-cov/html
 	gcovr --root . --object-directory build-cov --filter 'sim/' --filter 'models/' --filter 'tools/' \
 		--html-details build-cov/html/index.html --print-summary --fail-under-line 85 build-cov

@@ -52,6 +52,19 @@ struct xp_worker {
 	size_t nkids;
 };
 
+#ifdef TSMSIM_GCOV
+void __gcov_dump(void);
+#endif
+
+/* A worker ends without exit(): its parent's atexit and stdio are not its. */
+static void __attribute__((noreturn)) worker_exit(void)
+{
+#ifdef TSMSIM_GCOV
+	__gcov_dump();		/* make coverage counts the workers too */
+#endif
+	_exit(0);
+}
+
 /* ------------------------------------------------------------ tokens */
 
 static void token_put(struct xp_worker *w)
@@ -321,7 +334,7 @@ static void root(struct xp_worker *w)
 	token_put(w);
 	while (w->nkids)	/* the children forked on the way down */
 		reap(w, 0);
-	_exit(0);
+	worker_exit();
 }
 
 static int tokens(struct xp_worker *w, unsigned int jobs)
