@@ -52,6 +52,8 @@ static const char run_usage[] =
 "\n"
 "Runs FILE on each arch (the scenario's `arch:` unless --arch is given)\n"
 "and prints an 80-column report, or one JSON document with --json.\n"
+"An `unordered:` block of steps runs in file order (tsmsim explore runs\n"
+"every order its `needs:` allow).\n"
 "\n"
 "  --arch A        tdx, sev, cca, a comma list, or a profile file\n"
 "  --seed N        override the scenario seed (N >= 1)\n"
