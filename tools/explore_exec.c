@@ -346,10 +346,36 @@ static int tokens(struct xp_worker *w, unsigned int jobs)
 	return 0;
 }
 
+/* The top process: fork the root worker of arch @a (global slot rows). */
+static void spawn_root(struct xp_worker *w, const char *arch, size_t a,
+		       struct xp_slot *slots)
+{
+	size_t n = w->pl->norders;
+	struct kid k = { -1, a * n, (a + 1) * n };
+
+	token_get(w);
+	fflush(NULL);
+	k.pid = fork();
+	if (k.pid == 0) {
+		w->arch = arch;
+		w->slots = slots + a * n;
+		w->lo = 0;
+		w->hi = n;
+		w->nkids = 0;
+		root(w);
+	}
+	if (k.pid > 0) {
+		w->kids[w->nkids++] = k;
+		return;
+	}
+	fill_dead(w, &k, 1 << 8);
+	token_put(w);
+}
+
 int xp_exec(const struct xp_plan *pl, const char *const *arches, size_t narch,
 	    const struct xp_opts *o, struct xp_slot *slots)
 {
-	struct xp_worker w = { .pl = pl, .o = o };
+	struct xp_worker w = { .pl = pl, .o = o, .slots = slots };
 	size_t n = pl->scn->nsteps;
 
 	if (!pl->norders)
@@ -365,31 +391,8 @@ int xp_exec(const struct xp_plan *pl, const char *const *arches, size_t narch,
 		w.dpos[pl->pos_run[d]] = d + 1;
 	w.test = getenv("TSMSIM_EXPLORE_TEST");
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
-	for (size_t a = 0; a < narch; a++) {
-		pid_t pid;
-
-		token_get(&w);
-		fflush(NULL);
-		pid = fork();
-		if (pid == 0) {
-			w.arch = arches[a];
-			w.slots = slots + a * pl->norders;
-			w.lo = 0;
-			w.hi = pl->norders;
-			w.nkids = 0;
-			root(&w);
-		}
-		w.kids[w.nkids++] = (struct kid){ pid, a * pl->norders,
-						  (a + 1) * pl->norders };
-		if (pid < 0) {
-			w.nkids--;
-			fill_dead(&(struct xp_worker){ .slots = slots },
-				  &(struct kid){ -1, a * pl->norders, (a + 1) * pl->norders },
-				  1 << 8);
-			token_put(&w);
-		}
-	}
-	w.slots = slots;
+	for (size_t a = 0; a < narch; a++)
+		spawn_root(&w, arches[a], a, slots);
 	/* every descendant, orphans included (we are their subreaper) */
 	for (;;) {
 		int status;

@@ -274,6 +274,21 @@ static void order_text(FILE *f, const struct xp_plan *pl, size_t o)
 	fputc('\n', f);
 }
 
+static void arch_line(FILE *f, const struct rep *r, size_t a)
+{
+	size_t bad = 0, ng = 0;
+
+	for (size_t i = 0; i < r->pl->norders; i++) {
+		const struct xp_slot *s = &r->slots[a * r->pl->norders + i];
+
+		bad += s->status != XP_RAN || !s->pass;
+	}
+	for (size_t i = 0; i < r->ng; i++)
+		ng += r->g[i].arch == a;
+	fprintf(f, "  %s: %zu failing of %zu, %zu distinct outcome%s\n",
+		r->arches[a], bad, r->pl->norders, ng, ng == 1 ? "" : "s");
+}
+
 /* @text after column @col, broken at spaces to fit 80 columns */
 static void wrap(FILE *f, const char *text, int col)
 {
@@ -316,19 +331,8 @@ static void summary_text(FILE *f, const struct rep *r, const struct xp_opts *o)
 		fprintf(f, "pruning off: %s\n", pl->noprune);
 	fprintf(f, "steps run per arch: %llu sharing prefixes, %llu one order at a time\n",
 		(unsigned long long)shared, (unsigned long long)alone);
-	for (size_t a = 0; a < r->narch; a++) {
-		size_t bad = 0, ng = 0;
-
-		for (size_t i = 0; i < pl->norders; i++) {
-			const struct xp_slot *s = &r->slots[a * pl->norders + i];
-
-			bad += s->status != XP_RAN || !s->pass;
-		}
-		for (size_t i = 0; i < r->ng; i++)
-			ng += r->g[i].arch == a;
-		fprintf(f, "  %s: %zu failing of %zu, %zu distinct outcome%s\n",
-			r->arches[a], bad, pl->norders, ng, ng == 1 ? "" : "s");
-	}
+	for (size_t a = 0; a < r->narch; a++)
+		arch_line(f, r, a);
 	for (size_t i = 0; i < r->ng; i++) {
 		int col = fprintf(f, "%zu. %s, %zu order%s:", i + 1, r->arches[r->g[i].arch],
 				  r->g[i].orders, r->g[i].orders == 1 ? "" : "s");
