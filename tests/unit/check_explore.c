@@ -23,7 +23,7 @@ static const char head[] =
 
 static struct scenario *ld(const char *steps, const char *tail)
 {
-	char text[4096];
+	char text[16384];
 	struct scn_diags d = { 0 };
 	struct scenario *scn = NULL;
 
@@ -177,6 +177,30 @@ START_TEST(cap_and_product)
 }
 END_TEST
 
+START_TEST(count_saturates)
+{
+	/* two blocks of 20: 20!^2 > 2^64 */
+	char steps[8192] = "";
+	size_t off = 0;
+	struct scenario *scn;
+	struct xp_plan p;
+
+	for (int b = 0; b < 2; b++) {
+		off += (size_t)snprintf(steps + off, sizeof(steps) - off, "  - unordered:\n");
+		for (int i = 0; i < 20; i++)
+			off += (size_t)snprintf(steps + off, sizeof(steps) - off,
+				"    - { op: tsm.policy, device: d0, on_illegal: keep-state }\n");
+	}
+	scn = ld(steps, NULL);
+	xp_plan_build(scn, 10, true, &p);
+	ck_assert(p.allowed_sat);
+	ck_assert(p.capped);
+	ck_assert_uint_eq(p.norders, 10);
+	xp_plan_fini(&p);
+	scn_free(scn);
+}
+END_TEST
+
 Suite *explore_suite(void)
 {
 	Suite *s = suite_create("explore");
@@ -188,6 +212,8 @@ Suite *explore_suite(void)
 	tcase_add_test(tc, reduction_conservative);
 	tcase_add_test(tc, firmware_steps_never_commute);
 	tcase_add_test(tc, cap_and_product);
+	tcase_add_test(tc, count_saturates);
+	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return s;
 }
