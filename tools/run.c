@@ -279,6 +279,8 @@ static void run_next_step(struct run *r)
 		r->steps_done = true;
 		return;
 	}
+	if (r->opts->choose)
+		r->opts->choose(r->opts->choose_ctx, r->pos, r->order, r->scn->nsteps);
 	st = &r->scn->steps[r->order[r->pos]];
 	if (st->start == SCN_START_AT) {
 		at = st->start_cycles > now ? st->start_cycles : now;
