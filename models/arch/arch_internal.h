@@ -123,6 +123,8 @@ struct arch_impl {
 	const char *pg_detail[ARCH_PG_NR]; /* a private access per page state */
 	const char *host_detail[4];	/* AR_HOST_* verdicts that stop the access */
 	const char *p2p_detail;		/* AR_P2P_OWNED when it stops the access */
+	/* a guest's shared-view access to owned MMIO faults (NULL: tdx) */
+	const char *shared_owned_detail;
 	const char *dram_detail;	/* AR_T0_PRIVATE_DRAM */
 	const struct iommu_trusted_ops *trusted;
 	bool (*owned)(const struct arch *a, const struct arch_tdi *ti,

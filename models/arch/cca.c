@@ -374,6 +374,7 @@ static const struct arch_impl cca_impl = {
 		"granule protection fault: host write to Realm PAS MMIO",
 	},
 	.p2p_detail = "SMMU granule protection check: P2P to Realm PAS MMIO",
+	.shared_owned_detail = "stage-2 abort: GPC fault on an unprotected IPA to Realm PAS MMIO",
 	.dram_detail = "SMMU granule protection check: T=0 DMA to Realm PAS",
 	.trusted = &cca_trusted,
 	.owned = arch_prange_owned,

@@ -242,10 +242,24 @@ static const char *owner_why(enum arch_id id, int finding)
 	return finding == SIM_FIND_LATENT_HOST_FAULT ? fault[id] : NULL;
 }
 
+/* The live shared stage-2 mappings of the guest @dev is bound to. */
+static size_t guest_own_ids(const struct arch *a, const struct pcie_dev *dev,
+			    uint64_t *ids, size_t max)
+{
+	const struct arch_tdi *ti = arch_tdi_find(a, dev);
+	size_t n = 0;
+
+	for (size_t i = 0; ti && ti->vm && i < a->nsr && n < max; i++)
+		if (a->sr[i]->live && a->sr[i]->vm == ti->vm)
+			ids[n++] = a->sr[i]->map_id;
+	return n;
+}
+
 void arch_owner(struct arch *a, struct pcie_dev *dev, uint64_t hpa,
 		uint64_t size, const char *event, bool to_private)
 {
 	struct sim_rec rec = { .type = SIM_REC_OWNER };
+	uint64_t exempt[64];
 
 	if (!sim_trace_wanted(a->env.s, SIM_REC_OWNER))
 		return;
@@ -260,8 +274,15 @@ void arch_owner(struct arch *a, struct pcie_dev *dev, uint64_t hpa,
 	else
 		rec.u.owner.finding = to_private ?
 			(int)arch_rule(a, AR_LATENT_AT_OWNER) : -1;
-	rec.u.owner.exempt_kinds = arch_rule(a, AR_GUEST_S2_EXPECTED) ?
-		1u << SIM_MAP_S2_SHARED : 0;
+	/*
+	 * sev: the bound guest's own NPT entries are expected (MMIO validate
+	 * needs them); any other guest's shared slot of the MMIO, like a host
+	 * mmap, is a hypervisor-side mapping (contract §8).
+	 */
+	if (arch_rule(a, AR_GUEST_S2_EXPECTED))
+		rec.u.owner.nexempt = guest_own_ids(a, dev, exempt,
+						    sizeof(exempt) / sizeof(exempt[0]));
+	rec.u.owner.exempt_ids = exempt;
 	rec.u.owner.arch = a->prof.name;
 	rec.u.owner.why = owner_why(a->impl->id, rec.u.owner.finding);
 	sim_trace_emit(a->env.s, &rec);

@@ -303,6 +303,23 @@ static void xlate_private(struct arch *a, struct arch_vm *vm, uint64_t gpa,
 		x_set(out, ARCH_X_NOT_MAPPED, 0, 0, "no private stage-2 entry");
 }
 
+/*
+ * A guest's shared-view access that reached @hpa: on sev and cca, MMIO
+ * that changed owner (RMP assigned / Realm PAS) is checked for the guest
+ * too, so the access faults in the stage-2 (contract §8: the RMP checks
+ * a guest's C=0 accesses as well as C=1, a nested page fault; the GPC
+ * check on cca) instead of reaching the device.  tdx leaves it to
+ * host_check (a machine check).
+ */
+static void shared_hit(struct arch *a, uint64_t hpa, uint64_t map_id,
+		       struct arch_xlate *out)
+{
+	if (a->impl->shared_owned_detail && arch_tdi_owned(a, hpa))
+		x_set(out, ARCH_X_FAULT, 0, map_id, a->impl->shared_owned_detail);
+	else
+		x_set(out, ARCH_X_OK, hpa, map_id, NULL);
+}
+
 static void xlate_shared(struct arch *a, struct arch_vm *vm, uint64_t gpa,
 			 struct arch_xlate *out)
 {
@@ -311,15 +328,13 @@ static void xlate_shared(struct arch *a, struct arch_vm *vm, uint64_t gpa,
 	const struct arch_ram *ram;
 
 	if (sr) {
-		x_set(out, ARCH_X_OK, sr->hpa + (gpa - sr->gpa), sr->map_id,
-		      NULL);
+		shared_hit(a, sr->hpa + (gpa - sr->gpa), sr->map_id, out);
 		return;
 	}
-	/* sev: the one NPT entry serves C=0 too; host_check judges it */
+	/* sev: the one NPT entry serves C=0 too; the RMP judges it */
 	pr = a->impl->id == ARCH_SEV ? arch_prange_at_gpa(a, vm, gpa) : NULL;
 	if (pr && pr->pg[(gpa - pr->gpa) / ARCH_PAGE] != ARCH_PG_NONE) {
-		x_set(out, ARCH_X_OK, pr->hpa + (gpa - pr->gpa), pr->map_id,
-		      NULL);
+		shared_hit(a, pr->hpa + (gpa - pr->gpa), pr->map_id, out);
 		return;
 	}
 	ram = arch_ram_at_gpa(vm, gpa);

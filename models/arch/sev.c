@@ -391,6 +391,7 @@ static const struct arch_impl sev_impl = {
 		"RMP fault: host write to RMP-assigned MMIO",
 	},
 	.p2p_detail = "IOMMU RMP_PAGE_FAULT: P2P to RMP-assigned MMIO",
+	.shared_owned_detail = "#NPF: RMP: C=0 access to guest-assigned MMIO",
 	.dram_detail = "IOMMU RMP_PAGE_FAULT: T=0 DMA to an assigned page",
 	.trusted = &sev_trusted,
 	.owned = arch_prange_owned,

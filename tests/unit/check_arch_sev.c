@@ -128,6 +128,53 @@ START_TEST(latent_owner_skips_p2p)
 }
 END_TEST
 
+/*
+ * Issue 10 item 7: the RMP checks a guest's C=0 accesses too, so the
+ * guest's shared view of RMP-assigned MMIO faults in the NPT (#NPF)
+ * instead of reaching the device (ur) as a hypervisor read would.
+ */
+START_TEST(guest_c0_to_assigned_mmio_faults)
+{
+	uint64_t id = 0;
+
+	ck_assert_ptr_null(f.ops->map_shared(f.a, f.vm, 0xa0000000ULL, f.bar0,
+					     64 << 10, 4096, &id));
+	ck_assert_str_eq(afx_connect(&f), "ok");
+	ck_assert_str_eq(afx_bind(&f), "ok");
+	/* locked, not assigned: the access goes on to the device (ur) */
+	ck_assert_int_eq(afx_xlate(&f, 0xa0000000ULL, false), ARCH_X_OK);
+	ck_assert_str_eq(afx_map0(&f), "ok");
+	ck_assert_int_eq(afx_xlate(&f, 0xa0000000ULL, false), ARCH_X_FAULT);
+	/* the private entry's C=0 view: the same */
+	ck_assert_int_eq(afx_xlate(&f, AFX_GPA, false), ARCH_X_FAULT);
+	/* the host's reads are still not RMP-checked */
+	ck_assert_int_eq(afx_host(&f, f.bar0, false), SIM_RES_OK);
+}
+END_TEST
+
+/*
+ * Issue 10 item 6: only the bound guest's own NPT entries are exempt at
+ * the RMP assign; another guest's shared slot of the same MMIO is a
+ * latent-host-fault like a host mmap.
+ */
+START_TEST(latent_exempts_only_the_bound_guest)
+{
+	struct arch_vm *vm1 = f.ops->vm_create(f.a, "vm1", false, 0);
+	uint64_t own = 0, other = 0;
+
+	ck_assert_ptr_nonnull(vm1);
+	ck_assert_ptr_null(f.ops->map_shared(f.a, f.vm, 0xa0000000ULL, f.bar0,
+					     64 << 10, 4096, &own));
+	ck_assert_ptr_null(f.ops->map_shared(f.a, vm1, 0xa0000000ULL, f.bar0,
+					     64 << 10, 4096, &other));
+	ck_assert_str_eq(afx_connect(&f), "ok");
+	ck_assert_str_eq(afx_bind(&f), "ok");
+	ck_assert_str_eq(afx_map0(&f), "ok");
+	ck_assert_uint_eq(afx_findings(&f, SIM_FIND_LATENT_HOST_FAULT), 1);
+	ck_assert_ptr_nonnull(strstr(sim_finding_at(f.s, 0)->explain, "vm1 NPT"));
+}
+END_TEST
+
 START_TEST(validate_only_in_run)
 {
 	bound();
@@ -244,6 +291,8 @@ Suite *arch_sev_suite(void)
 	tcase_add_test(tc, p2p_after_assign_is_ur);
 	tcase_add_test(tc, latent_rules);
 	tcase_add_test(tc, latent_owner_skips_p2p);
+	tcase_add_test(tc, guest_c0_to_assigned_mmio_faults);
+	tcase_add_test(tc, latent_exempts_only_the_bound_guest);
 	tcase_add_test(tc, validate_only_in_run);
 	tcase_add_test(tc, err_not_mapped);
 	tcase_add_test(tc, err_not_assigned);
