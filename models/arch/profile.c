@@ -115,8 +115,8 @@ static const struct rule_default rule_def[AR_NR] = {
 		"OpenVMM tdxconnect.rs: TDG.TDI.START first, then accept [ovmm]",
 		"the guest validates only in RUN [tio-g]",
 		"RSI_VDEV_VALIDATE_MAPPING valid while LOCKED [rmm]; contract §4 (a profile option)" } },
-	[AR_MAX_PRIVATE_PAGE] = { { MIB(2), MIB(2), MIB(2) }, {
-		"est.: TDH.MMIO.MAP takes gpa|level; 4 KiB and 2 MiB assumed",
+	[AR_MAX_PRIVATE_PAGE] = { { MIB(1024), MIB(2), MIB(2) }, {
+		"TDH.MMIO.MAP takes levels PT..PDPT: 4 KiB, 2 MiB, 1 GiB (tdx-module tdh_mmio_map.c)",
 		"est.: RMP entries are 4 KiB or 2 MiB",
 		"RMI_VDEV_MAP at level 2 or 3 only [rmm] (contract §4)" } },
 };

@@ -255,6 +255,15 @@ static const char *plan_bar(struct arch_tdi *ti, unsigned int b,
 	return NULL;
 }
 
+/* A planned validate that fails with the error name in @arg. */
+static const char *sub_fail(struct sim *s, void *ctx, uint64_t arg)
+{
+	struct arch_tdi *ti = ctx;
+
+	return arch_fw(ti->a, "TIO_MSG_MMIO_VALIDATE_REQ",
+		       (const char *)(uintptr_t)arg);
+}
+
 static const char *sub_validate_plan(struct sim *s, void *ctx, uint64_t arg)
 {
 	struct arch_tdi *ti = ctx;
@@ -271,6 +280,13 @@ static const char *sub_validate_plan(struct sim *s, void *ctx, uint64_t arg)
 		return "EPERM";
 	if (bar >= PCIE_MAX_BARS)
 		return arch_fw(a, "TIO_MSG_MMIO_VALIDATE_REQ", "OUT_OF_RANGE");
+	/*
+	 * AMD's guest code (sev_guest_accept()): RUN, then SDTE_WRITE, then
+	 * MMIO_VALIDATE per range; the sDTE goes first even when a validate
+	 * then fails.
+	 */
+	arch_plan_add(&plan, arch_t(a, AT_PSP_CMD), "TIO_MSG_SDTE_WRITE_REQ",
+		      sub_sdte_write, ti, 0);
 	for (unsigned int b = 0; b < PCIE_MAX_BARS; b++) {
 		struct pcie_bar_cfg cfg;
 
@@ -281,12 +297,12 @@ static const char *sub_validate_plan(struct sim *s, void *ctx, uint64_t arg)
 			continue;
 		r = plan_bar(ti, b, &plan);
 		if (r) {
-			free(plan.v);
-			return arch_fw(a, "TIO_MSG_MMIO_VALIDATE_REQ", r);
+			arch_plan_add(&plan, arch_t(a, AT_PSP_CMD),
+				      "TIO_MSG_MMIO_VALIDATE_REQ", sub_fail, ti,
+				      (uintptr_t)r);
+			break;
 		}
 	}
-	arch_plan_add(&plan, arch_t(a, AT_PSP_CMD), "TIO_MSG_SDTE_WRITE_REQ",
-		      sub_sdte_write, ti, 0);
 	arch_plan_run(&plan, ti->q);
 	return NULL;
 }

@@ -293,7 +293,12 @@ static uint64_t bar_base(const struct arch *a, const struct arch_prange *pr)
 	return base;
 }
 
-static const char *sub_mmio_accept(struct sim *s, void *ctx, uint64_t page)
+/*
+ * TDG.MMIO.ACCEPT of one S-EPT leaf: the guest accepts at the level the
+ * host mapped (4 KiB, 2 MiB or 1 GiB; intel/tdx-module tdg_mmio_accept.c
+ * takes gpa|level, PT..PDPT), so @unit is a page-size unit of @ctx.
+ */
+static const char *sub_mmio_accept(struct sim *s, void *ctx, uint64_t unit)
 {
 	struct arch_prange *pr = ctx;
 	struct arch *a = pr->a;
@@ -308,11 +313,11 @@ static const char *sub_mmio_accept(struct sim *s, void *ctx, uint64_t page)
 	/* the page's (range, offset) must be the HPA the report names */
 	if (pr->gpa - pr->off != bar_base(a, pr))
 		return arch_fw(a, c, "MMIO_INVALID_HPA_OFFSET");
-	switch (pr->pg[page]) {
+	switch (pr->pg[unit * (pr->psz / ARCH_PAGE)]) {
 	case ARCH_PG_ACCEPTED:
 		return arch_fw(a, c, "PAGE_ALREADY_ACCEPTED");
 	case ARCH_PG_PENDING:
-		pr->pg[page] = ARCH_PG_ACCEPTED;
+		arch_prange_set(pr, unit, ARCH_PG_ACCEPTED);
 		return arch_fw(a, c, NULL);
 	default:
 		return arch_fw(a, c, "TDX_OPERAND_INVALID");
@@ -346,10 +351,10 @@ static const char *sub_accept_plan(struct sim *s, void *ctx, uint64_t arg)
 		/* non-TEE ranges are skipped unless the guest names the BAR */
 		if (bar < 0 && !pcie_mmio_is_tee(ti->dev, v[i]->bar))
 			continue;
-		for (uint64_t p = 0; p < v[i]->npg; p++)
+		for (uint64_t u = 0; u < v[i]->size / v[i]->psz; u++)
 			arch_plan_add(&plan, arch_t(a, AT_FW_CALL),
 				      "TDG.TDI.MMIO.ACCEPT", sub_mmio_accept,
-				      v[i], p);
+				      v[i], u);
 	}
 	arch_plan_add(&plan, arch_t(a, AT_FW_CALL), "TDG.DMAR.ACCEPT",
 		      sub_dmar_accept, ti, 0);

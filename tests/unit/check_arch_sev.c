@@ -181,10 +181,11 @@ START_TEST(validate_only_in_run)
 	ck_assert_str_eq(afx_map0(&f), "ok");
 	ck_assert_str_eq(validate(-1), "EPERM");
 	ck_assert_str_eq(afx_accept(&f), "ok");
+	/* AMD's sev_guest_accept(): RUN, SDTE_WRITE, then MMIO_VALIDATE */
 	ck_assert_uint_lt(afx_fw_index(&f, "TIO_TDI_START"),
-			  afx_fw_index(&f, "TIO_MSG_MMIO_VALIDATE_REQ"));
-	ck_assert_uint_lt(afx_fw_index(&f, "TIO_MSG_MMIO_VALIDATE_REQ"),
 			  afx_fw_index(&f, "TIO_MSG_SDTE_WRITE_REQ"));
+	ck_assert_uint_lt(afx_fw_index(&f, "TIO_MSG_SDTE_WRITE_REQ"),
+			  afx_fw_index(&f, "TIO_MSG_MMIO_VALIDATE_REQ"));
 	ck_assert_int_eq(afx_xlate(&f, AFX_GPA, true), ARCH_X_OK);
 }
 END_TEST

@@ -227,6 +227,42 @@ START_TEST(page_size_rule)
 }
 END_TEST
 
+/*
+ * Issue 10 item 12: TDH.MMIO.MAP takes 4 KiB, 2 MiB and 1 GiB leaves
+ * (tdx-module tdh_mmio_map.c) and the guest accepts at the mapping's
+ * level: one TDG.TDI.MMIO.ACCEPT per leaf, not per 4 KiB page.
+ */
+START_TEST(one_gib_leaf_accepted_at_its_level)
+{
+	struct afx g;
+	struct pcie_dev_cfg cfg = { .name = "big", .bdf = "0000:3b:00.0",
+				    .ide = true, .nbars = 1 };
+	struct pcie_dev *big;
+	uint64_t hpa = 0;
+	size_t n = 0;
+
+	afx_init(&g, ARCH_TDX);
+	ck_assert_int_eq(g.prof.rule[AR_MAX_PRIVATE_PAGE], 1LL << 30);
+	ck_assert_int_eq(mem_add_window(g.mem, &hpa, 1ULL << 30, &g, 0), 0);
+	cfg.bars[0] = (struct pcie_bar_cfg){ .index = 0, .size = 1ULL << 30,
+					     .hpa = hpa };
+	ck_assert_int_eq(pcie_dev_add(g.fab, &cfg, &big), 0);
+	g.dev = big;
+	ck_assert_str_eq(afx_connect(&g), "ok");
+	ck_assert_str_eq(afx_bind(&g), "ok");
+	ck_assert_str_eq(AFX(&g, g.ops->map_private(g.a, g.vm, big, 0,
+		1ULL << 30, 0, 1ULL << 30, 1ULL << 30, g.q)), "ok");
+	g.nfw = 0;
+	ck_assert_str_eq(afx_accept(&g), "ok");
+	for (size_t i = 0; i < g.nfw; i++)
+		n += !strcmp(g.fw[i], "TDG.TDI.MMIO.ACCEPT");
+	ck_assert_uint_eq(n, 1);
+	ck_assert_int_eq(afx_xlate(&g, (1ULL << 30) + (123ULL << 20), true),
+			 ARCH_X_OK);
+	afx_fini(&g);
+}
+END_TEST
+
 START_TEST(unbind_follows_xu_yilun_order)
 {
 	afx_up(&f);
@@ -295,6 +331,7 @@ Suite *arch_tdx_suite(void)
 	tcase_add_test(tc, err_operand_invalid);
 	tcase_add_test(tc, err_tdisp_nonce_through_start);
 	tcase_add_test(tc, page_size_rule);
+	tcase_add_test(tc, one_gib_leaf_accepted_at_its_level);
 	tcase_add_test(tc, unbind_follows_xu_yilun_order);
 	tcase_add_test(tc, unmap_while_locked_is_teardown_order);
 	tcase_add_test(tc, trusted_path_after_dmar_accept);
