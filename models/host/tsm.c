@@ -23,6 +23,7 @@ struct tsm_dev {
 	struct plat_guest *g;
 	bool bound;
 	bool disconnect;	/* end the session after the unbind */
+	const char *relay_res;	/* a fail-closed unbind ends with this */
 	enum tsm_policy pol;
 };
 
@@ -61,6 +62,18 @@ void tsm_fini(struct host *h)
 
 /* ------------------------------------------------------ connect / bind */
 
+static const char *noop_fn(struct sim *s, void *ctx, uint64_t arg)
+{
+	return NULL;
+}
+
+/* A step that succeeds doing nothing (one sub-operation, no latency). */
+static const char *noop(struct sim_seq *q, const char *what)
+{
+	sim_seq_add(q, 0, what, noop_fn, NULL, 0);
+	return NULL;
+}
+
 const char *tsm_connect(struct host *h, struct sim_seq *q, const char *device,
 			bool ide)
 {
@@ -94,8 +107,12 @@ const char *tsm_bind(struct host *h, struct sim_seq *q, const char *device,
 	if (!h->ops)
 		return "EOPNOTSUPP";
 	t = tdev_of(h, dev);
+	/*
+	 * pci_tsm_bind() (drivers/pci/tsm.c): a TDI already bound to this
+	 * VM is a success, bound to another one EBUSY.
+	 */
 	if (t->bound)
-		return "EBUSY";
+		return t->g == g ? noop(q, "tsm.bind: already bound") : "EBUSY";
 	res = h->ops->bind(h->arch, g->vm, dev, q);
 	if (res)
 		return res;
@@ -110,13 +127,17 @@ static const char *unbound_fn(struct sim *s, void *ctx, uint64_t arg)
 {
 	struct tsm_dev *t = ctx;
 
+	const char *res = t->relay_res;
+
 	t->bound = false;
 	t->g = NULL;
+	t->relay_res = NULL;
 	if (t->disconnect) {
 		t->disconnect = false;
 		ide_spdm_disconnect(t->dev);
 	}
-	return NULL;
+	/* a fail-closed unbind: the guest's request still failed */
+	return res;
 }
 
 /*
@@ -145,6 +166,7 @@ static const char *unbind_push(struct host *h, struct sim_seq *q,
 {
 	if (!h->ops)
 		return "EOPNOTSUPP";
+	t->relay_res = NULL;
 	return h->ops->unbind(h->arch, t->dev, q, host_part, t);
 }
 
@@ -154,6 +176,15 @@ const char *tsm_unbind(struct host *h, struct sim_seq *q, const char *device)
 
 	if (!dev)
 		return "ENOENT";
+	/*
+	 * pci_tsm_unbind() always succeeds: a connected TDI with no binding
+	 * (never bound, or unbound already) is a no-op; without a session
+	 * there is no TSM context (EINVAL).  A binding the firmware still
+	 * holds (a bind that failed half-way) is unbound through the arch.
+	 */
+	if (h->ops && !arch_tdi_bound(h->arch, dev))
+		return ide_has_session(dev) ? noop(q, "tsm.unbind: not bound") :
+					      "EINVAL";
 	return unbind_push(h, q, tdev_of(h, dev));
 }
 
@@ -205,19 +236,10 @@ const char *tsm_set_policy(struct host *h, struct sim_seq *q,
 
 /* ---------------------------------------------------- guest requests */
 
-static bool guest_legal(unsigned int code)
-{
-	switch (code) {
-	case TDISP_REQ_GET_DEVICE_INTERFACE_REPORT:
-	case TDISP_REQ_GET_DEVICE_INTERFACE_STATE:
-	case TDISP_REQ_START_INTERFACE:
-	case TDISP_REQ_STOP_INTERFACE:
-		return true;
-	default:
-		return false;
-	}
-}
-
+/*
+ * The TDISP response of @code relayed to @dev: NULL for success, else the
+ * error name ("ETIMEDOUT" for a dropped message).
+ */
 static const char *send_tdisp(struct pcie_dev *dev, unsigned int code)
 {
 	struct tdisp_request req;
@@ -239,6 +261,17 @@ static const char *send_tdisp(struct pcie_dev *dev, unsigned int code)
 	return strcmp(res, "dropped") ? res : "ETIMEDOUT";
 }
 
+/*
+ * Relay a guest's request when the TDI is bound to that guest.  LOCK is
+ * the host's (contract §4): refused with EPERM, never relayed; so is a
+ * request for a TDI bound elsewhere.  Whether the request is legal
+ * depends on the TDI's state (domain.md §1), so the device decides; when
+ * it rejects the request for its state (INVALID_INTERFACE_STATE) the
+ * fail-closed policy unbinds the TDI through the arch's firmware path
+ * (STOP, revoke + unmap, metadata), as OpenVMM's host TDISP layer resets
+ * the TDI through its host unbind: the firmware's binding goes with it,
+ * so a later tsm.bind works.  keep-state returns the error alone.
+ */
 static const char *guest_req_fn(struct sim *s, void *ctx, uint64_t arg)
 {
 	struct host_req *r = ctx;
@@ -247,20 +280,28 @@ static const char *guest_req_fn(struct sim *s, void *ctx, uint64_t arg)
 	struct plat_guest *g = plat_guest(h->p, r->n[0]);
 	struct tsm_dev *t;
 	unsigned int code = (unsigned int)r->v[0];
+	const char *res;
 
 	if (!dev || !g)
 		return host_req_done(r, "ENOENT");
 	t = tdev_of(h, dev);
-	if (t->bound && t->g == g && guest_legal(code))
-		return host_req_done(r, send_tdisp(dev, code));
-	sim_trace_note(s, "tsm: illegal guest request %s from %s for %s (%s)",
-		       tdisp_req_name(code) ? tdisp_req_name(code) : "?",
-		       g->name, pcie_dev_name(dev),
-		       t->pol == TSM_POLICY_FAIL_CLOSED ? "fail-closed"
-							: "keep-state");
-	if (t->pol == TSM_POLICY_FAIL_CLOSED && t->bound)
-		send_tdisp(dev, TDISP_REQ_STOP_INTERFACE);
-	return host_req_done(r, "EPERM");
+	if (!t->bound || t->g != g || code == TDISP_REQ_LOCK_INTERFACE) {
+		sim_trace_note(s, "tsm: %s from %s for %s refused (%s)",
+			       tdisp_req_name(code), g->name,
+			       pcie_dev_name(dev), code == TDISP_REQ_LOCK_INTERFACE ?
+			       "LOCK is the host's" : "not bound to it");
+		return host_req_done(r, "EPERM");
+	}
+	res = send_tdisp(dev, code);
+	if (!res || strcmp(res, "INVALID_INTERFACE_STATE") ||
+	    t->pol != TSM_POLICY_FAIL_CLOSED)
+		return host_req_done(r, res);
+	sim_trace_note(s, "tsm: %s from %s rejected in this state: fail-closed unbinds %s",
+		       tdisp_req_name(code), g->name, pcie_dev_name(dev));
+	if (unbind_push(h, r->q, t))
+		return host_req_done(r, res);
+	t->relay_res = res;	/* the step ends with it, after the unbind */
+	return host_req_done(r, NULL);
 }
 
 const char *tsm_guest_tdisp(struct host *h, struct sim_seq *q,
