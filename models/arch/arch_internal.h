@@ -74,7 +74,7 @@ struct arch_tdi {
 	bool trusted;			/* the trusted DMA path is installed */
 	bool sdte;			/* sev: sDTE written by the guest */
 	uint64_t vtom;			/* sev: sDTE vTOM (bytes) */
-	/* cca: what the RMM holds, and what the guest last read */
+	/* what the RMM holds (cca), and what the guest attested (all) */
 	uint64_t lock_epoch, meas_seq, report_seq;
 	uint64_t g_lock_epoch, g_meas_seq, g_report_seq;
 	/* the operation in progress */
@@ -202,6 +202,8 @@ void arch_teardown_order(struct arch *a, const struct pcie_dev *dev,
 
 /* common.c: sub-operation helpers */
 const char *arch_tdisp(struct arch_tdi *ti, unsigned int code);
+void arch_attest_snapshot(struct arch_tdi *ti);
+bool arch_attested(const struct arch_tdi *ti);
 const char *arch_sub_lock(struct sim *s, void *ctx, uint64_t arg);
 const char *arch_sub_report(struct sim *s, void *ctx, uint64_t arg);
 const char *arch_sub_stop(struct sim *s, void *ctx, uint64_t arg);

@@ -74,9 +74,7 @@ static const char *sub_vdev_meas(struct sim *s, void *ctx, uint64_t arg)
 	 * The realm reads nonce and sequence numbers when it attests, right
 	 * after bind; a later report or measurement fetch makes them stale.
 	 */
-	ti->g_lock_epoch = ti->lock_epoch;
-	ti->g_meas_seq = ti->meas_seq;
-	ti->g_report_seq = ti->report_seq;
+	arch_attest_snapshot(ti);
 	/* the SMMU's stream for the RID now uses the realm stage-2 */
 	arch_trusted_set(ti, true);
 	return arch_fw(ti->a, "RMI_VDEV_GET_MEASUREMENTS", NULL);

@@ -355,8 +355,14 @@ const char *arch_tdisp(struct arch_tdi *ti, unsigned int code)
 	const char *res;
 
 	tdisp_request_init(&ti->req, ti->dev, code);
+	/*
+	 * START carries the nonce of the lock the guest attested: after a
+	 * STOP + re-LOCK behind its back that nonce is stale and the device
+	 * refuses START (INVALID_NONCE), so attestation binds the accept.
+	 */
 	if (code == TDISP_REQ_START_INTERFACE &&
-	    tdisp_nonce_get(ti->dev, TDISP_NONCE_VALID, ti->req.nonce))
+	    tdisp_nonce_get(ti->dev, arch_attested(ti) ? TDISP_NONCE_VALID :
+			    TDISP_NONCE_STALE, ti->req.nonce))
 		memset(ti->req.nonce, 0, sizeof(ti->req.nonce));
 	memset(&ti->rsp, 0, sizeof(ti->rsp));
 	TSM_BUG_ON(tdisp_handle(ti->dev, &ti->req, &ti->rsp));
@@ -371,6 +377,23 @@ const char *arch_tdisp(struct arch_tdi *ti, unsigned int code)
 	}
 	arch_fw(a, ti->fw, res);
 	return strcmp(res, "ok") ? res : NULL;
+}
+
+/*
+ * The guest reads the interface report and the lock nonce when it
+ * attests, modelled at the end of bind (every arch); what it checks at
+ * accept is that the TDI is still in that lock epoch.
+ */
+void arch_attest_snapshot(struct arch_tdi *ti)
+{
+	ti->g_lock_epoch = tdisp_lock_epoch(ti->dev);
+	ti->g_meas_seq = ti->meas_seq;
+	ti->g_report_seq = ti->report_seq;
+}
+
+bool arch_attested(const struct arch_tdi *ti)
+{
+	return ti->g_lock_epoch == tdisp_lock_epoch(ti->dev);
 }
 
 /* A dropped request ends the sequence after the timeout: stop here. */

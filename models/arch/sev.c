@@ -40,6 +40,8 @@ static const char *sub_tdi_report(struct sim *s, void *ctx, uint64_t arg)
 	struct arch_tdi *ti = ctx;
 
 	ti->fw = "TIO_TDI_REPORT";
+	/* the guest attests this report (TIO_MSG_TDI_INFO_REQ, the report) */
+	arch_attest_snapshot(ti);
 	return arch_sub_report(s, ti, 0);
 }
 
@@ -275,8 +277,11 @@ static const char *sub_validate_plan(struct sim *s, void *ctx, uint64_t arg)
 	if (r)
 		return arch_fw(a, "TIO_MSG_TDI_INFO_REQ", r);
 	arch_fw(a, "TIO_MSG_TDI_INFO_REQ", NULL);
-	/* the guest validates only when TDI_INFO says RUN [tio-g] */
-	if (tdisp_state(ti->dev) != TDISP_ST_RUN)
+	/*
+	 * the guest validates only when TDI_INFO says RUN [tio-g], and only
+	 * the lock epoch whose report it attested
+	 */
+	if (tdisp_state(ti->dev) != TDISP_ST_RUN || !arch_attested(ti))
 		return "EPERM";
 	if (bar >= PCIE_MAX_BARS)
 		return arch_fw(a, "TIO_MSG_MMIO_VALIDATE_REQ", "OUT_OF_RANGE");

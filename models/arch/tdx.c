@@ -81,6 +81,8 @@ static const char *sub_dmar_add(struct sim *s, void *ctx, uint64_t arg)
 	struct arch_tdi *ti = ctx;
 
 	ti->dmar_added = true;
+	/* the TD reads the report and attests it now (TDG.TDI.RD) */
+	arch_attest_snapshot(ti);
 	return arch_fw(ti->a, "TDH.DMAR.ADD", NULL);
 }
 
@@ -346,6 +348,10 @@ static const char *sub_accept_plan(struct sim *s, void *ctx, uint64_t arg)
 
 	if (!ti->bound || !vm)
 		return arch_fw(a, "TDG.TDI.RD", "TDX_OPERAND_INVALID");
+	arch_fw(a, "TDG.TDI.RD", NULL);
+	/* the TD accepts only the lock epoch whose report it attested */
+	if (!arch_attested(ti))
+		return "EPERM";
 	n = arch_tdi_pranges(a, ti, vm, bar, v, ARCH_MAX_PR);
 	for (size_t i = 0; i < n && i < ARCH_MAX_PR; i++) {
 		/* non-TEE ranges are skipped unless the guest names the BAR */

@@ -280,12 +280,34 @@ START_TEST(unbind_then_reclaim_no_teardown_rule)
 }
 END_TEST
 
+/*
+ * Issue 10 item 9: the accept is bound to the attested lock: after a
+ * STOP + re-LOCK behind the guest, START carries the stale nonce and the
+ * device refuses it; once the TSM started the TDI itself, the guest's
+ * validate refuses a lock epoch it never attested.
+ */
+START_TEST(accept_bound_to_attested_lock)
+{
+	ck_assert_str_eq(afx_connect(&f), "ok");
+	ck_assert_str_eq(afx_bind(&f), "ok");
+	ck_assert_str_eq(afx_map0(&f), "ok");
+	afx_relock(&f);
+	ck_assert_str_eq(afx_accept(&f), "INVALID_NONCE");
+	ck_assert_int_eq(tdisp_state(f.dev), TDISP_ST_CONFIG_LOCKED);
+	ck_assert_str_eq(afx_raw(&f, TDISP_REQ_START_INTERFACE), "ok");
+	ck_assert_str_eq(AFX(&f, f.ops->guest_validate(f.a, f.vm, f.dev, -1,
+						      f.q)), "EPERM");
+	ck_assert_int_eq(afx_xlate(&f, AFX_GPA, true), ARCH_X_UNACCEPTED);
+}
+END_TEST
+
 Suite *arch_sev_suite(void)
 {
 	Suite *su = suite_create("arch_sev");
 	TCase *tc = tcase_create("sev");
 
 	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, accept_bound_to_attested_lock);
 	tcase_add_test(tc, one_npt_entry_per_gpa);
 	tcase_add_test(tc, bind_locks_rmp_assign_at_map);
 	tcase_add_test(tc, host_reads_pass_writes_fault_after_assign);

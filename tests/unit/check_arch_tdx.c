@@ -310,12 +310,34 @@ START_TEST(trusted_path_after_dmar_accept)
 }
 END_TEST
 
+/*
+ * Issue 10 item 9: the accept is bound to the attested lock: after a
+ * STOP + re-LOCK behind the guest, START carries the stale nonce and the
+ * device refuses it; once the TSM started the TDI itself, the guest's
+ * validate refuses a lock epoch it never attested.
+ */
+START_TEST(accept_bound_to_attested_lock)
+{
+	ck_assert_str_eq(afx_connect(&f), "ok");
+	ck_assert_str_eq(afx_bind(&f), "ok");
+	ck_assert_str_eq(afx_map0(&f), "ok");
+	afx_relock(&f);
+	ck_assert_str_eq(afx_accept(&f), "INVALID_NONCE");
+	ck_assert_int_eq(tdisp_state(f.dev), TDISP_ST_CONFIG_LOCKED);
+	ck_assert_str_eq(afx_raw(&f, TDISP_REQ_START_INTERFACE), "ok");
+	ck_assert_str_eq(AFX(&f, f.ops->guest_validate(f.a, f.vm, f.dev, -1,
+						      f.q)), "EPERM");
+	ck_assert_int_eq(afx_xlate(&f, AFX_GPA, true), ARCH_X_UNACCEPTED);
+}
+END_TEST
+
 Suite *arch_tdx_suite(void)
 {
 	Suite *su = suite_create("arch_tdx");
 	TCase *tc = tcase_create("tdx");
 
 	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, accept_bound_to_attested_lock);
 	tcase_add_test(tc, shared_bit_follows_gpaw);
 	tcase_add_test(tc, bind_sequence_and_tracking);
 	tcase_add_test(tc, host_access_to_locked_tee_mmio_is_mce);
