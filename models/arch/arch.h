@@ -482,5 +482,12 @@ size_t arch_latent_scan(struct arch *a, struct pcie_dev *dev,
 bool arch_tdi_owned(const struct arch *a, uint64_t hpa);
 /** arch_tdi_bound() - is @dev bound (to any guest) now? */
 bool arch_tdi_bound(const struct arch *a, const struct pcie_dev *dev);
+/**
+ * arch_accept_exits() - does the guest's accept of a page with no private
+ * mapping exit to the host, which may then map a pending private slot
+ * (tdx: TDG.MMIO.ACCEPT takes an EPT violation)?  sev and cca do not: the
+ * validate fails (NOT_MAPPED, the RSI error).
+ */
+bool arch_accept_exits(const struct arch *a);
 
 #endif /* TSMSIM_MODELS_ARCH_ARCH_H */

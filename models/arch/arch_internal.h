@@ -123,6 +123,7 @@ struct arch_impl {
 	const char *pg_detail[ARCH_PG_NR]; /* a private access per page state */
 	const char *host_detail[4];	/* AR_HOST_* verdicts that stop the access */
 	const char *p2p_detail;		/* AR_P2P_OWNED when it stops the access */
+	bool accept_exits;		/* see arch_accept_exits() */
 	/* a guest's shared-view access to owned MMIO faults (NULL: tdx) */
 	const char *shared_owned_detail;
 	const char *dram_detail;	/* AR_T0_PRIVATE_DRAM */
@@ -257,6 +258,10 @@ void arch_bind_rollback(struct arch_tdi *ti, const char *fw_remove);
 size_t arch_tdi_pranges(const struct arch *a, const struct arch_tdi *ti,
 			const struct arch_vm *vm, int bar,
 			struct arch_prange **out, size_t max);
+uint64_t arch_report_gap(const struct arch *a, const struct arch_tdi *ti,
+			 unsigned int bar);
+int arch_report_unmapped(const struct arch *a, const struct arch_tdi *ti,
+			 int bar);
 
 /* common_ops.c: the ops every arch shares */
 struct arch_vm *arch_common_vm_create(struct arch *a, const char *name,

@@ -276,6 +276,12 @@ static const char *sub_validate_plan(struct sim *s, void *ctx, uint64_t arg)
 	arch_fw(a, "RSI_VDEV_GET_INFO", NULL);
 	if (bar >= 0 && !pcie_mmio_is_tee(ti->dev, (unsigned int)bar))
 		return arch_fw(a, "RSI_VDEV_VALIDATE_MAPPING", "RSI_ERROR_INPUT");
+	/*
+	 * The realm validates the ranges of the report it attested; an IPA
+	 * range the host never mapped (no RTT entry) fails the RSI call.
+	 */
+	if (arch_report_unmapped(a, ti, bar) >= 0)
+		return arch_fw(a, "RSI_VDEV_VALIDATE_MAPPING", "RSI_ERROR_INPUT");
 	n = arch_tdi_pranges(a, ti, ti->vm, bar, v, ARCH_MAX_PR);
 	for (size_t i = 0; i < n && i < ARCH_MAX_PR; i++) {
 		if (!pcie_mmio_is_tee(ti->dev, v[i]->bar))

@@ -201,6 +201,11 @@ bool arch_tdi_owned(const struct arch *a, uint64_t hpa)
 	return ti && a->impl->owned(a, ti, hpa);
 }
 
+bool arch_accept_exits(const struct arch *a)
+{
+	return a->impl->accept_exits;
+}
+
 bool arch_tdi_bound(const struct arch *a, const struct pcie_dev *dev)
 {
 	struct arch_tdi *ti = arch_tdi_find(a, dev);
@@ -734,4 +739,55 @@ size_t arch_tdi_pranges(const struct arch *a, const struct arch_tdi *ti,
 		n++;
 	}
 	return n;
+}
+
+/*
+ * Accept / validate work from the interface report the guest attested
+ * (contract §8 v1.2), not from what the host mapped: every page of a
+ * reported TEE range (range id = BAR) must have a private mapping in the
+ * TDI's guest.  Returns the bytes of BAR @bar not covered by one.  The
+ * guest finds the range where the host mapped its first page (its BAR
+ * window in the guest), so a range mapped nowhere is wholly missing.
+ */
+uint64_t arch_report_gap(const struct arch *a, const struct arch_tdi *ti,
+			 unsigned int bar)
+{
+	struct arch_prange *v[ARCH_MAX_PR];
+	struct pcie_bar_cfg b;
+	uint64_t gap = 0;
+	size_t n;
+
+	if (pcie_dev_bar(ti->dev, bar, &b))
+		return 0;
+	n = arch_tdi_pranges(a, ti, ti->vm, (int)bar, v, ARCH_MAX_PR);
+	if (n > ARCH_MAX_PR)
+		n = ARCH_MAX_PR;
+	/* page by page: one BAR offset may be mapped at two GPAs */
+	for (uint64_t off = 0; off < b.size; off += ARCH_PAGE) {
+		size_t i = 0;
+
+		while (i < n && !in(off, v[i]->off, v[i]->size))
+			i++;
+		gap += i == n ? ARCH_PAGE : 0;
+	}
+	return gap;
+}
+
+/*
+ * The first reported TEE range (all when @bar < 0, else BAR @bar) with a
+ * page the host has not mapped privately; -1 when none.
+ */
+int arch_report_unmapped(const struct arch *a, const struct arch_tdi *ti,
+			 int bar)
+{
+	for (unsigned int b = 0; b < PCIE_MAX_BARS; b++) {
+		struct pcie_bar_cfg cfg;
+
+		if ((bar >= 0 && (unsigned int)bar != b) ||
+		    pcie_dev_bar(ti->dev, b, &cfg) || !pcie_mmio_is_tee(ti->dev, b))
+			continue;
+		if (arch_report_gap(a, ti, b))
+			return (int)b;
+	}
+	return -1;
 }

@@ -250,6 +250,9 @@ static const char *plan_bar(struct arch_tdi *ti, unsigned int b,
 		/* MMIO_VALIDATE needs the NPT mapping at the expected GPA */
 		return bar_mapped_shared(a, ti->vm, &bar) ? "NOT_ASSIGNED" :
 							    "NOT_MAPPED";
+	/* the whole reported range, not just what the host mapped */
+	if (pcie_mmio_is_tee(ti->dev, b) && arch_report_gap(a, ti, b))
+		return "NOT_MAPPED";
 	for (size_t i = 0; i < n && i < ARCH_MAX_PR; i++)
 		arch_plan_add(plan, arch_t(a, AT_PSP_CMD),
 			      "TIO_MSG_MMIO_VALIDATE_REQ", sub_mmio_validate,

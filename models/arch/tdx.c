@@ -352,6 +352,17 @@ static const char *sub_accept_plan(struct sim *s, void *ctx, uint64_t arg)
 	/* the TD accepts only the lock epoch whose report it attested */
 	if (!arch_attested(ti))
 		return "EPERM";
+	/*
+	 * The TD accepts every page of the reported TEE ranges.  A page with
+	 * no S-EPT entry makes TDG.MMIO.ACCEPT exit to the host with an EPT
+	 * violation (tdx-module tdg_mmio_accept.c); KVM maps a pending
+	 * private slot there (tsm_guest_accept ran that), else it has nothing
+	 * to map and the vCPU run fails: EFAULT.  The model checks the whole
+	 * report before the first accept.
+	 */
+	if ((bar < 0 || pcie_mmio_is_tee(ti->dev, (unsigned int)bar)) &&
+	    arch_report_unmapped(a, ti, bar) >= 0)
+		return arch_fw(a, "TDG.TDI.MMIO.ACCEPT", "EFAULT");
 	n = arch_tdi_pranges(a, ti, vm, bar, v, ARCH_MAX_PR);
 	for (size_t i = 0; i < n && i < ARCH_MAX_PR; i++) {
 		/* non-TEE ranges are skipped unless the guest names the BAR */
@@ -452,6 +463,7 @@ static const struct arch_impl tdx_impl = {
 	.fw_ide = "TDH.IDE.STREAM.CREATE",
 	.fw_report = DEVIF_REQ,
 	.fw_vm_destroy = "TDH.MNG.KEY.FREEID",
+	.accept_exits = true,
 	.pg_detail = {
 		[ARCH_PG_NONE] = "EPT violation: no S-EPT entry",
 		[ARCH_PG_PENDING] = "EPT violation: MMIO_PENDING (not accepted)",

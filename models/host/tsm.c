@@ -334,6 +334,17 @@ static const char *guest_dev(struct host *h, const char *guest,
 	return h->ops ? NULL : "EOPNOTSUPP";
 }
 
+/*
+ * Only where the accept of an unmapped page exits to the host (tdx) does
+ * KVM get to map a pending private slot; sev's MMIO_VALIDATE and cca's
+ * RSI call fail instead (contract §8 v1.2).
+ */
+static const char *map_pending(struct host *h, struct sim_seq *q,
+			       struct plat_guest *g, struct pcie_dev *dev)
+{
+	return arch_accept_exits(h->arch) ? kvm_map_pending(h, q, g, dev) : NULL;
+}
+
 const char *tsm_guest_validate(struct host *h, struct sim_seq *q,
 			       const char *guest, const char *device, int bar)
 {
@@ -342,7 +353,7 @@ const char *tsm_guest_validate(struct host *h, struct sim_seq *q,
 	const char *res = guest_dev(h, guest, device, &g, &dev);
 
 	if (!res)
-		res = kvm_map_pending(h, q, g, dev);
+		res = map_pending(h, q, g, dev);
 	return res ? res : h->ops->guest_validate(h->arch, g->vm, dev, bar, q);
 }
 
@@ -364,7 +375,7 @@ const char *tsm_guest_accept(struct host *h, struct sim_seq *q,
 	const char *res = guest_dev(h, guest, device, &g, &dev);
 
 	if (!res)
-		res = kvm_map_pending(h, q, g, dev);
+		res = map_pending(h, q, g, dev);
 	return res ? res : h->ops->guest_accept(h->arch, g->vm, dev, bar, q);
 }
 

@@ -331,12 +331,32 @@ START_TEST(accept_bound_to_attested_lock)
 }
 END_TEST
 
+/*
+ * Issue 10 item 8: accept / validate works from the attested report's
+ * ranges, not from what the host mapped: nothing mapped, or half of the
+ * TEE BAR mapped, fails (EFAULT) instead of accepting nothing.
+ */
+START_TEST(accept_checks_report_ranges)
+{
+	ck_assert_str_eq(afx_connect(&f), "ok");
+	ck_assert_str_eq(afx_bind(&f), "ok");
+	ck_assert_str_eq(afx_accept(&f), "EFAULT");
+	ck_assert(afx_fw_seen(&f, "TDG.TDI.MMIO.ACCEPT", "EFAULT"));
+	ck_assert_str_eq(AFX(&f, f.ops->map_private(f.a, f.vm, f.dev, 0,
+		AFX_GPA, 0, 32 << 10, 4096, f.q)), "ok");
+	ck_assert_str_eq(AFX(&f, f.ops->guest_validate(f.a, f.vm, f.dev, -1,
+						      f.q)), "EFAULT");
+	ck_assert_int_eq(afx_xlate(&f, AFX_GPA, true), ARCH_X_UNACCEPTED);
+}
+END_TEST
+
 Suite *arch_tdx_suite(void)
 {
 	Suite *su = suite_create("arch_tdx");
 	TCase *tc = tcase_create("tdx");
 
 	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, accept_checks_report_ranges);
 	tcase_add_test(tc, accept_bound_to_attested_lock);
 	tcase_add_test(tc, shared_bit_follows_gpaw);
 	tcase_add_test(tc, bind_sequence_and_tracking);
