@@ -25,6 +25,8 @@ static void sb_owner_event(struct chk_sb *b, const struct sim_rec_owner *o)
 		chk_sb_add(b, "RMP-assigned %s's MMIO", dev);
 	else if (!strcmp(ev, "delegate"))
 		chk_sb_add(b, "delegated %s's MMIO to the Realm PAS", dev);
+	else if (!strcmp(ev, "mmio-map"))
+		chk_sb_add(b, "first mapped %s's MMIO privately", dev);
 	else
 		chk_sb_add(b, "moved %s's MMIO (%s)", dev, ev);
 }

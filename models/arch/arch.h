@@ -116,6 +116,7 @@ enum arch_rule {
 	AR_PRIV_UNACCEPTED,	/* guest private access before accept / validate */
 	AR_LATENT_AT_LOCK,	/* finding for a live hyp mapping at LOCK */
 	AR_LATENT_AT_OWNER,	/* finding for a live hyp mapping at the owner change */
+	AR_LATENT_AT_MAP,	/* ... at the first private map of the range */
 	AR_GUEST_S2_EXPECTED,	/* the guest's own shared stage-2 entry is exempt (sev) */
 	AR_TEARDOWN_UNMAP_LOCKED, /* private MMIO unmapped while not UNLOCKED: teardown-order */
 	AR_TEARDOWN_VM_BOUND,	/* VM destroyed with a bound TDI: teardown-order */
@@ -466,7 +467,8 @@ uint64_t arch_vm_addr_limit(const struct arch *a, const struct arch_vm *vm);
  * arch_latent_scan() - the latent-mapping rule at @event for @dev's TEE
  * MMIO: the CPU-reachable hypervisor-side mappings (MEM_CPU_HYP_KINDS) now reaching it,
  * minus the guest's own shared stage-2 entries when AR_GUEST_S2_EXPECTED.
- * @event: "lock" (AR_LATENT_AT_LOCK) or "owner" (AR_LATENT_AT_OWNER)
+ * @event: "lock" (AR_LATENT_AT_LOCK), "map" (AR_LATENT_AT_MAP) or
+ *         "owner" (AR_LATENT_AT_OWNER)
  * @finding: out: the finding kind the profile names, -1 for none
  * Fills up to @max in @out; returns how many there are (0 when the rule
  * is none).  For tests and the checkers' explanations.

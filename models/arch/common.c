@@ -276,6 +276,8 @@ void arch_owner(struct arch *a, struct pcie_dev *dev, uint64_t hpa,
 	/* the hazard the profile attaches to this event (contract section 8) */
 	if (!strcmp(event, "lock"))
 		rec.u.owner.finding = (int)arch_rule(a, AR_LATENT_AT_LOCK);
+	else if (!strcmp(event, "mmio-map"))
+		rec.u.owner.finding = (int)arch_rule(a, AR_LATENT_AT_MAP);
 	else
 		rec.u.owner.finding = to_private ?
 			(int)arch_rule(a, AR_LATENT_AT_OWNER) : -1;
@@ -567,6 +569,8 @@ void arch_prange_publish(struct arch_prange *pr)
 	pr->map_id = mem_map_add(pr->a->env.mem, SIM_MAP_S2_PRIVATE,
 				 pr->vm->priv_tbl, pr->gpa, pr->hpa, pr->size,
 				 true);
+	/* the latent rule's third position (tdx: TDH.MMIO.MAP tags the entry) */
+	arch_owner(pr->a, pr->tdi->dev, pr->hpa, pr->size, "mmio-map", true);
 }
 
 /* Set every 4 KiB page of page-size unit @unit to @st. */

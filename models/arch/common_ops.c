@@ -466,8 +466,9 @@ size_t arch_latent_scan(struct arch *a, struct pcie_dev *dev,
 	bool exempt = arch_rule(a, AR_GUEST_S2_EXPECTED);
 	size_t n = 0;
 
-	*finding = (int)arch_rule(a, strcmp(event, "lock") ?
-				  AR_LATENT_AT_OWNER : AR_LATENT_AT_LOCK);
+	*finding = (int)arch_rule(a, !strcmp(event, "lock") ? AR_LATENT_AT_LOCK :
+				  !strcmp(event, "map") ? AR_LATENT_AT_MAP :
+				  AR_LATENT_AT_OWNER);
 	if (*finding < 0)
 		return 0;
 	for (unsigned int b = 0; b < PCIE_MAX_BARS; b++) {

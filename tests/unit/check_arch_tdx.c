@@ -350,6 +350,35 @@ START_TEST(accept_checks_report_ranges)
 }
 END_TEST
 
+/*
+ * Issue 10 item 11: the knob's third position, the first private map of
+ * the range (TDH.MMIO.MAP tags the S-EPT entry): nothing at LOCK or at
+ * tracking, latent-mce at the map for a mapping still live then.
+ */
+START_TEST(latent_mce_at_map_knob)
+{
+	struct afx g;
+	struct arch_profile p;
+	const struct mem_mapping *m[4];
+	int finding;
+
+	arch_profile_builtin("tdx", &p);
+	ck_assert_int_eq(arch_profile_set_rule(&p, "latent_at_lock", "none", "t"), 0);
+	ck_assert_int_eq(arch_profile_set_rule(&p, "latent_at_map", "latent-mce", "t"), 0);
+	afx_init_prof(&g, &p);
+	mem_map_add(g.mem, SIM_MAP_HOST_MMAP, "mmap m0", 0, g.bar0, 4096, false);
+	ck_assert_str_eq(afx_connect(&g), "ok");
+	ck_assert_str_eq(afx_bind(&g), "ok");
+	ck_assert_uint_eq(afx_findings(&g, SIM_FIND_LATENT_MCE), 0);
+	ck_assert_uint_eq(arch_latent_scan(g.a, g.dev, "map", m, 4, &finding), 1);
+	ck_assert_int_eq(finding, SIM_FIND_LATENT_MCE);
+	ck_assert_str_eq(afx_map0(&g), "ok");
+	ck_assert(afx_owner_seen(&g, "mmio-map"));
+	ck_assert_uint_eq(afx_findings(&g, SIM_FIND_LATENT_MCE), 1);
+	afx_fini(&g);
+}
+END_TEST
+
 Suite *arch_tdx_suite(void)
 {
 	Suite *su = suite_create("arch_tdx");
@@ -364,6 +393,7 @@ Suite *arch_tdx_suite(void)
 	tcase_add_test(tc, p2p_after_lock_is_ur_not_mce);
 	tcase_add_test(tc, latent_mce_at_lock_by_default);
 	tcase_add_test(tc, latent_mce_at_tracking_knob);
+	tcase_add_test(tc, latent_mce_at_map_knob);
 	tcase_add_test(tc, accept_order_start_first);
 	tcase_add_test(tc, window_in_run_with_nothing_accepted);
 	tcase_add_test(tc, err_page_already_accepted);
