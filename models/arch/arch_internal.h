@@ -73,6 +73,7 @@ struct arch_tdi {
 	bool dmar_added;		/* tdx: TDH.DMAR.ADD done */
 	bool trusted;			/* the trusted DMA path is installed */
 	bool sdte;			/* sev: sDTE written by the guest */
+	bool stream_blocked;		/* tdx: TDH.IDE.STREAM.BLOCK done */
 	uint64_t vtom;			/* sev: sDTE vTOM (bytes) */
 	/* what the RMM holds (cca), and what the guest attested (all) */
 	uint64_t lock_epoch, meas_seq, report_seq;
@@ -99,6 +100,9 @@ struct arch_prange {
 	uint8_t *pg;			/* enum arch_pg per 4 KiB page */
 	uint64_t map_id;
 	bool live;			/* false once unmapped (kept for seqs) */
+	/* tdx unmap: the sequence, whether it may fail, a refusal reported */
+	struct sim_seq *q;
+	bool must, refused;
 };
 
 struct arch_srange {
@@ -120,6 +124,8 @@ struct arch_impl {
 	const char *fw_spdm, *fw_ide;	/* connect's firmware calls */
 	const char *fw_report;		/* refresh_report's firmware call */
 	const char *fw_vm_destroy;	/* vm_destroy's firmware call */
+	/* vm_destroy's error while a TDI is still bound (NULL: dropped) */
+	const char *vm_busy_err;
 	const char *pg_detail[ARCH_PG_NR]; /* a private access per page state */
 	const char *host_detail[4];	/* AR_HOST_* verdicts that stop the access */
 	const char *p2p_detail;		/* AR_P2P_OWNED when it stops the access */

@@ -204,7 +204,7 @@ static const char *sub_vdev_unmap(struct sim *s, void *ctx, uint64_t unit)
 }
 
 static const char *cca_unmap_private(struct arch *a, struct arch_vm *vm,
-				     uint64_t gpa, uint64_t size,
+				     uint64_t gpa, uint64_t size, bool must,
 				     struct sim_seq *q)
 {
 	struct arch_prange *v[ARCH_MAX_PR];

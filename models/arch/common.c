@@ -626,7 +626,8 @@ void arch_unmap_tdi_private(struct arch_tdi *ti, struct sim_seq *q)
 		struct arch_prange *pr = a->pr[i];
 
 		if (pr->live && pr->tdi == ti)
-			a->ops->unmap_private(a, pr->vm, pr->gpa, pr->size, q);
+			a->ops->unmap_private(a, pr->vm, pr->gpa, pr->size,
+					      true, q);
 	}
 }
 

@@ -75,9 +75,6 @@ static const char *sub_vm_destroy(struct sim *s, void *ctx, uint64_t arg)
 	struct arch_vm *vm = ctx;
 	struct arch *a = vm->a;
 
-	for (size_t i = 0; i < a->npr; i++)
-		if (a->pr[i]->live && a->pr[i]->vm == vm)
-			arch_prange_retire(a->pr[i]);
 	for (size_t i = 0; i < a->nsr; i++) {
 		struct arch_srange *sr = a->sr[i];
 
@@ -91,11 +88,18 @@ static const char *sub_vm_destroy(struct sim *s, void *ctx, uint64_t arg)
 
 		if (ti->vm != vm)
 			continue;
-		/* the firmware's TDI metadata dies with the guest */
+		/* tdx: the TD cannot go while a DEVIF is its child */
+		if (ti->bound && a->impl->vm_busy_err)
+			return arch_fw(a, a->impl->fw_vm_destroy,
+				       a->impl->vm_busy_err);
+		/* sev, cca: the model drops the binding with the guest */
 		arch_trusted_set(ti, false);
 		ti->bound = ti->tracked = ti->dmar_added = ti->sdte = false;
 		ti->vm = NULL;
 	}
+	for (size_t i = 0; i < a->npr; i++)
+		if (a->pr[i]->live && a->pr[i]->vm == vm)
+			arch_prange_retire(a->pr[i]);
 	vm->destroyed = true;
 	return arch_fw(a, a->impl->fw_vm_destroy, NULL);
 }
@@ -105,17 +109,27 @@ const char *arch_common_vm_destroy(struct arch *a, struct arch_vm *vm,
 {
 	if (!vm || vm->destroyed)
 		return "EINVAL";
-	for (size_t i = 0; i < a->ntdis; i++) {
-		struct arch_tdi *ti = a->tdis[i];
-
-		if (ti->bound && ti->vm == vm &&
-		    arch_rule(a, AR_TEARDOWN_VM_BOUND))
-			arch_teardown_order(a, ti->dev,
-					    "guest destroyed while its TDI is bound");
-	}
 	sim_seq_add(q, arch_t(a, AT_FW_CALL), a->impl->fw_vm_destroy,
 		    sub_vm_destroy, vm, 0);
 	return NULL;
+}
+
+size_t arch_vm_bound_check(struct arch *a, const struct arch_vm *vm)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; vm && i < a->ntdis; i++) {
+		struct arch_tdi *ti = a->tdis[i];
+
+		if (!ti->bound || ti->vm != vm)
+			continue;
+		n++;
+		if (arch_rule(a, AR_TEARDOWN_VM_BOUND))
+			arch_teardown_order(a, ti->dev,
+					    "guest destroyed while its TDI is bound: "
+					    "the host unbinds it first");
+	}
+	return n;
 }
 
 /* ------------------------------------------------------- shared stage-2 */

@@ -155,7 +155,7 @@ static const char *sub_rmp_reclaim(struct sim *s, void *ctx, uint64_t unit)
 }
 
 static const char *sev_unmap_private(struct arch *a, struct arch_vm *vm,
-				     uint64_t gpa, uint64_t size,
+				     uint64_t gpa, uint64_t size, bool must,
 				     struct sim_seq *q)
 {
 	struct arch_prange *v[ARCH_MAX_PR];

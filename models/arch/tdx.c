@@ -14,6 +14,7 @@
  * TDI metadata removal.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "arch_internal.h"
@@ -26,6 +27,19 @@ static const char *tdx_err_state(const struct arch_tdi *ti,
 	if (!ti || !ti->bound || ti->vm != vm)
 		return "TDX_OPERAND_INVALID";
 	return NULL;
+}
+
+/*
+ * The module removes private MMIO and the DEVIF only from a TDI back in
+ * CONFIG_UNLOCKED or whose IDE stream is blocked (intel/tdx-module
+ * tdh_mmio_unmap.c, tdh_devif_remove.c: DEVIFCS tdisp_sts, the stream's
+ * stream_block bit).  The module's copy of the state follows the TDISP
+ * responses it relays; the model reads the device's.
+ */
+static bool tdi_released(const struct arch_tdi *ti)
+{
+	return tdisp_state(ti->dev) == TDISP_ST_CONFIG_UNLOCKED ||
+	       ti->stream_blocked;
 }
 
 /* ---------------------------------------------------------------- bind */
@@ -149,7 +163,16 @@ static const char *sub_mmiomt_remove(struct sim *s, void *ctx, uint64_t arg)
 static const char *sub_devif_remove(struct sim *s, void *ctx, uint64_t arg)
 {
 	struct arch_tdi *ti = ctx;
+	struct arch_prange *v[1];
+	const char *c = "TDH.DEVIF.REMOVE";
 
+	/* intel/tdx-module tdh_devif_remove.c, in its order */
+	if (!tdi_released(ti))
+		return arch_fw(ti->a, c, "TDX_DEVIF_INVALID_STATE");
+	if (ti->dmar_added)
+		return arch_fw(ti->a, c, "TDX_DEVIF_HAS_MAPPED_DMA");
+	if (arch_tdi_pranges(ti->a, ti, ti->vm, -1, v, 1))
+		return arch_fw(ti->a, c, "TDX_DEVIF_HAS_MAPPED_MMIO");
 	ti->bound = false;
 	ti->vm = NULL;
 	return arch_fw(ti->a, "TDH.DEVIF.REMOVE", NULL);
@@ -190,6 +213,8 @@ static const char *tdx_unbind(struct arch *a, struct pcie_dev *dev,
 
 /* ---------------------------------------------------------- private map */
 
+static const char *sub_mmio_unmap(struct sim *s, void *ctx, uint64_t unit);
+
 static const char *sub_mmio_map(struct sim *s, void *ctx, uint64_t unit)
 {
 	struct arch_prange *pr = ctx;
@@ -227,8 +252,81 @@ static const char *sub_mmio_block(struct sim *s, void *ctx, uint64_t unit)
 {
 	struct arch_prange *pr = ctx;
 
+	/* KVM blocks an entry once; a refused unmap left it blocked */
+	if (pr->pg[unit * (pr->psz / ARCH_PAGE)] == ARCH_PG_BLOCKED)
+		return NULL;
 	arch_prange_set(pr, unit, ARCH_PG_BLOCKED);
 	return arch_fw(pr->a, "TDH.MMIO.BLOCK", NULL);
+}
+
+/* TDH.IDE.STREAM.BLOCK: the root port stops the stream; its TDIs ERROR. */
+static const char *sub_stream_block(struct sim *s, void *ctx, uint64_t arg)
+{
+	struct arch_tdi *ti = ctx;
+
+	ti->stream_blocked = true;
+	ide_set_state(ti->dev, IDE_INSECURE);
+	return arch_fw(ti->a, "TDH.IDE.STREAM.BLOCK", NULL);
+}
+
+/*
+ * The host's error path after a refused TDH.MMIO.UNMAP that cannot be
+ * given up (an importer's move_notify): STOP the TDI first, as the
+ * kernel's unbind order does; when STOP fails (no answer, an error),
+ * block the IDE stream instead, which the module accepts as well.
+ */
+static const char *sub_err_stop(struct sim *s, void *ctx, uint64_t arg)
+{
+	struct arch_prange *pr = ctx;
+	struct arch_tdi *ti = pr->tdi;
+	struct sim_seq *saved = ti->q;
+	const char *r;
+
+	ti->q = NULL;		/* a dropped STOP answers ETIMEDOUT here */
+	ti->fw = DEVIF_REQ;
+	r = arch_sub_stop(s, ti, 0);
+	ti->q = saved;
+	if (r)
+		sim_seq_next(pr->q, ti->rsp.dropped ?
+			     arch_t(ti->a, AT_DOE_TIMEOUT) :
+			     arch_t(ti->a, AT_FW_CALL),
+			     "TDH.IDE.STREAM.BLOCK", sub_stream_block, ti, 0);
+	return NULL;
+}
+
+/*
+ * H2 as the module enforces it: TDH.MMIO.UNMAP fails with
+ * TDX_DEVIF_TDISP_INVALID_STATE unless the TDI is CONFIG_UNLOCKED or its
+ * stream blocked.  A userspace unmap (kvm.unmap) fails with it and leaves
+ * the entries BLOCKED; an unmap that cannot fail runs the host's error
+ * path (STOP, else block the stream) and retries.  teardown-order names
+ * the step either way (profile rule teardown_unmap_locked).
+ */
+static const char *unmap_refused(struct arch_prange *pr, uint64_t unit)
+{
+	struct arch *a = pr->a;
+	const char *st = tdisp_state_name(tdisp_state(pr->tdi->dev));
+	char what[200];
+
+	arch_fw(a, "TDH.MMIO.UNMAP", "TDX_DEVIF_TDISP_INVALID_STATE");
+	if (!pr->refused) {
+		pr->refused = true;
+		snprintf(what, sizeof(what), "TDH.MMIO.UNMAP refused "
+			 "(TDX_DEVIF_TDISP_INVALID_STATE): the TDI is %s and "
+			 "its IDE stream not blocked%s", st, pr->must ?
+			 "; the host's error path STOPs it first" :
+			 "; STOP it first (tsm.unbind)");
+		arch_teardown_order(a, pr->tdi->dev, what);
+	}
+	if (!pr->must)
+		return "TDX_DEVIF_TDISP_INVALID_STATE";
+	/* sim_seq_next inserts right after this one: retry, then STOP first */
+	sim_seq_next(pr->q, arch_t(a, AT_FW_CALL), "TDH.MMIO.UNMAP",
+		     sub_mmio_unmap, pr, unit);
+	sim_seq_next(pr->q, arch_t(a, AT_FW_CALL) + arch_t(a, AT_TDISP_STOP),
+		     DEVIF_REQ " STOP_INTERFACE (host error path)",
+		     sub_err_stop, pr, 0);
+	return NULL;
 }
 
 static const char *sub_mmio_unmap(struct sim *s, void *ctx, uint64_t unit)
@@ -236,11 +334,8 @@ static const char *sub_mmio_unmap(struct sim *s, void *ctx, uint64_t unit)
 	struct arch_prange *pr = ctx;
 	struct arch *a = pr->a;
 
-	/* H2: the S-EPT mapping goes only after the TDI is back UNLOCKED */
-	if (unit == 0 && arch_rule(a, AR_TEARDOWN_UNMAP_LOCKED) &&
-	    tdisp_state(pr->tdi->dev) != TDISP_ST_CONFIG_UNLOCKED)
-		arch_teardown_order(a, pr->tdi->dev,
-				    "TDH.MMIO.UNMAP while the TDI is not CONFIG_UNLOCKED");
+	if (arch_rule(a, AR_TEARDOWN_UNMAP_LOCKED) && !tdi_released(pr->tdi))
+		return unmap_refused(pr, unit);
 	arch_prange_set(pr, unit, ARCH_PG_NONE);
 	if ((unit + 1) * pr->psz == pr->size)
 		arch_prange_retire(pr);
@@ -248,7 +343,7 @@ static const char *sub_mmio_unmap(struct sim *s, void *ctx, uint64_t unit)
 }
 
 static const char *tdx_unmap_private(struct arch *a, struct arch_vm *vm,
-				     uint64_t gpa, uint64_t size,
+				     uint64_t gpa, uint64_t size, bool must,
 				     struct sim_seq *q)
 {
 	struct arch_prange *v[ARCH_MAX_PR];
@@ -264,6 +359,9 @@ static const char *tdx_unmap_private(struct arch *a, struct arch_vm *vm,
 		struct arch_prange *pr = v[i];
 		uint64_t units = pr->size / pr->psz;
 
+		pr->q = q;
+		pr->must = must;
+		pr->refused = false;
 		for (uint64_t u = 0; u < units; u++)
 			sim_seq_add(q, arch_t(a, AT_FW_CALL), "TDH.MMIO.BLOCK",
 				    sub_mmio_block, pr, u);
@@ -463,6 +561,8 @@ static const struct arch_impl tdx_impl = {
 	.fw_ide = "TDH.IDE.STREAM.CREATE",
 	.fw_report = DEVIF_REQ,
 	.fw_vm_destroy = "TDH.MNG.KEY.FREEID",
+	/* a DEVIF is a child of the TD: the TDR cannot be reclaimed */
+	.vm_busy_err = "TDX_TD_ASSOCIATED_PAGES_EXIST",
 	.accept_exits = true,
 	.pg_detail = {
 		[ARCH_PG_NONE] = "EPT violation: no S-EPT entry",

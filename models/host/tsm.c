@@ -24,8 +24,14 @@ struct tsm_dev {
 	bool bound;
 	bool disconnect;	/* end the session after the unbind */
 	const char *relay_res;	/* a fail-closed unbind ends with this */
+	/* vm.destroy goes on after this unbind */
+	struct plat_guest *then_destroy;
+	struct sim_seq *then_q;
 	enum tsm_policy pol;
 };
+
+static const char *vm_destroy_next(struct host *h, struct sim_seq *q,
+				   struct plat_guest *g);
 
 static struct tsm_dev *tdev_of(struct host *h, struct pcie_dev *dev)
 {
@@ -128,7 +134,9 @@ static const char *unbound_fn(struct sim *s, void *ctx, uint64_t arg)
 	struct tsm_dev *t = ctx;
 
 	const char *res = t->relay_res;
+	struct plat_guest *g = t->then_destroy;
 
+	t->then_destroy = NULL;
 	t->bound = false;
 	t->g = NULL;
 	t->relay_res = NULL;
@@ -136,6 +144,9 @@ static const char *unbound_fn(struct sim *s, void *ctx, uint64_t arg)
 		t->disconnect = false;
 		ide_spdm_disconnect(t->dev);
 	}
+	/* a vm.destroy waiting for this unbind goes on */
+	if (g)
+		res = vm_destroy_next(t->h, t->then_q, g);
 	/* a fail-closed unbind: the guest's request still failed */
 	return res;
 }
@@ -397,17 +408,37 @@ static const char *drop_slots_fn(struct sim *s, void *ctx, uint64_t arg)
 	return host_req_done(r, NULL);
 }
 
-const char *host_vm_destroy(struct host *h, struct sim_seq *q,
-			    const char *guest)
+/*
+ * The guest's teardown once no TSM binding is left: KVM's memslots, then
+ * the arch's VM (TD / SNP guest / realm) teardown.  A TDI still bound to
+ * the guest is unbound first through the arch (STOP, revoke + private
+ * unmap, firmware metadata): in the kernel the iommufd vIOMMU / vDEVICE
+ * holds a reference on the KVM instance (Xu Yilun's RFC "iommufd/viommu:
+ * track the kvm pointer & its refcount"), so the VM is released only
+ * after the TSM unbind, and the TDX module would refuse the TD teardown
+ * while a DEVIF is its child (tdh_devif_remove.c, TDR child count).
+ * Runs again from the end of each unbind.
+ */
+static const char *vm_destroy_next(struct host *h, struct sim_seq *q,
+				   struct plat_guest *g)
 {
-	struct plat_guest *g = plat_guest(h->p, guest);
 	struct host_req *r;
 	const char *res;
 
-	if (!g || g->destroyed)
-		return "ENOENT";
+	for (size_t i = 0; i < h->ntdevs; i++) {
+		struct tsm_dev *t = h->tdevs[i];
+
+		if (!t->bound || t->g != g)
+			continue;
+		res = unbind_push(h, q, t);
+		if (!res) {
+			t->then_destroy = g;
+			t->then_q = q;
+		}
+		return res;
+	}
 	r = host_req_new(h, q);
-	host_req_name(r, 0, guest);
+	host_req_name(r, 0, g->name);
 	sim_seq_add(q, host_t(h, AT_IOCTL), "kvm memslots", drop_slots_fn, r, 0);
 	if (h->ops) {
 		res = h->ops->vm_destroy(h->arch, g->vm, q);
@@ -416,4 +447,17 @@ const char *host_vm_destroy(struct host *h, struct sim_seq *q,
 	}
 	sim_seq_add(q, 0, "vm destroyed", destroyed_fn, g, 0);
 	return NULL;
+}
+
+const char *host_vm_destroy(struct host *h, struct sim_seq *q,
+			    const char *guest)
+{
+	struct plat_guest *g = plat_guest(h->p, guest);
+
+	if (!g || g->destroyed)
+		return "ENOENT";
+	/* teardown-order (the arch's rule) for every TDI still bound now */
+	if (h->ops)
+		arch_vm_bound_check(h->arch, g->vm);
+	return vm_destroy_next(h, q, g);
 }

@@ -188,9 +188,9 @@ START_TEST(map_errors)
 	ck_assert_str_eq(afx_map0(&f), "ok");
 	ck_assert_str_eq(afx_map0(&f), "EEXIST");
 	ck_assert_str_eq(AFX(&f, f.ops->unmap_private(f.a, f.vm, AFX_GPA,
-		4096, f.q)), "EINVAL");
+		4096, false, f.q)), "EINVAL");
 	ck_assert_str_eq(AFX(&f, f.ops->unmap_private(f.a, f.vm, 0x1000000,
-		4096, f.q)), "ENOENT");
+		4096, false, f.q)), "ENOENT");
 	/* shared stage-2 */
 	ck_assert_ptr_null(f.ops->map_shared(f.a, f.vm, 0x90000000ULL, f.bar2,
 					     16 << 10, 4096, &id));

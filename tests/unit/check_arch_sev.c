@@ -275,7 +275,7 @@ START_TEST(unbind_then_reclaim_no_teardown_rule)
 	/* sev has no unmap-before-unlock rule */
 	afx_up(&f);
 	ck_assert_str_eq(AFX(&f, f.ops->unmap_private(f.a, f.vm, AFX_GPA,
-		64 << 10, f.q)), "ok");
+		64 << 10, false, f.q)), "ok");
 	ck_assert_uint_eq(afx_findings(&f, SIM_FIND_TEARDOWN_ORDER), 0);
 }
 END_TEST

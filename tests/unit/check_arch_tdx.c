@@ -283,7 +283,7 @@ START_TEST(unmap_while_locked_is_teardown_order)
 {
 	afx_up(&f);
 	ck_assert_str_eq(AFX(&f, f.ops->unmap_private(f.a, f.vm, AFX_GPA,
-		64 << 10, f.q)), "ok");
+		64 << 10, false, f.q)), "ok");
 	ck_assert_uint_eq(afx_findings(&f, SIM_FIND_TEARDOWN_ORDER), 1);
 	ck_assert_int_eq(afx_xlate(&f, AFX_GPA, true), ARCH_X_NOT_MAPPED);
 }
