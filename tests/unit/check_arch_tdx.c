@@ -279,13 +279,82 @@ START_TEST(unbind_follows_xu_yilun_order)
 }
 END_TEST
 
-START_TEST(unmap_while_locked_is_teardown_order)
+/*
+ * Issue 10 item 10: the module refuses TDH.MMIO.UNMAP while the TDI is
+ * locked (tdh_mmio_unmap.c): a userspace unmap fails with the firmware's
+ * error and leaves the entries BLOCKED; after STOP it goes through.
+ */
+START_TEST(unmap_while_locked_is_refused)
 {
 	afx_up(&f);
 	ck_assert_str_eq(AFX(&f, f.ops->unmap_private(f.a, f.vm, AFX_GPA,
-		64 << 10, false, f.q)), "ok");
+		64 << 10, false, f.q)), "TDX_DEVIF_TDISP_INVALID_STATE");
 	ck_assert_uint_eq(afx_findings(&f, SIM_FIND_TEARDOWN_ORDER), 1);
+	ck_assert_int_eq(afx_xlate(&f, AFX_GPA, true), ARCH_X_FAULT);
+	ck_assert_int_eq(tdisp_state(f.dev), TDISP_ST_RUN);
+	ck_assert_str_eq(afx_raw(&f, TDISP_REQ_STOP_INTERFACE), "ok");
+	ck_assert_str_eq(AFX(&f, f.ops->unmap_private(f.a, f.vm, AFX_GPA,
+		64 << 10, false, f.q)), "ok");
 	ck_assert_int_eq(afx_xlate(&f, AFX_GPA, true), ARCH_X_NOT_MAPPED);
+}
+END_TEST
+
+/*
+ * An unmap that cannot fail (move_notify): the host's error path STOPs
+ * the TDI first and retries; teardown-order still names the step.
+ */
+START_TEST(forced_unmap_stops_first)
+{
+	afx_up(&f);
+	f.nfw = 0;
+	ck_assert_str_eq(AFX(&f, f.ops->unmap_private(f.a, f.vm, AFX_GPA,
+		64 << 10, true, f.q)), "ok");
+	ck_assert_uint_eq(afx_findings(&f, SIM_FIND_TEARDOWN_ORDER), 1);
+	ck_assert_int_eq(tdisp_state(f.dev), TDISP_ST_CONFIG_UNLOCKED);
+	/* refused, STOP relayed, then the retry */
+	ck_assert(afx_fw_seen(&f, "TDH.MMIO.UNMAP",
+			      "TDX_DEVIF_TDISP_INVALID_STATE"));
+	ck_assert_uint_lt(afx_fw_index(&f, "TDH.MMIO.UNMAP"),
+			  afx_fw_index(&f, "TDH.DEVIF.REQUEST"));
+	ck_assert(afx_fw_seen(&f, "TDH.MMIO.UNMAP", "ok"));
+	ck_assert_int_eq(afx_xlate(&f, AFX_GPA, true), ARCH_X_NOT_MAPPED);
+}
+END_TEST
+
+/* ... and when STOP gets no answer, it blocks the IDE stream instead. */
+START_TEST(forced_unmap_blocks_stream_when_stop_fails)
+{
+	afx_up(&f);
+	tdisp_fault_drop(f.dev, 1);
+	ck_assert_str_eq(AFX(&f, f.ops->unmap_private(f.a, f.vm, AFX_GPA,
+		64 << 10, true, f.q)), "ok");
+	ck_assert(afx_fw_seen(&f, "TDH.IDE.STREAM.BLOCK", "ok"));
+	ck_assert_int_eq(ide_get_state(f.dev), IDE_INSECURE);
+	ck_assert_int_eq(tdisp_state(f.dev), TDISP_ST_ERROR);
+	ck_assert_int_eq(afx_xlate(&f, AFX_GPA, true), ARCH_X_NOT_MAPPED);
+}
+END_TEST
+
+/*
+ * TDH.DEVIF.REMOVE (tdh_devif_remove.c) refuses while private MMIO is
+ * still mapped; the TD teardown refuses while a DEVIF is left.
+ */
+static void no_host_part(void *ctx, struct sim_seq *q)
+{
+}
+
+START_TEST(devif_remove_and_td_teardown_refused)
+{
+	afx_up(&f);
+	ck_assert_str_eq(AFX(&f, f.ops->unbind(f.a, f.dev, f.q, no_host_part,
+					       NULL)), "TDX_DEVIF_HAS_MAPPED_MMIO");
+	ck_assert(arch_tdi_bound(f.a, f.dev));
+	ck_assert_str_eq(AFX(&f, f.ops->vm_destroy(f.a, f.vm, f.q)),
+			 "TDX_TD_ASSOCIATED_PAGES_EXIST");
+	ck_assert_str_eq(AFX(&f, f.ops->unmap_private(f.a, f.vm, AFX_GPA,
+		64 << 10, false, f.q)), "ok");
+	ck_assert_str_eq(afx_unbind(&f), "ok");
+	ck_assert_str_eq(AFX(&f, f.ops->vm_destroy(f.a, f.vm, f.q)), "ok");
 }
 END_TEST
 
@@ -405,7 +474,10 @@ Suite *arch_tdx_suite(void)
 	tcase_add_test(tc, page_size_rule);
 	tcase_add_test(tc, one_gib_leaf_accepted_at_its_level);
 	tcase_add_test(tc, unbind_follows_xu_yilun_order);
-	tcase_add_test(tc, unmap_while_locked_is_teardown_order);
+	tcase_add_test(tc, unmap_while_locked_is_refused);
+	tcase_add_test(tc, forced_unmap_stops_first);
+	tcase_add_test(tc, forced_unmap_blocks_stream_when_stop_fails);
+	tcase_add_test(tc, devif_remove_and_td_teardown_refused);
 	tcase_add_test(tc, trusted_path_after_dmar_accept);
 	suite_add_tcase(su, tc);
 	return su;

@@ -189,6 +189,22 @@ START_TEST(vm_destroy_drops_slots)
 }
 END_TEST
 
+/*
+ * Issue 10 item 10: vm.destroy with a bound TDI unbinds it first (the
+ * kernel's iommufd reference on KVM; the module refuses the TD teardown
+ * with a DEVIF left): the TDI ends CONFIG_UNLOCKED, nothing is dropped.
+ */
+START_TEST(vm_destroy_unbinds_first)
+{
+	up();
+	ck_assert_str_eq(HFX(&F, host_vm_destroy(F.h, F.q, "vm0")), "ok");
+	ck_assert(F.g->destroyed);
+	ck_assert_int_eq(tdisp_state(F.dev), TDISP_ST_CONFIG_UNLOCKED);
+	ck_assert(!tsm_is_bound(F.h, "dev0"));
+	ck_assert(!arch_tdi_bound(plat_arch(F.p), F.dev));
+}
+END_TEST
+
 START_TEST(plain_host_has_no_tsm)
 {
 	ck_assert_str_eq(HFX(&F, tsm_connect(F.h, F.q, "dev0", true)),
@@ -215,6 +231,7 @@ Suite *tsm_suite(void)
 	tcase_add_test(tc, unbind_never_bound);
 	tcase_add_test(tc, disconnect_unbinds_first);
 	tcase_add_test(tc, vm_destroy_drops_slots);
+	tcase_add_test(tc, vm_destroy_unbinds_first);
 	suite_add_tcase(su, tc);
 	tcase_add_checked_fixture(tp, setup_plain, teardown);
 	tcase_add_test(tp, plain_host_has_no_tsm);
