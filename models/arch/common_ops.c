@@ -211,6 +211,7 @@ static const char *sub_ide(struct sim *s, void *ctx, uint64_t arg)
 
 	if (ide_keys_program(ti->dev, 0))
 		return arch_fw(ti->a, ti->a->impl->fw_ide, "EIO");
+	ti->stream_blocked = false;	/* tdx: a new stream, not blocked */
 	return arch_fw(ti->a, ti->a->impl->fw_ide, NULL);
 }
 

@@ -177,7 +177,9 @@ static const char *unbind_push(struct host *h, struct sim_seq *q,
 {
 	if (!h->ops)
 		return "EOPNOTSUPP";
+	/* what a previous unbind that failed half-way left for its end */
 	t->relay_res = NULL;
+	t->then_destroy = NULL;
 	return h->ops->unbind(h->arch, t->dev, q, host_part, t);
 }
 

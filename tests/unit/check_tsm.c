@@ -205,6 +205,20 @@ START_TEST(vm_destroy_unbinds_first)
 }
 END_TEST
 
+/* A vm.destroy whose unbind fails leaves nothing for a later unbind. */
+START_TEST(vm_destroy_failed_unbind)
+{
+	up();
+	tdisp_fault_drop(F.dev, 1);
+	ck_assert_str_eq(HFX(&F, host_vm_destroy(F.h, F.q, "vm0")), "ETIMEDOUT");
+	ck_assert(!F.g->destroyed);
+	ck_assert_str_eq(HFX(&F, tsm_unbind(F.h, F.q, "dev0")), "ok");
+	ck_assert(!F.g->destroyed);
+	ck_assert_str_eq(HFX(&F, host_vm_destroy(F.h, F.q, "vm0")), "ok");
+	ck_assert(F.g->destroyed);
+}
+END_TEST
+
 START_TEST(plain_host_has_no_tsm)
 {
 	ck_assert_str_eq(HFX(&F, tsm_connect(F.h, F.q, "dev0", true)),
@@ -232,6 +246,7 @@ Suite *tsm_suite(void)
 	tcase_add_test(tc, disconnect_unbinds_first);
 	tcase_add_test(tc, vm_destroy_drops_slots);
 	tcase_add_test(tc, vm_destroy_unbinds_first);
+	tcase_add_test(tc, vm_destroy_failed_unbind);
 	suite_add_tcase(su, tc);
 	tcase_add_checked_fixture(tp, setup_plain, teardown);
 	tcase_add_test(tp, plain_host_has_no_tsm);
