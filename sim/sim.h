@@ -244,7 +244,7 @@ struct sim_rec_tdi_state {
  * MMIO pages of a TDI change owner, or the TDI locks: the arch publishes
  * which hazard its profile attaches to this event (contract section 8),
  * so the latent-mapping checker stays arch-agnostic: every hypervisor-side
- * mapping (mem.h MEM_HYP_KINDS minus @exempt_kinds) live over
+ * mapping (mem.h MEM_HYP_KINDS minus @exempt_kinds and @exempt_ids) live over
  * [@hpa, @hpa + @size) at this moment is a @finding.
  */
 struct sim_rec_owner {
@@ -254,6 +254,10 @@ struct sim_rec_owner {
 	bool to_private;
 	int finding;		/* SIM_FIND_LATENT_MCE / _HOST_FAULT, or -1 */
 	unsigned int exempt_kinds;	/* 1 << enum sim_map_kind not counted */
+	/* mappings by id not counted (sev: the bound guest's own NPT
+	 * entries); valid during the emit only */
+	const uint64_t *exempt_ids;
+	size_t nexempt;
 	const char *arch;	/* "tdx" */
 	const char *why;	/* "on tdx a CPU access to locked TEE MMIO is an MCE" */
 };
