@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# run_scaleout.sh BIN - the edges of a sweep (docs/sweep.md, docs/scale-out.md):
+# run_scaleout.sh BIN [quick] - the edges of a sweep (docs/sweep.md, docs/scale-out.md):
 #  - no orphans: the sweep parent killed with TERM, or with KILL, leaves
 #    no worker; a stopped parent cannot stretch --timeout (each worker
 #    ends itself);
@@ -8,6 +8,7 @@
 #    result and prints the summary.
 set -u
 bin=$(realpath "$1")
+quick=${2:-}	# quick: minimize three corpus scenarios, not all (ASan)
 pass=0 fail=0
 tmp=$(mktemp -d)
 ok() { pass=$((pass + 1)); }
@@ -103,7 +104,10 @@ d = json.load(sys.stdin)
 fs = [f for r in d["runs"] for f in r["findings"] if not f["allowed"]]
 print(min(fs, key=lambda f: f["first"])["name"] if fs else "none")'
 }
-for f in scenarios/corpus/*.yaml; do
+corpus=(scenarios/corpus/*.yaml)
+[ "$quick" = quick ] && corpus=(scenarios/corpus/vm-destroy-bound.yaml
+	scenarios/corpus/stale-iotlb-dropped.yaml scenarios/corpus/guest-poll-hitless.yaml)
+for f in "${corpus[@]}"; do
 	want=$(first "$f" --arch tdx)
 	[ "$want" = none ] && continue
 	m=$tmp/min-$(basename "$f")

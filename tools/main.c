@@ -14,6 +14,7 @@
 
 #include "cli.h"
 #include "compare.h"
+#include "explore.h"
 #include "minimize.h"
 #include "out.h"
 #include "report.h"
@@ -54,6 +55,8 @@ static const char run_usage[] =
 "\n"
 "Runs FILE on each arch (the scenario's `arch:` unless --arch is given)\n"
 "and prints an 80-column report, or one JSON document with --json.\n"
+"An `unordered:` block of steps runs in file order (tsmsim explore runs\n"
+"every order its `needs:` allow).\n"
 "\n"
 "  --arch A        tdx, sev, cca, a comma list, or a profile file\n"
 "  --seed N        override the scenario seed (N >= 1)\n"
@@ -552,5 +555,7 @@ int main(int argc, char **argv)
 		return cmd_merge(argc - 2, argv + 2);
 	if (!strcmp(cmd, "minimize"))
 		return cmd_minimize(argc - 2, argv + 2);
+	if (!strcmp(cmd, "explore"))
+		return explore_main(argc - 2, argv + 2);
 	return usage_error("unknown command '%s'", cmd);
 }
