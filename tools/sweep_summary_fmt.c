@@ -106,7 +106,7 @@ static void wrapped(FILE *f, const char *text, int col, int indent, bool shell)
 		int len;
 
 		while (*p && (quoted || *p != ' ')) {
-			quoted ^= *p == '\'';
+			quoted ^= shell && *p == '\'';
 			p++;
 		}
 		len = (int)(p - w);
@@ -153,25 +153,27 @@ static void text_legend(FILE *f, const struct sweep_summary *s)
 
 	buf = sim_xstrdup("steps:");
 	for (size_t st = 0; st < s->nsteps; st++) {
-		t = sim_xasprintf("%s %zu %s ", buf, st + 1, step_name(s, st));
+		t = sim_xasprintf("%s %zu %s%s", buf, st + 1, step_name(s, st),
+				  st + 1 < s->nsteps ? "," : "");
 		free(buf);
 		buf = t;
 	}
 	fputc('\n', f);
 	wrapped(f, buf, 0, 8, false);
 	free(buf);
-	wrapped(f, "cells:  b before, d during (any #K), a after the step: the worst outcome of the points in the cell. . clean  e expected findings  f an expectation failed without a finding  T timed out  ! crashed  (blank) no point",
+	wrapped(f, "cells:  b before, d during (any #K), a after the step; the worst outcome of the cell's points: . clean; e expected findings; f an expectation failed, no finding; T timed out; ! crashed; blank: no point",
 		0, 8, false);
 	buf = sim_xstrdup("unexpected findings:");
 	for (int k = 0; k < SIM_FIND_NR; k++) {
 		if (!(used >> k & 1))
 			continue;
-		t = sim_xasprintf("%s %c %s ", buf, 'A' + k,
+		t = sim_xasprintf("%s %c %s,", buf, 'A' + k,
 				  sim_finding_name((enum sim_finding_kind)k));
 		free(buf);
 		buf = t;
 	}
 	if (used) {
+		buf[strlen(buf) - 1] = 0;	/* the last comma */
 		fprintf(f, "%8s", "");
 		wrapped(f, buf, 8, 8, false);
 	}
