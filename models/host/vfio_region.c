@@ -181,7 +181,8 @@ const char *vfio_region_access(struct host *h, const char *device,
  * that machine-checks or faults (it does not survive it).  Returns the
  * first result that did not complete, NULL when all did.
  */
-static const char *mask_all(struct host *h, struct vfio_kmap *k)
+static const char *mask_all(struct host *h, struct vfio_kmap *k,
+			    sim_cycles_t *lat)
 {
 	const char *res = NULL;
 	struct plat_access a;
@@ -197,12 +198,21 @@ static const char *mask_all(struct host *h, struct vfio_kmap *k)
 		plat_host_access(h->p, k->map_id, &a);
 		a.addr -= k->hpa;
 		plat_emit_access(h->p, &a, sim_now(h->s));
+		/* checked time sum: saturate rather than wrap */
+		if (__builtin_add_overflow(*lat, a.lat, lat))
+			*lat = UINT64_MAX;
 		if (a.result != SIM_RES_OK && !res)
 			res = sim_result_name(a.result);
 		if (a.result == SIM_RES_MCE || a.result == SIM_RES_HOST_FAULT)
 			break;
 	}
 	return res;
+}
+
+/* The table writes' time, then the step's result. */
+static const char *writes_done_fn(struct sim *s, void *ctx, uint64_t arg)
+{
+	return ctx;
 }
 
 /*
@@ -222,12 +232,13 @@ const char *vfio_msix_write(struct host_req *r, struct pcie_dev *dev)
 	uint64_t cur = 0, val;
 	struct pcie_bar_cfg b;
 	const char *res = NULL;
+	sim_cycles_t lat = 0;
 	int rc;
 
 	pcie_config_read(dev, PCIE_REG_MSIX, &cur);
 	val = r->b[0] ? r->v[1] : cur;
 	if (k && !(val & MSIX_CTRL_ENABLE))
-		res = mask_all(h, k);
+		res = mask_all(h, k, &lat);
 	rc = pcie_config_write(dev, PCIE_REG_MSIX, val, r->b[0]);
 	if (rc)
 		return host_req_done(r, host_errno_name(rc));
@@ -239,9 +250,12 @@ const char *vfio_msix_write(struct host_req *r, struct pcie_dev *dev)
 
 		k = kmap_add(h, dev, m->bar, true, b.hpa + m->offset,
 			     n < m->size ? n : m->size);
-		res = mask_all(h, k);
+		res = mask_all(h, k, &lat);
 	}
-	return host_req_done(r, res);
+	if (lat)
+		sim_seq_next(r->q, lat, "msix table writes", writes_done_fn,
+			     (void *)(uintptr_t)res, 0);
+	return host_req_done(r, lat ? NULL : res);
 }
 
 /* ------------------------------------------------------------ TSM bind */
@@ -274,5 +288,5 @@ void vfio_push_tsm_bind(struct host *h, struct sim_seq *q,
 		return;
 	r = host_req_new(h, q);
 	host_req_name(r, 0, pcie_dev_name(dev));
-	sim_seq_add(q, 0, "vfio tsm bind", tsm_bind_fn, r, 0);
+	sim_seq_add(q, host_t(h, AT_IOCTL), "vfio tsm bind", tsm_bind_fn, r, 0);
 }
