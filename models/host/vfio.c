@@ -29,7 +29,7 @@ struct vfio_mmap {
 	bool populated;
 };
 
-static bool mem_enabled(const struct pcie_dev *dev)
+bool vfio_mem_enabled(const struct pcie_dev *dev)
 {
 	uint64_t v = 0;
 
@@ -43,6 +43,7 @@ static void buf_release(void *ctx, struct dmabuf *buf)
 	struct vfio_buf *vb = ctx;
 	struct host *h = vb->h;
 
+	host_req_forget(h, vb);		/* a revoke queued for it: nothing to do */
 	for (size_t i = 0; i < h->nbufs; i++)
 		if (h->bufs[i] == vb) {
 			h->bufs[i] = h->bufs[--h->nbufs];
@@ -98,7 +99,7 @@ static const char *export_fn(struct sim *s, void *ctx, uint64_t arg)
 	info.mmio = true;
 	info.priv = r->b[0];
 	/* priv->revoked = !__vfio_pci_memory_enabled(vdev) */
-	info.revoked = !mem_enabled(dev);
+	info.revoked = !vfio_mem_enabled(dev);
 	info.ops = &vfio_exporter;
 	info.ctx = vb;
 	rc = dmabuf_export(h->dc, &info, &vb->buf);
@@ -153,7 +154,7 @@ static const char *buf_fn(struct sim *s, void *ctx, uint64_t arg)
 		break;
 	case BUF_UNREVOKE:
 		/* VFIO un-revokes only with memory decode on */
-		res = mem_enabled(vb->dev) ? dmabuf_unrevoke_now(buf) : "ENODEV";
+		res = vfio_mem_enabled(vb->dev) ? dmabuf_unrevoke_now(buf) : "ENODEV";
 		break;
 	case BUF_CLOSE:
 		dmabuf_close(buf);
@@ -201,18 +202,27 @@ const char *vfio_dmabuf_close(struct host *h, struct sim_seq *q,
 	return buf_push(h, q, name, BUF_CLOSE, false, "vfio.dmabuf_close");
 }
 
-/* A revoke of one buffer, by name, as its own sub-operation. */
+/*
+ * A revoke of one buffer as its own sub-operation.  By the buffer, not
+ * its name: a buffer whose fd userspace closed has no name any more but
+ * is still revoked while an importer holds it (r->obj is cleared if it
+ * is released before this runs).
+ */
 static const char *revoke_one_fn(struct sim *s, void *ctx, uint64_t arg)
 {
 	struct host_req *r = ctx;
-	struct dmabuf *buf = dmabuf_find(r->h->dc, r->n[0]);
+	struct vfio_buf *vb = r->obj;
 
-	return host_req_done(r, buf ? dmabuf_revoke_now(buf, r->q) : NULL);
+	return host_req_done(r, vb ? dmabuf_revoke_now(vb->buf, r->q) : NULL);
 }
 
 /*
  * vfio_pci_dma_buf_move(vdev, true): one buffer after the other, each
  * waiting for its importers (the newer dma_buf_invalidate_mappings()).
+ * Every buffer on the device's list, including one whose fd userspace
+ * closed: the list holds a buffer until vfio_pci_dma_buf_release(), and
+ * get_file_active() succeeds while an importer (KVM, iommufd) still holds
+ * its reference (drivers/vfio/pci/vfio_pci_dmabuf.c).
  * @next: insert right after the running sub-op (else append).
  */
 static void push_revokes(struct host *h, struct sim_seq *q,
@@ -224,11 +234,11 @@ static void push_revokes(struct host *h, struct sim_seq *q,
 		struct vfio_buf *vb = h->bufs[i];
 		struct host_req *r;
 
-		if (vb->dev != dev || dmabuf_is_closed(vb->buf) ||
+		if (vb->dev != dev ||
 		    (priv_only && !dmabuf_is_private(vb->buf)))
 			continue;
 		r = host_req_new(h, q);
-		host_req_name(r, 0, dmabuf_name(vb->buf));
+		r->obj = vb;
 		if (next)
 			sim_seq_next(q, 0, "dma-buf revoke", revoke_one_fn, r, 0);
 		else
@@ -242,10 +252,11 @@ void vfio_push_revoke_dev(struct host *h, struct sim_seq *q,
 	push_revokes(h, q, dev, priv_only, false);
 }
 
+/* vfio_pci_dma_buf_move(vdev, false): the same list as the revoke */
 static void unrevoke_dev(struct host *h, struct pcie_dev *dev)
 {
 	for (size_t i = 0; i < h->nbufs; i++)
-		if (h->bufs[i]->dev == dev && !dmabuf_is_closed(h->bufs[i]->buf))
+		if (h->bufs[i]->dev == dev)
 			dmabuf_unrevoke_now(h->bufs[i]->buf);
 }
 
@@ -285,6 +296,16 @@ static const char *mmap_fn(struct sim *s, void *ctx, uint64_t arg)
 		return host_req_done(r, "ENODEV");
 	if (mmap_find(h, r->n[1]))
 		return host_req_done(r, "EEXIST");
+	/*
+	 * vfio_pci_core_mmap(): "Even though we don't make use of the barmap
+	 * for the mmap, we need to request the region and the barmap tracks
+	 * that": an mmap sets up the kernel's barmap too (refused for a bound
+	 * TDI under the refuse policy, as a region access is).
+	 */
+	if (tsm_is_bound(h, pcie_dev_name(dev)) &&
+	    h->bind_policy == VFIO_BIND_REFUSE)
+		return host_req_done(r, "EBUSY");
+	vfio_barmap_get(h, dev, &bar);
 	m = calloc(1, sizeof(*m));
 	TSM_BUG_ON(!m);
 	snprintf(m->name, sizeof(m->name), "%s", r->n[1]);
@@ -359,7 +380,7 @@ int vfio_host_access(struct host *h, const char *name, struct plat_access *a)
 	if (!m->populated) {
 		/* vfio_pci_mmap_huge_fault(): SIGBUS with memory decode off */
 		fault = host_t(h, AT_KVM_FAULT_IN);
-		if (!mem_enabled(m->dev)) {
+		if (!vfio_mem_enabled(m->dev)) {
 			a->result = SIM_RES_FAULT;
 			a->lat = fault;
 			a->hpa = IOMMU_NO_HPA;
@@ -399,7 +420,7 @@ static const char *flr_fn(struct sim *s, void *ctx, uint64_t arg)
 	/* ... and VF Enable: pci_restore_iov_state() (drivers/pci/iov.c) */
 	if (r->v[0])
 		pcie_config_write(dev, PCIE_REG_SRIOV, r->v[0], true);
-	if (mem_enabled(dev))
+	if (vfio_mem_enabled(dev))
 		unrevoke_dev(h, dev);
 	return host_req_done(r, NULL);
 }
@@ -411,7 +432,7 @@ static void push_reset(struct host *h, struct sim_seq *q, struct pcie_dev *dev)
 	uint64_t v = 0;
 
 	host_req_name(r, 0, pcie_dev_name(dev));
-	r->b[0] = mem_enabled(dev);
+	r->b[0] = vfio_mem_enabled(dev);
 	r->b[1] = !pcie_config_read(dev, PCIE_REG_CMD_BME, &v) && v;
 	if (pcie_config_read(dev, PCIE_REG_SRIOV, &r->v[0]))
 		r->v[0] = 0;
@@ -452,7 +473,9 @@ static const char *config_fn(struct sim *s, void *ctx, uint64_t arg)
 
 	if (!dev)
 		return host_req_done(r, "ENODEV");
-	was_on = mem_enabled(dev);
+	if (reg == PCIE_REG_MSIX)
+		return vfio_msix_write(r, dev);
+	was_on = vfio_mem_enabled(dev);
 	flr = reg == PCIE_REG_DEVCTL && r->b[0] && (r->v[1] & PCIE_DEVCTL_FLR);
 	if (flr) {
 		/* the FLR bit goes through VFIO's reset path */
@@ -464,11 +487,11 @@ static const char *config_fn(struct sim *s, void *ctx, uint64_t arg)
 	rc = pcie_config_write(dev, reg, r->v[1], r->b[0]);
 	if (rc)
 		return host_req_done(r, host_errno_name(rc));
-	if (reg == PCIE_REG_CMD_MSE && was_on && !mem_enabled(dev)) {
+	if (reg == PCIE_REG_CMD_MSE && was_on && !vfio_mem_enabled(dev)) {
 		/* vfio_pci_zap_bars(); vfio_pci_dma_buf_move(vdev, true) */
 		vfio_zap_dev(h, dev);
 		push_revokes(h, r->q, dev, false, true);
-	} else if (reg == PCIE_REG_CMD_MSE && !was_on && mem_enabled(dev)) {
+	} else if (reg == PCIE_REG_CMD_MSE && !was_on && vfio_mem_enabled(dev)) {
 		unrevoke_dev(h, dev);
 	}
 	return host_req_done(r, NULL);
@@ -494,6 +517,7 @@ const char *vfio_config_write(struct host *h, struct sim_seq *q,
 
 void vfio_fini(struct host *h)
 {
+	vfio_kmap_fini(h);
 	while (h->nmmaps)
 		mmap_free(h, h->mmaps[0]);
 	free(h->mmaps);
