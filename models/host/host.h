@@ -198,7 +198,8 @@ const char *iommufd_ioas(struct host *h, struct sim_seq *q, const char *name);
  * paging HWPT) or a HWPT.
  * @h: the stack  @q: the step  @device: function  @to: IOAS or HWPT
  * Results: ENOENT, EINVAL (already attached: use replace; or a target that
- * is neither IOAS nor HWPT).
+ * is neither IOAS nor HWPT), EADDRINUSE (the IOAS gets its first domain and
+ * an area does not fit its 4 KiB pages: iopt_check_iova_alignment()).
  */
 const char *iommufd_attach(struct host *h, struct sim_seq *q,
 			   const char *device, const char *to);
@@ -217,7 +218,9 @@ const char *iommufd_detach(struct host *h, struct sim_seq *q,
 const char *iommufd_replace(struct host *h, struct sim_seq *q,
 			    const char *device, const char *to);
 /**
- * iommufd_map() - IOMMU_IOAS_MAP of guest RAM.  Reports "iova".
+ * iommufd_map() - IOMMU_IOAS_MAP of guest RAM.  Reports "iova".  The IOVA
+ * alignment is the IOAS's iova_alignment: 1 while no domain holds the
+ * IOAS, 4 KiB once one does (@a->page_size above 4 KiB: that size).
  * @h: the stack  @q: the step  @a: arguments
  * Results: ENOENT, EINVAL (alignment, size 0, reserved range), EFAULT
  * (outside guest RAM), EEXIST (overlap), ENOSPC (no IOVA hole).
@@ -239,6 +242,8 @@ const char *iommufd_map_dmabuf(struct host *h, struct sim_seq *q,
  * @h: the stack  @q: the step  @ioas: the IOAS  @iova, @size: the range
  * Results: ENOENT (the range cuts an area: areas before it stay unmapped,
  * as iopt_unmap_iova_range() does; or nothing was mapped), EINVAL (size 0).
+ * @iova 0 with @size UINT64_MAX is unmap-all: ok even on an empty IOAS
+ * (iopt_unmap_all()).
  */
 const char *iommufd_unmap(struct host *h, struct sim_seq *q, const char *ioas,
 			  uint64_t iova, uint64_t size);
@@ -287,7 +292,9 @@ const char *iommufd_reserve(struct host *h, struct sim_seq *q,
  * its areas; @nest_parent forces a stage-2 table), or a nested HWPT over
  * the nest-parent HWPT @parent (exactly one of @ioas, @parent).
  * @h: the stack  @q: the step  @name: object  @device: the dev_id
- * Results: EEXIST, ENOENT, EINVAL (parent not a nest parent; both or
+ * Results: EEXIST, ENOENT, EOPNOTSUPP (@nest_parent on a nested HWPT,
+ * checked before the parent), EADDRINUSE (an area of @ioas does not fit
+ * the new domain's 4 KiB pages), EINVAL (parent not a nest parent; both or
  * neither of @ioas / @parent).
  */
 const char *iommufd_hwpt(struct host *h, struct sim_seq *q, const char *name,
