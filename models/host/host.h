@@ -416,15 +416,32 @@ struct kvm_map_args {
 const char *kvm_map(struct host *h, struct sim_seq *q,
 		    const struct kvm_map_args *a);
 /**
- * kvm_unmap() - delete the slot at @gpa: zap + TLB shootdown (timing
- * kvm_zap) for a shared slot, the arch's unmap_private for a private one;
- * then the dma-buf attachment is unmapped and detached.
- * @h: the stack  @q: the step  @guest: name  @gpa: slot start
- * @priv: which view's slot
- * Results: ENOENT.
+ * struct kvm_unmap_args - kvm.unmap (contract section 4).
+ * @guest:    the guest
+ * @has_gpa, @gpa: the slot(s) starting at @gpa (without the shared bit)
+ * @dmabuf:   or / and: every slot of this dma-buf in the guest (NULL: none)
+ * @has_priv, @priv: only the slots of that view (both views may hold a
+ *            slot at one GPA on tdx and cca)
  */
-const char *kvm_unmap(struct host *h, struct sim_seq *q, const char *guest,
-		      uint64_t gpa, bool priv);
+struct kvm_unmap_args {
+	const char *guest;
+	bool has_gpa;
+	uint64_t gpa;
+	const char *dmabuf;
+	bool has_priv, priv;
+};
+
+/**
+ * kvm_unmap() - delete the slots @a names, in slot order: zap + TLB
+ * shootdown (timing kvm_zap) for a shared slot, the arch's unmap_private
+ * for a private one; then each slot's dma-buf attachment is unmapped and
+ * detached.  With both @gpa and @dmabuf only the slots both name go.
+ * @h: the stack  @q: the step  @a: the selectors
+ * Results: ENOENT (nothing named), EINVAL (neither selector; or @gpa and
+ * @dmabuf each name slots but none in common), the arch's unmap errors.
+ */
+const char *kvm_unmap(struct host *h, struct sim_seq *q,
+		      const struct kvm_unmap_args *a);
 /**
  * kvm_slot_count() - live memslots of @guest.
  * @h: the stack  @guest: name
