@@ -494,7 +494,8 @@ const char *tsm_set_policy(struct host *h, struct sim_seq *q,
  * GET_DEVICE_INTERFACE_STATE, START_INTERFACE (with the live nonce),
  * STOP_INTERFACE.  Anything else (or from another guest) is illegal:
  * refused with EPERM under keep-state; under fail-closed the TDI is also
- * stopped.
+ * stopped.  LOCK_INTERFACE is the host's (bind): EPERM in the ioctl
+ * (timing ioctl), never sent to the device, whatever the policy.
  * @h: the stack  @q: the step  @guest: name  @device: function
  * @request: TDISP request code (enum tdisp_req)
  */
