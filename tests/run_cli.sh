@@ -85,6 +85,17 @@ platform:
     - { name: d1, bars: [ { index: 0, size: 64KiB, hpa: 0x3800000000 } ] }
 YAML
 check 65 "overlap.yaml:5:7: error: device 'd1' cannot be placed" run "$tmp/overlap.yaml"
+cat >"$tmp/stale.yaml" <<'YAML'
+scenario: stale-with-one-lock
+platform:
+  devices:
+    - { name: d0, bars: [ { index: 0, size: 64KiB } ] }
+steps:
+  - { op: tsm.connect, device: d0 }
+  - { op: device.tdisp, device: d0, request: LOCK_INTERFACE }
+  - { op: device.tdisp, device: d0, request: START_INTERFACE, nonce: stale }
+YAML
+check 65 "stale.yaml:8:5: error: nonce: stale needs an earlier lock epoch" run "$tmp/stale.yaml"
 cat >"$tmp/nobar.yaml" <<'YAML'
 scenario: hitless-no-bar
 platform:
