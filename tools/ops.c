@@ -83,6 +83,8 @@ static const struct scn_field_desc target_f[] = {
 	F("offset", SCN_FT_SIZE, 0, "offset in the BAR"),
 	FREF("guest", SCN_REF_GUEST, 0, "guest whose RAM is reached"),
 	F("gpa", SCN_FT_ADDR, 0, "guest physical address reached"),
+	F("private", SCN_FT_BOOL, 0,
+	  "RAM backing: private (guest_memfd) or shared (default: the view)"),
 };
 static const struct scn_schema target_s = SCHEMA("translate.to", target_f);
 

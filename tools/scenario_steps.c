@@ -217,8 +217,9 @@ static void translate_one(struct ld *ld, const struct scn_value *t)
 	if (scn_has(to, "device") == scn_has(to, "guest") ||
 	    scn_has(to, "device") != scn_has(to, "bar") ||
 	    scn_has(to, "guest") != scn_has(to, "gpa") ||
-	    (scn_has(to, "offset") && !scn_has(to, "device")))
-		ld_err(ld, to->pos, "'to' is none, {device, bar, offset} or {guest, gpa}");
+	    (scn_has(to, "offset") && !scn_has(to, "device")) ||
+	    (scn_has(to, "private") && !scn_has(to, "guest")))
+		ld_err(ld, to->pos, "'to' is none, {device, bar, offset} or {guest, gpa, private}");
 	else
 		ld_bar_check(ld, to, "device", "bar");
 }

@@ -329,7 +329,10 @@ static void xlate_shared(struct arch *a, struct arch_vm *vm, uint64_t gpa,
 		      NULL);
 		return;
 	}
-	ram = arch_ram_at_gpa(vm, gpa);
+	/* the shared view reaches the VMM's memory, not guest_memfd pages */
+	ram = arch_ram_shared_at_gpa(vm, gpa);
+	if (!ram)
+		ram = arch_ram_at_gpa(vm, gpa);
 	if (ram && !ram->priv)
 		x_set(out, ARCH_X_OK, ram->hpa + (gpa - ram->gpa), 0, NULL);
 	else if (ram && a->impl->id == ARCH_SEV)

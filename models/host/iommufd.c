@@ -439,7 +439,12 @@ static const char *map_ram_fn(struct sim *s, void *ctx, uint64_t arg)
 		return host_req_done(r, "ENOENT");
 	if (!page_size_ok(r->v[3]))
 		return host_req_done(r, "EINVAL");
-	if (plat_guest_ram_hpa(g, r->v[2], r->v[1], &hpa))
+	/*
+	 * IOMMU_IOAS_MAP pins the VMM's memory: a confidential guest's shared
+	 * backing, never its guest_memfd pages (which cannot be pinned through
+	 * a user VA: guest_memfd has no mapping for GUP)
+	 */
+	if (plat_guest_ram_hpa(g, r->v[2], r->v[1], false, &hpa))
 		return host_req_done(r, "EFAULT");
 	/* the VMM's VA of guest RAM keeps the GPA's alignment: use the GPA */
 	res = map_iova(r, ioas, r->v[2], &iova, &align);

@@ -10,6 +10,7 @@
 static struct hfx F;
 
 static void setup(void) { hfx_init(&F, NULL); }
+static void setup_tdx(void) { hfx_init(&F, "tdx"); }
 static void teardown(void) { hfx_fini(&F); }
 
 #define KiB(x) ((uint64_t)(x) << 10)
@@ -396,6 +397,45 @@ START_TEST(nested_nest_parent_is_eopnotsupp)
 }
 END_TEST
 
+/*
+ * A confidential guest's RAM has two backings (guest_memfd): each CPU
+ * view reaches its own, and iommufd.map pins only the shared one, so T=0
+ * DMA through it works while the private page stays out of reach.
+ */
+START_TEST(confidential_ram_two_backings)
+{
+	struct plat_access a = { .who = SIM_INIT_GUEST, .initiator = "vm0",
+				 .addr = 0x1000, .size = 8, .priv = true };
+	struct arch_check c = { SIM_RES_OK, NULL };
+	uint64_t hpa;
+
+	ck_assert(F.g->confidential);
+	ck_assert_uint_ne(F.g->ram_hpa, F.g->shared_hpa);
+	ck_assert_int_eq(plat_guest_ram_hpa(F.g, 0x1000, 8, true, &hpa), 0);
+	ck_assert_uint_eq(hpa, F.g->ram_hpa + 0x1000);
+	ck_assert_int_eq(plat_guest_ram_hpa(F.g, 0x1000, 8, false, &hpa), 0);
+	ck_assert_uint_eq(hpa, F.g->shared_hpa + 0x1000);
+	plat_guest_access(F.p, F.g, &a);
+	ck_assert_int_eq(a.result, SIM_RES_OK);
+	ck_assert_uint_eq(a.hpa, F.g->ram_hpa + 0x1000);
+	a.priv = false;
+	plat_guest_access(F.p, F.g, &a);
+	ck_assert_int_eq(a.result, SIM_RES_OK);
+	ck_assert_uint_eq(a.hpa, F.g->shared_hpa + 0x1000);
+	/* iommufd.map: the shared backing, and T=0 DMA to it is fine */
+	HFX(&F, iommufd_ioas(F.h, F.q, "a"));
+	ck_assert_str_eq(HFX(&F, iommufd_attach(F.h, F.q, "dev0", "a")), "ok");
+	ck_assert_str_eq(map_fixed("a", 0x100000, KiB(4), 0x1000), "ok");
+	a = hfx_dma(&F, 0x100000);
+	ck_assert_int_eq(a.result, SIM_RES_OK);
+	ck_assert_uint_eq(a.hpa, F.g->shared_hpa + 0x1000);
+	/* a T=0 DMA that reached the private page would fault (t0_private_dram) */
+	plat_arch_ops(F.p)->dma_check(plat_arch(F.p), pcie_dev_rid(F.dev),
+				      F.g->ram_hpa + 0x1000, false, true, &c);
+	ck_assert_int_eq(c.result, SIM_RES_FAULT);
+}
+END_TEST
+
 START_TEST(viommu_vdevice)
 {
 	HFX(&F, iommufd_ioas(F.h, F.q, "a"));
@@ -512,6 +552,10 @@ Suite *iommufd_suite(void)
 	tcase_add_test(tc, viommu_vdevice);
 	tcase_add_test(tc, map_dmabuf_bounds_and_revoke);
 	tcase_add_test(tc, unmap_dmabuf_area_holds_importer_until_inval);
+	suite_add_tcase(su, tc);
+	tc = tcase_create("confidential");
+	tcase_add_checked_fixture(tc, setup_tdx, teardown);
+	tcase_add_test(tc, confidential_ram_two_backings);
 	suite_add_tcase(su, tc);
 	return su;
 }
