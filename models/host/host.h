@@ -490,11 +490,11 @@ const char *tsm_set_policy(struct host *h, struct sim_seq *q,
 			   const char *device, enum tsm_policy pol);
 /**
  * tsm_guest_tdisp() - guest.tdisp: a guest's TDISP request relayed by the
- * host TSM layer.  Legal for the bound guest: GET_DEVICE_INTERFACE_REPORT,
- * GET_DEVICE_INTERFACE_STATE, START_INTERFACE (with the live nonce),
- * STOP_INTERFACE.  Anything else (or from another guest) is illegal:
- * refused with EPERM under keep-state; under fail-closed the TDI is also
- * stopped.  LOCK_INTERFACE is the host's (bind): EPERM in the ioctl
+ * host TSM layer.  From the guest the TDI is bound to it is relayed (START
+ * with the live nonce) and the device answers; a request the device
+ * rejects for its state (INVALID_INTERFACE_STATE) under fail-closed also
+ * unbinds the TDI through the arch.  From another guest: EPERM, never
+ * relayed.  LOCK_INTERFACE is the host's (bind): EPERM in the ioctl
  * (timing ioctl), never sent to the device, whatever the policy.
  * @h: the stack  @q: the step  @guest: name  @device: function
  * @request: TDISP request code (enum tdisp_req)

@@ -167,7 +167,7 @@ static void private_async(struct host *h, struct kvm_slot *sl, bool map)
 					  sl->page_size, q);
 	else
 		res = h->ops->unmap_private(h->arch, sl->g->vm, sl->gpa,
-					    sl->size, q);
+					    sl->size, true, q);
 	if (res) {
 		sim_seq_clear(q);
 		private_done(h->s, r, res);
@@ -430,7 +430,9 @@ static const char *slot_remove_push(struct host *h, struct sim_seq *q,
 			    c, 0);
 		return NULL;
 	}
-	res = h->ops->unmap_private(h->arch, sl->g->vm, sl->gpa, sl->size, q);
+	/* a userspace unmap: the firmware may refuse it (no host error path) */
+	res = h->ops->unmap_private(h->arch, sl->g->vm, sl->gpa, sl->size,
+				    false, q);
 	if (res) {
 		host_req_free(c);
 		return res;

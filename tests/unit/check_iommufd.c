@@ -406,7 +406,7 @@ START_TEST(confidential_ram_two_backings)
 {
 	struct plat_access a = { .who = SIM_INIT_GUEST, .initiator = "vm0",
 				 .addr = 0x1000, .size = 8, .priv = true };
-	struct arch_check c = { SIM_RES_OK, NULL };
+	struct arch_check c = { .result = SIM_RES_OK };
 	uint64_t hpa;
 
 	ck_assert(F.g->confidential);
