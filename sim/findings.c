@@ -100,6 +100,7 @@ struct sim_finding *sim_finding_add(struct sim *s, enum sim_finding_kind kind,
 	f->step = s->step.index;
 	f->line = s->step.line;
 	f->label = s->step.label;
+	f->origin = s->step.index < 0 ? s->step.op : NULL;
 	f->open = true;
 	va_start(ap, fmt);
 	n = vsnprintf(NULL, 0, fmt, ap);

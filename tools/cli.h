@@ -46,6 +46,14 @@ struct cli_run {
 int cli_parse_run(int argc, char **argv, struct cli_run *o);
 void cli_run_fini(struct cli_run *o);
 
+/*
+ * Checks of one --arch item and one --inject value, shared by run,
+ * compare and sweep: 0, or CLI_EX_USAGE after saying why (with "did you
+ * mean" and what exists) as "tsmsim @cmd: ...".
+ */
+int cli_check_arch(const char *cmd, const char *name);
+int cli_check_inject(const char *cmd, const char *arg);
+
 /* `tsmsim list WHAT`: returns an exit code. */
 int cli_list(int argc, char **argv, FILE *out);
 

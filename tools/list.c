@@ -151,6 +151,21 @@ int cli_list(int argc, char **argv, FILE *out)
 			lists[i].fn(out);
 			return 0;
 		}
+	if (argc == 1) {
+		const char *names[sizeof(lists) / sizeof(lists[0]) + 1] = { 0 };
+		const char *near;
+
+		for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++)
+			names[i] = lists[i].what;
+		near = scn_nearest(argv[0], names);
+		fprintf(stderr, "tsmsim list: no list '%s'%s%s%s; there are:", argv[0],
+			near ? " (did you mean '" : "", near ? near : "",
+			near ? "'?)" : "");
+		for (size_t i = 0; names[i]; i++)
+			fprintf(stderr, " %s", names[i]);
+		fputc('\n', stderr);
+		return CLI_EX_USAGE;
+	}
 	fprintf(stderr, "usage: tsmsim list ops|faults|findings|results|arches|timing\n");
 	return CLI_EX_USAGE;
 }

@@ -37,7 +37,7 @@ static const char usage_text[] =
 "                 one JSON line per point, in worker processes, sharded\n"
 "  merge FILE...  merge sweep results, proving every point is there once\n"
 "\n"
-"  tsmsim COMMAND --help   options of one command\n"
+"  tsmsim help COMMAND     options of one command (or COMMAND --help)\n"
 "  tsmsim --version\n"
 "\n"
 "exit codes: 0 pass, 1 expectation failed, 2 bad command line,\n"
@@ -148,12 +148,11 @@ static int load_or_report(const char *file, const struct scn_set *sets,
 	struct scn_diags d = { 0 };
 	int rc = scn_load(file, sets, nsets, scn, &d);
 
+	/* an unreadable file is one diagnostic, "FILE: error: cannot read: ..." */
 	scn_diags_print(&d, stderr);
 	scn_diags_free(&d);
-	if (rc == -ENOENT) {
-		fprintf(stderr, "tsmsim: %s: cannot read the file\n", file);
+	if (rc == -ENOENT)
 		return CLI_EX_NOINPUT;
-	}
 	return rc ? CLI_EX_DATAERR : 0;
 }
 
@@ -306,6 +305,12 @@ static int outputs_finish(struct run_outputs *ro, const struct scenario *scn,
 		if (ro->f[k] && write && or)
 			writers[k](ro->f[k], scn, or, n);
 		crc = close_out(ro->f[k], ro->path[k], write && or);
+		if (k == OUT_VCD && ro->f[k] && write && or && !crc &&
+		    out_vcd_gtkw(ro->path[k], scn, or, n)) {
+			fprintf(stderr, "tsmsim: cannot write the GTKWave files beside %s\n",
+				ro->path[k]);
+			crc = CLI_EX_USAGE;
+		}
 		rc = rc ? rc : crc;
 	}
 	free(or);
@@ -471,6 +476,58 @@ static int cmd_merge(int argc, char **argv)
 	return rc;
 }
 
+static int cmd_list(int argc, char **argv)
+{
+	return cli_list(argc, argv, stdout);
+}
+
+static const struct {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+} commands[] = {
+	{ "run", cmd_run },
+	{ "lint", cmd_lint },
+	{ "compare", cmd_compare },
+	{ "list", cmd_list },
+	{ "sweep", cmd_sweep },
+	{ "merge", cmd_merge },
+};
+
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static int unknown_command(const char *cmd)
+{
+	const char *names[NCOMMANDS + 1] = { 0 }, *near;
+
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		names[i] = commands[i].name;
+	near = scn_nearest(cmd, names);
+	fprintf(stderr, "tsmsim: unknown command '%s'", cmd);
+	if (near)
+		fprintf(stderr, " (did you mean '%s'?)", near);
+	fprintf(stderr, "; commands:");
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		fprintf(stderr, " %s", names[i]);
+	fprintf(stderr, "\n(see tsmsim --help)\n");
+	return CLI_EX_USAGE;
+}
+
+/* `tsmsim help CMD` is `tsmsim CMD --help`, as in git and cargo. */
+static int cmd_help(int argc, char **argv)
+{
+	char help[] = "--help";
+	char *args[] = { help, NULL };
+
+	if (argc < 1) {
+		fputs(usage_text, stdout);
+		return 0;
+	}
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (!strcmp(argv[0], commands[i].name))
+			return commands[i].fn(1, args);
+	return unknown_command(argv[0]);
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : NULL;
@@ -479,7 +536,7 @@ int main(int argc, char **argv)
 		fputs(usage_text, stderr);
 		return CLI_EX_USAGE;
 	}
-	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
 		fputs(usage_text, stdout);
 		return 0;
 	}
@@ -487,17 +544,10 @@ int main(int argc, char **argv)
 		printf("tsmsim %s (%s)\n", TSMSIM_VERSION, TSMSIM_CONTRACT);
 		return 0;
 	}
-	if (!strcmp(cmd, "run"))
-		return cmd_run(argc - 2, argv + 2);
-	if (!strcmp(cmd, "lint"))
-		return cmd_lint(argc - 2, argv + 2);
-	if (!strcmp(cmd, "list"))
-		return cli_list(argc - 2, argv + 2, stdout);
-	if (!strcmp(cmd, "compare"))
-		return cmd_compare(argc - 2, argv + 2);
-	if (!strcmp(cmd, "sweep"))
-		return cmd_sweep(argc - 2, argv + 2);
-	if (!strcmp(cmd, "merge"))
-		return cmd_merge(argc - 2, argv + 2);
-	return usage_error("unknown command '%s'", cmd);
+	if (!strcmp(cmd, "help"))
+		return cmd_help(argc - 2, argv + 2);
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (!strcmp(cmd, commands[i].name))
+			return commands[i].fn(argc - 2, argv + 2);
+	return unknown_command(cmd);
 }

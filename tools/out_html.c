@@ -179,7 +179,7 @@ static void lane_steps(struct tl *t, const struct run_result *r)
 		out_step_name(st, name, sizeof(name));
 		snprintf(title, sizeof(title),
 			 "step %zu, line %u: %s -> %s (expect %s), cycles %"
-			 PRIu64 "..%" PRIu64, i + 1, st->line, name,
+			 PRIu64 "..%" PRIu64, i, st->line, name,
 			 st->result, st->expect, st->start, st->end);
 		tl_rect(t, st->start, st->end,
 			!st->ok ? "#e06666" : !strcmp(st->result, "skipped") ?
@@ -188,7 +188,7 @@ static void lane_steps(struct tl *t, const struct run_result *r)
 		/* the step's number where the bar has room for it */
 		if (tl_x(t, st->end) >= tl_x(t, st->start) + 16)
 			fprintf(t->f, "<text x=\"%u\" y=\"%u\">%zu</text>\n",
-				tl_x(t, st->start) + 3, t->y + 15, i + 1);
+				tl_x(t, st->start) + 3, t->y + 15, i);
 	}
 }
 
@@ -318,7 +318,7 @@ static void steps_table(FILE *f, const struct run_result *r)
 		const struct run_step *st = &r->steps[i];
 
 		out_step_name(st, op, sizeof(op));
-		fprintf(f, "<tr><td>%zu</td><td>%u</td>", i + 1, st->line);
+		fprintf(f, "<tr><td>%zu</td><td>%u</td>", i, st->line);
 		td(f, op, "mono");
 		snprintf(num, sizeof(num), "%" PRIu64, st->start);
 		td(f, num, NULL);

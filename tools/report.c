@@ -55,7 +55,7 @@ static void text_steps(FILE *f, const struct run_result *r, int verbose)
 			continue;
 		snprintf(op, sizeof(op), "%s%s%s%s", s->op, s->label ? " [" : "",
 			 s->label ? s->label : "", s->label ? "]" : "");
-		fprintf(f, "  %3zu %4u %-26.26s %11" PRIu64 " %s\n", i + 1,
+		fprintf(f, "  %3zu %4u %-26.26s %11" PRIu64 " %s\n", i,
 			s->line, op, s->end, s->result);
 		if (!s->ok)
 			fprintf(f, "%*s^ FAIL: the step expected %s\n", 12, "",
@@ -68,6 +68,22 @@ static void text_steps(FILE *f, const struct run_result *r, int verbose)
 	}
 }
 
+const char *report_finding_where(const struct sim_finding *fd, char *buf,
+				 size_t len)
+{
+	if (fd->origin && fd->line)
+		snprintf(buf, len, "%s, line %u", fd->origin, fd->line);
+	else if (fd->origin)
+		snprintf(buf, len, "%s", fd->origin);
+	else if (fd->line)
+		snprintf(buf, len, "line %u%s%s%s", fd->line,
+			 fd->label ? " [" : "", fd->label ? fd->label : "",
+			 fd->label ? "]" : "");
+	else
+		snprintf(buf, len, "outside any step");
+	return buf;
+}
+
 static void text_findings(FILE *f, const struct run_result *r)
 {
 	size_t n = sim_findings_count(r->sim);
@@ -75,14 +91,14 @@ static void text_findings(FILE *f, const struct run_result *r)
 	fprintf(f, "findings: %zu\n", n);
 	for (size_t i = 0; i < n; i++) {
 		const struct sim_finding *fd = sim_finding_at(r->sim, i);
-		char head[160];
+		char head[320], where[200];
 
 		snprintf(head, sizeof(head),
 			 "%s%s x%" PRIu64 ", cycles %" PRIu64 "..%" PRIu64
-			 ", at line %u%s%s%s", sim_finding_name(fd->kind),
+			 ", at %s", sim_finding_name(fd->kind),
 			 fd->suppressed ? " (allowed)" : "", fd->count,
-			 fd->first, fd->last, fd->line, fd->label ? " [" : "",
-			 fd->label ? fd->label : "", fd->label ? "]" : "");
+			 fd->first, fd->last,
+			 report_finding_where(fd, where, sizeof(where)));
 		wrap(f, head, 2);
 		wrap(f, fd->explain, 6);
 	}

@@ -240,7 +240,7 @@ bool ld_is_pow2(uint64_t v)
 static void iommu_load(struct ld *ld, const struct scn_value *v)
 {
 	struct scn_iommu *io = &ld->scn->platform.iommu;
-	struct scn_pos pos = v ? v->pos : (struct scn_pos){ 0, 0 };
+	struct scn_pos pos = v ? v->pos : (struct scn_pos){ 0, 0, 0 };
 
 	io->iotlb_entries = scn_get_u64(v, "iotlb_entries", 64);
 	io->iotlb_ways = scn_get_u64(v, "iotlb_ways", io->iotlb_entries);
