@@ -167,4 +167,11 @@ void out_junit_write_docs(FILE *f, const struct out_doc *docs, size_t ndocs);
 void out_html_write(FILE *f, const struct scenario *scn,
 		    const struct out_run *runs, size_t n);
 
+/**
+ * out_html_timeline() - the SVG timeline of one run for --html: a time
+ * axis whose idle stretches are drawn short, zero-length steps as
+ * markers, findings labelled (out_timeline.c).
+ */
+void out_html_timeline(FILE *f, const struct out_run *run, uint64_t mhz);
+
 #endif /* TSMSIM_TOOLS_OUT_H */
