@@ -217,14 +217,15 @@ static int set_seed(struct cli_run *o, const char *arg)
 
 /* The output-file options (docs/outputs.md); main.c writes the files. */
 static const char *const out_flags[] = {
-	"--junit", "--vcd", "--trace", "--html", NULL,
+	"--junit", "--vcd", "--trace", "--html", "--stats-file", NULL,
 };
 
 static int set_out(struct cli_run *o, const char *opt, const char *path)
 {
 	const char **slot = !strcmp(opt, "--junit") ? &o->junit :
 			    !strcmp(opt, "--vcd") ? &o->vcd :
-			    !strcmp(opt, "--trace") ? &o->trace : &o->html;
+			    !strcmp(opt, "--trace") ? &o->trace :
+			    !strcmp(opt, "--stats-file") ? &o->stats_file : &o->html;
 
 	if (!*path)
 		return bad("%s wants a file name", opt);
@@ -285,9 +286,12 @@ static int one_arg(struct cli_run *o, int argc, char **argv, int *i)
 	if (!strcmp(a, "--help") || !strcmp(a, "-h"))
 		return CLI_HELP;
 	if (a[0] != '-' || !a[1]) {
-		if (o->file)
+		if (o->nfiles && o->one_file)
 			return bad("more than one FILE ('%s')", a);
-		o->file = a;
+		if (o->nfiles == CLI_MAX_FILES)
+			return bad("more than 256 FILEs ('%s')", a);
+		o->files[o->nfiles++] = a;
+		o->file = o->files[0];
 		return 0;
 	}
 	if (!flag(o, a))
@@ -307,7 +311,10 @@ static int one_arg(struct cli_run *o, int argc, char **argv, int *i)
 
 int cli_parse_run(int argc, char **argv, struct cli_run *o)
 {
+	bool one = o->one_file;
+
 	memset(o, 0, sizeof(*o));
+	o->one_file = one;
 	for (int i = 0; i < argc; i++) {
 		int rc = one_arg(o, argc, argv, &i);
 
@@ -316,7 +323,12 @@ int cli_parse_run(int argc, char **argv, struct cli_run *o)
 	}
 	if (!o->file)
 		return bad("no FILE given%s", "");
+	/* the timelines are one scenario's; the JUnit report takes them all */
+	if (o->nfiles > 1 && (o->vcd || o->trace || o->html))
+		return bad("--vcd, --trace and --html take one FILE (%s were given)",
+			   o->nfiles > 9 ? "many" : "several");
 	o->ropts.verbose = o->verbose;
+	o->ropts.stats = o->stats || o->stats_file;
 	return 0;
 }
 

@@ -25,8 +25,13 @@ enum {
 
 #define CLI_MAX_SETS 64
 
+#define CLI_MAX_FILES 256
+
 struct cli_run {
-	const char *file;
+	const char *file;		/* the first of @files */
+	const char *files[CLI_MAX_FILES];	/* `-` is stdin */
+	size_t nfiles;
+	bool one_file;			/* the command takes one FILE (compare) */
 	char *arches[SCN_MAX_ARCHES];	/* from --arch, split on ',' */
 	size_t narches;
 	struct scn_set sets[CLI_MAX_SETS];
@@ -34,8 +39,8 @@ struct cli_run {
 	size_t nsets;
 	bool json, stats;
 	int verbose;
-	/* output files (--junit, --vcd, --trace, --html); NULL when absent */
-	const char *junit, *vcd, *trace, *html;
+	/* output files (--junit, --vcd, --trace, --html, --stats-file) */
+	const char *junit, *vcd, *trace, *html, *stats_file;
 	struct run_opts ropts;
 };
 

@@ -129,6 +129,7 @@ int compare_parse(int argc, char **argv, struct compare_opts *o)
 	if (!rc) {
 		struct compare_opts keep = *o;
 
+		o->run.one_file = true;
 		rc = cli_parse_run(nrest, rest, &o->run);
 		o->format = keep.format;
 		o->out = keep.out;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "report.h"
+#include "runstats.h"
 #include "version.h"
 
 #define WIDTH 80
@@ -119,20 +120,6 @@ static void text_checks(FILE *f, const struct run_result *r, int verbose)
 	}
 }
 
-static void text_stats(FILE *f, const struct run_result *r)
-{
-	fprintf(f, "stats\n");
-	fprintf(f, "  %-40s %20" PRIu64 "\n", "sim.cycles", r->cycles);
-	fprintf(f, "  %-40s %20" PRIu64 "\n", "sim.events", r->events);
-	for (size_t i = 0; i < sim_stats_count(r->sim); i++) {
-		const char *name;
-		uint64_t v;
-
-		sim_stat_at(r->sim, i, &name, &v);
-		fprintf(f, "  %-40s %20" PRIu64 "\n", name, v);
-	}
-}
-
 static size_t failed_checks(const struct run_result *r)
 {
 	size_t n = 0;
@@ -162,7 +149,7 @@ void report_text(FILE *f, const struct scenario *scn,
 		text_findings(f, r);
 		text_checks(f, r, o->verbose);
 		if (o->stats)
-			text_stats(f, r);
+			run_stats_text(f, r);
 		fprintf(f, "result on %s: %s (%zu of %zu expectations held; %" PRIu64
 			" cycles%s)\n", r->arch, r->pass ? "PASS" : "FAIL",
 			r->nchecks - bad, r->nchecks, r->cycles,
@@ -261,22 +248,6 @@ static void json_checks(FILE *f, const struct run_result *r)
 	fputs("],", f);
 }
 
-static void json_stats(FILE *f, const struct run_result *r)
-{
-	fputs("\"stats\":{", f);
-	for (size_t i = 0; i < sim_stats_count(r->sim); i++) {
-		const char *name;
-		uint64_t v;
-
-		sim_stat_at(r->sim, i, &name, &v);
-		if (i)
-			fputc(',', f);
-		report_json_str(f, name);
-		fprintf(f, ":%" PRIu64, v);
-	}
-	fputs("},", f);
-}
-
 void report_json(FILE *f, const struct scenario *scn,
 		 const struct run_result *runs, size_t nruns,
 		 const struct report_opts *o)
@@ -302,7 +273,7 @@ void report_json(FILE *f, const struct scenario *scn,
 		json_findings(f, r);
 		json_checks(f, r);
 		if (o->stats)
-			json_stats(f, r);
+			run_stats_json(f, r);
 		fprintf(f, "\"pass\":%s}", r->pass ? "true" : "false");
 	}
 	fprintf(f, "],\"pass\":%s}\n", pass ? "true" : "false");

@@ -364,10 +364,14 @@ int scn_load_string(const char *name, const char *text,
 	return load_common(name, text, strlen(text), sets, nsets, out, diags);
 }
 
-/* The whole file, at most LD_MAX_FILE + 1 bytes; NULL with errno set. */
+/*
+ * The whole file, at most LD_MAX_FILE + 1 bytes; NULL with errno set.
+ * "-" is standard input, read to its end.
+ */
 static char *slurp(const char *file, size_t *len)
 {
-	FILE *f = fopen(file, "rb");
+	bool in = !strcmp(file, "-");
+	FILE *f = in ? stdin : fopen(file, "rb");
 	char *buf;
 	int e;
 
@@ -376,7 +380,8 @@ static char *slurp(const char *file, size_t *len)
 	buf = xrealloc(NULL, LD_MAX_FILE + 2);
 	*len = fread(buf, 1, LD_MAX_FILE + 1, f);
 	e = ferror(f) ? (errno ? errno : EIO) : 0;
-	fclose(f);
+	if (!in)
+		fclose(f);
 	if (e) {
 		free(buf);
 		errno = e;
@@ -407,7 +412,9 @@ int scn_load(const char *file, const struct scn_set *sets, size_t nsets,
 			  ld_xstrdup("the file is larger than 4 MiB"), NULL);
 		return -EINVAL;
 	}
-	rc = load_common(file, text, len, sets, nsets, out, diags);
+	/* diagnostics and reports name standard input as compilers do */
+	rc = load_common(strcmp(file, "-") ? file : "<stdin>", text, len, sets,
+			 nsets, out, diags);
 	free(text);
 	return rc;
 }
