@@ -223,6 +223,7 @@ static void json_findings(FILE *f, const struct run_result *r)
 			",\"last\":%" PRIu64 ",\"step\":%d,\"line\":%u,",
 			fd->count, fd->first, fd->last, fd->step, fd->line);
 		json_kv(f, "label", fd->label, true);
+		json_kv(f, "origin", fd->origin, true);
 		fprintf(f, "\"allowed\":%s,", fd->suppressed ? "true" : "false");
 		json_kv(f, "explain", fd->explain, false);
 		fputc('}', f);

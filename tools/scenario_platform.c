@@ -159,8 +159,10 @@ void ld_top_timing(struct ld *ld, int node)
 		if (!ld_get_num(ld, p->value, SCN_FT_DURATION, &v))
 			continue;
 		scn->timing = ld_grow(scn->timing, scn->ntiming, sizeof(*scn->timing));
+		/* the key's place, or the flag's when --set wrote the value */
 		scn->timing[scn->ntiming++] = (struct scn_timing){
-			ld_xstrdup(k), v, ld_npos(ld, p->key) };
+			ld_xstrdup(k), v, ld_npos(ld, p->value).set ?
+			ld_npos(ld, p->value) : ld_npos(ld, p->key) };
 	}
 }
 
