@@ -375,9 +375,9 @@ struct sim_finding {
 	/*
 	 * The step context's op when no step ran it (step < 0): "fault KIND"
 	 * for a fault of the file, "--inject KIND@POINT.." for an injected
-	 * one; NULL otherwise.  Borrowed like @label.
+	 * one; NULL otherwise.  Owned by the sim.
 	 */
-	const char *origin;
+	char *origin;
 	char *explain;
 	bool open;		/* an access episode still extending */
 	bool suppressed;	/* an expect.allow window covered it */

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "out.h"
+#include "report.h"
 #include "version.h"
 
 static const char css[] =
@@ -83,19 +84,16 @@ static void findings_list(FILE *f, const struct run_result *r)
 	fprintf(f, "<h3>findings: %zu</h3>\n", n);
 	if (!n)
 		return;
-	fputs("<table><tr><th>finding</th><th>count</th><th>cycles</th><th>line [label]</th><th>explanation</th></tr>\n", f);
+	fputs("<table><tr><th>finding</th><th>count</th><th>cycles</th><th>at</th><th>explanation</th></tr>\n", f);
 	for (size_t i = 0; i < n; i++) {
 		const struct sim_finding *fd = sim_finding_at(r->sim, i);
+		char where[200];
 
-		fprintf(f, "<tr><td class=\"%s\">%s%s</td><td>%" PRIu64 "</td><td>%" PRIu64 "..%" PRIu64 "</td><td>%u",
+		fprintf(f, "<tr><td class=\"%s\">%s%s</td><td>%" PRIu64 "</td><td>%" PRIu64 "..%" PRIu64 "</td><td>",
 			fd->suppressed ? "" : "fail", sim_finding_name(fd->kind),
 			fd->suppressed ? " (allowed)" : "", fd->count, fd->first,
-			fd->last, fd->line);
-		if (fd->label) {
-			fputs(" [", f);
-			out_xml_str(f, fd->label);
-			fputc(']', f);
-		}
+			fd->last);
+		out_xml_str(f, report_finding_where(fd, where, sizeof(where)));
 		fputs("</td><td>", f);
 		out_xml_str(f, fd->explain);
 		fputs("</td></tr>\n", f);

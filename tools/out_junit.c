@@ -22,6 +22,7 @@
 #include <time.h>
 
 #include "out.h"
+#include "report.h"
 
 static void ju_attr(FILE *f, const char *key, const char *val)
 {
@@ -105,12 +106,14 @@ static void ju_explain(FILE *f, const struct run_check *c,
 
 	for (size_t i = 0; kind && i < sim_findings_count(r->sim); i++) {
 		const struct sim_finding *fd = sim_finding_at(r->sim, i);
+		char where[200];
 
 		if (strcmp(sim_finding_name(fd->kind), kind) || fd->suppressed)
 			continue;
 		fprintf(f, "\n%s x%" PRIu64 " cycles %" PRIu64 "..%" PRIu64
-			" line %u: ", kind, fd->count, fd->first, fd->last,
-			fd->line);
+			" at ", kind, fd->count, fd->first, fd->last);
+		out_xml_str(f, report_finding_where(fd, where, sizeof(where)));
+		fputs(": ", f);
 		out_xml_str(f, fd->explain);
 	}
 }

@@ -190,6 +190,38 @@ START_TEST(html_is_self_contained)
 	ck_assert_ptr_null(strstr(fx.buf, "<link"));
 	ck_assert_ptr_null(strstr(fx.buf, "<script"));
 	ck_assert_ptr_nonnull(strstr(fx.buf, "</html>\n"));
+	/* the timeline: page wide, a mark per step and a labelled finding */
+	ck_assert_ptr_nonnull(strstr(fx.buf, "class=\"timeline\" width=\"100%\""));
+	for (int i = 0; i < 4; i++) {
+		char want[32];
+
+		snprintf(want, sizeof(want), "data-step=\"%d\"", i);
+		ck_assert_ptr_nonnull(strstr(fx.buf, want));
+	}
+	ck_assert_ptr_nonnull(strstr(fx.buf, "data-finding=\"0\""));
+	ck_assert_ptr_nonnull(strstr(strstr(fx.buf, "data-finding=\"0\""), ">tdi-error</text>"));
+	/* an axis in time units, not cycles */
+	ck_assert_ptr_nonnull(strstr(fx.buf, " ms</text>"));
+	fini(&fx);
+}
+END_TEST
+
+/* A zero-cycle step (an assert) gets a slot and a diamond, FAIL when it failed. */
+START_TEST(html_zero_cycle_step_is_a_marker)
+{
+	struct fixture fx;
+	const char *g;
+	FILE *f;
+
+	load_and_run(&fx);
+	fx.runs[0].steps[1].start = fx.runs[0].steps[1].end;	/* make it take no time */
+	fx.runs[0].steps[1].ok = false;
+	f = mem(&fx);
+	out_html_write(f, fx.scn, fx.or, 1);
+	fclose(f);
+	g = strstr(fx.buf, "<g data-step=\"1\" class=\"step zero fail\"><polygon");
+	ck_assert_ptr_nonnull(g);
+	ck_assert_ptr_nonnull(strstr(g, "1 FAIL</text></g>"));
 	fini(&fx);
 }
 END_TEST
@@ -323,6 +355,7 @@ Suite *outputs_suite(void)
 	tcase_add_test(tc, vcd_changes_at_the_lock);
 	tcase_add_test(tc, trace_is_integer_microseconds);
 	tcase_add_test(tc, html_is_self_contained);
+	tcase_add_test(tc, html_zero_cycle_step_is_a_marker);
 	tcase_add_test(tc, compare_text_rows);
 	tcase_add_test(tc, log_folds_alike_accesses);
 	tcase_add_test(tc, helpers);
