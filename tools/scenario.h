@@ -75,6 +75,7 @@ struct scn_bar {
 	uint64_t size;
 	uint64_t hpa;		/* 0 when absent: the platform assigns it */
 	bool non_tee;
+	bool updatable;		/* IS_MEM_ATTR_UPDATABLE */
 	bool prefetch;
 	struct scn_pos pos;
 };

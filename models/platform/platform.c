@@ -383,8 +383,19 @@ void plat_dma(struct platform *p, struct pcie_dev *dev, struct plat_access *a)
 void plat_dma_complete(struct platform *p, struct pcie_dev *dev,
 		       struct plat_access *a)
 {
-	if (a->not_issued || a->result != SIM_RES_OK)
+	if (a->not_issued)
 		return;
+	if (a->result != SIM_RES_OK) {
+		/*
+		 * A read is non-posted: the host answers a refused one with a
+		 * UR or CA Completion, which errors a locked TDI ([TDISP]
+		 * §11.4.3).  A write is posted: nothing comes back.
+		 */
+		if (!a->write)
+			pcie_dma_error_completion(dev, a->epoch,
+						  "UR/CA completion to its own read");
+		return;
+	}
 	if (pcie_dma_completion_check(dev, a->epoch)) {
 		a->result = SIM_RES_UR;
 		a->detail = "completion arrived after the TDI left the state it was issued in";
