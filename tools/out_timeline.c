@@ -32,7 +32,7 @@
 #define RIGHT_W 40
 #define LANE_H 22
 #define AXIS_H 34
-#define BREAK_W 44		/* pixels of a compressed idle stretch */
+#define BREAK_W 44		/* pixels of a compressed idle stretch (at most) */
 #define BREAK_FACTOR 4		/* a gap > 4x the lower-median gap is idle */
 #define SLOT_W 14		/* pixels of a zero-length step's slot */
 
@@ -148,13 +148,42 @@ static void add_seg(struct tl *t, struct tl_seg s)
 	t->seg[t->nseg++] = s;
 }
 
-static size_t zero_steps(const struct run_result *r)
+/* A zero-length step: its moment and index, sorted by both. */
+struct zstep {
+	sim_cycles_t c;
+	size_t step;
+};
+
+static int cmp_zstep(const void *a, const void *b)
 {
+	const struct zstep *x = a, *y = b;
+
+	if (x->c != y->c)
+		return x->c < y->c ? -1 : 1;
+	return x->step < y->step ? -1 : x->step > y->step;
+}
+
+/* The steps that ran and took no time, in time order; returns how many. */
+static size_t zero_steps(const struct run_result *r, struct zstep **out)
+{
+	struct zstep *z = calloc(r->nsteps + 1, sizeof(*z));
 	size_t n = 0;
 
+	TSM_BUG_ON(!z);
 	for (size_t i = 0; i < r->nsteps; i++)
-		n += ran(&r->steps[i]) && r->steps[i].start == r->steps[i].end;
+		if (ran(&r->steps[i]) && r->steps[i].start == r->steps[i].end)
+			z[n++] = (struct zstep){ r->steps[i].start, i };
+	qsort(z, n, sizeof(*z), cmp_zstep);
+	*out = z;
 	return n;
+}
+
+/* A piece's width when there are @n of them: @w, or less to fit a third. */
+static unsigned int piece_w(size_t n, unsigned int w, unsigned int min)
+{
+	if (n && n * w > PLOT_W / 3)
+		w = PLOT_W / 3 / (unsigned int)n;
+	return w < min ? min : w;
 }
 
 /* Linear cycles @done so far, as pixels of @avail for @lin in all. */
@@ -180,8 +209,9 @@ static void tl_layout(struct tl *t, const struct out_run *run)
 {
 	const struct run_result *r = run->res;
 	sim_cycles_t *m, idle, lin = 0, done = 0;
-	size_t n = moments(run, &m), nz = zero_steps(r), nbroken = 0;
-	unsigned int avail, extra = 0, used;
+	struct zstep *z;
+	size_t n = moments(run, &m), nz = zero_steps(r, &z), nbroken = 0, zi = 0;
+	unsigned int avail, extra = 0, used, break_w;
 
 	idle = idle_threshold(m, n);
 	for (size_t i = 0; i + 1 < n; i++)
@@ -189,28 +219,25 @@ static void tl_layout(struct tl *t, const struct out_run *run)
 			nbroken++;
 		else
 			lin += m[i + 1] - m[i];
-	t->slot_w = nz && nz * SLOT_W > PLOT_W / 2 ? PLOT_W / 2 / (unsigned int)nz : SLOT_W;
-	if (t->slot_w < 3)
-		t->slot_w = 3;
-	used = (unsigned int)(nbroken * BREAK_W + nz * t->slot_w);
+	/* slots and bands take at most a third of the width each */
+	t->slot_w = piece_w(nz, SLOT_W, 3);
+	break_w = piece_w(nbroken, BREAK_W, 3);
+	used = (unsigned int)(nbroken * break_w + nz * t->slot_w);
 	avail = PLOT_W > used + 100 ? PLOT_W - used : 100;
 	for (size_t i = 0; i < n; i++) {
 		unsigned int x0;
 
-		for (size_t s = 0; s < r->nsteps; s++) {
-			const struct run_step *st = &r->steps[s];
-
-			if (!ran(st) || st->start != st->end || st->start != m[i])
-				continue;
+		for (; zi < nz && z[zi].c == m[i]; zi++) {
 			add_seg(t, (struct tl_seg){ m[i], m[i], LABEL_W + extra +
-				lin_px(done, lin, avail), t->slot_w, false, (int)s });
+				lin_px(done, lin, avail), t->slot_w, false,
+				(int)z[zi].step });
 			extra += t->slot_w;
 		}
 		if (i + 1 == n)
 			break;
 		x0 = LABEL_W + extra + lin_px(done, lin, avail);
 		if (m[i + 1] - m[i] > idle)
-			extra += BREAK_W;
+			extra += break_w;
 		else
 			done += m[i + 1] - m[i];
 		add_seg(t, (struct tl_seg){ m[i], m[i + 1], x0,
@@ -218,14 +245,15 @@ static void tl_layout(struct tl *t, const struct out_run *run)
 			m[i + 1] - m[i] > idle, -1 });
 	}
 	free(m);
+	free(z);
 }
 
-/* x of cycle @c: before the slots at @c, inside the span that holds it. */
-static unsigned int tl_x(const struct tl *t, sim_cycles_t c)
+/* The first segment with c1 >= @c (segments are in time order). */
+static size_t seg_at(const struct tl *t, sim_cycles_t c)
 {
 	size_t lo = 0, hi = t->nseg;
 
-	while (lo < hi) {		/* first segment with c1 >= c */
+	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
 
 		if (t->seg[mid].c1 < c)
@@ -233,6 +261,14 @@ static unsigned int tl_x(const struct tl *t, sim_cycles_t c)
 		else
 			hi = mid;
 	}
+	return lo;
+}
+
+/* x of cycle @c: before the slots at @c, inside the span that holds it. */
+static unsigned int tl_x(const struct tl *t, sim_cycles_t c)
+{
+	size_t lo = seg_at(t, c);
+
 	if (lo == t->nseg)
 		return t->nseg ? t->seg[t->nseg - 1].x0 + t->seg[t->nseg - 1].w : LABEL_W;
 	if (t->seg[lo].c0 == t->seg[lo].c1 || c <= t->seg[lo].c0)
@@ -246,15 +282,17 @@ static unsigned int tl_x_after(const struct tl *t, sim_cycles_t c)
 {
 	unsigned int x = tl_x(t, c);
 
-	for (size_t i = 0; i < t->nseg; i++)
-		if (t->seg[i].step >= 0 && t->seg[i].c0 == c && t->seg[i].x0 + t->seg[i].w > x)
+	for (size_t i = seg_at(t, c); i < t->nseg && t->seg[i].c0 <= c; i++)
+		if (t->seg[i].step >= 0 && t->seg[i].c0 == c)
 			x = t->seg[i].x0 + t->seg[i].w;
 	return x;
 }
 
-static const struct tl_seg *slot_of(const struct tl *t, size_t step)
+/* The slot of zero-length step @step, which starts and ends at @c. */
+static const struct tl_seg *slot_of(const struct tl *t, size_t step,
+				    sim_cycles_t c)
 {
-	for (size_t i = 0; i < t->nseg; i++)
+	for (size_t i = seg_at(t, c); i < t->nseg && t->seg[i].c0 <= c; i++)
 		if (t->seg[i].step == (int)step)
 			return &t->seg[i];
 	return NULL;
@@ -350,7 +388,7 @@ static void tl_lane(struct tl *t, const char *label, unsigned int h)
 static void step_marker(struct tl *t, const struct run_step *st, size_t i,
 			const char *what)
 {
-	const struct tl_seg *s = slot_of(t, i);
+	const struct tl_seg *s = slot_of(t, i, st->start);
 	unsigned int cx = s ? s->x0 + s->w / 2 : tl_x(t, st->start), cy = t->y + LANE_H / 2;
 	unsigned int r = t->slot_w / 2 > 6 ? 6 : t->slot_w / 2 + 1;
 
@@ -479,23 +517,32 @@ static void lane_findings(struct tl *t, const struct run_result *r)
 	}
 }
 
-/* Idle bands across every lane, with their duration. */
+/*
+ * Idle bands across every lane: a veil, zigzags top and bottom and the
+ * duration below the axis, the last two only where the band has room.
+ */
 static void breaks(struct tl *t, unsigned int top, unsigned int bottom)
 {
 	char d[32];
 
 	for (size_t i = 0; i < t->nseg; i++) {
 		const struct tl_seg *s = &t->seg[i];
+		unsigned int mid = s->x0 + s->w / 2;
 
 		if (!s->broken)
 			continue;
 		time_label(t->mhz, s->c1 - s->c0, d, sizeof(d));
-		fprintf(t->f, "<g class=\"break\"><rect x=\"%u\" y=\"%u\" width=\"%u\" height=\"%u\" fill=\"#fff\" fill-opacity=\"0.7\"/>"
-			"<path d=\"M%u %u l4 -6 l4 12 l4 -6 M%u %u l4 -6 l4 12 l4 -6\" stroke=\"#666\" fill=\"none\"/>"
-			"<text x=\"%u\" y=\"%u\" text-anchor=\"middle\" fill=\"#444\">+%s</text><title>idle for %s (%" PRIu64 " cycles): shortened</title></g>\n",
-			s->x0 + 4, top, s->w > 8 ? s->w - 8 : 1, bottom - top,
-			s->x0 + s->w / 2 - 6, bottom + 4, s->x0 + s->w / 2 - 6, top + 4,
-			s->x0 + s->w / 2, bottom + 28, d, d, s->c1 - s->c0);
+		fprintf(t->f, "<g class=\"break\"><title>idle for %s (%" PRIu64 " cycles), drawn short</title>"
+			"<rect x=\"%u\" y=\"%u\" width=\"%u\" height=\"%u\" fill=\"#fff\" fill-opacity=\"0.7\"/>",
+			d, s->c1 - s->c0, s->x0 + (s->w > 8 ? 4 : 0), top,
+			s->w > 8 ? s->w - 8 : s->w, bottom - top);
+		if (s->w >= 16)
+			fprintf(t->f, "<path d=\"M%u %u l4 -6 l4 12 l4 -6 M%u %u l4 -6 l4 12 l4 -6\" stroke=\"#666\" fill=\"none\"/>",
+				mid - 6, bottom + 4, mid - 6, top + 4);
+		if (s->w >= 30)
+			fprintf(t->f, "<text x=\"%u\" y=\"%u\" text-anchor=\"middle\" fill=\"#444\">+%s</text>",
+				mid, bottom + 28, d);
+		fputs("</g>\n", t->f);
 	}
 }
 
