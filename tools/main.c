@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "cmd.h"
 #include "compare.h"
+#include "explore.h"
 #include "out.h"
 #include "report.h"
 #include "run.h"
@@ -38,6 +39,7 @@ static const char usage_text[] =
 "  sweep FILE     run FILE at many points (arch x fault x point x --set),\n"
 "                 one JSON line per point, in worker processes, sharded\n"
 "  merge FILE...  merge sweep results, proving every point is there once\n"
+"  explore FILE   run every order of the `unordered:` steps (docs/explore.md)\n"
 "\n"
 "  tsmsim help COMMAND     options of one command (or COMMAND --help)\n"
 "  tsmsim --version\n"
@@ -252,6 +254,7 @@ static const struct {
 	{ "show", cmd_show },
 	{ "sweep", cmd_sweep },
 	{ "merge", cmd_merge },
+	{ "explore", explore_main },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
