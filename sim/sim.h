@@ -407,6 +407,12 @@ struct sim_finding {
 	int step;
 	unsigned int line;
 	const char *label;
+	/*
+	 * The step context's op when no step ran it (step < 0): "fault KIND"
+	 * for a fault of the file, "--inject KIND@POINT.." for an injected
+	 * one; NULL otherwise.  Owned by the sim.
+	 */
+	char *origin;
 	char *explain;
 	bool open;		/* an access episode still extending */
 	bool suppressed;	/* an expect.allow window covered it */
