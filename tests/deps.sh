@@ -18,6 +18,9 @@ if [ "${TSMSIM_DEPS_SLURM:-0}" = 1 ]; then
 	command -v slurmctld >/dev/null 2>&1 || need+=(slurm-wlm)
 	command -v munged >/dev/null 2>&1 || need+=(munge)
 fi
+# the output tests: the --html page in a browser, the VCD in GTKWave's reader
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v vcd2fst >/dev/null 2>&1 || need+=(gtkwave)
 [ ${#need[@]} -eq 0 ] && exit 0
 echo "deps: installing ${need[*]}"
 sudo=""

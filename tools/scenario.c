@@ -31,6 +31,8 @@
 
 #include "scenario_internal.h"
 
+static void gpa_check(struct ld *ld);
+
 /* ------------------------------------------------------------ memory */
 
 static void *xrealloc(void *p, size_t n)
@@ -67,42 +69,37 @@ void *ld_grow(void *p, size_t n, size_t sz)
 
 /* ------------------------------------------------------- diagnostics */
 
-static const char *set_suffix(struct ld *ld, struct scn_pos pos, char *buf,
-			      size_t len)
+/* "--set P=V" or "--inject F" for a node the @pos.set-th flag wrote; NULL: the file's. */
+char *ld_set_flag(struct ld *ld, struct scn_pos pos)
 {
-	size_t i;
+	const struct scn_set *s;
+	char *flag;
 
-	buf[0] = 0;
-	for (i = 0; i < ld->nsetpos; i++) {
-		const struct scn_set *s = &ld->sets[ld->setpos[i].set];
-
-		if (ld->setpos[i].pos.line == pos.line &&
-		    ld->setpos[i].pos.col == pos.col) {
-			if (!strcmp(s->path, SCN_SET_INJECT))
-				snprintf(buf, len, " (from --inject %s)", s->value);
-			else
-				snprintf(buf, len, " (from --set %s=%s)",
-					 s->path, s->value);
-			break;
-		}
-	}
-	return buf;
+	if (!pos.set || pos.set > ld->nsets)
+		return NULL;
+	s = &ld->sets[pos.set - 1];
+	if (!strcmp(s->path, SCN_SET_INJECT))
+		TSM_BUG_ON(asprintf(&flag, "--inject %s", s->value) < 0);
+	else
+		TSM_BUG_ON(asprintf(&flag, "--set %s=%s", s->path, s->value) < 0);
+	return flag;
 }
 
 static void diag_push(struct scn_diags *d, const char *file,
-		      struct scn_pos pos, char *msg)
+		      struct scn_pos pos, char *msg, char *flag)
 {
 	d->d = ld_grow(d->d, d->n, sizeof(*d->d));
 	d->d[d->n].file = ld_xstrdup(file);
 	d->d[d->n].pos = pos;
 	d->d[d->n].msg = msg;
+	d->d[d->n].flag = flag;
 	d->n++;
 }
 
 void __attribute__((format(printf, 3, 4)))
 ld_err(struct ld *ld, struct scn_pos pos, const char *fmt, ...)
 {
-	char *msg, *full, sfx[512];
+	char *msg;
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -110,19 +107,17 @@ ld_err(struct ld *ld, struct scn_pos pos, const char *fmt, ...)
 		msg = NULL;
 	va_end(ap);
 	TSM_BUG_ON(!msg);
-	set_suffix(ld, pos, sfx, sizeof(sfx));
-	if (sfx[0]) {
-		TSM_BUG_ON(asprintf(&full, "%s%s", msg, sfx) < 0);
-		free(msg);
-		msg = full;
-	}
-	diag_push(ld->diags, ld->file, pos, msg);
+	diag_push(ld->diags, ld->file, pos, msg, ld_set_flag(ld, pos));
 }
 
 static int diag_cmp(const void *a, const void *b)
 {
 	const struct scn_diag *x = a, *y = b;
 
+	/* the flags' errors first, in command-line order */
+	if (x->pos.set != y->pos.set)
+		return !x->pos.set ? 1 : !y->pos.set ? -1 :
+		       x->pos.set < y->pos.set ? -1 : 1;
 	if (x->pos.line != y->pos.line)
 		return x->pos.line < y->pos.line ? -1 : 1;
 	if (x->pos.col != y->pos.col)
@@ -145,6 +140,7 @@ static void diags_finish(struct ld *ld)
 		if (o && !diag_cmp(&v[o - 1], &v[i])) {
 			free(v[i].file);
 			free(v[i].msg);
+			free(v[i].flag);
 			continue;
 		}
 		v[o++] = v[i];
@@ -157,7 +153,9 @@ void scn_diags_print(const struct scn_diags *d, FILE *f)
 	size_t i;
 
 	for (i = 0; i < d->n; i++) {
-		if (d->d[i].pos.line)
+		if (d->d[i].flag)
+			fprintf(f, "%s: error: %s\n", d->d[i].flag, d->d[i].msg);
+		else if (d->d[i].pos.line)
 			fprintf(f, "%s:%u:%u: error: %s\n", d->d[i].file,
 				d->d[i].pos.line, d->d[i].pos.col,
 				d->d[i].msg);
@@ -176,6 +174,7 @@ void scn_diags_free(struct scn_diags *d)
 	for (i = 0; i < d->n; i++) {
 		free(d->d[i].file);
 		free(d->d[i].msg);
+		free(d->d[i].flag);
 	}
 	free(d->d);
 	d->d = NULL;
@@ -244,6 +243,61 @@ static void validate(struct ld *ld)
 		ld_err(ld, ld_npos(ld, 1), "missing key 'scenario' (the scenario's name)");
 	if (!ld->scn->narches)
 		ld->scn->arches[ld->scn->narches++] = ld_xstrdup(LD_DEF_ARCH);
+	gpa_check(ld);
+}
+
+/* ------------------------------------------------- guest addresses */
+
+struct gpa_ck {
+	struct ld *ld;
+	int arch;
+	struct scn_pos *seen;	/* reported once, whichever arch finds it */
+	size_t nseen;
+};
+
+static void gpa_one(void *ctx, const struct scn_guest *g, uint64_t gpa,
+		    struct scn_pos pos)
+{
+	struct gpa_ck *c = ctx;
+	char msg[320];
+
+	for (size_t i = 0; i < c->nseen; i++)
+		if (c->seen[i].line == pos.line && c->seen[i].col == pos.col)
+			return;
+	if (!scn_gpa_error(g, gpa, c->arch, msg, sizeof(msg)))
+		return;
+	ld_err(c->ld, pos, "%s", msg);
+	c->seen = ld_grow(c->seen, c->nseen, sizeof(*c->seen));
+	c->seen[c->nseen++] = pos;
+}
+
+/* The implementation an arch name or profile file runs on; -1: unknown. */
+static int arch_base(const char *name)
+{
+	struct arch_diag quiet = { NULL, NULL, 0 };
+	struct arch_profile *prof;
+	int id = arch_id_parse(name);
+
+	if (id >= 0)
+		return id;
+	prof = ld_xcalloc(1, sizeof(*prof));
+	/* an unreadable profile is reported where the run loads it */
+	id = arch_profile_resolve(name, prof, &quiet) ? -1 : (int)prof->base;
+	free(prof);
+	return id;
+}
+
+/* Contract section 4: no gpa carries the arch's shared / protected bit. */
+static void gpa_check(struct ld *ld)
+{
+	struct gpa_ck c = { .ld = ld };
+
+	for (size_t i = 0; i < ld->scn->narches; i++) {
+		c.arch = arch_base(ld->scn->arches[i]);
+		if (c.arch >= 0)
+			scn_gpa_walk(ld->scn, gpa_one, &c);
+	}
+	free(c.seen);
 }
 
 static void yaml_error(struct ld *ld, yaml_parser_t *ps)
@@ -271,7 +325,7 @@ static bool parse(struct ld *ld, const char *text, size_t len)
 		goto out;
 	}
 	if (!yaml_document_get_root_node(&ld->doc)) {
-		ld_err(ld, (struct scn_pos){ 1, 1 }, "the file is empty");
+		ld_err(ld, (struct scn_pos){ 1, 1, 0 }, "the file is empty");
 		goto out_doc;
 	}
 	if (!yaml_parser_load(&ps, &extra)) {
@@ -342,17 +396,18 @@ static int load_common(const char *name, const char *text, size_t len,
 {
 	struct ld ld = {
 		.file = name, .diags = diags, .diag0 = diags->n, .sets = sets,
+		.nsets = nsets,
 		.clock_mhz = LD_DEF_CLOCK, .step = -1,
 	};
 	int rc;
 
 	*out = NULL;
+	TSM_BUG_ON(nsets > LD_MAX_SETS);
 	ld.scn = scn_new(name);
 	ld.dir = dir_of(name);
 	rc = load(&ld, text, len, nsets, out);
 	scn_free(ld.scn);
 	free(ld.dir);
-	free(ld.setpos);
 	free(ld.dupkey);
 	free(ld.syms.v);
 	diags_finish(&ld);
@@ -366,10 +421,14 @@ int scn_load_string(const char *name, const char *text,
 	return load_common(name, text, strlen(text), sets, nsets, out, diags);
 }
 
-/* The whole file, at most LD_MAX_FILE + 1 bytes; NULL with errno set. */
+/*
+ * The whole file, at most LD_MAX_FILE + 1 bytes; NULL with errno set.
+ * "-" is standard input, read to its end.
+ */
 static char *slurp(const char *file, size_t *len)
 {
-	FILE *f = fopen(file, "rb");
+	bool in = !strcmp(file, "-");
+	FILE *f = in ? stdin : fopen(file, "rb");
 	char *buf;
 	int e;
 
@@ -378,7 +437,8 @@ static char *slurp(const char *file, size_t *len)
 	buf = xrealloc(NULL, LD_MAX_FILE + 2);
 	*len = fread(buf, 1, LD_MAX_FILE + 1, f);
 	e = ferror(f) ? (errno ? errno : EIO) : 0;
-	fclose(f);
+	if (!in)
+		fclose(f);
 	if (e) {
 		free(buf);
 		errno = e;
@@ -400,16 +460,18 @@ int scn_load(const char *file, const struct scn_set *sets, size_t nsets,
 		char *msg;
 
 		TSM_BUG_ON(asprintf(&msg, "cannot read: %s", strerror(errno)) < 0);
-		diag_push(diags, file, (struct scn_pos){ 0, 0 }, msg);
+		diag_push(diags, file, (struct scn_pos){ 0, 0, 0 }, msg, NULL);
 		return -ENOENT;
 	}
 	if (len > LD_MAX_FILE) {
 		free(text);
-		diag_push(diags, file, (struct scn_pos){ 1, 1 },
-			  ld_xstrdup("the file is larger than 4 MiB"));
+		diag_push(diags, file, (struct scn_pos){ 1, 1, 0 },
+			  ld_xstrdup("the file is larger than 4 MiB"), NULL);
 		return -EINVAL;
 	}
-	rc = load_common(file, text, len, sets, nsets, out, diags);
+	/* diagnostics and reports name standard input as compilers do */
+	rc = load_common(strcmp(file, "-") ? file : "<stdin>", text, len, sets,
+			 nsets, out, diags);
 	free(text);
 	return rc;
 }
@@ -499,6 +561,7 @@ void scn_free(struct scenario *scn)
 	free(scn->traffic);
 	for (i = 0; i < scn->nfaults; i++) {
 		free(scn->faults[i].kind);
+		free(scn->faults[i].flag);
 		free(scn->faults[i].at.label);
 		ld_value_free(&scn->faults[i].params);
 	}

@@ -22,6 +22,11 @@
 
 struct scn_pos {
 	unsigned int line, col;	/* 1-based, as editors show them */
+	/*
+	 * 0: the file.  k: the k-th --set / --inject (struct scn_set) wrote
+	 * this node; its diagnostics name the flag, not a line of the file.
+	 */
+	unsigned int set;
 };
 
 enum scn_type {
@@ -185,6 +190,7 @@ struct scn_traffic {
 	char *start_label;
 	unsigned int index;	/* position in traffic: RNG stream index */
 	struct scn_pos pos;
+	struct scn_pos addr_pos;	/* of the gpa / iova / offset key's value */
 };
 
 /* ---------------------------------------------------------------- faults */
@@ -205,6 +211,7 @@ struct scn_point {
 
 struct scn_fault {
 	char *kind;		/* a name from the fault catalog */
+	char *flag;		/* "--inject KIND@POINT..." when it came from one */
 	struct scn_point at;
 	struct scn_value params;	/* the remaining keys (SCN_MAP) */
 	struct scn_pos pos;
@@ -325,6 +332,7 @@ struct scn_diag {
 	char *file;
 	struct scn_pos pos;
 	char *msg;
+	char *flag;		/* "--set P=V" / "--inject F" when pos.set, else NULL */
 };
 
 struct scn_diags {
@@ -364,11 +372,38 @@ int scn_load_string(const char *name, const char *text,
 		    struct scenario **out, struct scn_diags *diags);
 void scn_free(struct scenario *scn);
 void scn_diags_free(struct scn_diags *d);
-/* Prints "FILE:LINE:COL: error: MSG" lines to @f, in file order. */
+/*
+ * Prints "FILE:LINE:COL: error: MSG" lines to @f, in file order, after
+ * the "--set P=V: error: MSG" lines of the command-line flags.
+ */
 void scn_diags_print(const struct scn_diags *d, FILE *f);
+
+/*
+ * Guest addresses (contract section 4): scn_gpa_walk() calls @fn for every
+ * (guest, gpa) the scenario names: steps (and assert translate entries),
+ * guest traffic, fault parameters, hitless ranges.  scn_gpa_error() writes
+ * the diagnostic into @buf and returns 1 when @gpa of @g carries the
+ * shared / protected bit of arch @arch (enum arch_id; a non-confidential
+ * guest has none), else 0.  The loader checks every arch of the scenario
+ * with them, the runner the arch it runs.
+ */
+typedef void scn_gpa_fn(void *ctx, const struct scn_guest *g, uint64_t gpa,
+			struct scn_pos pos);
+void scn_gpa_walk(const struct scenario *scn, scn_gpa_fn *fn, void *ctx);
+const char *scn_gpa_bad(const struct scn_guest *g, uint64_t gpa, int arch,
+			char *buf, size_t len);
+int scn_gpa_error(const struct scn_guest *g, uint64_t gpa, int arch,
+		  char *buf, size_t len);
 
 /* Step helpers for the runner. */
 int scn_label_index(const struct scenario *scn, const char *label);	/* -1 */
+/*
+ * "Did you mean": the candidate of @cands (NULL-terminated) nearest to
+ * @word by edit distance, or NULL when none is near; the same rule as the
+ * loader's messages.  scn_nearest_label() does it over @scn's labels.
+ */
+const char *scn_nearest(const char *word, const char *const *cands);
+const char *scn_nearest_label(const struct scenario *scn, const char *word);
 
 /*
  * Units (contract section 2), shared with --set and the profile loader.

@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -18,6 +19,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "progress.h"
 #include "sweep.h"
 #include "sweep_summary.h"
 #include "version.h"
@@ -32,6 +34,8 @@ struct pool {
 	bool any_bad;		/* a point crashed or timed out */
 	bool write_failed;
 	struct sweep_summary *sum;	/* fed every line written */
+	size_t started, finished, todo;	/* points of this invocation */
+	struct progress *pg;	/* NULL unless stderr is a terminal */
 };
 
 static void emit_line(struct pool *pl, const char *line)
@@ -90,12 +94,27 @@ static bool next_point(void *ctx, uint64_t *id, char **payload, size_t *len)
 	if (pl->next == pl->p->npoints)
 		return false;
 	*id = pl->next++;
+	pl->started++;
 	return true;
 }
 
-static void point_done(void *ctx, uint64_t id, const struct workers_end *end)
+/* "points 12/40, 2 running, 31 s, about 72 s left" on a terminal. */
+static void show_progress(struct pool *pl)
 {
-	struct pool *pl = ctx;
+	uint64_t ms = progress_elapsed_ms(pl->pg), left;
+
+	if (!progress_due(pl->pg))
+		return;
+	left = pl->finished ? ms / pl->finished * (pl->todo - pl->finished) / 1000 : 0;
+	progress_show(pl->pg, "tsmsim sweep: points %zu/%zu, %zu running, %" PRIu64
+		      " s, %s%" PRIu64 " s left", pl->finished, pl->todo,
+		      pl->started - pl->finished, ms / 1000,
+		      pl->finished ? "about " : "? ", left);
+}
+
+static void point_end(struct pool *pl, uint64_t id,
+		      const struct workers_end *end)
+{
 	const struct sweep_point *pt = &pl->p->points[id];
 
 	switch (end->st) {
@@ -124,12 +143,26 @@ static void point_done(void *ctx, uint64_t id, const struct workers_end *end)
 	emit_status(pl, id, SWEEP_CRASHED);
 }
 
+static void point_done(void *ctx, uint64_t id, const struct workers_end *end)
+{
+	struct pool *pl = ctx;
+
+	point_end(pl, id, end);
+	pl->finished++;
+	show_progress(pl);
+}
+
 static int run_pool(struct pool *pl)
 {
 	static const struct workers_ops ops = { run_one, next_point, point_done };
 	struct workers_opts wo = { pl->o->jobs, pl->o->timeout_ms };
-	int rc = workers_run(&wo, &ops, pl);
+	int rc;
 
+	for (size_t i = 0; i < pl->p->npoints; i++)
+		pl->todo += wanted(pl, i);
+	pl->pg = progress_start();
+	rc = workers_run(&wo, &ops, pl);
+	progress_end(pl->pg);
 	if (rc) {
 		fprintf(stderr, "tsmsim sweep: cannot start a worker: %s\n",
 			strerror(-rc));
