@@ -103,6 +103,12 @@ struct iommu_tlb_entry {
 	bool stale;
 	bool valid;
 	uint64_t tag;		/* iommu_map_tag() of the leaf's mapping */
+	/*
+	 * Hash slot the key hashes to, and the one holding it now: deleting
+	 * an entry (every eviction) then neither searches for it nor
+	 * rehashes the entries it shifts back.
+	 */
+	uint32_t home, hpos;
 };
 
 struct iommu_tlb_set {
@@ -193,6 +199,7 @@ struct iommu_domain {
 	bool dead;			/* freed by the owner, kept for @inval_refs */
 	struct iommu_tag *tags;		/* sorted by iova, disjoint */
 	size_t ntags, captags;
+	size_t tag_hint;		/* index iommu_tag_find() found last */
 };
 
 struct iommu_tag {
@@ -200,7 +207,7 @@ struct iommu_tag {
 };
 
 /* pgtable.c: the tag covering @iova, 0 when none (on misses only). */
-uint64_t iommu_tag_find(const struct iommu_domain *dom, uint64_t iova);
+uint64_t iommu_tag_find(struct iommu_domain *dom, uint64_t iova);
 void iommu_tag_drop(struct iommu_domain *dom, uint64_t iova, uint64_t last);
 
 struct iommu_pasid_bind {

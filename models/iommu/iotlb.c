@@ -71,11 +71,9 @@ void iommu_tlb_fini(struct iommu_tlb *t)
 	memset(t, 0, sizeof(*t));
 }
 
-static int32_t tlb_find_tag(const struct iommu_tlb *t, uint32_t dom,
-			    uint64_t vpn, unsigned int cls)
+static int32_t tlb_probe(const struct iommu_tlb *t, uint32_t h,
+			 uint32_t dom, uint64_t vpn, unsigned int cls)
 {
-	uint32_t h = tlb_hash(t, dom, vpn, cls);
-
 	for (;;) {
 		int32_t s = t->ht[h];
 
@@ -85,6 +83,12 @@ static int32_t tlb_find_tag(const struct iommu_tlb *t, uint32_t dom,
 			return s;
 		h = (h + 1) & t->hmask;
 	}
+}
+
+static int32_t tlb_find_tag(const struct iommu_tlb *t, uint32_t dom,
+			    uint64_t vpn, unsigned int cls)
+{
+	return tlb_probe(t, tlb_hash(t, dom, vpn, cls), dom, vpn, cls);
 }
 
 static void lru_unlink(struct iommu_tlb *t, int32_t s)
@@ -140,27 +144,27 @@ int32_t iommu_tlb_find(struct iommu_tlb *t, uint32_t dom, uint64_t iova,
 	return -1;
 }
 
+/* Backward-shift deletion, with each entry's home slot kept in the entry. */
 static void hash_remove(struct iommu_tlb *t, int32_t slot)
 {
-	const struct iommu_tlb_entry *x = &t->e[slot];
-	uint32_t i = tlb_hash(t, x->dom, x->vpn, x->cls), j;
+	uint32_t i = t->e[slot].hpos, j = i;
 
-	while (t->ht[i] != slot)
-		i = (i + 1) & t->hmask;
-	j = i;
 	for (;;) {
-		const struct iommu_tlb_entry *y;
+		struct iommu_tlb_entry *y;
+		int32_t ys;
 		uint32_t k;
 
 		j = (j + 1) & t->hmask;
-		if (t->ht[j] < 0)
+		ys = t->ht[j];
+		if (ys < 0)
 			break;
-		y = &t->e[t->ht[j]];
-		k = tlb_hash(t, y->dom, y->vpn, y->cls);
+		y = &t->e[ys];
+		k = y->home;
 		/* j may stay iff its home k lies cyclically in (i, j] */
 		if (i <= j ? (i < k && k <= j) : (i < k || k <= j))
 			continue;
-		t->ht[i] = t->ht[j];
+		t->ht[i] = ys;
+		y->hpos = i;
 		i = j;
 	}
 	t->ht[i] = -1;
@@ -204,8 +208,10 @@ int32_t iommu_tlb_insert(struct iommu_tlb *t, uint32_t dom, uint64_t iova,
 	x->valid = true;
 	x->tag = tag;
 	h = tlb_hash(t, dom, vpn, cls);
+	x->home = h;
 	while (t->ht[h] >= 0)
 		h = (h + 1) & t->hmask;
+	x->hpos = h;
 	t->ht[h] = s;
 	lru_push_front(t, s);
 	t->ncls[cls]++;

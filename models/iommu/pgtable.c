@@ -114,29 +114,40 @@ void iommu_pt_destroy(struct iommu_domain *dom)
 
 /* ----------------------------------------------------------------- walk */
 
+/*
+ * The level arithmetic is folded into one shift that drops by a level's
+ * bits per step, and the chunk array is loaded once: on a random stream
+ * every access is a miss, so this loop is most of a translation.
+ */
 enum iommu_fault iommu_pt_walk(const struct iommu_domain *dom, uint64_t iova,
 			       uint64_t *pte, unsigned int *leaf_lvl,
 			       unsigned int *walked)
 {
-	const struct iommu_pt_arena *a = &dom->io->arena;
+	struct iommu_pt_chunk *const *chunks = dom->io->arena.chunks;
 	unsigned int levels = dom->io->cfg.levels;
+	unsigned int shift = iommu_lvl_shift(levels, 0);
 	uint32_t idx = dom->root;
 
 	*walked = 0;
-	if (iova >> (IOMMU_PAGE_SHIFT + IOMMU_PT_BITS * levels))
+	if (iova >> (shift + IOMMU_PT_BITS))
 		return IOMMU_F_ADDR_SIZE;
 	for (unsigned int lvl = 0; lvl < levels; lvl++) {
-		uint64_t e = iommu_pt_table(a, idx)[pt_index(levels, lvl, iova)];
+		uint64_t e = chunks[idx >> IOMMU_PT_CHUNK_SHIFT]
+			->tab[idx & (IOMMU_PT_CHUNK - 1)]
+			[(iova >> shift) & (IOMMU_PT_ENTRIES - 1)];
 
-		(*walked)++;
-		if (!(e & IOMMU_PTE_VALID))
+		if (!(e & IOMMU_PTE_VALID)) {
+			*walked = lvl + 1;
 			return IOMMU_F_NOT_PRESENT;
+		}
 		if (e & IOMMU_PTE_LEAF) {
+			*walked = lvl + 1;
 			*pte = e;
 			*leaf_lvl = lvl;
 			return IOMMU_OK;
 		}
 		idx = pte_table(e);
+		shift -= IOMMU_PT_BITS;
 	}
 	TSM_BUG_ON(1);	/* last-level entries are always leaves */
 	return IOMMU_F_NOT_PRESENT;
@@ -428,12 +439,27 @@ static size_t tag_lower(const struct iommu_domain *dom, uint64_t iova)
 	return lo;
 }
 
-uint64_t iommu_tag_find(const struct iommu_domain *dom, uint64_t iova)
+static bool tag_covers(const struct iommu_tag *t, uint64_t iova)
 {
-	size_t i = tag_lower(dom, iova);
+	return t->iova <= iova && iova - t->iova < t->size;
+}
 
-	if (i < dom->ntags && dom->tags[i].iova <= iova)
+/*
+ * Tags are sorted and disjoint, so a tag that covers @iova is the answer
+ * whichever index it sits at: the one found last is tried before the
+ * binary search (streams miss in the same mapping over and over).
+ */
+uint64_t iommu_tag_find(struct iommu_domain *dom, uint64_t iova)
+{
+	size_t i = dom->tag_hint;
+
+	if (i < dom->ntags && tag_covers(&dom->tags[i], iova))
 		return dom->tags[i].tag;
+	i = tag_lower(dom, iova);
+	if (i < dom->ntags && dom->tags[i].iova <= iova) {
+		dom->tag_hint = i;
+		return dom->tags[i].tag;
+	}
 	return 0;
 }
 
