@@ -167,6 +167,14 @@ static bool issue_one(struct sim *s, struct stream *x, bool *complete,
 	return stream_at(x, x->issued, x->cfg->gap + 1, next);
 }
 
+/* Keep @addr, drawn ahead, for the next issue. */
+static bool stream_pend(struct stream *x, uint64_t addr)
+{
+	x->pending = true;
+	x->pending_addr = addr;
+	return true;
+}
+
 /*
  * Same-page repeats in one go: while the next access repeats the last one
  * on its page (plat_dma_same_page()), do its issue and its completion as
@@ -178,19 +186,25 @@ static bool issue_one(struct sim *s, struct stream *x, bool *complete,
  */
 static bool stream_batch(struct sim *s, struct stream *x, sim_cycles_t *at)
 {
+	struct platform *p = x->t->w->p;
 	struct plat_access *a = &x->acc;
 	sim_cycles_t last, t = *at, cur = 0, done;
 	uint64_t left, n = 0, addr;
-	bool more = true;
 
-	if (!x->dev || !a->again || x->pending ||
-	    !sim_runahead_span(s, SIM_PRIO_ACCESS, &last, &left))
+	if (!x->dev || !a->again || x->pending)
 		return true;
-	while (more && t <= last && n < left) {
-		addr = next_addr(x);
-		if (!plat_dma_same_page(x->t->w->p, a, addr)) {
-			x->pending = true;
-			x->pending_addr = addr;
+	/*
+	 * The address first: a stream on another page (every access of a
+	 * random one) is not a repeat, and need not ask for the span.  The
+	 * drawn address waits in @pending_addr for the issue either way.
+	 */
+	addr = next_addr(x);
+	if (!plat_dma_same_page(p, a, addr) ||
+	    !sim_runahead_span(s, SIM_PRIO_ACCESS, &last, &left))
+		return stream_pend(x, addr);
+	for (;;) {
+		if (t > last || n >= left) {
+			stream_pend(x, addr);
 			break;
 		}
 		n++;				/* the issue at t */
@@ -213,10 +227,16 @@ static bool stream_batch(struct sim *s, struct stream *x, sim_cycles_t *at)
 		cur = done;
 		x->k++;
 		*x->st_cycles = done - x->first_issue;
-		more = !(x->cfg->count && x->k >= x->cfg->count) &&
-		       !__builtin_add_overflow(done, x->cfg->gap, &t);
-		if (!more)
+		if ((x->cfg->count && x->k >= x->cfg->count) ||
+		    __builtin_add_overflow(done, x->cfg->gap, &t)) {
 			stream_stop(x);
+			break;
+		}
+		addr = next_addr(x);
+		if (!plat_dma_same_page(p, a, addr)) {
+			stream_pend(x, addr);
+			break;
+		}
 	}
 	if (n)
 		sim_runahead_commit(s, cur, n);
