@@ -43,6 +43,7 @@ struct iommu_pt_chunk {
  */
 struct iommu_pt_arena {
 	struct iommu_pt_chunk **chunks;
+	uint64_t **tabs;	/* tabs[idx]: table idx, one load for the walk */
 	size_t nchunks;
 	uint32_t ntables;	/* high-water mark of handed-out indices */
 	uint32_t *free;		/* stack; capacity always nchunks * CHUNK */
@@ -52,7 +53,7 @@ struct iommu_pt_arena {
 static inline uint64_t *iommu_pt_table(const struct iommu_pt_arena *a,
 				       uint32_t idx)
 {
-	return a->chunks[idx >> IOMMU_PT_CHUNK_SHIFT]->tab[idx & (IOMMU_PT_CHUNK - 1)];
+	return a->tabs[idx];
 }
 
 static inline uint16_t *iommu_pt_nvalid(const struct iommu_pt_arena *a,
@@ -125,6 +126,7 @@ struct iommu_tlb {
 	unsigned int entries, ways, nsets;
 	unsigned int used;
 	uint32_t ncls[IOMMU_PAGE_CLASSES];	/* valid entries per class */
+	unsigned int clsmask;			/* bit c: ncls[c] != 0 */
 	struct iommu_tlb_entry *e;
 	struct iommu_tlb_set *sets;
 	int32_t *ht;		/* -1 empty, else slot */

@@ -127,11 +127,10 @@ static void lru_push_front(struct iommu_tlb *t, int32_t s)
 int32_t iommu_tlb_find(struct iommu_tlb *t, uint32_t dom, uint64_t iova,
 		       bool touch)
 {
-	for (unsigned int cls = 0; cls < IOMMU_PAGE_CLASSES; cls++) {
+	for (unsigned int m = t->clsmask; m; m &= m - 1) {
+		unsigned int cls = (unsigned int)__builtin_ctz(m);
 		int32_t s;
 
-		if (!t->ncls[cls])
-			continue;
 		s = tlb_find_tag(t, dom, iova >> cls_shift(cls), cls);
 		if (s < 0)
 			continue;
@@ -170,17 +169,45 @@ static void hash_remove(struct iommu_tlb *t, int32_t slot)
 	t->ht[i] = -1;
 }
 
+static void cls_put(struct iommu_tlb *t, unsigned int cls)
+{
+	if (!--t->ncls[cls])
+		t->clsmask &= ~(1u << cls);
+}
+
 static void tlb_remove(struct iommu_tlb *t, int32_t s)
 {
 	struct iommu_tlb_set *set = &t->sets[iommu_tlb_set_of(t, s)];
 
 	hash_remove(t, s);
 	lru_unlink(t, s);
-	t->ncls[t->e[s].cls]--;
+	cls_put(t, t->e[s].cls);
 	t->used--;
 	t->e[s].valid = false;
 	t->e[s].next = set->free;
 	set->free = s;
+}
+
+/*
+ * A full set gives its LRU way to the new entry: out of the hash, and
+ * from the tail of the LRU list to its head, without a trip through the
+ * free list.
+ */
+static int32_t tlb_evict(struct iommu_tlb *t, struct iommu_tlb_set *set)
+{
+	int32_t s = set->tail, p = t->e[s].prev;
+
+	hash_remove(t, s);
+	cls_put(t, t->e[s].cls);
+	if (p >= 0) {			/* not the only way */
+		t->e[p].next = -1;
+		set->tail = p;
+		t->e[s].prev = -1;
+		t->e[s].next = set->head;
+		t->e[set->head].prev = s;
+		set->head = s;
+	}
+	return s;
 }
 
 int32_t iommu_tlb_insert(struct iommu_tlb *t, uint32_t dom, uint64_t iova,
@@ -194,10 +221,14 @@ int32_t iommu_tlb_insert(struct iommu_tlb *t, uint32_t dom, uint64_t iova,
 	uint32_t h;
 	int32_t s;
 
-	if (set->free < 0)
-		tlb_remove(t, set->tail);	/* evict the LRU way */
-	s = set->free;
-	set->free = t->e[s].next;
+	if (set->free < 0) {
+		s = tlb_evict(t, set);
+	} else {
+		s = set->free;
+		set->free = t->e[s].next;
+		lru_push_front(t, s);
+		t->used++;
+	}
 	x = &t->e[s];
 	x->vpn = vpn;
 	x->frame = frame;
@@ -213,9 +244,8 @@ int32_t iommu_tlb_insert(struct iommu_tlb *t, uint32_t dom, uint64_t iova,
 		h = (h + 1) & t->hmask;
 	x->hpos = h;
 	t->ht[h] = s;
-	lru_push_front(t, s);
 	t->ncls[cls]++;
-	t->used++;
+	t->clsmask |= 1u << cls;
 	return s;
 }
 

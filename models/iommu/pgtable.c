@@ -27,6 +27,7 @@ void iommu_pt_arena_fini(struct iommu_pt_arena *a)
 	for (size_t i = 0; i < a->nchunks; i++)
 		free(a->chunks[i]);
 	free(a->chunks);
+	free(a->tabs);
 	free(a->free);
 	memset(a, 0, sizeof(*a));
 }
@@ -35,6 +36,7 @@ static int arena_grow(struct iommu_pt_arena *a)
 {
 	struct iommu_pt_chunk **chunks;
 	struct iommu_pt_chunk *c;
+	uint64_t **tabs;
 	uint32_t *fr;
 
 	chunks = realloc(a->chunks, (a->nchunks + 1) * sizeof(*chunks));
@@ -46,9 +48,15 @@ static int arena_grow(struct iommu_pt_arena *a)
 	if (!fr)
 		return -ENOMEM;
 	a->free = fr;
+	tabs = realloc(a->tabs, (a->nchunks + 1) * IOMMU_PT_CHUNK * sizeof(*tabs));
+	if (!tabs)
+		return -ENOMEM;
+	a->tabs = tabs;
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		return -ENOMEM;
+	for (unsigned int i = 0; i < IOMMU_PT_CHUNK; i++)
+		a->tabs[a->nchunks * IOMMU_PT_CHUNK + i] = c->tab[i];
 	a->chunks[a->nchunks++] = c;
 	return 0;
 }
@@ -116,14 +124,15 @@ void iommu_pt_destroy(struct iommu_domain *dom)
 
 /*
  * The level arithmetic is folded into one shift that drops by a level's
- * bits per step, and the chunk array is loaded once: on a random stream
- * every access is a miss, so this loop is most of a translation.
+ * bits per step, and a table is one load from the arena's index: on a
+ * random stream every access is a miss, so this loop is most of a
+ * translation.
  */
 enum iommu_fault iommu_pt_walk(const struct iommu_domain *dom, uint64_t iova,
 			       uint64_t *pte, unsigned int *leaf_lvl,
 			       unsigned int *walked)
 {
-	struct iommu_pt_chunk *const *chunks = dom->io->arena.chunks;
+	uint64_t *const *tabs = dom->io->arena.tabs;
 	unsigned int levels = dom->io->cfg.levels;
 	unsigned int shift = iommu_lvl_shift(levels, 0);
 	uint32_t idx = dom->root;
@@ -132,9 +141,7 @@ enum iommu_fault iommu_pt_walk(const struct iommu_domain *dom, uint64_t iova,
 	if (iova >> (shift + IOMMU_PT_BITS))
 		return IOMMU_F_ADDR_SIZE;
 	for (unsigned int lvl = 0; lvl < levels; lvl++) {
-		uint64_t e = chunks[idx >> IOMMU_PT_CHUNK_SHIFT]
-			->tab[idx & (IOMMU_PT_CHUNK - 1)]
-			[(iova >> shift) & (IOMMU_PT_ENTRIES - 1)];
+		uint64_t e = tabs[idx][(iova >> shift) & (IOMMU_PT_ENTRIES - 1)];
 
 		if (!(e & IOMMU_PTE_VALID)) {
 			*walked = lvl + 1;
