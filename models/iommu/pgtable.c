@@ -124,40 +124,39 @@ void iommu_pt_destroy(struct iommu_domain *dom)
 
 /*
  * The level arithmetic is folded into one shift that drops by a level's
- * bits per step, and a table is one load from the arena's index: on a
- * random stream every access is a miss, so this loop is most of a
- * translation.
+ * bits per step, a table is one load from the arena's index, and one test
+ * tells "go down" from "stop" (a leaf, or nothing there): on a random
+ * stream every access is a miss, so this loop is most of a translation.
  */
 enum iommu_fault iommu_pt_walk(const struct iommu_domain *dom, uint64_t iova,
 			       uint64_t *pte, unsigned int *leaf_lvl,
 			       unsigned int *walked)
 {
 	uint64_t *const *tabs = dom->io->arena.tabs;
-	unsigned int levels = dom->io->cfg.levels;
-	unsigned int shift = iommu_lvl_shift(levels, 0);
+	unsigned int top = iommu_lvl_shift(dom->io->cfg.levels, 0);
+	unsigned int shift = top, lvl;
 	uint32_t idx = dom->root;
+	uint64_t e;
 
 	*walked = 0;
-	if (iova >> (shift + IOMMU_PT_BITS))
+	if (iova >> (top + IOMMU_PT_BITS))
 		return IOMMU_F_ADDR_SIZE;
-	for (unsigned int lvl = 0; lvl < levels; lvl++) {
-		uint64_t e = tabs[idx][(iova >> shift) & (IOMMU_PT_ENTRIES - 1)];
-
-		if (!(e & IOMMU_PTE_VALID)) {
-			*walked = lvl + 1;
-			return IOMMU_F_NOT_PRESENT;
-		}
-		if (e & IOMMU_PTE_LEAF) {
-			*walked = lvl + 1;
-			*pte = e;
-			*leaf_lvl = lvl;
-			return IOMMU_OK;
-		}
+	for (;;) {
+		e = tabs[idx][(iova >> shift) & (IOMMU_PT_ENTRIES - 1)];
+		if ((e & (IOMMU_PTE_VALID | IOMMU_PTE_LEAF)) != IOMMU_PTE_VALID)
+			break;
+		/* last-level entries are always leaves */
+		TSM_BUG_ON(shift == IOMMU_PAGE_SHIFT);
 		idx = pte_table(e);
 		shift -= IOMMU_PT_BITS;
 	}
-	TSM_BUG_ON(1);	/* last-level entries are always leaves */
-	return IOMMU_F_NOT_PRESENT;
+	lvl = (top - shift) / IOMMU_PT_BITS;
+	*walked = lvl + 1;
+	if (!(e & IOMMU_PTE_VALID))
+		return IOMMU_F_NOT_PRESENT;
+	*pte = e;
+	*leaf_lvl = lvl;
+	return IOMMU_OK;
 }
 
 int iommu_lookup(const struct iommu_domain *dom, uint64_t iova, uint64_t *pa,
