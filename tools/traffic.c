@@ -176,15 +176,38 @@ static bool stream_pend(struct stream *x, uint64_t addr)
 }
 
 /*
- * Same-page repeats in one go: while the next access repeats the last one
- * on its page (plat_dma_same_page()), do its issue and its completion as
- * issue_one() and complete_one() would, inside one run-ahead span,
- * instead of asking sim_runahead() twice per access.  A repeat schedules
- * nothing, stops nothing and changes nothing another model reads, so the
- * span stays valid throughout.  Returns false when the stream's next
- * event is queued or the stream stopped; else *@at is the issue to do.
+ * An access on another page inside the span: the clock moves to its issue
+ * first (the translation reads it, e.g. for a fault record), and the
+ * events so far are accounted.  plat_dma_again() then translates; a
+ * repeat (same mapping, same region) schedules and publishes nothing, so
+ * the span stays valid; anything else did the whole issue.
  */
-static bool stream_batch(struct sim *s, struct stream *x, sim_cycles_t *at)
+static enum plat_again batch_translate(struct sim *s, struct stream *x,
+				       sim_cycles_t t, uint64_t addr,
+				       uint64_t *n, uint64_t *left)
+{
+	sim_runahead_commit(s, t, *n + 1);
+	*left -= *n + 1;
+	*n = 0;
+	x->issued = t;
+	(*x->st_issued)++;
+	x->acc.value = x->k;
+	return plat_dma_again(x->t->w->p, x->dev, &x->acc, addr);
+}
+
+/*
+ * Repeats in one go: while the next access repeats the last one
+ * (plat_dma_same_page(), or plat_dma_again() after a translation), do its
+ * issue and its completion as issue_one() and complete_one() would,
+ * inside one run-ahead span, instead of asking sim_runahead() twice per
+ * access.  A repeat schedules nothing, stops nothing and changes nothing
+ * another model reads, so the span stays valid throughout.  Returns false
+ * when the stream's next event is queued or the stream stopped; else
+ * *@at is the next event to do: the issue, or when *@complete is set the
+ * completion of an access that was not a repeat after all.
+ */
+static bool stream_batch(struct sim *s, struct stream *x, sim_cycles_t *at,
+			 bool *complete)
 {
 	struct platform *p = x->t->w->p;
 	struct plat_access *a = &x->acc;
@@ -193,24 +216,31 @@ static bool stream_batch(struct sim *s, struct stream *x, sim_cycles_t *at)
 
 	if (!x->dev || !a->again || x->pending)
 		return true;
-	/*
-	 * The address first: a stream on another page (every access of a
-	 * random one) is not a repeat, and need not ask for the span.  The
-	 * drawn address waits in @pending_addr for the issue either way.
-	 */
 	addr = next_addr(x);
-	if (!plat_dma_same_page(p, a, addr) ||
-	    !sim_runahead_span(s, SIM_PRIO_ACCESS, &last, &left))
+	if (!sim_runahead_span(s, SIM_PRIO_ACCESS, &last, &left))
 		return stream_pend(x, addr);
 	for (;;) {
 		if (t > last || n >= left) {
 			stream_pend(x, addr);
 			break;
 		}
-		n++;				/* the issue at t */
-		cur = x->issued = t;
-		(*x->st_issued)++;
-		a->value = x->k;
+		if (plat_dma_same_page(p, a, addr)) {
+			n++;			/* the issue at t */
+			cur = x->issued = t;
+			(*x->st_issued)++;
+			a->value = x->k;
+		} else if ((addr & 4095) + a->size > 4096) {
+			stream_pend(x, addr);	/* issue_one() takes it */
+			break;
+		} else {
+			cur = t;
+			if (batch_translate(s, x, t, addr, &n, &left) !=
+			    PLAT_AGAIN_REPEAT) {
+				x->fast = false;
+				*complete = true;
+				return stream_at(x, t, a->lat, at);
+			}
+		}
 		x->fast = true;
 		if (__builtin_add_overflow(t, a->lat, &done)) {
 			stream_stop(x);
@@ -233,10 +263,6 @@ static bool stream_batch(struct sim *s, struct stream *x, sim_cycles_t *at)
 			break;
 		}
 		addr = next_addr(x);
-		if (!plat_dma_same_page(p, a, addr)) {
-			stream_pend(x, addr);
-			break;
-		}
 	}
 	if (n)
 		sim_runahead_commit(s, cur, n);
@@ -254,7 +280,7 @@ static void stream_run(struct sim *s, struct stream *x, bool complete,
 		       sim_cycles_t at)
 {
 	for (;;) {
-		if (!complete && !stream_batch(s, x, &at))
+		if (!complete && !stream_batch(s, x, &at, &complete))
 			return;
 		if (!sim_runahead(s, at, SIM_PRIO_ACCESS)) {
 			sim_event_schedule(s, at, SIM_PRIO_ACCESS,
