@@ -25,6 +25,7 @@ struct stream {
 	struct sim_rng rng;
 	uint64_t k;		/* accesses completed */
 	uint64_t pages, lines;	/* lines per page */
+	uint64_t pmask, lmask;	/* pages - 1, lines - 1 when powers of 2, else 0 */
 	bool started, stopped;
 	struct pcie_dev *dev;
 	struct plat_guest *g;
@@ -59,8 +60,10 @@ static uint64_t next_addr(struct stream *x)
 		break;
 	case SCN_PAT_RANDOM:
 		r = sim_rng_next(&x->rng);
-		page = r % x->pages;
-		off = ((r >> 32) % x->lines) * c->size;
+		/* the same remainders; a mask when the count is a power of 2 */
+		page = x->pmask ? r & x->pmask : r % x->pages;
+		off = (x->lmask ? (r >> 32) & x->lmask : (r >> 32) % x->lines) *
+		      c->size;
 		break;
 	default:
 		page = off = 0;
@@ -178,7 +181,7 @@ static bool stream_pend(struct stream *x, uint64_t addr)
 /*
  * An access on another page inside the span: the clock moves to its issue
  * first (the translation reads it, e.g. for a fault record), and the
- * events so far are accounted.  plat_dma_again() then translates; a
+ * events so far are accounted.  plat_dma_other_page() translates; a
  * repeat (same mapping, same region) schedules and publishes nothing, so
  * the span stays valid; anything else did the whole issue.
  */
@@ -192,19 +195,20 @@ static enum plat_again batch_translate(struct sim *s, struct stream *x,
 	x->issued = t;
 	(*x->st_issued)++;
 	x->acc.value = x->k;
-	return plat_dma_again(x->t->w->p, x->dev, &x->acc, addr);
+	return plat_dma_other_page(x->t->w->p, x->dev, &x->acc, addr);
 }
 
 /*
  * Repeats in one go: while the next access repeats the last one
- * (plat_dma_same_page(), or plat_dma_again() after a translation), do its
- * issue and its completion as issue_one() and complete_one() would,
- * inside one run-ahead span, instead of asking sim_runahead() twice per
- * access.  A repeat schedules nothing, stops nothing and changes nothing
- * another model reads, so the span stays valid throughout.  Returns false
- * when the stream's next event is queued or the stream stopped; else
- * *@at is the next event to do: the issue, or when *@complete is set the
- * completion of an access that was not a repeat after all.
+ * (plat_dma_same_page(), or plat_dma_other_page() after a translation),
+ * do its issue and its completion as issue_one() and complete_one()
+ * would, inside one run-ahead span, instead of asking sim_runahead()
+ * twice per access.  A repeat schedules nothing, stops nothing and
+ * changes nothing another model reads, so the span stays valid
+ * throughout.  Returns false when the stream's next event is queued or
+ * the stream stopped; else *@at is the next event to do: the issue, or
+ * when *@complete is set the completion of an access that was not a
+ * repeat after all.
  */
 static bool stream_batch(struct sim *s, struct stream *x, sim_cycles_t *at,
 			 bool *complete)
@@ -358,6 +362,8 @@ static void stream_init(struct traffic *t, struct stream *x,
 	x->pages = span / PAGE ? span / PAGE : 1;
 	if (!x->lines)
 		x->lines = 1;
+	x->pmask = x->pages > 1 && !(x->pages & (x->pages - 1)) ? x->pages - 1 : 0;
+	x->lmask = x->lines > 1 && !(x->lines & (x->lines - 1)) ? x->lines - 1 : 0;
 	/* "<guest|device> <stream>": checkers tie an access to its issuer */
 	snprintf(x->name, sizeof(x->name), "%s %s", c->from_name, c->name);
 	if (c->from == SCN_FROM_DEVICE)
