@@ -85,8 +85,7 @@ struct arch_tdi {
 	const char *fw;			/* firmware call relaying TDISP */
 	/* unbind: pushes the firmware metadata removal after the host part */
 	void (*unbind_fini)(struct arch_tdi *ti, struct sim_seq *q);
-	struct tdisp_request req;
-	struct tdisp_response rsp;
+	struct tdisp_xchg x;		/* the last TDISP exchange */
 };
 
 /* One private MMIO mapping (one map_private call). */

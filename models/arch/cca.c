@@ -48,7 +48,7 @@ static const char *sub_vdev_lock(struct sim *s, void *ctx, uint64_t arg)
 
 	ti->fw = "RMI_VDEV_LOCK";
 	r = arch_sub_lock(s, ti, 0);
-	if (r || ti->rsp.dropped) {
+	if (r || ti->x.rsp.dropped) {
 		arch_bind_rollback(ti, "RMI_VDEV_DESTROY");
 		return r;
 	}

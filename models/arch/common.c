@@ -330,24 +330,18 @@ void arch_teardown_order(struct arch *a, const struct pcie_dev *dev,
 
 /* ----------------------------------------------------- TDISP relaying */
 
-static const char *sub_etimedout(struct sim *s, void *ctx, uint64_t arg)
+/*
+ * One exchange through the shared requester (models/pcie tdisp_req.c):
+ * the step's expect judges a relayed failure, so the record is expected.
+ */
+static const char *arch_xchg(struct arch_tdi *ti, struct tdisp_xchg *x)
 {
-	return "ETIMEDOUT";
-}
-
-static void emit_tdisp(struct arch_tdi *ti, const char *req, const char *rsp)
-{
-	struct sim *s = ti->a->env.s;
-	struct sim_rec rec = { .type = SIM_REC_TDISP };
-
-	if (!sim_trace_wanted(s, SIM_REC_TDISP))
-		return;
-	rec.u.tdisp.device = pcie_dev_name(ti->dev);
-	rec.u.tdisp.request = req;
-	rec.u.tdisp.response = rsp;
-	/* the step's expect judges a relayed failure: the step fails */
-	rec.u.tdisp.expected = true;
-	sim_trace_emit(s, &rec);
+	x->s = ti->a->env.s;
+	x->dev = ti->dev;
+	x->q = ti->q;
+	x->doe_timeout = arch_t(ti->a, AT_DOE_TIMEOUT);
+	x->expected = true;
+	return tdisp_xchg_run(x);
 }
 
 /*
@@ -359,9 +353,10 @@ static void emit_tdisp(struct arch_tdi *ti, const char *req, const char *rsp)
 const char *arch_tdisp(struct arch_tdi *ti, unsigned int code)
 {
 	struct arch *a = ti->a;
+	struct tdisp_xchg *x = &ti->x;
 	const char *res;
 
-	tdisp_request_init(&ti->req, ti->dev, code);
+	tdisp_request_init(&x->req, ti->dev, code);
 	/*
 	 * START carries the nonce of the lock the guest attested: after a
 	 * STOP + re-LOCK behind its back that nonce is stale and the device
@@ -369,21 +364,12 @@ const char *arch_tdisp(struct arch_tdi *ti, unsigned int code)
 	 */
 	if (code == TDISP_REQ_START_INTERFACE &&
 	    tdisp_nonce_get(ti->dev, arch_attested(ti) ? TDISP_NONCE_VALID :
-			    TDISP_NONCE_STALE, ti->req.nonce))
-		memset(ti->req.nonce, 0, sizeof(ti->req.nonce));
-	memset(&ti->rsp, 0, sizeof(ti->rsp));
-	TSM_BUG_ON(tdisp_handle(ti->dev, &ti->req, &ti->rsp));
-	res = tdisp_response_result(&ti->rsp);
-	emit_tdisp(ti, tdisp_req_name(code), res);
-	if (ti->rsp.dropped) {
-		arch_fw(a, ti->fw, "ETIMEDOUT");
-		if (ti->q)
-			sim_seq_next(ti->q, arch_t(a, AT_DOE_TIMEOUT),
-				     "DOE timeout", sub_etimedout, ti, 0);
-		return ti->q ? NULL : "ETIMEDOUT";
-	}
-	arch_fw(a, ti->fw, res);
-	return strcmp(res, "ok") ? res : NULL;
+			    TDISP_NONCE_STALE, x->req.nonce))
+		memset(x->req.nonce, 0, sizeof(x->req.nonce));
+	res = arch_xchg(ti, x);
+	arch_fw(a, ti->fw, x->rsp.dropped ? "ETIMEDOUT" :
+		tdisp_response_result(&x->rsp));
+	return res;
 }
 
 /*
@@ -406,7 +392,7 @@ bool arch_attested(const struct arch_tdi *ti)
 /* A dropped request ends the sequence after the timeout: stop here. */
 static bool dropped(const struct arch_tdi *ti)
 {
-	return ti->rsp.dropped;
+	return ti->x.rsp.dropped;
 }
 
 const char *arch_sub_lock(struct sim *s, void *ctx, uint64_t arg)
@@ -424,28 +410,23 @@ const char *arch_sub_lock(struct sim *s, void *ctx, uint64_t arg)
 const char *arch_sub_report(struct sim *s, void *ctx, uint64_t arg)
 {
 	struct arch_tdi *ti = ctx;
+	struct tdisp_xchg *x = &ti->x;
 	const char *r;
 
-	tdisp_request_init(&ti->req, ti->dev,
+	tdisp_request_init(&x->req, ti->dev,
 			   TDISP_REQ_GET_DEVICE_INTERFACE_REPORT);
-	ti->req.offset = (uint16_t)arg;
-	memset(&ti->rsp, 0, sizeof(ti->rsp));
-	TSM_BUG_ON(tdisp_handle(ti->dev, &ti->req, &ti->rsp));
-	r = tdisp_response_result(&ti->rsp);
-	emit_tdisp(ti, "GET_DEVICE_INTERFACE_REPORT", r);
-	if (ti->rsp.dropped) {
-		sim_seq_next(ti->q, arch_t(ti->a, AT_DOE_TIMEOUT),
-			     "DOE timeout", sub_etimedout, ti, 0);
-		return NULL;
-	}
-	arch_fw(ti->a, ti->fw, r);
-	if (strcmp(r, "ok"))
+	x->req.offset = (uint16_t)arg;
+	r = arch_xchg(ti, x);
+	if (x->rsp.dropped)
+		return r;
+	arch_fw(ti->a, ti->fw, tdisp_response_result(&x->rsp));
+	if (r)
 		return r;
 	/* the report comes in portions: fetch the rest */
-	if (ti->rsp.remainder_length)
+	if (x->rsp.remainder_length)
 		sim_seq_next(ti->q, arch_t(ti->a, AT_TDISP_REPORT),
 			     "GET_DEVICE_INTERFACE_REPORT", arch_sub_report, ti,
-			     arg + ti->rsp.portion_length);
+			     arg + x->rsp.portion_length);
 	return NULL;
 }
 

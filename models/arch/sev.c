@@ -30,7 +30,7 @@ static const char *sub_tdi_bind(struct sim *s, void *ctx, uint64_t arg)
 	ti->vm = vm;
 	ti->fw = "TIO_TDI_BIND";
 	r = arch_sub_lock(s, ti, 0);
-	if (r || ti->rsp.dropped)
+	if (r || ti->x.rsp.dropped)
 		arch_bind_rollback(ti, NULL);
 	return r;
 }
@@ -68,7 +68,7 @@ static const char *sub_tdi_unbind(struct sim *s, void *ctx, uint64_t arg)
 
 	ti->fw = "TIO_TDI_UNBIND";
 	r = arch_sub_stop(s, ti, 0);
-	if (r || ti->rsp.dropped)
+	if (r || ti->x.rsp.dropped)
 		return r;
 	/* the PSP drops the binding and the sDTE with it */
 	arch_trusted_set(ti, false);

@@ -63,7 +63,7 @@ static const char *sub_lock(struct sim *s, void *ctx, uint64_t arg)
 
 	ti->fw = DEVIF_REQ;
 	r = arch_sub_lock(s, ti, 0);
-	if (r || ti->rsp.dropped)
+	if (r || ti->x.rsp.dropped)
 		arch_bind_rollback(ti, "TDH.DEVIF.REMOVE");
 	return r;
 }
@@ -287,7 +287,7 @@ static const char *sub_err_stop(struct sim *s, void *ctx, uint64_t arg)
 	r = arch_sub_stop(s, ti, 0);
 	ti->q = saved;
 	if (r)
-		sim_seq_next(pr->q, ti->rsp.dropped ?
+		sim_seq_next(pr->q, ti->x.rsp.dropped ?
 			     arch_t(ti->a, AT_DOE_TIMEOUT) :
 			     arch_t(ti->a, AT_FW_CALL),
 			     "TDH.IDE.STREAM.BLOCK", sub_stream_block, ti, 0);

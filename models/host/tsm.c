@@ -252,28 +252,28 @@ const char *tsm_set_policy(struct host *h, struct sim_seq *q,
 /* ---------------------------------------------------- guest requests */
 
 /*
- * The TDISP response of @code relayed to @dev: NULL for success, else the
- * error name ("ETIMEDOUT" for a dropped message).
+ * Relay @code to @dev through the shared requester: the TDISP record
+ * reaches the tdisp-protocol checker, and a dropped message fails the
+ * guest's step with ETIMEDOUT after doe_timeout (the requester's DOE
+ * timeout, as for the host's own requests), not at once.  Returns NULL
+ * for success (or a queued timeout: @x->rsp.dropped), else the error name.
  */
-static const char *send_tdisp(struct pcie_dev *dev, unsigned int code)
+static const char *send_tdisp(struct host *h, struct sim_seq *q,
+			      struct pcie_dev *dev, unsigned int code)
 {
-	struct tdisp_request req;
-	struct tdisp_response *rsp = calloc(1, sizeof(*rsp));
+	struct tdisp_xchg *x = calloc(1, sizeof(*x));
 	const char *res;
 
-	TSM_BUG_ON(!rsp);
-	tdisp_request_init(&req, dev, code);
+	TSM_BUG_ON(!x);
+	*x = (struct tdisp_xchg){ .s = h->s, .dev = dev, .q = q,
+				  .doe_timeout = host_t(h, AT_DOE_TIMEOUT),
+				  .expected = true };
+	tdisp_request_init(&x->req, dev, code);
 	if (code == TDISP_REQ_START_INTERFACE)
-		tdisp_nonce_get(dev, TDISP_NONCE_VALID, req.nonce);
-	if (tdisp_handle(dev, &req, rsp)) {
-		free(rsp);
-		return "EINVAL";
-	}
-	res = tdisp_response_result(rsp);
-	free(rsp);
-	if (!strcmp(res, "ok"))
-		return NULL;
-	return strcmp(res, "dropped") ? res : "ETIMEDOUT";
+		tdisp_nonce_get(dev, TDISP_NONCE_VALID, x->req.nonce);
+	res = tdisp_xchg_run(x);
+	free(x);
+	return res;
 }
 
 /*
@@ -307,7 +307,7 @@ static const char *guest_req_fn(struct sim *s, void *ctx, uint64_t arg)
 			       "LOCK is the host's" : "not bound to it");
 		return host_req_done(r, "EPERM");
 	}
-	res = send_tdisp(dev, code);
+	res = send_tdisp(h, r->q, dev, code);
 	if (!res || strcmp(res, "INVALID_INTERFACE_STATE") ||
 	    t->pol != TSM_POLICY_FAIL_CLOSED)
 		return host_req_done(r, res);
