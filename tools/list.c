@@ -99,14 +99,18 @@ static void list_results(FILE *out)
 
 static void list_timing(FILE *out)
 {
-	fprintf(out, "%-18s %-6s %12s %12s %12s  source\n", "key", "unit",
-		"tdx", "sev", "cca");
+	fprintf(out, "%-18s %-6s", "key", "unit");
+	for (int a = 0; a < ARCH_NR; a++)
+		fprintf(out, " %12s", arch_id_name((enum arch_id)a));
+	fprintf(out, "  source\n");
 	for (int t = 0; t < AT_NR; t++) {
 		const struct arch_timing_desc *d = arch_timing_desc((enum arch_timing)t);
 
 		fprintf(out, "%-18s %-6s", d->key, d->in_cycles ? "cycles" : "ps");
 		for (int a = 0; a < ARCH_NR; a++)
-			fprintf(out, " %12" PRIu64, d->def_ps[a]);
+			fprintf(out, " %12" PRIu64,
+				arch_timing_default((enum arch_id)a,
+						    (enum arch_timing)t));
 		fprintf(out, "  %s\n%-25s %s\n", d->source, "", d->help);
 	}
 	fprintf(out, "\nA scenario's timing: block takes cycles or ns/us/ms per key.\n");

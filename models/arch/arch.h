@@ -14,13 +14,27 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/*
+ * The arch registry: one line per arch, X(ID, name).  Its file
+ * models/arch/<name>.c defines `const struct arch_desc arch_<name>_desc`
+ * (everything the arch does differently); the enum, the name table and
+ * arch_desc_get() are generated from this list.  Order is the order of
+ * `tsmsim list` columns and of `arch: [..]` defaults.
+ */
+#define ARCH_REGISTRY(X) \
+	X(TDX, tdx) \
+	X(SEV, sev) \
+	X(CCA, cca)
+
 enum arch_id {
-	ARCH_TDX,
-	ARCH_SEV,
-	ARCH_CCA,
+#define ARCH_ENUM_(ID, name) ARCH_##ID,
+	ARCH_REGISTRY(ARCH_ENUM_)
+#undef ARCH_ENUM_
 	ARCH_NR
 };
 const char *arch_id_name(enum arch_id id);
+/** arch_names() - the registered names in registry order, NULL-terminated. */
+const char *const *arch_names(void);
 int arch_id_parse(const char *name);	/* -1 when not a built-in */
 
 /*
@@ -64,12 +78,14 @@ enum arch_timing {
 struct arch_timing_desc {
 	const char *key;	/* the scenario's `timing:` key */
 	const char *help;
-	uint64_t def_ps[ARCH_NR];	/* default per arch, picoseconds */
+	uint64_t def_ps;	/* default, picoseconds (an arch may differ) */
 	bool in_cycles;		/* def_ps holds cycles, not ps */
 	const char *source;	/* where the number comes from, or "est." */
 };
 
 const struct arch_timing_desc *arch_timing_desc(enum arch_timing t);
+/** arch_timing_default() - @t's default on arch @id (its own, or def_ps). */
+uint64_t arch_timing_default(enum arch_id id, enum arch_timing t);
 int arch_timing_find(const char *key);	/* -1 when unknown */
 /* Convert a table value to cycles of @clock_mhz, rounding up. */
 uint64_t arch_ps_to_cycles(uint64_t ps, uint64_t clock_mhz);
@@ -458,9 +474,50 @@ struct arch_ops {
 			  bool write, struct arch_check *out);
 };
 
-extern const struct arch_ops arch_tdx_ops;
-extern const struct arch_ops arch_sev_ops;
-extern const struct arch_ops arch_cca_ops;
+/* One rule's default on an arch, with its source (contract section 8). */
+struct arch_rule_default {
+	int64_t v;
+	const char *src;
+};
+
+/* A latency default where the arch differs from the shared table's. */
+struct arch_timing_default {
+	enum arch_timing t;
+	uint64_t ps;
+};
+
+/**
+ * struct arch_desc - one architecture, everything it does differently:
+ * its ops table (its firmware sequences; the shared ops come from
+ * ARCH_COMMON_OPS in its file), its rule defaults with sources, its
+ * latency defaults where they differ, and its firmware result names.
+ * Its wording (firmware call names, fault details, the hazard in words)
+ * sits behind @ops in the arch's private data.  Defined in the arch's
+ * file, listed once in ARCH_REGISTRY.
+ */
+struct arch_desc {
+	const char *name;
+	const struct arch_ops *ops;
+	const struct arch_rule_default *rules;		/* [AR_NR] */
+	const struct arch_timing_default *timing;
+	size_t ntiming;
+	const struct arch_result_desc *results;
+	size_t nresults;
+};
+
+#define ARCH_DESC_DECL_(ID, name) extern const struct arch_desc arch_##name##_desc;
+ARCH_REGISTRY(ARCH_DESC_DECL_)
+#undef ARCH_DESC_DECL_
+
+/** arch_desc_get() - the registered arch @id, or NULL when out of range. */
+const struct arch_desc *arch_desc_get(enum arch_id id);
+/**
+ * arch_profile_from_desc() - the built-in profile of @d into @out, named
+ * @d->name with base @base (a registered arch's own id; a test's toy arch
+ * passes the id whose results it borrows).
+ */
+void arch_profile_from_desc(const struct arch_desc *d, enum arch_id base,
+			    struct arch_profile *out);
 
 /** arch_ops_get() - the implementation of @id, or NULL when out of range. */
 const struct arch_ops *arch_ops_get(enum arch_id id);
@@ -503,6 +560,12 @@ bool arch_tdi_owned(const struct arch *a, uint64_t hpa);
  * The host calls it when a guest destroy starts (before it unbinds them).
  */
 size_t arch_vm_bound_check(struct arch *a, const struct arch_vm *vm);
+/**
+ * arch_one_s2_entry() - does one stage-2 entry per GPA serve the private
+ * and the shared view (sev's NPT), so KVM refuses a shared and a private
+ * slot at the same GPA?  tdx and cca keep two tables.
+ */
+bool arch_one_s2_entry(const struct arch *a);
 /** arch_tdi_bound() - is @dev bound (to any guest) now? */
 bool arch_tdi_bound(const struct arch *a, const struct pcie_dev *dev);
 /**

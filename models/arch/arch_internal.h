@@ -36,6 +36,11 @@
 #include "sim.h"
 
 #define ARCH_PAGE	4096ULL
+/* an arch file's rule and latency defaults */
+#define ARCH_NO_FINDING	(-1)		/* a finding rule that reports nothing */
+#define ARCH_MIB(x)	((int64_t)(x) << 20)
+#define ARCH_NS(x)	((uint64_t)(x) * 1000ULL)		/* in ps */
+#define ARCH_US(x)	((uint64_t)(x) * 1000000ULL)
 #define ARCH_NAME_LEN	48
 
 enum arch_pg {
@@ -117,7 +122,24 @@ struct arch_srange {
  * the owner predicate used by the shared access hooks.
  */
 struct arch_impl {
-	enum arch_id id;
+	/* the guest's address width: NULL accepts any (sev ignores it) */
+	bool (*addr_bits_ok)(unsigned int bits);
+	/*
+	 * 0: GPAs stay below bit addr_bits - 1, which is the shared bit
+	 * (tdx GPAW, cca top IPA bit); else GPAs stay below this bit and the
+	 * GPA carries no shared bit (sev: the C-bit is in the page table)
+	 */
+	unsigned int addr_limit_bit;
+	/*
+	 * sev: one NPT entry per GPA serves both views, so a private mapping
+	 * takes the GPA for shared maps too and a C=0 access reaches it (the
+	 * RMP judges); the details say how a view mismatch on RAM faults
+	 */
+	bool one_s2_entry;
+	const char *priv_on_shared_detail;	/* C=1 to a shared entry */
+	const char *shared_on_priv_ram_detail;	/* C=0 to private RAM */
+	/* the latent hazard in words, by finding (contract section 8) */
+	const char *why_mce, *why_host_fault;
 	const char *shared_tbl_fmt;	/* "%s shared EPT" */
 	const char *priv_tbl_fmt;	/* "%s S-EPT" */
 	const char *fw_spdm, *fw_ide;	/* connect's firmware calls */

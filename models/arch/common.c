@@ -61,13 +61,14 @@ void arch_common_destroy(struct arch *a)
 
 const struct arch_ops *arch_ops_get(enum arch_id id)
 {
-	static const struct arch_ops *const tab[ARCH_NR] = {
-		[ARCH_TDX] = &arch_tdx_ops,
-		[ARCH_SEV] = &arch_sev_ops,
-		[ARCH_CCA] = &arch_cca_ops,
-	};
+	const struct arch_desc *d = arch_desc_get(id);
 
-	return (unsigned int)id < ARCH_NR ? tab[id] : NULL;
+	return d ? d->ops : NULL;
+}
+
+bool arch_one_s2_entry(const struct arch *a)
+{
+	return a->impl->one_s2_entry;
 }
 
 const struct arch_profile *arch_profile_of(const struct arch *a)
@@ -229,22 +230,11 @@ const char *arch_fw(struct arch *a, const char *call, const char *status)
 }
 
 /* The hazard in words, as a reviewer would put it (contract section 8). */
-static const char *owner_why(enum arch_id id, int finding)
+static const char *owner_why(const struct arch_impl *impl, int finding)
 {
-	static const char *const mce[ARCH_NR] = {
-		[ARCH_TDX] = "on tdx a CPU access to it is a machine check",
-		[ARCH_SEV] = "on this sev profile a CPU access to it is a machine check",
-		[ARCH_CCA] = "on this cca profile a CPU access to it is a machine check",
-	};
-	static const char *const fault[ARCH_NR] = {
-		[ARCH_TDX] = "on this tdx profile a CPU access to it is a host fault",
-		[ARCH_SEV] = "on sev a host CPU write to it takes an RMP fault",
-		[ARCH_CCA] = "on cca a host CPU access to it takes a granule protection fault",
-	};
-
 	if (finding == SIM_FIND_LATENT_MCE)
-		return mce[id];
-	return finding == SIM_FIND_LATENT_HOST_FAULT ? fault[id] : NULL;
+		return impl->why_mce;
+	return finding == SIM_FIND_LATENT_HOST_FAULT ? impl->why_host_fault : NULL;
 }
 
 /* The live shared stage-2 mappings of the guest @dev is bound to. */
@@ -291,7 +281,7 @@ void arch_owner(struct arch *a, struct pcie_dev *dev, uint64_t hpa,
 						    sizeof(exempt) / sizeof(exempt[0]));
 	rec.u.owner.exempt_ids = exempt;
 	rec.u.owner.arch = a->prof.name;
-	rec.u.owner.why = owner_why(a->impl->id, rec.u.owner.finding);
+	rec.u.owner.why = owner_why(a->impl, rec.u.owner.finding);
 	sim_trace_emit(a->env.s, &rec);
 }
 

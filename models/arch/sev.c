@@ -396,7 +396,14 @@ static const struct iommu_trusted_ops sev_trusted = {
 };
 
 static const struct arch_impl sev_impl = {
-	.id = ARCH_SEV,
+	.addr_limit_bit = 51,	/* est.: C-bit at 51, GPA below it */
+	.one_s2_entry = true,	/* one NPT entry per GPA (contract §4) */
+	.priv_on_shared_detail =
+		"#NPF: RMP: C=1 access to a page not assigned to the guest",
+	.shared_on_priv_ram_detail =
+		"#NPF: RMP: C=0 access to a guest-assigned page",
+	.why_mce = "on this sev profile a CPU access to it is a machine check",
+	.why_host_fault = "on sev a host CPU write to it takes an RMP fault",
 	.shared_tbl_fmt = "%s NPT",
 	.priv_tbl_fmt = "%s NPT+RMP",
 	.fw_spdm = "TIO_DEV_CREATE",
@@ -421,13 +428,15 @@ static const struct arch_impl sev_impl = {
 	.owned = arch_prange_owned,
 };
 
+static const struct arch_ops sev_ops;
+
 static struct arch *sev_create(const struct arch_env *env,
 			       const struct arch_profile *prof)
 {
-	return arch_common_create(&arch_sev_ops, &sev_impl, env, prof);
+	return arch_common_create(&sev_ops, &sev_impl, env, prof);
 }
 
-const struct arch_ops arch_sev_ops = {
+static const struct arch_ops sev_ops = {
 	ARCH_COMMON_OPS,
 	.name = "sev",
 	.create = sev_create,
@@ -437,4 +446,78 @@ const struct arch_ops arch_sev_ops = {
 	.unbind = sev_unbind,
 	.guest_validate = sev_guest_validate,
 	.guest_start = sev_guest_start,
+};
+
+/* --------------------------------------- rules, timing, results, registry */
+
+/* contract section 8 on sev: each rule's default with its source */
+static const struct arch_rule_default sev_rules[AR_NR] = {
+	[AR_HOST_READ_LOCKED] = { SIM_RES_UR,
+		"RMP does not check hypervisor reads (AMD APM vol.2 RMP table); the TDI rejects T=0 (domain.md §2)" },
+	[AR_HOST_WRITE_LOCKED] = { SIM_RES_UR,
+		"no RMP entry assigned yet: the TDI rejects T=0 (contract §8)" },
+	[AR_HOST_READ_OWNED] = { SIM_RES_UR,
+		"RMP does not check hypervisor reads (AMD APM vol.2, as quoted in the SNP host series)" },
+	[AR_HOST_WRITE_OWNED] = { SIM_RES_HOST_FAULT,
+		"RMP violation on a hypervisor write to an assigned page; not confirmed for MMIO (domain.md §2)" },
+	[AR_P2P_LOCKED] = { SIM_RES_UR,
+		"[TDISP] §11.2.1" },
+	[AR_P2P_OWNED] = { SIM_RES_UR,
+		"IOMMU does not RMP-check P2P MMIO targets (est.); the TDI rejects T=0 (contract §8)" },
+	[AR_T0_PRIVATE_DRAM] = { SIM_RES_FAULT,
+		"IOMMU RMP_PAGE_FAULT on an assigned page (domain.md §2)" },
+	[AR_PRIV_UNACCEPTED] = { SIM_RES_FAULT,
+		"#VC: page not validated [tio-g]" },
+	[AR_LATENT_AT_LOCK] = { ARCH_NO_FINDING,
+		"allowed: MMIO_VALIDATE needs the NPT mapping [tio-g]; Xu Yilun: AMD leaves MMIO mapped" },
+	[AR_LATENT_AT_OWNER] = { SIM_FIND_LATENT_HOST_FAULT,
+		"hypervisor writes after the RMP assign take an RMP fault (contract §8, H1)" },
+	[AR_LATENT_AT_MAP] = { ARCH_NO_FINDING,
+		"the private map is the RMP assign: latent_at_owner covers it" },
+	[AR_GUEST_S2_EXPECTED] = { 1,
+		"one NPT entry per GPA serves the private mapping [tio-g] (contract §4)" },
+	[AR_TEARDOWN_UNMAP_LOCKED] = { 0,
+		"no such rule published (contract §8)" },
+	[AR_TEARDOWN_VM_BOUND] = { 1,
+		"contract §8" },
+	[AR_VALIDATE_BEFORE_START] = { 0,
+		"the guest validates only in RUN [tio-g]" },
+	[AR_MAX_PRIVATE_PAGE] = { ARCH_MIB(2),
+		"est.: RMP entries are 4 KiB or 2 MiB" },
+};
+
+/* where sev's latencies differ from the shared table (timing.c) */
+static const struct arch_timing_default sev_timing[] = {
+	{ AT_FW_CALL, ARCH_US(1000) },
+	{ AT_FW_MMIO_MAP_PAGE, ARCH_NS(500) },
+};
+
+/* the firmware result names a sev step may end with */
+static const struct arch_result_desc sev_results[] = {
+	{ "INVALID_TDI", ARCH_SEV, "SDTE_WRITE / MMIO_VALIDATE for an unknown TDI",
+	  "[tio-g]" },
+	{ "TDI_NOT_BOUND", ARCH_SEV, "the TDI is not bound to this guest",
+	  "[tio-g]" },
+	{ "NOT_ASSIGNED", ARCH_SEV, "the RMP entry of the MMIO page is not assigned",
+	  "[tio-g]" },
+	{ "NOT_UNIFORM", ARCH_SEV, "the range's RMP entries differ",
+	  "[tio-g]" },
+	{ "NOT_IMMUTABLE", ARCH_SEV, "the RMP entry is not immutable",
+	  "[tio-g]" },
+	{ "NOT_MAPPED", ARCH_SEV, "the host NPT does not map the expected GPA",
+	  "[tio-g]" },
+	{ "NOT_REPORTED", ARCH_SEV, "the range is not in the interface report",
+	  "[tio-g]" },
+	{ "OUT_OF_RANGE", ARCH_SEV, "the subrange lies outside the range",
+	  "[tio-g]" },
+};
+
+const struct arch_desc arch_sev_desc = {
+	.name = "sev",
+	.ops = &sev_ops,
+	.rules = sev_rules,
+	.timing = sev_timing,
+	.ntiming = sizeof(sev_timing) / sizeof(sev_timing[0]),
+	.results = sev_results,
+	.nresults = sizeof(sev_results) / sizeof(sev_results[0]),
 };

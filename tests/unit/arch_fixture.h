@@ -68,7 +68,9 @@ static AFX_UNUSED void afx_rec(void *ctx, const struct sim_rec *r)
 	}
 }
 
-static AFX_UNUSED void afx_init_prof(struct afx *f, const struct arch_profile *p)
+/* @ops: the implementation (a registered arch's, or a test's toy arch) */
+static AFX_UNUSED void afx_init_ops(struct afx *f, const struct arch_ops *ops,
+				    const struct arch_profile *p)
 {
 	struct pcie_dev_cfg cfg = { .name = "dev0", .bdf = "0000:3a:00.0",
 				    .ide = true, .nbars = 2 };
@@ -95,13 +97,18 @@ static AFX_UNUSED void afx_init_prof(struct afx *f, const struct arch_profile *p
 			    SIM_REC_BIT(SIM_REC_NOTE), afx_rec, f);
 	f->prof = *p;
 	arch_profile_cycles(&f->prof, 2000, f->t);
-	f->ops = arch_ops_get(p->base);
+	f->ops = ops;
 	env = (struct arch_env){ f->s, f->mem, f->io, f->fab, f->t };
 	f->a = f->ops->create(&env, &f->prof);
 	ck_assert_ptr_nonnull(f->a);
 	f->vm = f->ops->vm_create(f->a, "vm0", true, 0);
 	ck_assert_ptr_nonnull(f->vm);
 	f->ops->vm_ram(f->a, f->vm, 0, f->ram_hpa, AFX_RAM_SIZE, true);
+}
+
+static AFX_UNUSED void afx_init_prof(struct afx *f, const struct arch_profile *p)
+{
+	afx_init_ops(f, arch_ops_get(p->base), p);
 }
 
 static AFX_UNUSED void afx_init(struct afx *f, enum arch_id id)

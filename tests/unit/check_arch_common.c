@@ -468,7 +468,7 @@ START_TEST(results_table_names)
 	};
 	for (size_t i = 0; i < sizeof(used) / sizeof(used[0]); i++)
 		ck_assert_msg(arch_result_known(used[i]), "%s", used[i]);
-	ck_assert_ptr_eq(arch_ops_get(ARCH_SEV), &arch_sev_ops);
+	ck_assert_ptr_eq(arch_ops_get(ARCH_SEV), arch_desc_get(ARCH_SEV)->ops);
 	ck_assert_ptr_null(arch_ops_get(ARCH_NR));
 	ck_assert_int_eq(arch_rule_find("p2p_owned"), AR_P2P_OWNED);
 	ck_assert_int_eq(arch_rule_find("nope"), -1);
