@@ -339,11 +339,32 @@ struct arch_check {
 };
 
 /*
- * The host's part of tsm.unbind (dma-buf revoke + KVM unmap of the
- * private dma-buf): the arch calls it at the point of its order where
- * that part belongs, and the callee pushes its sub-operations on @q.
+ * An unbind as an explicit phase plan: the arch returns its phases in
+ * its order, the host executes them one after the other on the
+ * operation's sequence.  A firmware phase (@push set) appends the arch's
+ * sub-operations (STOP relayed through the firmware, the metadata
+ * removal); the host's phase (@push NULL) is the dma-buf revoke and the
+ * KVM unmap of the private dma-buf, which the host runs when the
+ * sequence reaches it (its zap needs the state after the phases before
+ * it) and then goes on with the next phase.  Without a host (the arch's
+ * own tests) arch_unbind_unmap() stands in for it.  The plan is the
+ * operation's: it lives with the caller, not on the TDI.
  */
-typedef void arch_host_part_fn(void *ctx, struct sim_seq *q);
+#define ARCH_MAX_PHASES	4
+struct arch_phase {
+	const char *name;	/* the sub-operation name of a host phase */
+	void (*push)(void *ctx, struct sim_seq *q);
+	void *ctx;
+};
+struct arch_unbind_plan {
+	struct arch *a;
+	struct pcie_dev *dev;
+	struct arch_phase v[ARCH_MAX_PHASES];
+	size_t n;
+};
+/** arch_unbind_unmap() - the host phase without a host: unmap the TDI's private MMIO. */
+void arch_unbind_unmap(const struct arch_unbind_plan *plan,
+		       struct sim_seq *q);
 
 /**
  * struct arch_ops - one architecture (contract section 8).
@@ -400,9 +421,10 @@ typedef void arch_host_part_fn(void *ctx, struct sim_seq *q);
  *              CONFIG_LOCKED.  "EBUSY" already bound, "EINVAL" @vm not
  *              confidential, the TDISP error name of LOCK, "ETIMEDOUT"
  *              after doe_timeout when LOCK was dropped
- * @unbind:     STOP, then @host_part (may be NULL: the arch unmaps the
- *              TDI's private MMIO itself), then firmware metadata, in the
- *              arch's order.  "EINVAL" when not bound
+ * @unbind:     the plan of tsm.unbind in @plan (struct arch_unbind_plan:
+ *              STOP, the host's revoke + unmap, firmware metadata, in the
+ *              arch's order); nothing pushed yet, @q is the sequence the
+ *              phases will run on.  "EINVAL" when not bound
  * @refresh_report: the host fetches the interface report again through
  *              the firmware (cca: bumps the report sequence number, so a
  *              guest's older view is stale)
@@ -453,8 +475,7 @@ struct arch_ops {
 	const char *(*bind)(struct arch *a, struct arch_vm *vm,
 			    struct pcie_dev *dev, struct sim_seq *q);
 	const char *(*unbind)(struct arch *a, struct pcie_dev *dev,
-			      struct sim_seq *q, arch_host_part_fn *host_part,
-			      void *host_ctx);
+			      struct sim_seq *q, struct arch_unbind_plan *plan);
 	const char *(*refresh_report)(struct arch *a, struct pcie_dev *dev,
 				      struct sim_seq *q);
 	const char *(*guest_validate)(struct arch *a, struct arch_vm *vm,

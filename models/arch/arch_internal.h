@@ -85,11 +85,7 @@ struct arch_tdi {
 	uint64_t g_lock_epoch, g_meas_seq, g_report_seq;
 	/* the operation in progress */
 	struct sim_seq *q;
-	arch_host_part_fn *host_part;
-	void *host_ctx;
 	const char *fw;			/* firmware call relaying TDISP */
-	/* unbind: pushes the firmware metadata removal after the host part */
-	void (*unbind_fini)(struct arch_tdi *ti, struct sim_seq *q);
 	struct tdisp_xchg x;		/* the last TDISP exchange */
 };
 
@@ -236,7 +232,11 @@ const char *arch_sub_lock(struct sim *s, void *ctx, uint64_t arg);
 const char *arch_sub_report(struct sim *s, void *ctx, uint64_t arg);
 const char *arch_sub_stop(struct sim *s, void *ctx, uint64_t arg);
 const char *arch_sub_start(struct sim *s, void *ctx, uint64_t arg);
-const char *arch_sub_host_part(struct sim *s, void *ctx, uint64_t arg);
+void arch_unbind_phase(struct arch_unbind_plan *plan, const char *name,
+		       void (*push)(void *ctx, struct sim_seq *q), void *ctx);
+struct arch_tdi *arch_unbind_start(struct arch *a, struct pcie_dev *dev,
+				   struct sim_seq *q,
+				   struct arch_unbind_plan *plan);
 const char *arch_bind_check(struct arch *a, struct arch_vm *vm,
 			    struct pcie_dev *dev, struct arch_tdi **out);
 const char *arch_map_check(struct arch *a, struct arch_vm *vm,

@@ -120,28 +120,34 @@ static const char *sub_vdev_destroy(struct sim *s, void *ctx, uint64_t arg)
 	return arch_fw(ti->a, "RMI_VDEV_DESTROY", NULL);
 }
 
-static void cca_unbind_fini(struct arch_tdi *ti, struct sim_seq *q)
+static void push_vdev_destroy(void *ctx, struct sim_seq *q)
 {
+	struct arch_tdi *ti = ctx;
+
 	sim_seq_add(q, arch_t(ti->a, AT_FW_CALL), "RMI_VDEV_DESTROY",
 		    sub_vdev_destroy, ti, 0);
 }
 
-static const char *cca_unbind(struct arch *a, struct pcie_dev *dev,
-			      struct sim_seq *q, arch_host_part_fn *host_part,
-			      void *host_ctx)
+static void push_vdev_unlock(void *ctx, struct sim_seq *q)
 {
-	struct arch_tdi *ti = dev ? arch_tdi_find(a, dev) : NULL;
+	struct arch_tdi *ti = ctx;
 
-	if (!ti || !ti->bound)
-		return "EINVAL";
-	ti->q = q;
-	ti->host_part = host_part;
-	ti->host_ctx = host_ctx;
-	ti->unbind_fini = cca_unbind_fini;
-	sim_seq_add(q, arch_t(a, AT_FW_CALL) + arch_t(a, AT_TDISP_STOP),
+	sim_seq_add(q, arch_t(ti->a, AT_FW_CALL) + arch_t(ti->a, AT_TDISP_STOP),
 		    "RMI_VDEV_UNLOCK", sub_vdev_unlock, ti, 0);
-	sim_seq_add(q, 0, "host: revoke + unmap + undelegate",
-		    arch_sub_host_part, ti, 0);
+}
+
+/* VDEV unlock (STOP), the host's revoke + undelegate, VDEV destroy */
+static const char *cca_unbind(struct arch *a, struct pcie_dev *dev,
+			      struct sim_seq *q, struct arch_unbind_plan *plan)
+{
+	struct arch_tdi *ti = arch_unbind_start(a, dev, q, plan);
+
+	if (!ti)
+		return "EINVAL";
+	arch_unbind_phase(plan, "RMI_VDEV_UNLOCK", push_vdev_unlock, ti);
+	arch_unbind_phase(plan, "host: revoke + unmap + undelegate", NULL,
+			  NULL);
+	arch_unbind_phase(plan, "RMI_VDEV_DESTROY", push_vdev_destroy, ti);
 	return NULL;
 }
 

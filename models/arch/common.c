@@ -430,21 +430,38 @@ const char *arch_sub_start(struct sim *s, void *ctx, uint64_t arg)
 	return arch_tdisp(ctx, TDISP_REQ_START_INTERFACE);
 }
 
-const char *arch_sub_host_part(struct sim *s, void *ctx, uint64_t arg)
+/*
+ * The TDI an unbind plan starts from: bound, or NULL ("EINVAL").  The
+ * plan starts empty; the arch adds its phases with arch_unbind_phase().
+ */
+struct arch_tdi *arch_unbind_start(struct arch *a, struct pcie_dev *dev,
+				   struct sim_seq *q,
+				   struct arch_unbind_plan *plan)
 {
-	struct arch_tdi *ti = ctx;
+	struct arch_tdi *ti = dev ? arch_tdi_find(a, dev) : NULL;
 
-	/*
-	 * Runs after the arch's first phase (STOP); what the host and then
-	 * the metadata removal push is appended in that order.
-	 */
-	if (ti->host_part)
-		ti->host_part(ti->host_ctx, ti->q);
-	else
-		arch_unmap_tdi_private(ti, ti->q);
-	if (ti->unbind_fini)
-		ti->unbind_fini(ti, ti->q);
-	return NULL;
+	if (!ti || !ti->bound)
+		return NULL;
+	*plan = (struct arch_unbind_plan){ .a = a, .dev = dev };
+	ti->q = q;	/* the sequence STOP's TDISP relay fails */
+	return ti;
+}
+
+/* Add a phase: @push NULL is the host's (revoke + unmap), named @name. */
+void arch_unbind_phase(struct arch_unbind_plan *plan, const char *name,
+		       void (*push)(void *ctx, struct sim_seq *q), void *ctx)
+{
+	TSM_BUG_ON(plan->n >= ARCH_MAX_PHASES);
+	plan->v[plan->n++] = (struct arch_phase){ name, push, ctx };
+}
+
+void arch_unbind_unmap(const struct arch_unbind_plan *plan,
+		       struct sim_seq *q)
+{
+	struct arch_tdi *ti = arch_tdi_find(plan->a, plan->dev);
+
+	if (ti)
+		arch_unmap_tdi_private(ti, q);
 }
 
 /* ------------------------------------------------------------ checks */
@@ -588,7 +605,7 @@ size_t arch_pranges_in(const struct arch *a, const struct arch_vm *vm,
 	return n;
 }
 
-/* unbind without a host part: the arch unmaps the TDI's private MMIO. */
+/* the host phase of an unbind without a host: unmap the TDI's private MMIO */
 void arch_unmap_tdi_private(struct arch_tdi *ti, struct sim_seq *q)
 {
 	struct arch *a = ti->a;

@@ -78,22 +78,25 @@ static const char *sub_tdi_unbind(struct sim *s, void *ctx, uint64_t arg)
 	return NULL;
 }
 
-static const char *sev_unbind(struct arch *a, struct pcie_dev *dev,
-			      struct sim_seq *q, arch_host_part_fn *host_part,
-			      void *host_ctx)
+static void push_tdi_unbind(void *ctx, struct sim_seq *q)
 {
-	struct arch_tdi *ti = dev ? arch_tdi_find(a, dev) : NULL;
+	struct arch_tdi *ti = ctx;
 
-	if (!ti || !ti->bound)
-		return "EINVAL";
-	ti->q = q;
-	ti->host_part = host_part;
-	ti->host_ctx = host_ctx;
-	ti->unbind_fini = NULL;
-	sim_seq_add(q, arch_t(a, AT_PSP_CMD) + arch_t(a, AT_TDISP_STOP),
+	sim_seq_add(q, arch_t(ti->a, AT_PSP_CMD) + arch_t(ti->a, AT_TDISP_STOP),
 		    "TIO_TDI_UNBIND", sub_tdi_unbind, ti, 0);
-	sim_seq_add(q, 0, "host: revoke + unmap + RMP reclaim",
-		    arch_sub_host_part, ti, 0);
+}
+
+/* TIO_TDI_UNBIND (STOP + the PSP's metadata), then the host's revoke */
+static const char *sev_unbind(struct arch *a, struct pcie_dev *dev,
+			      struct sim_seq *q, struct arch_unbind_plan *plan)
+{
+	struct arch_tdi *ti = arch_unbind_start(a, dev, q, plan);
+
+	if (!ti)
+		return "EINVAL";
+	arch_unbind_phase(plan, "TIO_TDI_UNBIND", push_tdi_unbind, ti);
+	arch_unbind_phase(plan, "host: revoke + unmap + RMP reclaim", NULL,
+			  NULL);
 	return NULL;
 }
 

@@ -179,8 +179,9 @@ static const char *sub_devif_remove(struct sim *s, void *ctx, uint64_t arg)
 }
 
 /* "remove TDI metadata" of Xu Yilun's order (domain.md §2) */
-static void tdx_unbind_fini(struct arch_tdi *ti, struct sim_seq *q)
+static void push_metadata(void *ctx, struct sim_seq *q)
 {
+	struct arch_tdi *ti = ctx;
 	struct arch *a = ti->a;
 
 	sim_seq_add(q, 2 * arch_t(a, AT_FW_CALL), "TDH.DMAR.REMOVE",
@@ -193,21 +194,25 @@ static void tdx_unbind_fini(struct arch_tdi *ti, struct sim_seq *q)
 		    sub_devif_remove, ti, 0);
 }
 
-static const char *tdx_unbind(struct arch *a, struct pcie_dev *dev,
-			      struct sim_seq *q, arch_host_part_fn *host_part,
-			      void *host_ctx)
+static void push_stop(void *ctx, struct sim_seq *q)
 {
-	struct arch_tdi *ti = dev ? arch_tdi_find(a, dev) : NULL;
+	struct arch_tdi *ti = ctx;
 
-	if (!ti || !ti->bound)
-		return "EINVAL";
-	ti->q = q;
-	ti->host_part = host_part;
-	ti->host_ctx = host_ctx;
-	ti->unbind_fini = tdx_unbind_fini;
-	sim_seq_add(q, arch_t(a, AT_FW_CALL) + arch_t(a, AT_TDISP_STOP),
+	sim_seq_add(q, arch_t(ti->a, AT_FW_CALL) + arch_t(ti->a, AT_TDISP_STOP),
 		    DEVIF_REQ " STOP_INTERFACE", sub_stop, ti, 0);
-	sim_seq_add(q, 0, "host: revoke + unmap", arch_sub_host_part, ti, 0);
+}
+
+/* Xu Yilun's order (domain.md §2): STOP, revoke + unmap, TDI metadata */
+static const char *tdx_unbind(struct arch *a, struct pcie_dev *dev,
+			      struct sim_seq *q, struct arch_unbind_plan *plan)
+{
+	struct arch_tdi *ti = arch_unbind_start(a, dev, q, plan);
+
+	if (!ti)
+		return "EINVAL";
+	arch_unbind_phase(plan, "STOP", push_stop, ti);
+	arch_unbind_phase(plan, "host: revoke + unmap", NULL, NULL);
+	arch_unbind_phase(plan, "TDI metadata", push_metadata, ti);
 	return NULL;
 }
 

@@ -97,27 +97,33 @@ static const char *toy_sub_remove(struct sim *s, void *ctx, uint64_t arg)
 	return arch_fw(ti->a, TOY_FW_REMOVE, NULL);
 }
 
-static void toy_unbind_fini(struct arch_tdi *ti, struct sim_seq *q)
+static void toy_push_stop(void *ctx, struct sim_seq *q)
 {
+	struct arch_tdi *ti = ctx;
+
+	sim_seq_add(q, arch_t(ti->a, AT_TDISP_STOP), TOY_FW_STOP,
+		    toy_sub_stop, ti, 0);
+}
+
+static void toy_push_remove(void *ctx, struct sim_seq *q)
+{
+	struct arch_tdi *ti = ctx;
+
 	sim_seq_add(q, arch_t(ti->a, AT_FW_CALL), TOY_FW_REMOVE,
 		    toy_sub_remove, ti, 0);
 }
 
+/* the toy's plan: STOP, the host's unmap, the metadata */
 static const char *toy_unbind(struct arch *a, struct pcie_dev *dev,
-			      struct sim_seq *q, arch_host_part_fn *host_part,
-			      void *host_ctx)
+			      struct sim_seq *q, struct arch_unbind_plan *plan)
 {
-	struct arch_tdi *ti = dev ? arch_tdi_find(a, dev) : NULL;
+	struct arch_tdi *ti = arch_unbind_start(a, dev, q, plan);
 
-	if (!ti || !ti->bound)
+	if (!ti)
 		return "EINVAL";
-	ti->q = q;
-	ti->host_part = host_part;
-	ti->host_ctx = host_ctx;
-	ti->unbind_fini = toy_unbind_fini;
-	sim_seq_add(q, arch_t(a, AT_TDISP_STOP), TOY_FW_STOP, toy_sub_stop,
-		    ti, 0);
-	sim_seq_add(q, 0, "host: unmap", arch_sub_host_part, ti, 0);
+	arch_unbind_phase(plan, "STOP", toy_push_stop, ti);
+	arch_unbind_phase(plan, "host: unmap", NULL, NULL);
+	arch_unbind_phase(plan, "metadata", toy_push_remove, ti);
 	return NULL;
 }
 
