@@ -519,6 +519,14 @@ struct arch_timing_default {
 struct arch_desc {
 	const char *name;
 	const struct arch_ops *ops;
+	/*
+	 * 0: GPAs stay below bit addr_bits - 1, which is the shared bit
+	 * (tdx GPAW, cca top IPA bit); else GPAs stay below this bit and the
+	 * GPA carries no shared bit (sev: the C-bit is in the page table)
+	 */
+	unsigned int addr_limit_bit;
+	/* that bit in words: a format taking (bit, addr_bits) */
+	const char *gpa_bit_words;
 	const struct arch_rule_default *rules;		/* [AR_NR] */
 	const struct arch_timing_default *timing;
 	size_t ntiming;
@@ -553,6 +561,19 @@ const struct arch_profile *arch_profile_of(const struct arch *a);
  */
 uint64_t arch_vm_addr(const struct arch *a, const struct arch_vm *vm,
 		      uint64_t gpa, bool priv);
+/**
+ * arch_gpa_limit() - the shared / protected bit of arch @id for a guest of
+ * @addr_bits (tdx gpaw, cca ipa_bits; 0 = the default 48): tdx and cca
+ * 1 << (@addr_bits - 1), sev the C-bit 1 << 51.  A GPA written without the
+ * bit is below it.
+ */
+uint64_t arch_gpa_limit(enum arch_id id, unsigned int addr_bits);
+/**
+ * arch_gpa_bit_words() - that bit in the arch's words ("the shared bit
+ * (GPA bit 47, gpaw 48)") into @buf; NULL for an unknown @id.
+ */
+const char *arch_gpa_bit_words(enum arch_id id, unsigned int addr_bits,
+			       char *buf, size_t len);
 /** arch_vm_addr_limit() - GPAs (without the bit) must be below this. */
 uint64_t arch_vm_addr_limit(const struct arch *a, const struct arch_vm *vm);
 

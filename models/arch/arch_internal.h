@@ -120,12 +120,7 @@ struct arch_srange {
 struct arch_impl {
 	/* the guest's address width: NULL accepts any (sev ignores it) */
 	bool (*addr_bits_ok)(unsigned int bits);
-	/*
-	 * 0: GPAs stay below bit addr_bits - 1, which is the shared bit
-	 * (tdx GPAW, cca top IPA bit); else GPAs stay below this bit and the
-	 * GPA carries no shared bit (sev: the C-bit is in the page table)
-	 */
-	unsigned int addr_limit_bit;
+	const struct arch_desc *desc;	/* its desc: the address rule */
 	/*
 	 * sev: one NPT entry per GPA serves both views, so a private mapping
 	 * takes the GPA for shared maps too and a C=0 access reaches it (the
@@ -203,6 +198,8 @@ struct arch_prange *arch_prange_at_hpa(const struct arch *a, uint64_t hpa);
 struct arch_srange *arch_srange_at_gpa(const struct arch *a,
 				       const struct arch_vm *vm, uint64_t gpa);
 const struct arch_ram *arch_ram_at_gpa(const struct arch_vm *vm, uint64_t gpa);
+const struct arch_ram *arch_ram_shared_at_gpa(const struct arch_vm *vm,
+					      uint64_t gpa);
 const struct arch_ram *arch_ram_at_hpa(const struct arch *a, uint64_t hpa,
 				       const struct arch_vm **vm);
 bool arch_tdi_hpa_tee(const struct arch_tdi *ti, uint64_t hpa);

@@ -371,6 +371,7 @@ static bool cca_addr_bits_ok(unsigned int bits)
 }
 
 static const struct arch_impl cca_impl = {
+	.desc = &arch_cca_desc,
 	.addr_bits_ok = cca_addr_bits_ok,
 	.why_mce = "on this cca profile a CPU access to it is a machine check",
 	.why_host_fault = "on cca a host CPU access to it takes a granule protection fault",
@@ -483,6 +484,7 @@ static const struct arch_result_desc cca_results[] = {
 const struct arch_desc arch_cca_desc = {
 	.name = "cca",
 	.ops = &cca_ops,
+	.gpa_bit_words = "the unprotected-IPA bit (IPA bit %u, ipa_bits %u)",
 	.rules = cca_rules,
 	.timing = cca_timing,
 	.ntiming = sizeof(cca_timing) / sizeof(cca_timing[0]),

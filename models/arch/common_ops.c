@@ -47,18 +47,48 @@ void arch_common_vm_ram(struct arch *a, struct arch_vm *vm, uint64_t gpa,
 						 priv && vm->confidential };
 }
 
+/* the desc's address rule: 0 = the shared bit at addr_bits - 1 (tdx, cca) */
+static uint64_t gpa_limit(const struct arch_desc *d, unsigned int addr_bits)
+{
+	if (!addr_bits)
+		addr_bits = 48;
+	if (d->addr_limit_bit)
+		return 1ULL << d->addr_limit_bit;
+	return 1ULL << (addr_bits - 1);
+}
+
+uint64_t arch_gpa_limit(enum arch_id id, unsigned int addr_bits)
+{
+	const struct arch_desc *d = arch_desc_get(id);
+
+	return d ? gpa_limit(d, addr_bits) : 0;
+}
+
+const char *arch_gpa_bit_words(enum arch_id id, unsigned int addr_bits,
+			       char *buf, size_t len)
+{
+	const struct arch_desc *d = arch_desc_get(id);
+	uint64_t limit;
+
+	if (!d)
+		return NULL;
+	limit = gpa_limit(d, addr_bits);
+	/* the format takes the bit and the width (sev's only the bit) */
+	snprintf(buf, len, d->gpa_bit_words, (unsigned int)__builtin_ctzll(limit),
+		 addr_bits ? addr_bits : 48);
+	return buf;
+}
+
 uint64_t arch_vm_addr_limit(const struct arch *a, const struct arch_vm *vm)
 {
-	if (a->impl->addr_limit_bit)
-		return 1ULL << a->impl->addr_limit_bit;
-	return 1ULL << (vm->addr_bits - 1);
+	return gpa_limit(a->impl->desc, vm->addr_bits);
 }
 
 uint64_t arch_vm_addr(const struct arch *a, const struct arch_vm *vm,
 		      uint64_t gpa, bool priv)
 {
 	/* tdx: shared bit gpaw - 1; cca: top IPA bit unprotected (§2) */
-	if (!a->impl->addr_limit_bit && !priv && vm->confidential)
+	if (!a->impl->desc->addr_limit_bit && !priv && vm->confidential)
 		return gpa | arch_vm_addr_limit(a, vm);
 	return gpa;
 }
@@ -344,7 +374,10 @@ static void xlate_shared(struct arch *a, struct arch_vm *vm, uint64_t gpa,
 		shared_hit(a, pr->hpa + (gpa - pr->gpa), pr->map_id, out);
 		return;
 	}
-	ram = arch_ram_at_gpa(vm, gpa);
+	/* the shared view reaches the VMM's memory, not guest_memfd pages */
+	ram = arch_ram_shared_at_gpa(vm, gpa);
+	if (!ram)
+		ram = arch_ram_at_gpa(vm, gpa);
 	if (ram && !ram->priv)
 		x_set(out, ARCH_X_OK, ram->hpa + (gpa - ram->gpa), 0, NULL);
 	else if (ram && a->impl->shared_on_priv_ram_detail)

@@ -399,7 +399,7 @@ static const struct iommu_trusted_ops sev_trusted = {
 };
 
 static const struct arch_impl sev_impl = {
-	.addr_limit_bit = 51,	/* est.: C-bit at 51, GPA below it */
+	.desc = &arch_sev_desc,
 	.one_s2_entry = true,	/* one NPT entry per GPA (contract §4) */
 	.priv_on_shared_detail =
 		"#NPF: RMP: C=1 access to a page not assigned to the guest",
@@ -518,6 +518,8 @@ static const struct arch_result_desc sev_results[] = {
 const struct arch_desc arch_sev_desc = {
 	.name = "sev",
 	.ops = &sev_ops,
+	.addr_limit_bit = 51,	/* est.: C-bit at 51, GPA below it */
+	.gpa_bit_words = "the C-bit (bit %u)",
 	.rules = sev_rules,
 	.timing = sev_timing,
 	.ntiming = sizeof(sev_timing) / sizeof(sev_timing[0]),

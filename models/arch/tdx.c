@@ -565,6 +565,7 @@ static bool tdx_addr_bits_ok(unsigned int bits)
 }
 
 static const struct arch_impl tdx_impl = {
+	.desc = &arch_tdx_desc,
 	.addr_bits_ok = tdx_addr_bits_ok,
 	.why_mce = "on tdx a CPU access to it is a machine check",
 	.why_host_fault = "on this tdx profile a CPU access to it is a host fault",
@@ -689,6 +690,7 @@ static const struct arch_result_desc tdx_results[] = {
 const struct arch_desc arch_tdx_desc = {
 	.name = "tdx",
 	.ops = &tdx_ops,
+	.gpa_bit_words = "the shared bit (GPA bit %u, gpaw %u)",
 	.rules = tdx_rules,
 	.timing = tdx_timing,
 	.ntiming = sizeof(tdx_timing) / sizeof(tdx_timing[0]),

@@ -255,7 +255,10 @@ static bool toy_addr_bits_ok(unsigned int bits)
 	return bits == 40 || bits == 48;
 }
 
+static const struct arch_desc toy_desc;
+
 static const struct arch_impl toy_impl = {
+	.desc = &toy_desc,
 	.addr_bits_ok = toy_addr_bits_ok,
 	.shared_tbl_fmt = "%s toy shared",
 	.priv_tbl_fmt = "%s toy private",
@@ -331,6 +334,7 @@ static const struct arch_result_desc toy_results[] = {
 static const struct arch_desc toy_desc = {
 	.name = "toy",
 	.ops = &toy_ops,
+	.gpa_bit_words = "the toy shared bit (bit %u of %u)",
 	.rules = toy_rules,
 	.timing = toy_timing,
 	.ntiming = 1,
