@@ -168,11 +168,15 @@ coverage: deps
 		--html-details build-cov/html/index.html --print-summary --fail-under-line 85 build-cov
 
 # A module's private header may be included only from its own folder.
+# The toy arch of tests/unit/check_arch_toy.c is an arch implementation:
+# like models/arch/<arch>.c it builds on the arch kit, arch_internal.h.
 check-includes:
 	@bad=$$(grep -rn '#include "[a-z_]*_internal.h"' sim models tools tests 2>/dev/null | \
 		while IFS=: read -r f l rest; do \
 			h=$$(echo "$$rest" | sed 's/.*"\(.*\)".*/\1/'); \
-			[ -f "$$(dirname $$f)/$$h" ] || echo "$$f:$$l: includes $$h from outside its module"; \
+			[ -f "$$(dirname $$f)/$$h" ] || \
+			[ "$$f:$$h" = "tests/unit/check_arch_toy.c:arch_internal.h" ] || \
+			echo "$$f:$$l: includes $$h from outside its module"; \
 		done); \
 	if [ -n "$$bad" ]; then echo "$$bad"; exit 1; fi
 

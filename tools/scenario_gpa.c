@@ -92,21 +92,7 @@ const char *scn_gpa_bad(const struct scn_guest *g, uint64_t gpa, int arch,
 	limit = arch_gpa_limit((enum arch_id)arch, bits);
 	if (gpa < limit)
 		return NULL;
-	bits = bits ? bits : 48;
-	switch (arch) {
-	case ARCH_TDX:
-		snprintf(buf, len, "the shared bit (GPA bit %u, gpaw %u)",
-			 bits - 1, bits);
-		break;
-	case ARCH_CCA:
-		snprintf(buf, len, "the unprotected-IPA bit (IPA bit %u, ipa_bits %u)",
-			 bits - 1, bits);
-		break;
-	default:
-		snprintf(buf, len, "the C-bit (bit %d)", __builtin_ctzll(limit));
-		break;
-	}
-	return buf;
+	return arch_gpa_bit_words((enum arch_id)arch, bits, buf, len);
 }
 
 int scn_gpa_error(const struct scn_guest *g, uint64_t gpa, int arch,

@@ -284,7 +284,7 @@ static const char *map_checks(struct host *h, struct host_req *r,
 			      struct plat_guest *g, struct dmabuf *buf)
 {
 	uint64_t gpa = r->v[0], ps = r->v[1], size = dmabuf_size(buf);
-	bool sev = h->ops && !strcmp(h->ops->name, "sev");
+	bool one = h->arch && arch_one_s2_entry(h->arch);
 
 	if (!page_size_ok(ps) || (gpa | size) & (ps - 1) || !size)
 		return "EINVAL";
@@ -299,7 +299,7 @@ static const char *map_checks(struct host *h, struct host_req *r,
 		    sl->gpa >= gpa + size)
 			continue;
 		/* sev: one NPT entry per GPA, shared or private (contract §4) */
-		if (sl->priv == r->b[0] || sev)
+		if (sl->priv == r->b[0] || one)
 			return "EEXIST";
 	}
 	return NULL;
