@@ -339,9 +339,12 @@ struct arch_check {
 };
 
 /*
- * An unbind as an explicit phase plan: the arch returns its phases in
- * its order, the host executes them one after the other on the
- * operation's sequence.  A firmware phase (@push set) appends the arch's
+ * A bind or an unbind as an explicit phase plan: the arch returns its
+ * phases in its order, the host executes them one after the other on the
+ * operation's sequence.  Bind: the host's phase (VFIO's part, which
+ * settles the device's mappings before LOCK) comes first and runs at
+ * once, then the arch's firmware phases (create, LOCK + report, tracking
+ * / DMA metadata).  Unbind: a firmware phase (@push set) appends the arch's
  * sub-operations (STOP relayed through the firmware, the metadata
  * removal); the host's phase (@push NULL) is the dma-buf revoke and the
  * KVM unmap of the private dma-buf, which the host runs when the
@@ -351,19 +354,22 @@ struct arch_check {
  * operation's: it lives with the caller, not on the TDI.
  */
 #define ARCH_MAX_PHASES	4
+struct arch_phase_plan;
 struct arch_phase {
 	const char *name;	/* the sub-operation name of a host phase */
-	void (*push)(void *ctx, struct sim_seq *q);
+	void (*push)(const struct arch_phase_plan *plan, void *ctx,
+		     struct sim_seq *q);
 	void *ctx;
 };
-struct arch_unbind_plan {
+struct arch_phase_plan {
 	struct arch *a;
 	struct pcie_dev *dev;
+	struct arch_vm *vm;	/* bind: the VM the TDI is bound to */
 	struct arch_phase v[ARCH_MAX_PHASES];
 	size_t n;
 };
 /** arch_unbind_unmap() - the host phase without a host: unmap the TDI's private MMIO. */
-void arch_unbind_unmap(const struct arch_unbind_plan *plan,
+void arch_unbind_unmap(const struct arch_phase_plan *plan,
 		       struct sim_seq *q);
 
 /**
@@ -418,10 +424,11 @@ void arch_unbind_unmap(const struct arch_unbind_plan *plan,
  * @connect:    SPDM session (spdm_session), then IDE keys of stream 0
  *              (ide_keys) when @ide
  * @bind:       contract section 4 "What tsm.bind does"; TDI ends
- *              CONFIG_LOCKED.  "EBUSY" already bound, "EINVAL" @vm not
+ *              CONFIG_LOCKED.  The plan in @plan (host's VFIO part,
+ *              then the arch's firmware phases); nothing pushed.  "EBUSY" already bound, "EINVAL" @vm not
  *              confidential, the TDISP error name of LOCK, "ETIMEDOUT"
  *              after doe_timeout when LOCK was dropped
- * @unbind:     the plan of tsm.unbind in @plan (struct arch_unbind_plan:
+ * @unbind:     the plan of tsm.unbind in @plan (struct arch_phase_plan:
  *              STOP, the host's revoke + unmap, firmware metadata, in the
  *              arch's order); nothing pushed yet, @q is the sequence the
  *              phases will run on.  "EINVAL" when not bound
@@ -473,9 +480,10 @@ struct arch_ops {
 	const char *(*connect)(struct arch *a, struct pcie_dev *dev, bool ide,
 			       struct sim_seq *q);
 	const char *(*bind)(struct arch *a, struct arch_vm *vm,
-			    struct pcie_dev *dev, struct sim_seq *q);
+			    struct pcie_dev *dev, struct sim_seq *q,
+			    struct arch_phase_plan *plan);
 	const char *(*unbind)(struct arch *a, struct pcie_dev *dev,
-			      struct sim_seq *q, struct arch_unbind_plan *plan);
+			      struct sim_seq *q, struct arch_phase_plan *plan);
 	const char *(*refresh_report)(struct arch *a, struct pcie_dev *dev,
 				      struct sim_seq *q);
 	const char *(*guest_validate)(struct arch *a, struct arch_vm *vm,

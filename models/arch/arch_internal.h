@@ -229,13 +229,17 @@ const char *arch_sub_lock(struct sim *s, void *ctx, uint64_t arg);
 const char *arch_sub_report(struct sim *s, void *ctx, uint64_t arg);
 const char *arch_sub_stop(struct sim *s, void *ctx, uint64_t arg);
 const char *arch_sub_start(struct sim *s, void *ctx, uint64_t arg);
-void arch_unbind_phase(struct arch_unbind_plan *plan, const char *name,
-		       void (*push)(void *ctx, struct sim_seq *q), void *ctx);
+void arch_phase_add(struct arch_phase_plan *plan, const char *name,
+		     void (*push)(const struct arch_phase_plan *plan, void *ctx,
+				  struct sim_seq *q), void *ctx);
 struct arch_tdi *arch_unbind_start(struct arch *a, struct pcie_dev *dev,
 				   struct sim_seq *q,
-				   struct arch_unbind_plan *plan);
+				   struct arch_phase_plan *plan);
 const char *arch_bind_check(struct arch *a, struct arch_vm *vm,
 			    struct pcie_dev *dev, struct arch_tdi **out);
+const char *arch_bind_start(struct arch *a, struct arch_vm *vm,
+			    struct pcie_dev *dev, struct sim_seq *q,
+			    struct arch_phase_plan *plan, struct arch_tdi **out);
 const char *arch_map_check(struct arch *a, struct arch_vm *vm,
 			   struct pcie_dev *dev, unsigned int bar,
 			   uint64_t gpa, uint64_t offset, uint64_t size,

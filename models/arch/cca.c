@@ -80,23 +80,39 @@ static const char *sub_vdev_meas(struct sim *s, void *ctx, uint64_t arg)
 	return arch_fw(ti->a, "RMI_VDEV_GET_MEASUREMENTS", NULL);
 }
 
+static void push_vdev_create(const struct arch_phase_plan *plan, void *ctx,
+			     struct sim_seq *q)
+{
+	sim_seq_add(q, arch_t(plan->a, AT_FW_CALL), "RMI_VDEV_CREATE",
+		    sub_vdev_create, ctx, (uintptr_t)plan->vm);
+}
+
+static void push_vdev_lock(const struct arch_phase_plan *plan, void *ctx,
+			   struct sim_seq *q)
+{
+	struct arch *a = plan->a;
+
+	sim_seq_add(q, arch_t(a, AT_FW_CALL) + arch_t(a, AT_TDISP_LOCK),
+		    "RMI_VDEV_LOCK", sub_vdev_lock, ctx, 0);
+	sim_seq_add(q, arch_t(a, AT_FW_CALL) + arch_t(a, AT_TDISP_REPORT),
+		    "RMI_VDEV_GET_INTERFACE_REPORT", sub_vdev_report, ctx, 0);
+	sim_seq_add(q, arch_t(a, AT_FW_CALL) + arch_t(a, AT_DOE_ROUNDTRIP),
+		    "RMI_VDEV_GET_MEASUREMENTS", sub_vdev_meas, ctx, 0);
+}
+
+/* host's VFIO part, RMI_VDEV_CREATE, LOCK + report + measurements */
 static const char *cca_bind(struct arch *a, struct arch_vm *vm,
-			    struct pcie_dev *dev, struct sim_seq *q)
+			    struct pcie_dev *dev, struct sim_seq *q,
+			    struct arch_phase_plan *plan)
 {
 	struct arch_tdi *ti;
-	const char *r = arch_bind_check(a, vm, dev, &ti);
+	const char *r = arch_bind_start(a, vm, dev, q, plan, &ti);
 
 	if (r)
 		return r;
-	ti->q = q;
-	sim_seq_add(q, arch_t(a, AT_FW_CALL), "RMI_VDEV_CREATE",
-		    sub_vdev_create, ti, (uintptr_t)vm);
-	sim_seq_add(q, arch_t(a, AT_FW_CALL) + arch_t(a, AT_TDISP_LOCK),
-		    "RMI_VDEV_LOCK", sub_vdev_lock, ti, 0);
-	sim_seq_add(q, arch_t(a, AT_FW_CALL) + arch_t(a, AT_TDISP_REPORT),
-		    "RMI_VDEV_GET_INTERFACE_REPORT", sub_vdev_report, ti, 0);
-	sim_seq_add(q, arch_t(a, AT_FW_CALL) + arch_t(a, AT_DOE_ROUNDTRIP),
-		    "RMI_VDEV_GET_MEASUREMENTS", sub_vdev_meas, ti, 0);
+	arch_phase_add(plan, "host: VFIO bind", NULL, NULL);
+	arch_phase_add(plan, "RMI_VDEV_CREATE", push_vdev_create, ti);
+	arch_phase_add(plan, "RMI_VDEV_LOCK + report", push_vdev_lock, ti);
 	return NULL;
 }
 
@@ -120,7 +136,8 @@ static const char *sub_vdev_destroy(struct sim *s, void *ctx, uint64_t arg)
 	return arch_fw(ti->a, "RMI_VDEV_DESTROY", NULL);
 }
 
-static void push_vdev_destroy(void *ctx, struct sim_seq *q)
+static void push_vdev_destroy(const struct arch_phase_plan *plan, void *ctx,
+			struct sim_seq *q)
 {
 	struct arch_tdi *ti = ctx;
 
@@ -128,7 +145,8 @@ static void push_vdev_destroy(void *ctx, struct sim_seq *q)
 		    sub_vdev_destroy, ti, 0);
 }
 
-static void push_vdev_unlock(void *ctx, struct sim_seq *q)
+static void push_vdev_unlock(const struct arch_phase_plan *plan, void *ctx,
+			struct sim_seq *q)
 {
 	struct arch_tdi *ti = ctx;
 
@@ -138,16 +156,16 @@ static void push_vdev_unlock(void *ctx, struct sim_seq *q)
 
 /* VDEV unlock (STOP), the host's revoke + undelegate, VDEV destroy */
 static const char *cca_unbind(struct arch *a, struct pcie_dev *dev,
-			      struct sim_seq *q, struct arch_unbind_plan *plan)
+			      struct sim_seq *q, struct arch_phase_plan *plan)
 {
 	struct arch_tdi *ti = arch_unbind_start(a, dev, q, plan);
 
 	if (!ti)
 		return "EINVAL";
-	arch_unbind_phase(plan, "RMI_VDEV_UNLOCK", push_vdev_unlock, ti);
-	arch_unbind_phase(plan, "host: revoke + unmap + undelegate", NULL,
+	arch_phase_add(plan, "RMI_VDEV_UNLOCK", push_vdev_unlock, ti);
+	arch_phase_add(plan, "host: revoke + unmap + undelegate", NULL,
 			  NULL);
-	arch_unbind_phase(plan, "RMI_VDEV_DESTROY", push_vdev_destroy, ti);
+	arch_phase_add(plan, "RMI_VDEV_DESTROY", push_vdev_destroy, ti);
 	return NULL;
 }
 

@@ -447,36 +447,55 @@ const char *arch_sub_start(struct sim *s, void *ctx, uint64_t arg)
 
 /*
  * The TDI an unbind plan starts from: bound, or NULL ("EINVAL").  The
- * plan starts empty; the arch adds its phases with arch_unbind_phase().
+ * plan starts empty; the arch adds its phases with arch_phase_add().
  */
 struct arch_tdi *arch_unbind_start(struct arch *a, struct pcie_dev *dev,
 				   struct sim_seq *q,
-				   struct arch_unbind_plan *plan)
+				   struct arch_phase_plan *plan)
 {
 	struct arch_tdi *ti = dev ? arch_tdi_find(a, dev) : NULL;
 
 	if (!ti || !ti->bound)
 		return NULL;
-	*plan = (struct arch_unbind_plan){ .a = a, .dev = dev };
+	*plan = (struct arch_phase_plan){ .a = a, .dev = dev };
 	ti->q = q;	/* the sequence STOP's TDISP relay fails */
 	return ti;
 }
 
 /* Add a phase: @push NULL is the host's (revoke + unmap), named @name. */
-void arch_unbind_phase(struct arch_unbind_plan *plan, const char *name,
-		       void (*push)(void *ctx, struct sim_seq *q), void *ctx)
+void arch_phase_add(struct arch_phase_plan *plan, const char *name,
+		     void (*push)(const struct arch_phase_plan *plan, void *ctx,
+				  struct sim_seq *q), void *ctx)
 {
 	TSM_BUG_ON(plan->n >= ARCH_MAX_PHASES);
 	plan->v[plan->n++] = (struct arch_phase){ name, push, ctx };
 }
 
-void arch_unbind_unmap(const struct arch_unbind_plan *plan,
+void arch_unbind_unmap(const struct arch_phase_plan *plan,
 		       struct sim_seq *q)
 {
 	struct arch_tdi *ti = arch_tdi_find(plan->a, plan->dev);
 
 	if (ti)
 		arch_unmap_tdi_private(ti, q);
+}
+
+/*
+ * The TDI a bind plan is for, after arch_bind_check(); the plan starts
+ * empty and the arch adds its phases (host's VFIO part first) with
+ * arch_phase_add().
+ */
+const char *arch_bind_start(struct arch *a, struct arch_vm *vm,
+			    struct pcie_dev *dev, struct sim_seq *q,
+			    struct arch_phase_plan *plan, struct arch_tdi **out)
+{
+	const char *r = arch_bind_check(a, vm, dev, out);
+
+	if (r)
+		return r;
+	*plan = (struct arch_phase_plan){ .a = a, .dev = dev, .vm = vm };
+	(*out)->q = q;	/* the sequence LOCK's TDISP relay fails */
+	return NULL;
 }
 
 /* ------------------------------------------------------------ checks */

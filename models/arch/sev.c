@@ -45,19 +45,34 @@ static const char *sub_tdi_report(struct sim *s, void *ctx, uint64_t arg)
 	return arch_sub_report(s, ti, 0);
 }
 
+static void push_tdi_bind(const struct arch_phase_plan *plan, void *ctx,
+			  struct sim_seq *q)
+{
+	sim_seq_add(q, arch_t(plan->a, AT_PSP_CMD) +
+		    arch_t(plan->a, AT_TDISP_LOCK),
+		    "TIO_TDI_BIND", sub_tdi_bind, ctx, (uintptr_t)plan->vm);
+}
+
+static void push_tdi_report(const struct arch_phase_plan *plan, void *ctx,
+			    struct sim_seq *q)
+{
+	sim_seq_add(q, arch_t(plan->a, AT_TDISP_REPORT), "TIO_TDI_REPORT",
+		    sub_tdi_report, ctx, 0);
+}
+
+/* host's VFIO part, TIO_TDI_BIND (the PSP locks), TIO_TDI_REPORT */
 static const char *sev_bind(struct arch *a, struct arch_vm *vm,
-			    struct pcie_dev *dev, struct sim_seq *q)
+			    struct pcie_dev *dev, struct sim_seq *q,
+			    struct arch_phase_plan *plan)
 {
 	struct arch_tdi *ti;
-	const char *r = arch_bind_check(a, vm, dev, &ti);
+	const char *r = arch_bind_start(a, vm, dev, q, plan, &ti);
 
 	if (r)
 		return r;
-	ti->q = q;
-	sim_seq_add(q, arch_t(a, AT_PSP_CMD) + arch_t(a, AT_TDISP_LOCK),
-		    "TIO_TDI_BIND", sub_tdi_bind, ti, (uintptr_t)vm);
-	sim_seq_add(q, arch_t(a, AT_TDISP_REPORT), "TIO_TDI_REPORT",
-		    sub_tdi_report, ti, 0);
+	arch_phase_add(plan, "host: VFIO bind", NULL, NULL);
+	arch_phase_add(plan, "TIO_TDI_BIND", push_tdi_bind, ti);
+	arch_phase_add(plan, "TIO_TDI_REPORT", push_tdi_report, ti);
 	return NULL;
 }
 
@@ -78,7 +93,8 @@ static const char *sub_tdi_unbind(struct sim *s, void *ctx, uint64_t arg)
 	return NULL;
 }
 
-static void push_tdi_unbind(void *ctx, struct sim_seq *q)
+static void push_tdi_unbind(const struct arch_phase_plan *plan, void *ctx,
+			struct sim_seq *q)
 {
 	struct arch_tdi *ti = ctx;
 
@@ -88,14 +104,14 @@ static void push_tdi_unbind(void *ctx, struct sim_seq *q)
 
 /* TIO_TDI_UNBIND (STOP + the PSP's metadata), then the host's revoke */
 static const char *sev_unbind(struct arch *a, struct pcie_dev *dev,
-			      struct sim_seq *q, struct arch_unbind_plan *plan)
+			      struct sim_seq *q, struct arch_phase_plan *plan)
 {
 	struct arch_tdi *ti = arch_unbind_start(a, dev, q, plan);
 
 	if (!ti)
 		return "EINVAL";
-	arch_unbind_phase(plan, "TIO_TDI_UNBIND", push_tdi_unbind, ti);
-	arch_unbind_phase(plan, "host: revoke + unmap + RMP reclaim", NULL,
+	arch_phase_add(plan, "TIO_TDI_UNBIND", push_tdi_unbind, ti);
+	arch_phase_add(plan, "host: revoke + unmap + RMP reclaim", NULL,
 			  NULL);
 	return NULL;
 }

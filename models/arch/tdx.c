@@ -100,25 +100,50 @@ static const char *sub_dmar_add(struct sim *s, void *ctx, uint64_t arg)
 	return arch_fw(ti->a, "TDH.DMAR.ADD", NULL);
 }
 
+static void push_devif_create(const struct arch_phase_plan *plan, void *ctx,
+			      struct sim_seq *q)
+{
+	sim_seq_add(q, arch_t(plan->a, AT_FW_CALL), "TDH.DEVIF.CREATE",
+		    sub_devif_create, ctx, (uintptr_t)plan->vm);
+}
+
+static void push_lock_report(const struct arch_phase_plan *plan, void *ctx,
+			     struct sim_seq *q)
+{
+	struct arch *a = plan->a;
+
+	sim_seq_add(q, arch_t(a, AT_FW_CALL) + arch_t(a, AT_TDISP_LOCK),
+		    DEVIF_REQ " LOCK_INTERFACE", sub_lock, ctx, 0);
+	sim_seq_add(q, arch_t(a, AT_FW_CALL) + arch_t(a, AT_TDISP_REPORT),
+		    DEVIF_REQ " GET_DEVICE_INTERFACE_REPORT", sub_report, ctx, 0);
+}
+
+static void push_mmio_dmar(const struct arch_phase_plan *plan, void *ctx,
+			   struct sim_seq *q)
+{
+	struct arch *a = plan->a;
+
+	sim_seq_add(q, 2 * arch_t(a, AT_FW_CALL), "TDH.MMIOMT.ADD",
+		    sub_mmiomt_add, ctx, 0);
+	sim_seq_add(q, arch_t(a, AT_FW_CALL), "TDH.DMAR.ADD", sub_dmar_add,
+		    ctx, 0);
+}
+
+/* host's VFIO part, TDH.DEVIF.CREATE, LOCK + report, MMIO tracking + DMAR */
 static const char *tdx_bind(struct arch *a, struct arch_vm *vm,
-			    struct pcie_dev *dev, struct sim_seq *q)
+			    struct pcie_dev *dev, struct sim_seq *q,
+			    struct arch_phase_plan *plan)
 {
 	struct arch_tdi *ti;
-	const char *r = arch_bind_check(a, vm, dev, &ti);
+	const char *r = arch_bind_start(a, vm, dev, q, plan, &ti);
 
 	if (r)
 		return r;
-	ti->q = q;
-	sim_seq_add(q, arch_t(a, AT_FW_CALL), "TDH.DEVIF.CREATE",
-		    sub_devif_create, ti, (uintptr_t)vm);
-	sim_seq_add(q, arch_t(a, AT_FW_CALL) + arch_t(a, AT_TDISP_LOCK),
-		    DEVIF_REQ " LOCK_INTERFACE", sub_lock, ti, 0);
-	sim_seq_add(q, arch_t(a, AT_FW_CALL) + arch_t(a, AT_TDISP_REPORT),
-		    DEVIF_REQ " GET_DEVICE_INTERFACE_REPORT", sub_report, ti, 0);
-	sim_seq_add(q, 2 * arch_t(a, AT_FW_CALL), "TDH.MMIOMT.ADD",
-		    sub_mmiomt_add, ti, 0);
-	sim_seq_add(q, arch_t(a, AT_FW_CALL), "TDH.DMAR.ADD", sub_dmar_add,
-		    ti, 0);
+	arch_phase_add(plan, "host: VFIO bind", NULL, NULL);
+	arch_phase_add(plan, "TDH.DEVIF.CREATE", push_devif_create, ti);
+	arch_phase_add(plan, "LOCK + report", push_lock_report, ti);
+	arch_phase_add(plan, "TDH.MMIOMT.ADD + TDH.DMAR.ADD", push_mmio_dmar,
+			ti);
 	return NULL;
 }
 
@@ -179,7 +204,8 @@ static const char *sub_devif_remove(struct sim *s, void *ctx, uint64_t arg)
 }
 
 /* "remove TDI metadata" of Xu Yilun's order (domain.md §2) */
-static void push_metadata(void *ctx, struct sim_seq *q)
+static void push_metadata(const struct arch_phase_plan *plan, void *ctx,
+			struct sim_seq *q)
 {
 	struct arch_tdi *ti = ctx;
 	struct arch *a = ti->a;
@@ -194,7 +220,8 @@ static void push_metadata(void *ctx, struct sim_seq *q)
 		    sub_devif_remove, ti, 0);
 }
 
-static void push_stop(void *ctx, struct sim_seq *q)
+static void push_stop(const struct arch_phase_plan *plan, void *ctx,
+			struct sim_seq *q)
 {
 	struct arch_tdi *ti = ctx;
 
@@ -204,15 +231,15 @@ static void push_stop(void *ctx, struct sim_seq *q)
 
 /* Xu Yilun's order (domain.md §2): STOP, revoke + unmap, TDI metadata */
 static const char *tdx_unbind(struct arch *a, struct pcie_dev *dev,
-			      struct sim_seq *q, struct arch_unbind_plan *plan)
+			      struct sim_seq *q, struct arch_phase_plan *plan)
 {
 	struct arch_tdi *ti = arch_unbind_start(a, dev, q, plan);
 
 	if (!ti)
 		return "EINVAL";
-	arch_unbind_phase(plan, "STOP", push_stop, ti);
-	arch_unbind_phase(plan, "host: revoke + unmap", NULL, NULL);
-	arch_unbind_phase(plan, "TDI metadata", push_metadata, ti);
+	arch_phase_add(plan, "STOP", push_stop, ti);
+	arch_phase_add(plan, "host: revoke + unmap", NULL, NULL);
+	arch_phase_add(plan, "TDI metadata", push_metadata, ti);
 	return NULL;
 }
 

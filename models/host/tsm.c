@@ -100,11 +100,31 @@ static const char *bound_fn(struct sim *s, void *ctx, uint64_t arg)
 	return NULL;
 }
 
+/*
+ * tsm.bind executes the arch's phase plan in its order, all at once: the
+ * host's phase is VFIO's part (it settles the device's mappings before
+ * LOCK), the firmware phases append their sub-operations.  The plan is
+ * the operation's and only lives for this call.
+ */
+static void bind_run(struct host *h, struct sim_seq *q,
+		     const struct arch_phase_plan *plan)
+{
+	for (size_t i = 0; i < plan->n; i++) {
+		const struct arch_phase *ph = &plan->v[i];
+
+		if (!ph->push)
+			vfio_push_tsm_bind(h, q, plan->dev);
+		else
+			ph->push(plan, ph->ctx, q);
+	}
+}
+
 const char *tsm_bind(struct host *h, struct sim_seq *q, const char *device,
 		     const char *guest)
 {
 	struct pcie_dev *dev = pcie_dev_find(h->fab, device);
 	struct plat_guest *g = plat_guest(h->p, guest);
+	struct arch_phase_plan plan;
 	struct tsm_dev *t;
 	const char *res;
 
@@ -119,11 +139,10 @@ const char *tsm_bind(struct host *h, struct sim_seq *q, const char *device,
 	 */
 	if (t->bound)
 		return t->g == g ? noop(q, "tsm.bind: already bound") : "EBUSY";
-	/* VFIO's part comes first: its mappings must be settled before LOCK */
-	vfio_push_tsm_bind(h, q, dev);
-	res = h->ops->bind(h->arch, g->vm, dev, q);
+	res = h->ops->bind(h->arch, g->vm, dev, q, &plan);
 	if (res)
 		return res;
+	bind_run(h, q, &plan);
 	t->g = g;
 	/* runs only when every firmware / TDISP step of the bind succeeded */
 	sim_seq_add(q, 0, "tsm bound", bound_fn, t, 0);
@@ -178,7 +197,7 @@ static const char *host_phase_fn(struct sim *s, void *ctx, uint64_t arg)
 
 static void unbind_run(struct host_req *r)
 {
-	const struct arch_unbind_plan *plan = r->arr;
+	const struct arch_phase_plan *plan = r->arr;
 
 	while (r->v[0] < plan->n) {
 		const struct arch_phase *ph = &plan->v[r->v[0]++];
@@ -187,7 +206,7 @@ static void unbind_run(struct host_req *r)
 			sim_seq_add(r->q, 0, ph->name, host_phase_fn, r, 0);
 			return;
 		}
-		ph->push(ph->ctx, r->q);
+		ph->push(plan, ph->ctx, r->q);
 	}
 	sim_seq_add(r->q, 0, "tsm unbound", unbound_fn, r->obj, 0);
 	host_req_free(r);
@@ -196,7 +215,7 @@ static void unbind_run(struct host_req *r)
 static const char *unbind_push(struct host *h, struct sim_seq *q,
 			       struct tsm_dev *t)
 {
-	struct arch_unbind_plan *plan;
+	struct arch_phase_plan *plan;
 	struct host_req *r;
 	const char *res;
 

@@ -46,7 +46,7 @@ struct afx {
 	bool done;
 	/* trace facts seen */
 	/* the unbind in progress: the arch's plan and the next phase */
-	struct arch_unbind_plan plan;
+	struct arch_phase_plan plan;
 	size_t next;
 	bool host_unmaps;
 	const char *fw[AFX_NREC], *fw_st[AFX_NREC];
@@ -172,9 +172,27 @@ static AFX_UNUSED const char *afx_connect(struct afx *f)
 	return AFX(f, f->ops->connect(f->a, f->dev, true, f->q));
 }
 
+/*
+ * The host's executor of a bind plan without a host: the host's phase
+ * (VFIO's part) has nothing to do here, firmware phases push in order.
+ */
+static AFX_UNUSED const char *afx_bind_plan(struct afx *f,
+					    struct arch_vm *vm)
+{
+	struct arch_phase_plan plan;
+	const char *r = f->ops->bind(f->a, vm, f->dev, f->q, &plan);
+
+	if (r)
+		return r;
+	for (size_t i = 0; i < plan.n; i++)
+		if (plan.v[i].push)
+			plan.v[i].push(&plan, plan.v[i].ctx, f->q);
+	return NULL;
+}
+
 static AFX_UNUSED const char *afx_bind(struct afx *f)
 {
-	return AFX(f, f->ops->bind(f->a, f->vm, f->dev, f->q));
+	return AFX(f, afx_bind_plan(f, f->vm));
 }
 
 static AFX_UNUSED const char *afx_map0(struct afx *f)
@@ -216,7 +234,7 @@ static AFX_UNUSED void afx_unbind_next(struct afx *f)
 			sim_seq_add(f->q, 0, ph->name, afx_host_phase, f, 0);
 			return;
 		}
-		ph->push(ph->ctx, f->q);
+		ph->push(&f->plan, ph->ctx, f->q);
 	}
 }
 

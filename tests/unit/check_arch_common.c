@@ -68,7 +68,7 @@ START_TEST(unbind_is_a_phase_plan)
 	static const size_t nphases[ARCH_NR] = {
 		[ARCH_TDX] = 3, [ARCH_SEV] = 2, [ARCH_CCA] = 3,
 	};
-	struct arch_unbind_plan plan;
+	struct arch_phase_plan plan;
 	struct afx f;
 
 	afx_init(&f, _i);
@@ -92,6 +92,43 @@ START_TEST(unbind_is_a_phase_plan)
 	ck_assert_str_eq(afx_unbind(&f), "ok");
 	ck_assert(!arch_tdi_bound(f.a, f.dev));
 	ck_assert_uint_eq(mem_map_count(f.mem), 0);
+	afx_fini(&f);
+}
+END_TEST
+
+/*
+ * Issue 9 item 3, bind: the arch returns its plan and the host runs it.
+ * The host's phase (VFIO's part) comes first, then the arch's firmware
+ * phases (tdx: DEVIF.CREATE, LOCK + report, MMIOMT + DMAR; sev:
+ * TIO_TDI_BIND, TIO_TDI_REPORT; cca: VDEV_CREATE, VDEV_LOCK + reports).
+ * Building the plan pushes nothing and binds nothing.
+ */
+START_TEST(bind_is_a_phase_plan)
+{
+	static const size_t nphases[ARCH_NR] = {
+		[ARCH_TDX] = 4, [ARCH_SEV] = 3, [ARCH_CCA] = 3,
+	};
+	struct arch_phase_plan plan;
+	struct afx f;
+
+	afx_init(&f, _i);
+	ck_assert_str_eq(afx_connect(&f), "ok");
+	afx_q(&f);
+	ck_assert_ptr_null(f.ops->bind(f.a, f.vm, f.dev, f.q, &plan));
+	ck_assert_uint_eq(plan.n, nphases[_i]);
+	ck_assert_ptr_eq(plan.vm, f.vm);
+	ck_assert_ptr_null(plan.v[0].push);		/* the host's */
+	ck_assert_ptr_nonnull(plan.v[0].name);
+	for (size_t i = 1; i < plan.n; i++)
+		ck_assert_ptr_nonnull(plan.v[i].push);	/* firmware */
+	/* nothing ran: the TDI is neither bound nor locked */
+	sim_seq_destroy(f.q);
+	ck_assert(!arch_tdi_bound(f.a, f.dev));
+	ck_assert_int_eq(tdisp_state(f.dev), TDISP_ST_CONFIG_UNLOCKED);
+	/* run by the fixture's executor: bound and locked */
+	ck_assert_str_eq(afx_bind(&f), "ok");
+	ck_assert(arch_tdi_bound(f.a, f.dev));
+	ck_assert_int_eq(tdisp_state(f.dev), TDISP_ST_CONFIG_LOCKED);
 	afx_fini(&f);
 }
 END_TEST
@@ -204,7 +241,7 @@ START_TEST(bind_errors)
 	ck_assert(!arch_tdi_bound(f.a, f.dev));
 	ck_assert_str_eq(afx_connect(&f), "ok");
 	plain = f.ops->vm_create(f.a, "plain", false, 0);
-	ck_assert_str_eq(AFX(&f, f.ops->bind(f.a, plain, f.dev, f.q)), "EINVAL");
+	ck_assert_str_eq(AFX(&f, afx_bind_plan(&f, plain)), "EINVAL");
 	/* the TDI is already locked by someone else: the TDISP error */
 	tdisp_request_init(&req, f.dev, TDISP_REQ_LOCK_INTERFACE);
 	ck_assert_int_eq(tdisp_handle(f.dev, &req, rsp), 0);
@@ -576,6 +613,7 @@ Suite *arch_common_suite(void)
 	tcase_add_loop_test(tc, happy_path_bind_accept_unbind, 0, ARCH_NR);
 	tcase_add_loop_test(tc, t0_served_unlocked_checked_locked, 0, ARCH_NR);
 	tcase_add_loop_test(tc, unbind_is_a_phase_plan, 0, ARCH_NR);
+	tcase_add_loop_test(tc, bind_is_a_phase_plan, 0, ARCH_NR);
 	tcase_add_loop_test(tc, private_access_before_accept_faults, 0, ARCH_NR);
 	tcase_add_loop_test(tc, vm_destroy_with_bound_tdi_is_teardown_order, 0, ARCH_NR);
 	tcase_add_loop_test(tc, vm_destroy_after_unbind_is_clean, 0, ARCH_NR);

@@ -61,21 +61,30 @@ static const char *toy_sub_report(struct sim *s, void *ctx, uint64_t arg)
 	return arch_sub_report(s, ti, 0);
 }
 
+static void toy_push_bind(const struct arch_phase_plan *plan, void *ctx,
+			  struct sim_seq *q)
+{
+	struct arch *a = plan->a;
+
+	sim_seq_add(q, arch_t(a, AT_FW_CALL), TOY_FW_BIND, toy_sub_bind, ctx,
+		    (uintptr_t)plan->vm);
+	sim_seq_add(q, arch_t(a, AT_TDISP_LOCK), TOY_FW_LOCK, toy_sub_lock,
+		    ctx, 0);
+	sim_seq_add(q, arch_t(a, AT_TDISP_REPORT), TOY_FW_REPORT,
+		    toy_sub_report, ctx, 0);
+}
+
 static const char *toy_bind(struct arch *a, struct arch_vm *vm,
-			    struct pcie_dev *dev, struct sim_seq *q)
+			    struct pcie_dev *dev, struct sim_seq *q,
+			    struct arch_phase_plan *plan)
 {
 	struct arch_tdi *ti;
-	const char *r = arch_bind_check(a, vm, dev, &ti);
+	const char *r = arch_bind_start(a, vm, dev, q, plan, &ti);
 
 	if (r)
 		return r;
-	ti->q = q;
-	sim_seq_add(q, arch_t(a, AT_FW_CALL), TOY_FW_BIND, toy_sub_bind, ti,
-		    (uintptr_t)vm);
-	sim_seq_add(q, arch_t(a, AT_TDISP_LOCK), TOY_FW_LOCK, toy_sub_lock,
-		    ti, 0);
-	sim_seq_add(q, arch_t(a, AT_TDISP_REPORT), TOY_FW_REPORT,
-		    toy_sub_report, ti, 0);
+	arch_phase_add(plan, "host: VFIO bind", NULL, NULL);
+	arch_phase_add(plan, "bind", toy_push_bind, ti);
 	return NULL;
 }
 
@@ -97,7 +106,8 @@ static const char *toy_sub_remove(struct sim *s, void *ctx, uint64_t arg)
 	return arch_fw(ti->a, TOY_FW_REMOVE, NULL);
 }
 
-static void toy_push_stop(void *ctx, struct sim_seq *q)
+static void toy_push_stop(const struct arch_phase_plan *plan, void *ctx,
+			struct sim_seq *q)
 {
 	struct arch_tdi *ti = ctx;
 
@@ -105,7 +115,8 @@ static void toy_push_stop(void *ctx, struct sim_seq *q)
 		    toy_sub_stop, ti, 0);
 }
 
-static void toy_push_remove(void *ctx, struct sim_seq *q)
+static void toy_push_remove(const struct arch_phase_plan *plan, void *ctx,
+			struct sim_seq *q)
 {
 	struct arch_tdi *ti = ctx;
 
@@ -115,15 +126,15 @@ static void toy_push_remove(void *ctx, struct sim_seq *q)
 
 /* the toy's plan: STOP, the host's unmap, the metadata */
 static const char *toy_unbind(struct arch *a, struct pcie_dev *dev,
-			      struct sim_seq *q, struct arch_unbind_plan *plan)
+			      struct sim_seq *q, struct arch_phase_plan *plan)
 {
 	struct arch_tdi *ti = arch_unbind_start(a, dev, q, plan);
 
 	if (!ti)
 		return "EINVAL";
-	arch_unbind_phase(plan, "STOP", toy_push_stop, ti);
-	arch_unbind_phase(plan, "host: unmap", NULL, NULL);
-	arch_unbind_phase(plan, "metadata", toy_push_remove, ti);
+	arch_phase_add(plan, "STOP", toy_push_stop, ti);
+	arch_phase_add(plan, "host: unmap", NULL, NULL);
+	arch_phase_add(plan, "metadata", toy_push_remove, ti);
 	return NULL;
 }
 
