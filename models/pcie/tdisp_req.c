@@ -12,8 +12,11 @@
  * requester that failed at once would see the failure a whole DOE timeout
  * too early.  The session check is the DSM's (tdisp_issue drops an
  * unsecured message, [TDISP]); BUSY comes back as the TDISP error "BUSY",
- * which every caller today reports as the step's result (no retry: a
- * retry policy is a caller's choice the scenarios do not make yet).
+ * which every caller reports as the step's result.  No retry: [TDISP]
+ * allows one after a delay but fixes neither, and no requester we follow
+ * retries a TDISP BUSY (DMTF spdm-emu pci_tdisp_lock_interface() and its
+ * siblings send once; libspdm's retry_times loop covers SPDM
+ * ERROR(Busy), not a TDISP error inside a VENDOR_DEFINED_RESPONSE).
  */
 #include <string.h>
 

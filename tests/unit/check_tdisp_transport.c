@@ -117,6 +117,29 @@ START_TEST(fault_busy_drop_error)
 }
 END_TEST
 
+/*
+ * The requester sends a request once: an answer of BUSY is the
+ * exchange's result, not retried (spdm-emu's pci_tdisp_requester_lib
+ * does the same; docs/architecture.md "One TDISP requester").  With two
+ * BUSY answers armed, one exchange uses exactly one of them: the next
+ * request is still BUSY, the one after it is served.
+ */
+START_TEST(requester_busy_not_retried)
+{
+	struct tdisp_xchg x = { .s = s, .dev = pf, .expected = true };
+
+	tdisp_fault_busy(pf, 2);
+	tdisp_request_init(&x.req, pf, TDISP_REQ_LOCK_INTERFACE);
+	ck_assert_str_eq(tdisp_xchg_run(&x), "BUSY");
+	ck_assert_uint_eq(x.rsp.error, TDISP_ERR_BUSY);
+	ck_assert_int_eq(tdisp_state(pf), TDISP_ST_CONFIG_UNLOCKED);
+	ck_assert_uint_eq(lock(pf, 0), TDISP_ERR_BUSY);
+	tdisp_request_init(&x.req, pf, TDISP_REQ_LOCK_INTERFACE);
+	ck_assert_ptr_null(tdisp_xchg_run(&x));
+	ck_assert_int_eq(tdisp_state(pf), TDISP_ST_CONFIG_LOCKED);
+}
+END_TEST
+
 START_TEST(header_checks)
 {
 	struct tdisp_request rq;
@@ -503,6 +526,7 @@ Suite *tdisp_transport_suite(void)
 	tcase_add_test(tt, num_req_this_busy);
 	tcase_add_test(tt, num_req_all_busy);
 	tcase_add_test(tt, fault_busy_drop_error);
+	tcase_add_test(tt, requester_busy_not_retried);
 	tcase_add_test(tt, header_checks);
 	tcase_add_loop_test(tt, lock_precondition_fails, 0, LC_NR);
 	tcase_add_loop_test(tt, lock_bar_size_unsupported, 0, 2);
