@@ -19,6 +19,28 @@
  * host->reqs until their sub-operation finished; host_destroy() frees
  * those whose step never ran them (skip-step, teardown).
  */
+/*
+ * Typed arguments of one host operation, copied when it is queued (issue 9
+ * item 4: they replace the positional n[] / v[] / b[] slots, op by op).
+ * iommufd.map and iommufd.map_dmabuf: @src is the guest or the dma-buf,
+ * @addr the GPA or the offset into the buffer.
+ */
+struct host_map_op {
+	char ioas[HOST_NAME_LEN], src[HOST_NAME_LEN], name[HOST_NAME_LEN];
+	uint64_t iova, size, addr, page_size;
+	bool has_iova, is_static;
+};
+/* iommufd.unmap (by range or by @area name) and iommufd.reserve */
+struct host_range_op {
+	char ioas[HOST_NAME_LEN], area[HOST_NAME_LEN];
+	uint64_t iova, size;
+};
+/* iommufd.copy */
+struct host_copy_op {
+	char src[HOST_NAME_LEN], dst[HOST_NAME_LEN];
+	uint64_t src_iova, dst_iova, size;
+};
+
 struct host_req {
 	struct host_req *next, *prev;
 	struct host *h;
@@ -27,6 +49,11 @@ struct host_req {
 	char n[4][HOST_NAME_LEN];
 	uint64_t v[6];
 	bool b[4];
+	union {
+		struct host_map_op map;
+		struct host_range_op range;
+		struct host_copy_op copy;
+	} u;				/* the typed arguments of converted ops */
 	void *arr;			/* copied ranges / entries, malloc'ed */
 	size_t narr;
 	void *obj;			/* what it acts on, cleared when freed */

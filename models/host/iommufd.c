@@ -410,10 +410,11 @@ const char *iommufd_ioas(struct host *h, struct sim_seq *q, const char *name)
 static const char *map_iova(struct host_req *r, struct iofd_obj *ioas,
 			    uint64_t addr, uint64_t *iova, uint64_t *align)
 {
-	uint64_t size = r->v[1], ps = r->v[3];
+	const struct host_map_op *m = &r->u.map;
+	uint64_t size = m->size, ps = m->page_size;
 
-	if (r->b[0]) {
-		*iova = r->v[0];
+	if (m->has_iova) {
+		*iova = m->iova;
 		*align = ps > HOST_PAGE ? ps : iofd_ioas_align(r->h, ioas);
 		return check_fixed(ioas, *iova, size, *align);
 	}
@@ -430,71 +431,71 @@ static const char *map_ram_fn(struct sim *s, void *ctx, uint64_t arg)
 {
 	struct host_req *r = ctx;
 	struct host *h = r->h;
-	struct iofd_obj *ioas = iofd_obj_typed(h, r->n[0], IOFD_IOAS);
-	struct plat_guest *g = plat_guest(h->p, r->n[1]);
+	const struct host_map_op *m = &r->u.map;
+	struct iofd_obj *ioas = iofd_obj_typed(h, m->ioas, IOFD_IOAS);
+	struct plat_guest *g = plat_guest(h->p, m->src);
 	uint64_t iova, hpa, align = 0;
 	const char *res;
 
 	if (!ioas || !g)
 		return host_req_done(r, "ENOENT");
-	if (!page_size_ok(r->v[3]))
+	if (!page_size_ok(m->page_size))
 		return host_req_done(r, "EINVAL");
 	/*
 	 * IOMMU_IOAS_MAP pins the VMM's memory: a confidential guest's shared
 	 * backing, never its guest_memfd pages (which cannot be pinned through
 	 * a user VA: guest_memfd has no mapping for GUP)
 	 */
-	if (plat_guest_ram_hpa(g, r->v[2], r->v[1], false, &hpa))
+	if (plat_guest_ram_hpa(g, m->addr, m->size, false, &hpa))
 		return host_req_done(r, "EFAULT");
 	/* the VMM's VA of guest RAM keeps the GPA's alignment: use the GPA */
-	res = map_iova(r, ioas, r->v[2], &iova, &align);
+	res = map_iova(r, ioas, m->addr, &iova, &align);
 	if (!res)
-		res = area_create(h, ioas, iova, hpa, r->v[1], r->v[3],
-				  r->n[2], NULL);
+		res = area_create(h, ioas, iova, hpa, m->size, m->page_size,
+				  m->name, NULL);
 	if (!res)
 		report_iova(r, iova, align);
 	return host_req_done(r, res);
 }
 
-static struct host_req *map_req(struct host *h, struct sim_seq *q,
-				const struct iommufd_map_args *a,
-				const char *src)
+/* The one helper that queues iommufd.map / iommufd.map_dmabuf with its arguments. */
+static void map_queue(struct host *h, struct sim_seq *q,
+		      const struct iommufd_map_args *a, const char *src,
+		      const char *what, sim_subop_fn *fn)
 {
 	struct host_req *r = host_req_new(h, q);
+	struct host_map_op *m = &r->u.map;
 
-	host_req_name(r, 0, a->ioas);
-	host_req_name(r, 1, src);
-	host_req_name(r, 2, a->name);
-	r->v[0] = a->iova;
-	r->v[1] = a->size;
-	r->v[2] = a->dmabuf ? a->offset : a->gpa;
-	r->v[3] = a->page_size ? a->page_size : IOMMU_PAGE_4K;
-	r->b[0] = a->has_iova;
-	r->b[1] = a->is_static;
-	return r;
+	snprintf(m->ioas, sizeof(m->ioas), "%s", a->ioas);
+	snprintf(m->src, sizeof(m->src), "%s", src);
+	snprintf(m->name, sizeof(m->name), "%s", a->name ? a->name : "");
+	m->iova = a->iova;
+	m->size = a->size;
+	m->addr = a->dmabuf ? a->offset : a->gpa;
+	m->page_size = a->page_size ? a->page_size : IOMMU_PAGE_4K;
+	m->has_iova = a->has_iova;
+	m->is_static = a->is_static;
+	sim_seq_add(q, host_t(h, AT_IOCTL), what, fn, r, 0);
 }
 
 const char *iommufd_map(struct host *h, struct sim_seq *q,
 			const struct iommufd_map_args *a)
 {
-	struct host_req *r;
-
 	if (!a->ioas || !a->guest)
 		return "EINVAL";
-	r = map_req(h, q, a, a->guest);
-	sim_seq_add(q, host_t(h, AT_IOCTL), "iommufd.map", map_ram_fn, r, 0);
+	map_queue(h, q, a, a->guest, "iommufd.map", map_ram_fn);
 	return NULL;
 }
 
-static const char *dmabuf_checks(struct host_req *r, struct dmabuf *buf)
+static const char *dmabuf_checks(struct host_map_op *m, struct dmabuf *buf)
 {
-	uint64_t off = r->v[2], bsize = dmabuf_size(buf);
+	uint64_t off = m->addr, bsize = dmabuf_size(buf);
 
-	if ((off | r->v[1]) & (HOST_PAGE - 1) || off >= bsize)
+	if ((off | m->size) & (HOST_PAGE - 1) || off >= bsize)
 		return "EINVAL";
-	if (!r->v[1])
-		r->v[1] = bsize - off;
-	if (r->v[1] > bsize - off)
+	if (!m->size)
+		m->size = bsize - off;
+	if (m->size > bsize - off)
 		return "EINVAL";
 	/* the private flavor is for the private stage-2 only (model rule) */
 	if (dmabuf_is_private(buf))
@@ -506,8 +507,9 @@ static const char *map_dmabuf_fn(struct sim *s, void *ctx, uint64_t arg)
 {
 	struct host_req *r = ctx;
 	struct host *h = r->h;
-	struct iofd_obj *ioas = iofd_obj_typed(h, r->n[0], IOFD_IOAS);
-	struct dmabuf *buf = dmabuf_find(h->dc, r->n[1]);
+	struct host_map_op *m = &r->u.map;
+	struct iofd_obj *ioas = iofd_obj_typed(h, m->ioas, IOFD_IOAS);
+	struct dmabuf *buf = dmabuf_find(h->dc, m->src);
 	struct dmabuf_attach *att;
 	char importer[HOST_NAME_LEN + 8];
 	uint64_t iova, hpa, align = 0;
@@ -516,23 +518,24 @@ static const char *map_dmabuf_fn(struct sim *s, void *ctx, uint64_t arg)
 
 	if (!ioas || !buf)
 		return host_req_done(r, "ENOENT");
-	if (!page_size_ok(r->v[3]))
+	if (!page_size_ok(m->page_size))
 		return host_req_done(r, "EINVAL");
-	res = dmabuf_checks(r, buf);
+	res = dmabuf_checks(m, buf);
 	if (res)
 		return host_req_done(r, res);
 	snprintf(importer, sizeof(importer), "iommufd.%s", ioas->name);
-	rc = dmabuf_attach(buf, importer, !r->b[1], &area_importer, h, &att);
+	rc = dmabuf_attach(buf, importer, !m->is_static, &area_importer, h,
+			   &att);
 	if (rc)
 		return host_req_done(r, host_errno_name(rc));
 	rc = dmabuf_map(att, &hpa);
 	if (!rc)
-		res = map_iova(r, ioas, r->v[2], &iova, &align);
+		res = map_iova(r, ioas, m->addr, &iova, &align);
 	else
 		res = host_errno_name(rc);
 	if (!res)
-		res = area_create(h, ioas, iova, hpa + r->v[2], r->v[1],
-				  r->v[3], r->n[2], att);
+		res = area_create(h, ioas, iova, hpa + m->addr, m->size,
+				  m->page_size, m->name, att);
 	if (res) {
 		dmabuf_detach(att);
 		return host_req_done(r, res);
@@ -544,13 +547,9 @@ static const char *map_dmabuf_fn(struct sim *s, void *ctx, uint64_t arg)
 const char *iommufd_map_dmabuf(struct host *h, struct sim_seq *q,
 			       const struct iommufd_map_args *a)
 {
-	struct host_req *r;
-
 	if (!a->ioas || !a->dmabuf)
 		return "EINVAL";
-	r = map_req(h, q, a, a->dmabuf);
-	sim_seq_add(q, host_t(h, AT_IOCTL), "iommufd.map_dmabuf",
-		    map_dmabuf_fn, r, 0);
+	map_queue(h, q, a, a->dmabuf, "iommufd.map_dmabuf", map_dmabuf_fn);
 	return NULL;
 }
 
@@ -586,52 +585,58 @@ static const char *unmap_range(struct host_req *r, struct iofd_obj *ioas,
 static const char *unmap_fn(struct sim *s, void *ctx, uint64_t arg)
 {
 	struct host_req *r = ctx;
-	struct iofd_obj *ioas = iofd_obj_typed(r->h, r->n[0], IOFD_IOAS);
+	struct host_range_op *o = &r->u.range;
+	struct iofd_obj *ioas = iofd_obj_typed(r->h, o->ioas, IOFD_IOAS);
 	uint64_t last;
 
 	if (!ioas)
 		return host_req_done(r, "ENOENT");
-	if (r->n[1][0]) {
+	if (o->area[0]) {
 		for (size_t i = 0; i < ioas->nareas; i++)
-			if (!strcmp(ioas->areas[i]->name, r->n[1])) {
-				r->v[0] = ioas->areas[i]->iova;
-				r->v[1] = ioas->areas[i]->size;
+			if (!strcmp(ioas->areas[i]->name, o->area)) {
+				o->iova = ioas->areas[i]->iova;
+				o->size = ioas->areas[i]->size;
 			}
-		if (!r->v[1])
+		if (!o->size)
 			return host_req_done(r, "ENOENT");
 	}
 	/* iommufd_ioas_unmap(): iova 0, length U64_MAX is unmap-all */
-	if (!r->n[1][0] && !r->v[0] && r->v[1] == UINT64_MAX)
+	if (!o->area[0] && !o->iova && o->size == UINT64_MAX)
 		return host_req_done(r, unmap_range(r, ioas, 0, UINT64_MAX,
 						    true));
-	if (!r->v[1] || __builtin_add_overflow(r->v[0], r->v[1] - 1, &last))
+	if (!o->size || __builtin_add_overflow(o->iova, o->size - 1, &last))
 		return host_req_done(r, "EINVAL");
-	return host_req_done(r, unmap_range(r, ioas, r->v[0], last, false));
+	return host_req_done(r, unmap_range(r, ioas, o->iova, last, false));
+}
+
+/* The one helper that queues iommufd.unmap / iommufd.reserve. */
+static void range_queue(struct host *h, struct sim_seq *q, const char *ioas,
+			const char *area, uint64_t iova, uint64_t size,
+			const char *what, sim_subop_fn *fn)
+{
+	struct host_req *r = host_req_new(h, q);
+	struct host_range_op *o = &r->u.range;
+
+	snprintf(o->ioas, sizeof(o->ioas), "%s", ioas ? ioas : "");
+	snprintf(o->area, sizeof(o->area), "%s", area ? area : "");
+	o->iova = iova;
+	o->size = size;
+	sim_seq_add(q, host_t(h, AT_IOCTL), what, fn, r, 0);
 }
 
 const char *iommufd_unmap(struct host *h, struct sim_seq *q, const char *ioas,
 			  uint64_t iova, uint64_t size)
 {
-	struct host_req *r = host_req_new(h, q);
-
-	host_req_name(r, 0, ioas);
-	r->v[0] = iova;
-	r->v[1] = size;
-	sim_seq_add(q, host_t(h, AT_IOCTL), "iommufd.unmap", unmap_fn, r, 0);
+	range_queue(h, q, ioas, NULL, iova, size, "iommufd.unmap", unmap_fn);
 	return NULL;
 }
 
 const char *iommufd_unmap_area(struct host *h, struct sim_seq *q,
 			       const char *ioas, const char *area)
 {
-	struct host_req *r;
-
 	if (!area || !area[0])
 		return "EINVAL";
-	r = host_req_new(h, q);
-	host_req_name(r, 0, ioas);
-	host_req_name(r, 1, area);
-	sim_seq_add(q, host_t(h, AT_IOCTL), "iommufd.unmap", unmap_fn, r, 0);
+	range_queue(h, q, ioas, area, 0, 0, "iommufd.unmap", unmap_fn);
 	return NULL;
 }
 
@@ -673,21 +678,22 @@ static const char *copy_fn(struct sim *s, void *ctx, uint64_t arg)
 {
 	struct host_req *r = ctx;
 	struct host *h = r->h;
-	struct iofd_obj *src = iofd_obj_typed(h, r->n[0], IOFD_IOAS);
-	struct iofd_obj *dst = iofd_obj_typed(h, r->n[1], IOFD_IOAS);
+	const struct host_copy_op *c = &r->u.copy;
+	struct iofd_obj *src = iofd_obj_typed(h, c->src, IOFD_IOAS);
+	struct iofd_obj *dst = iofd_obj_typed(h, c->dst, IOFD_IOAS);
 	struct copy_piece *p = NULL;
-	uint64_t iova = r->v[1];
+	uint64_t iova = c->dst_iova;
 	const char *res;
 	size_t n = 0;
 
 	if (!src || !dst)
 		return host_req_done(r, "ENOENT");
-	if (!r->v[2] || r->v[0] + r->v[2] - 1 < r->v[0])
+	if (!c->size || c->src_iova + c->size - 1 < c->src_iova)
 		return host_req_done(r, "EINVAL");
-	res = copy_collect(src, r->v[0], r->v[2], &p, &n);
+	res = copy_collect(src, c->src_iova, c->size, &p, &n);
 	/* iopt_map_pages() into dst: dst's iova_alignment applies */
 	if (!res)
-		res = check_fixed(dst, iova, r->v[2], iofd_ioas_align(h, dst));
+		res = check_fixed(dst, iova, c->size, iofd_ioas_align(h, dst));
 	for (size_t i = 0; !res && i < n; i++) {
 		res = area_create(h, dst, iova, p[i].hpa, p[i].size,
 				  p[i].page_size, NULL, NULL);
@@ -695,7 +701,7 @@ static const char *copy_fn(struct sim *s, void *ctx, uint64_t arg)
 	}
 	free(p);
 	if (!res)
-		report_iova(r, r->v[1], iofd_ioas_align(h, dst));
+		report_iova(r, c->dst_iova, iofd_ioas_align(h, dst));
 	return host_req_done(r, res);
 }
 
@@ -704,12 +710,13 @@ const char *iommufd_copy(struct host *h, struct sim_seq *q, const char *src,
 			 uint64_t size)
 {
 	struct host_req *r = host_req_new(h, q);
+	struct host_copy_op *c = &r->u.copy;
 
-	host_req_name(r, 0, src);
-	host_req_name(r, 1, dst);
-	r->v[0] = src_iova;
-	r->v[1] = dst_iova;
-	r->v[2] = size;
+	snprintf(c->src, sizeof(c->src), "%s", src ? src : "");
+	snprintf(c->dst, sizeof(c->dst), "%s", dst ? dst : "");
+	c->src_iova = src_iova;
+	c->dst_iova = dst_iova;
+	c->size = size;
 	sim_seq_add(q, host_t(h, AT_IOCTL), "iommufd.copy", copy_fn, r, 0);
 	return NULL;
 }
@@ -771,32 +778,28 @@ const char *iommufd_allow_iovas(struct host *h, struct sim_seq *q,
 static const char *reserve_fn(struct sim *s, void *ctx, uint64_t arg)
 {
 	struct host_req *r = ctx;
-	struct iofd_obj *ioas = iofd_obj_typed(r->h, r->n[0], IOFD_IOAS);
+	const struct host_range_op *o = &r->u.range;
+	struct iofd_obj *ioas = iofd_obj_typed(r->h, o->ioas, IOFD_IOAS);
 	uint64_t last;
 
 	if (!ioas)
 		return host_req_done(r, "ENOENT");
-	if (!r->v[1] || __builtin_add_overflow(r->v[0], r->v[1] - 1, &last))
+	if (!o->size || __builtin_add_overflow(o->iova, o->size - 1, &last))
 		return host_req_done(r, "EINVAL");
 	/* iopt_reserve_iova() */
-	if (iofd_area_hit(ioas, r->v[0], last) ||
-	    range_hit(ioas->allowed, ioas->nallowed, r->v[0], last))
+	if (iofd_area_hit(ioas, o->iova, last) ||
+	    range_hit(ioas->allowed, ioas->nallowed, o->iova, last))
 		return host_req_done(r, "EADDRINUSE");
 	ioas->resv = sim_xrealloc(ioas->resv, ioas->nresv + 1,
 				  sizeof(*ioas->resv));
-	ioas->resv[ioas->nresv++] = (struct iofd_range){ r->v[0], last };
+	ioas->resv[ioas->nresv++] = (struct iofd_range){ o->iova, last };
 	return host_req_done(r, NULL);
 }
 
 const char *iommufd_reserve(struct host *h, struct sim_seq *q,
 			    const char *ioas, uint64_t iova, uint64_t size)
 {
-	struct host_req *r = host_req_new(h, q);
-
-	host_req_name(r, 0, ioas);
-	r->v[0] = iova;
-	r->v[1] = size;
-	sim_seq_add(q, host_t(h, AT_IOCTL), "iommufd.reserve", reserve_fn,
-		    r, 0);
+	range_queue(h, q, ioas, NULL, iova, size, "iommufd.reserve",
+		    reserve_fn);
 	return NULL;
 }
