@@ -425,9 +425,10 @@ void arch_unbind_unmap(const struct arch_phase_plan *plan,
  *              (ide_keys) when @ide
  * @bind:       contract section 4 "What tsm.bind does"; TDI ends
  *              CONFIG_LOCKED.  The plan in @plan (host's VFIO part,
- *              then the arch's firmware phases); nothing pushed.  "EBUSY" already bound, "EINVAL" @vm not
- *              confidential, the TDISP error name of LOCK, "ETIMEDOUT"
- *              after doe_timeout when LOCK was dropped
+ *              then the arch's firmware phases); nothing pushed.
+ *              "EBUSY" already bound, "EINVAL" @vm not confidential;
+ *              the pushed LOCK fails with its TDISP error name, or
+ *              "ETIMEDOUT" after doe_timeout when LOCK was dropped
  * @unbind:     the plan of tsm.unbind in @plan (struct arch_phase_plan:
  *              STOP, the host's revoke + unmap, firmware metadata, in the
  *              arch's order); nothing pushed yet, @q is the sequence the

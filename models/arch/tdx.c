@@ -115,7 +115,8 @@ static void push_lock_report(const struct arch_phase_plan *plan, void *ctx,
 	sim_seq_add(q, arch_t(a, AT_FW_CALL) + arch_t(a, AT_TDISP_LOCK),
 		    DEVIF_REQ " LOCK_INTERFACE", sub_lock, ctx, 0);
 	sim_seq_add(q, arch_t(a, AT_FW_CALL) + arch_t(a, AT_TDISP_REPORT),
-		    DEVIF_REQ " GET_DEVICE_INTERFACE_REPORT", sub_report, ctx, 0);
+		    DEVIF_REQ " GET_DEVICE_INTERFACE_REPORT", sub_report, ctx,
+		    0);
 }
 
 static void push_mmio_dmar(const struct arch_phase_plan *plan, void *ctx,

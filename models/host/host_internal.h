@@ -35,6 +35,18 @@ struct host_range_op {
 	char ioas[HOST_NAME_LEN], area[HOST_NAME_LEN];
 	uint64_t iova, size;
 };
+/* kvm.map */
+struct host_kvm_map_op {
+	char guest[HOST_NAME_LEN], dmabuf[HOST_NAME_LEN];
+	uint64_t gpa, page_size;
+	bool priv, eager, is_static;
+};
+/* kvm.unmap: the slots at @gpa (@has_gpa) and / or of @dmabuf, of one view */
+struct host_kvm_unmap_op {
+	char guest[HOST_NAME_LEN], dmabuf[HOST_NAME_LEN];
+	uint64_t gpa;
+	bool has_gpa, has_priv, priv;
+};
 /* iommufd.copy */
 struct host_copy_op {
 	char src[HOST_NAME_LEN], dst[HOST_NAME_LEN];
@@ -53,7 +65,9 @@ struct host_req {
 		struct host_map_op map;
 		struct host_range_op range;
 		struct host_copy_op copy;
-	} u;				/* the typed arguments of converted ops */
+		struct host_kvm_map_op kvm_map;
+		struct host_kvm_unmap_op kvm_unmap;
+	} u;				/* typed arguments, converted ops */
 	void *arr;			/* copied ranges / entries, malloc'ed */
 	size_t narr;
 	void *obj;			/* what it acts on, cleared when freed */

@@ -458,7 +458,7 @@ static const char *map_ram_fn(struct sim *s, void *ctx, uint64_t arg)
 	return host_req_done(r, res);
 }
 
-/* The one helper that queues iommufd.map / iommufd.map_dmabuf with its arguments. */
+/* The one helper that queues iommufd.map / map_dmabuf with its arguments. */
 static void map_queue(struct host *h, struct sim_seq *q,
 		      const struct iommufd_map_args *a, const char *src,
 		      const char *what, sim_subop_fn *fn)

@@ -280,15 +280,15 @@ static bool page_size_ok(uint64_t ps)
 	return ps == IOMMU_PAGE_4K || ps == IOMMU_PAGE_2M || ps == IOMMU_PAGE_1G;
 }
 
-static const char *map_checks(struct host *h, struct host_req *r,
+static const char *map_checks(struct host *h, const struct host_kvm_map_op *m,
 			      struct plat_guest *g, struct dmabuf *buf)
 {
-	uint64_t gpa = r->v[0], ps = r->v[1], size = dmabuf_size(buf);
+	uint64_t gpa = m->gpa, ps = m->page_size, size = dmabuf_size(buf);
 	bool one = h->arch && arch_one_s2_entry(h->arch);
 
 	if (!page_size_ok(ps) || (gpa | size) & (ps - 1) || !size)
 		return "EINVAL";
-	if (r->b[0] != dmabuf_is_private(buf))
+	if (m->priv != dmabuf_is_private(buf))
 		return "EINVAL";
 	if (!h->ops)
 		return "EOPNOTSUPP";
@@ -299,7 +299,7 @@ static const char *map_checks(struct host *h, struct host_req *r,
 		    sl->gpa >= gpa + size)
 			continue;
 		/* sev: one NPT entry per GPA, shared or private (contract §4) */
-		if (sl->priv == r->b[0] || one)
+		if (sl->priv == m->priv || one)
 			return "EEXIST";
 	}
 	return NULL;
@@ -328,8 +328,9 @@ static const char *kvm_map_fn(struct sim *s, void *ctx, uint64_t arg)
 {
 	struct host_req *r = ctx;
 	struct host *h = r->h;
-	struct plat_guest *g = plat_guest(h->p, r->n[0]);
-	struct dmabuf *buf = dmabuf_find(h->dc, r->n[1]);
+	const struct host_kvm_map_op *m = &r->u.kvm_map;
+	struct plat_guest *g = plat_guest(h->p, m->guest);
+	struct dmabuf *buf = dmabuf_find(h->dc, m->dmabuf);
 	struct dmabuf_attach *att;
 	struct kvm_slot *sl;
 	char importer[HOST_NAME_LEN + 8];
@@ -338,11 +339,12 @@ static const char *kvm_map_fn(struct sim *s, void *ctx, uint64_t arg)
 
 	if (!g || !buf || g->destroyed)
 		return host_req_done(r, "ENOENT");
-	res = map_checks(h, r, g, buf);
+	res = map_checks(h, m, g, buf);
 	if (res)
 		return host_req_done(r, res);
 	snprintf(importer, sizeof(importer), "kvm.%s", g->name);
-	rc = dmabuf_attach(buf, importer, !r->b[2], &slot_importer, h, &att);
+	rc = dmabuf_attach(buf, importer, !m->is_static, &slot_importer, h,
+			   &att);
 	if (rc)
 		return host_req_done(r, host_errno_name(rc));
 	rc = dmabuf_map(att, NULL);
@@ -353,9 +355,9 @@ static const char *kvm_map_fn(struct sim *s, void *ctx, uint64_t arg)
 	dmabuf_attach_set_unmap_lat(att, host_t(h, AT_KVM_ZAP));
 	sl = calloc(1, sizeof(*sl));
 	TSM_BUG_ON(!sl);
-	*sl = (struct kvm_slot){ .g = g, .att = att, .gpa = r->v[0],
+	*sl = (struct kvm_slot){ .g = g, .att = att, .gpa = m->gpa,
 				 .size = dmabuf_size(buf), .hpa = dmabuf_hpa(buf),
-				 .page_size = r->v[1], .priv = r->b[0] };
+				 .page_size = m->page_size, .priv = m->priv };
 	TSM_BUG_ON(!vfio_buf_source(buf, &sl->dev, &sl->bar, &sl->bar_off));
 	h->slots = sim_xrealloc(h->slots, h->nslots + 1, sizeof(*h->slots));
 	h->slots[h->nslots++] = sl;
@@ -369,7 +371,7 @@ static const char *kvm_map_fn(struct sim *s, void *ctx, uint64_t arg)
 		return host_req_done(r, res);
 	}
 	memslot_publish(h, sl);
-	if (r->b[1]) {
+	if (m->eager) {
 		r->obj = sl;
 		sim_seq_next(r->q, host_t(h, AT_KVM_FAULT_IN), "kvm populate",
 			     eager_fn, r, 0);
@@ -382,17 +384,19 @@ const char *kvm_map(struct host *h, struct sim_seq *q,
 		    const struct kvm_map_args *a)
 {
 	struct host_req *r;
+	struct host_kvm_map_op *m;
 
 	if (!a->guest || !a->dmabuf)
 		return "EINVAL";
 	r = host_req_new(h, q);
-	host_req_name(r, 0, a->guest);
-	host_req_name(r, 1, a->dmabuf);
-	r->v[0] = a->gpa;
-	r->v[1] = a->page_size ? a->page_size : IOMMU_PAGE_4K;
-	r->b[0] = a->priv;
-	r->b[1] = a->eager;
-	r->b[2] = a->is_static;
+	m = &r->u.kvm_map;
+	snprintf(m->guest, sizeof(m->guest), "%s", a->guest);
+	snprintf(m->dmabuf, sizeof(m->dmabuf), "%s", a->dmabuf);
+	m->gpa = a->gpa;
+	m->page_size = a->page_size ? a->page_size : IOMMU_PAGE_4K;
+	m->priv = a->priv;
+	m->eager = a->eager;
+	m->is_static = a->is_static;
 	sim_seq_add(q, host_t(h, AT_IOCTL), "kvm.map", kvm_map_fn, r, 0);
 	return NULL;
 }
@@ -441,17 +445,19 @@ static const char *slot_remove_push(struct host *h, struct sim_seq *q,
 	return NULL;
 }
 
-/* Does @sl match @r's selectors?  v[0] gpa (b[0]), n[1] dmabuf, b[1..2] private */
-static bool slot_at_gpa(const struct kvm_slot *sl, const struct host_req *r)
+/* Does @sl match @u's selectors (its GPA, its buffer, its view)? */
+static bool slot_at_gpa(const struct kvm_slot *sl,
+			const struct host_kvm_unmap_op *u)
 {
-	return sl->gpa == r->v[0] && (!r->b[1] || sl->priv == r->b[2]);
+	return sl->gpa == u->gpa && (!u->has_priv || sl->priv == u->priv);
 }
 
-static bool slot_of_buf(const struct kvm_slot *sl, const struct host_req *r)
+static bool slot_of_buf(const struct kvm_slot *sl,
+			const struct host_kvm_unmap_op *u)
 {
 	return sl->att && !strcmp(dmabuf_name(dmabuf_attach_buf(sl->att)),
-				  r->n[1]) &&
-	       (!r->b[1] || sl->priv == r->b[2]);
+				  u->dmabuf) &&
+	       (!u->has_priv || sl->priv == u->priv);
 }
 
 /*
@@ -466,10 +472,11 @@ static const char *kvm_unmap_fn(struct sim *s, void *ctx, uint64_t arg)
 {
 	struct host_req *r = ctx;
 	struct host *h = r->h;
-	struct plat_guest *g = plat_guest(h->p, r->n[0]);
+	const struct host_kvm_unmap_op *u = &r->u.kvm_unmap;
+	struct plat_guest *g = plat_guest(h->p, u->guest);
 	struct kvm_slot **pick;
 	size_t n = 0, at_gpa = 0, of_buf = 0;
-	bool by_gpa = r->b[0], by_buf = r->n[1][0];
+	bool by_gpa = u->has_gpa, by_buf = u->dmabuf[0];
 	const char *res = NULL;
 
 	if (!g)
@@ -481,8 +488,8 @@ static const char *kvm_unmap_fn(struct sim *s, void *ctx, uint64_t arg)
 
 		if (sl->g != g)
 			continue;
-		a = by_gpa && slot_at_gpa(sl, r);
-		b = by_buf && slot_of_buf(sl, r);
+		a = by_gpa && slot_at_gpa(sl, u);
+		b = by_buf && slot_of_buf(sl, u);
 		at_gpa += a;
 		of_buf += b;
 		if ((a || !by_gpa) && (b || !by_buf))
@@ -500,16 +507,18 @@ const char *kvm_unmap(struct host *h, struct sim_seq *q,
 		      const struct kvm_unmap_args *a)
 {
 	struct host_req *r;
+	struct host_kvm_unmap_op *u;
 
 	if (!a->guest || (!a->has_gpa && !a->dmabuf))
 		return "EINVAL";
 	r = host_req_new(h, q);
-	host_req_name(r, 0, a->guest);
-	host_req_name(r, 1, a->dmabuf);
-	r->v[0] = a->gpa;
-	r->b[0] = a->has_gpa;
-	r->b[1] = a->has_priv;
-	r->b[2] = a->priv;
+	u = &r->u.kvm_unmap;
+	snprintf(u->guest, sizeof(u->guest), "%s", a->guest);
+	snprintf(u->dmabuf, sizeof(u->dmabuf), "%s", a->dmabuf ? a->dmabuf : "");
+	u->gpa = a->gpa;
+	u->has_gpa = a->has_gpa;
+	u->has_priv = a->has_priv;
+	u->priv = a->priv;
 	sim_seq_add(q, host_t(h, AT_IOCTL), "kvm.unmap", kvm_unmap_fn, r, 0);
 	return NULL;
 }
