@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * cca.c - Arm CCA RME-DA (domain.md §2, [rmm] TF-RMM smc-rmi.h,
+ * cca.c - Arm CCA RME-DA (docs/arch/cca.md, [rmm] TF-RMM smc-rmi.h,
  * runtime/rmi/vdev.c).
  *
  * The RMM owns the realm stage-2 (RTT); the host maps unprotected IPA

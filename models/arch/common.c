@@ -3,7 +3,7 @@
  * common.c - what the three architectures share: the instance and its
  * lookups, trace facts, the TDISP relay sub-operations, the shared
  * stage-2, and the access hooks driven by the profile's rules
- * (contract section 8).  The arch files add their firmware sequences.
+ * (docs/arch/rules.md).  The arch files add their firmware sequences.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -223,7 +223,7 @@ const char *arch_fw(struct arch *a, const char *call, const char *status)
 	return status && strcmp(status, "ok") ? status : NULL;
 }
 
-/* The hazard in words, as a reviewer would put it (contract section 8). */
+/* The hazard in words, as a reviewer would put it (docs/arch/rules.md). */
 static const char *owner_why(enum arch_id id, int finding)
 {
 	static const char *const mce[ARCH_NR] = {
@@ -254,7 +254,7 @@ void arch_owner(struct arch *a, struct pcie_dev *dev, uint64_t hpa,
 	rec.u.owner.size = size;
 	rec.u.owner.event = event;
 	rec.u.owner.to_private = to_private;
-	/* the hazard the profile attaches to this event (contract section 8) */
+	/* the hazard the profile attaches to this event (docs/arch/rules.md) */
 	if (!strcmp(event, "lock"))
 		rec.u.owner.finding = (int)arch_rule(a, AR_LATENT_AT_LOCK);
 	else
@@ -326,7 +326,7 @@ static void emit_tdisp(struct arch_tdi *ti, const char *req, const char *rsp)
  * Relay one TDISP request through the firmware (ti->fw names the call:
  * TDH.DEVIF.REQUEST, the PSP, RMI_VDEV_*).  Takes effect now (the
  * sub-operation's completion).  A dropped request fails the sequence
- * with ETIMEDOUT after doe_timeout (contract §4).
+ * with ETIMEDOUT after doe_timeout (docs/scenarios.md, steps).
  */
 const char *arch_tdisp(struct arch_tdi *ti, unsigned int code)
 {
@@ -469,7 +469,7 @@ const char *arch_map_check(struct arch *a, struct arch_vm *vm,
 		return "EINVAL";
 	/*
 	 * Xu Yilun's KVM RFC: private MMIO only for a device assigned to
-	 * the same CoCo VM (domain.md §3).
+	 * the same CoCo VM (docs/host.md).
 	 */
 	ti = arch_tdi_find(a, dev);
 	if (!ti || !ti->bound || ti->vm != vm)

@@ -2,8 +2,8 @@
 /*
  * common_ops.c - the ops whose shape is the same on the three
  * architectures: guests, KVM's shared stage-2, connect, the accept
- * order, and the access hooks, which read the profile's rules (contract
- * section 8) rather than hard-coding an arch.
+ * order, and the access hooks, which read the profile's rules
+ * (docs/arch/rules.md) rather than hard-coding an arch.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -21,7 +21,7 @@ struct arch_vm *arch_common_vm_create(struct arch *a, const char *name,
 
 	if (!addr_bits)
 		addr_bits = 48;
-	/* tdx: GPAW 48 or 52 (domain.md §2); cca: ipa_bits 32..52 */
+	/* tdx: GPAW 48 or 52 (docs/arch/rules.md); cca: ipa_bits 32..52 */
 	if (a->impl->id == ARCH_TDX && addr_bits != 48 && addr_bits != 52)
 		return NULL;
 	if (a->impl->id == ARCH_CCA && (addr_bits < 32 || addr_bits > 52))
@@ -134,7 +134,7 @@ const char *arch_common_map_shared(struct arch *a, struct arch_vm *vm,
 	for (uint64_t g = gpa; g < gpa + size; g += ARCH_PAGE) {
 		if (arch_srange_at_gpa(a, vm, g))
 			return "EEXIST";
-		/* sev: one NPT entry per GPA, private or not (contract §4) */
+		/* sev: one NPT entry per GPA, private or not (docs/scenarios.md, steps) */
 		if (a->impl->id == ARCH_SEV && arch_prange_at_gpa(a, vm, g))
 			return "EEXIST";
 	}
@@ -240,7 +240,7 @@ const char *arch_common_refresh_report(struct arch *a, struct pcie_dev *dev,
 	return NULL;
 }
 
-/* contract §4 "What guest.accept does" */
+/* docs/scenarios.md (steps) "What guest.accept does" */
 const char *arch_common_guest_accept(struct arch *a, struct arch_vm *vm,
 				     struct pcie_dev *dev, int bar,
 				     struct sim_seq *q)
@@ -367,7 +367,7 @@ static void verdict(struct arch *a, enum arch_rule r, const char *stop_detail,
 
 /*
  * Which TDI's TEE MMIO @hpa is, and whether it is locked / owned.
- * Returns false when the rules of contract §8 do not apply (DRAM, no
+ * Returns false when the rules of docs/arch/rules.md do not apply (DRAM, no
  * device, non-TEE range, TDI unlocked and not owned).
  */
 static bool tee_target(struct arch *a, uint64_t hpa, bool *owned)

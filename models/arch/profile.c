@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * profile.c - the built-in arch profiles (contract section 8 as data,
+ * profile.c - the built-in arch profiles (docs/arch/rules.md as data,
  * every value with its source) and the text forms of rules and
  * durations shared by the profile-file loader and `--set`.
  */
@@ -63,62 +63,62 @@ struct rule_default {
 
 static const struct rule_default rule_def[AR_NR] = {
 	[AR_HOST_READ_LOCKED] = { { R_MCE, R_UR, R_UR }, {
-		"[seed] Gunthorpe; Xu Yilun agrees (domain.md §2); mechanism unpublished",
-		"RMP does not check hypervisor reads (AMD APM vol.2 RMP table); the TDI rejects T=0 (domain.md §2)",
+		"[seed] Gunthorpe; Xu Yilun agrees (docs/arch/rules.md); mechanism unpublished",
+		"RMP does not check hypervisor reads (AMD APM vol.2 RMP table); the TDI rejects T=0 (docs/arch/rules.md)",
 		"before the delegate the locked TDI rejects T=0 [seed][TDISP]" } },
 	[AR_HOST_WRITE_LOCKED] = { { R_MCE, R_UR, R_UR }, {
-		"[seed] (domain.md §2)",
-		"no RMP entry assigned yet: the TDI rejects T=0 (contract §8)",
+		"[seed] (docs/arch/rules.md)",
+		"no RMP entry assigned yet: the TDI rejects T=0 (docs/arch/rules.md)",
 		"before the delegate the locked TDI rejects T=0 [seed][TDISP]" } },
 	[AR_HOST_READ_OWNED] = { { R_MCE, R_UR, R_HF }, {
-		"[seed] (domain.md §2)",
+		"[seed] (docs/arch/rules.md)",
 		"RMP does not check hypervisor reads (AMD APM vol.2, as quoted in the SNP host series)",
 		"granule protection fault on Realm PAS (TF-A GPT design; arm64 GPF patch, S. Price)" } },
 	[AR_HOST_WRITE_OWNED] = { { R_MCE, R_HF, R_HF }, {
-		"[seed] (domain.md §2)",
-		"RMP violation on a hypervisor write to an assigned page; not confirmed for MMIO (domain.md §2)",
-		"granule protection fault on Realm PAS (domain.md §2)" } },
+		"[seed] (docs/arch/rules.md)",
+		"RMP violation on a hypervisor write to an assigned page; not confirmed for MMIO (docs/arch/rules.md)",
+		"granule protection fault on Realm PAS (docs/arch/rules.md)" } },
 	[AR_P2P_LOCKED] = { { R_UR, R_UR, R_UR }, {
 		"the TDI rejects T=0 to TEE MMIO when locked [TDISP] §11.2.1",
 		"[TDISP] §11.2.1", "[TDISP] §11.2.1" } },
 	[AR_P2P_OWNED] = { { R_UR, R_UR, R_F }, {
-		"no source says it is an MCE; the TDI rejects T=0 (contract §8)",
-		"IOMMU does not RMP-check P2P MMIO targets (est.); the TDI rejects T=0 (contract §8)",
-		"the SMMU's granule check aborts a Non-secure access to Realm PAS (contract §8)" } },
+		"no source says it is an MCE; the TDI rejects T=0 (docs/arch/rules.md)",
+		"IOMMU does not RMP-check P2P MMIO targets (est.); the TDI rejects T=0 (docs/arch/rules.md)",
+		"the SMMU's granule check aborts a Non-secure access to Realm PAS (docs/arch/rules.md)" } },
 	[AR_T0_PRIVATE_DRAM] = { { R_F, R_F, R_F }, {
 		"est.: the IOMMU refuses T=0 DMA to TD-private (keyed) memory",
-		"IOMMU RMP_PAGE_FAULT on an assigned page (domain.md §2)",
-		"SMMU granule protection check on Realm PAS (domain.md §2)" } },
+		"IOMMU RMP_PAGE_FAULT on an assigned page (docs/arch/rules.md)",
+		"SMMU granule protection check on Realm PAS (docs/arch/rules.md)" } },
 	[AR_PRIV_UNACCEPTED] = { { R_F, R_F, R_F }, {
-		"EPT violation on an MMIO_PENDING page [ovmm] (domain.md §2)",
+		"EPT violation on an MMIO_PENDING page [ovmm] (docs/arch/rules.md)",
 		"#VC: page not validated [tio-g]",
 		"RIPAS EMPTY: the RMM injects an abort into the realm [rmm] lib/s2tt" } },
 	[AR_LATENT_AT_LOCK] = { { SIM_FIND_LATENT_MCE, NONE, NONE }, {
 		"[seed]; mechanism unpublished: latent_at_owner is the alternative knob",
 		"allowed: MMIO_VALIDATE needs the NPT mapping [tio-g]; Xu Yilun: AMD leaves MMIO mapped",
-		"allowed but unusable: the TDI rejects T=0 (contract §8)" } },
+		"allowed but unusable: the TDI rejects T=0 (docs/arch/rules.md)" } },
 	[AR_LATENT_AT_OWNER] = { { NONE, SIM_FIND_LATENT_HOST_FAULT, SIM_FIND_LATENT_HOST_FAULT }, {
 		"tdx uses latent_at_lock by default (see scenarios/profiles/tdx-mce-at-tracking.yaml)",
-		"hypervisor writes after the RMP assign take an RMP fault (contract §8, H1)",
-		"host access after the delegate is a granule protection fault (contract §8, H1)" } },
+		"hypervisor writes after the RMP assign take an RMP fault (docs/arch/rules.md, H1)",
+		"host access after the delegate is a granule protection fault (docs/arch/rules.md, H1)" } },
 	[AR_GUEST_S2_EXPECTED] = { { 0, 1, 0 }, {
 		"S-EPT and shared EPT are separate tables: a shared entry is a hypervisor mapping",
-		"one NPT entry per GPA serves the private mapping [tio-g] (contract §4)",
+		"one NPT entry per GPA serves the private mapping [tio-g] (docs/scenarios.md, steps)",
 		"protected and unprotected IPA are separate: an NS entry is a hypervisor mapping" } },
 	[AR_TEARDOWN_UNMAP_LOCKED] = { { 1, 0, 0 }, {
 		"Xu Yilun, LKML May 2025: remove the S-EPT MMIO mapping only after CONFIG_UNLOCKED (H2)",
-		"no such rule published (contract §8)", "no such rule published (contract §8)" } },
+		"no such rule published (docs/arch/rules.md)", "no such rule published (docs/arch/rules.md)" } },
 	[AR_TEARDOWN_VM_BOUND] = { { 1, 1, 1 }, {
 		"Xu Yilun, May 2025: destroy the VM only after its TDIs (H2)",
-		"contract §8", "contract §8" } },
+		"docs/arch/rules.md", "docs/arch/rules.md" } },
 	[AR_VALIDATE_BEFORE_START] = { { 0, 0, 1 }, {
 		"OpenVMM tdxconnect.rs: TDG.TDI.START first, then accept [ovmm]",
 		"the guest validates only in RUN [tio-g]",
-		"RSI_VDEV_VALIDATE_MAPPING valid while LOCKED [rmm]; contract §4 (a profile option)" } },
+		"RSI_VDEV_VALIDATE_MAPPING valid while LOCKED [rmm]; docs/scenarios.md (steps) (a profile option)" } },
 	[AR_MAX_PRIVATE_PAGE] = { { MIB(2), MIB(2), MIB(2) }, {
 		"est.: TDH.MMIO.MAP takes gpa|level; 4 KiB and 2 MiB assumed",
 		"est.: RMP entries are 4 KiB or 2 MiB",
-		"RMI_VDEV_MAP at level 2 or 3 only [rmm] (contract §4)" } },
+		"RMI_VDEV_MAP at level 2 or 3 only [rmm] (docs/scenarios.md, steps)" } },
 };
 
 const struct arch_rule_desc *arch_rule_desc(enum arch_rule r)
@@ -213,7 +213,7 @@ int arch_profile_set_rule(struct arch_profile *p, const char *key,
 	switch (rule_desc[r].type) {
 	case ARCH_RT_RESULT:
 		v = sim_result_parse(val);
-		/* only the verdicts an arch check can give (contract §7) */
+		/* only the verdicts an arch check can give (docs/scenarios.md, results, findings, expect) */
 		if (v != SIM_RES_OK && v != SIM_RES_UR && v != SIM_RES_FAULT &&
 		    v != SIM_RES_MCE && v != SIM_RES_HOST_FAULT)
 			return -EINVAL;
@@ -263,7 +263,7 @@ int arch_profile_set_timing(struct arch_profile *p, const char *key,
 	if (parse_u64(val, &v, &e))
 		return -EINVAL;
 	if (!*e) {
-		/* contract §2: a plain integer is cycles */
+		/* docs/scenarios.md (numbers): a plain integer is cycles */
 		p->timing_ps[t] = v;
 		p->timing_cycles[t] = true;
 		copy_src(p->timing_src[t], src);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * sev.c - AMD SEV-TIO (domain.md §2, [tio-g]).
+ * sev.c - AMD SEV-TIO (docs/arch/sev.md, [tio-g]).
  *
  * The hypervisor keeps one NPT entry per GPA (private or shared is the
  * C-bit of the guest's access, not a second table), so a private and a
@@ -105,7 +105,7 @@ static const char *sub_rmp_assign(struct sim *s, void *ctx, uint64_t unit)
 		return arch_fw(pr->a, "RMPUPDATE", "EINVAL");
 	if (unit == 0) {
 		arch_prange_publish(pr);
-		/* the owner change of contract §8 for sev */
+		/* the owner change of docs/arch/rules.md for sev */
 		arch_owner(pr->a, pr->tdi->dev, pr->hpa, pr->size, "rmp-assign",
 			   true);
 	}
@@ -127,7 +127,7 @@ static const char *sev_map_private(struct arch *a, struct arch_vm *vm,
 		return r;
 	if ((int64_t)page_size > arch_rule(a, AR_MAX_PRIVATE_PAGE))
 		return "EINVAL";
-	/* one NPT entry per GPA (contract §4) */
+	/* one NPT entry per GPA (docs/scenarios.md, steps) */
 	for (uint64_t g = gpa; g < gpa + size; g += ARCH_PAGE)
 		if (arch_srange_at_gpa(a, vm, g))
 			return "EEXIST";

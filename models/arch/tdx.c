@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * tdx.c - Intel TDX Connect (domain.md §2, [tdxh], [ovmm]).
+ * tdx.c - Intel TDX Connect (docs/arch/tdx.md, [tdxh], [ovmm]).
  *
  * Private MMIO lives in the Secure EPT, owned by the TDX module: KVM
  * changes it only through SEAMCALLs (TDH.MMIO.MAP / BLOCK / UNMAP), and
@@ -153,7 +153,7 @@ static const char *sub_devif_remove(struct sim *s, void *ctx, uint64_t arg)
 	return arch_fw(ti->a, "TDH.DEVIF.REMOVE", NULL);
 }
 
-/* "remove TDI metadata" of Xu Yilun's order (domain.md §2) */
+/* "remove TDI metadata" of Xu Yilun's order (docs/arch/tdx.md) */
 static void tdx_unbind_fini(struct arch_tdi *ti, struct sim_seq *q)
 {
 	struct arch *a = ti->a;

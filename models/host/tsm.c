@@ -8,7 +8,7 @@
  * Unbind: the arch runs STOP, then calls back into the host for its part
  * (revoke the device's private dma-bufs; KVM unmaps the private slots on
  * move_notify through the firmware), then the firmware metadata goes
- * (domain.md section 3: TDX unbind stops first, then revokes).
+ * (docs/host.md: TDX unbind stops first, then revokes).
  */
 #include <errno.h>
 #include <stdio.h>

@@ -4,12 +4,12 @@
  * a set-associative IOTLB, an invalidation queue with latency, requester
  * (RID, PASID) attachment, and the per-RID trusted path an arch installs.
  *
- * Stale translations are real (design.md): iommu_unmap() edits the table
- * at once, but an IOTLB entry stays usable until an invalidation that
- * covers it *completes*.  Accesses in between hit the entry and come back
- * with @stale set.  The IOMMU never invalidates implicitly: the caller
+ * Stale translations are real (docs/architecture.md): iommu_unmap()
+ * edits the table at once, but an IOTLB entry stays usable until an
+ * invalidation that covers it *completes*.  Accesses in between hit the
+ * entry and come back with @stale set.  The IOMMU never invalidates implicitly: the caller
  * (iommufd) queues the invalidation, so a forgotten one is modelled as it
- * would happen on hardware ([tdxh], domain.md hazard H3).
+ * would happen on hardware ([tdxh], docs/sources.md H3).
  *
  * Page-table format (ours; WORKLOAD.md fixes only the leaf address and the
  * index bits): 512 eight-byte entries per 4 KiB table, level 0 is the root,
@@ -20,7 +20,7 @@
  * pages.  The IOVA width is 12 + 9 * levels bits (39, 48, 57).
  *
  * Timing follows ../bench/WORKLOAD.md: every translation pays iotlb_hit;
- * a miss adds levels_walked * walk_level.  Defaults: domain.md section 5.
+ * a miss adds levels_walked * walk_level.  Defaults: docs/sources.md.
  */
 #ifndef TSMSIM_MODELS_IOMMU_IOMMU_H
 #define TSMSIM_MODELS_IOMMU_IOMMU_H
@@ -55,7 +55,7 @@ struct iommu_domain;
  * @iotlb_hit:  IOTLB lookup, paid by every translation (est. 2-5 ns)
  * @walk_level: one page-table level read on a miss (est. 80-120 ns)
  * @inval:      from queueing an invalidation descriptor to its completion
- *              (est. 1-5 us); domain.md section 5
+ *              (est. 1-5 us); docs/sources.md
  */
 struct iommu_timing {
 	sim_cycles_t iotlb_hit;
@@ -149,8 +149,8 @@ struct iommu_xlate {
  * struct iommu_trusted_ops - the trusted DMA path of an arch (T=1).
  * @translate: translate a T=1 request of @rid/@pasid for the arch (tdx:
  *             trusted IOMMU tables over the S-EPT; sev: IOMMU table plus
- *             RMP check; cca: SMMU on the realm stage-2; scenario-spec
- *             section 4).  Called from iommu_translate() with @out zeroed
+ *             RMP check; cca: SMMU on the realm stage-2; docs/scenarios.md
+ *             (steps)).  Called from iommu_translate() with @out zeroed
  *             except hpa = IOMMU_NO_HPA; the hook fills every field it
  *             uses, latency included.  A fault it reports is logged like
  *             any other.  Must not call back into the IOMMU's attach API.
