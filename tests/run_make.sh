@@ -35,4 +35,18 @@ ok "V=1 prints the full compiler line" grep -q -- "-MMD -MP -c $c -o build/${c%.
 out=$(mk -n V=1 -W "$c" build/tsmsim CFLAGS=-DTSMSIM_USER_FLAG LDFLAGS=-Wl,-O1)
 ok "CFLAGS appended to the compile line" grep -qE -- "-Werror .*-O2 -g -DTSMSIM_USER_FLAG .*-c $c" <<<"$out"
 ok "CFLAGS and LDFLAGS on the link line" grep -qE -- "-DTSMSIM_USER_FLAG .*-Wl,-O1 -o build/tsmsim" <<<"$out"
+
+# make test's own machinery: quiet.sh prints one line when a check passes
+# and everything when it fails; total.sh adds the lines up
+sum=$(mktemp)
+out=$(TSMSIM_TEST_SUMMARY=$sum bash tests/quiet.sh good bash -c 'echo noise >&2; echo "x: 3 passed, 0 failed"')
+ok "quiet.sh: a pass is one line (got '$out')" test "$out" = "good: 3 passed, 0 failed"
+out=$(TSMSIM_TEST_SUMMARY=$sum bash tests/quiet.sh plain true)
+ok "quiet.sh: a check that counts nothing is 1 passed" test "$out" = "plain: 1 passed, 0 failed"
+out=$(TSMSIM_TEST_SUMMARY=$sum bash tests/quiet.sh bad bash -c 'echo the-detail; echo "2 passed, 0 failed"; exit 1')
+rc=$?
+ok "quiet.sh: a failure shows its output and fails" test $rc -ne 0 -a -n "$(grep -x the-detail <<<"$out")"
+ok "quiet.sh: a failure counts as failed" grep -qx "bad: 2 passed, 1 failed" <<<"$out"
+ok "total.sh adds up and fails on a failure" test "$(bash tests/total.sh "$sum"; echo "rc=$?")" = "$(printf '6 passed, 1 failed\nrc=1')"
+rm -f "$sum"
 summary makefile
