@@ -56,9 +56,10 @@ QUIET := bash tests/quiet.sh
 all: build/tsmsim build/tsmsim.1 build/tsmsim.bash
 
 # -MMD -MP: each object's .d lists the headers it includes, so a header
-# change rebuilds only the objects that use it
+# change rebuilds only the objects that use it; an object without its .d
+# (built before the .d existed) is rebuilt once to get one
 define flavour
-$(1)/%.o: %.c | $(1)/.dirs
+$(1)/%.o: %.c $(1)/%.d | $(1)/.dirs
 	@mkdir -p $$(dir $$@)
 	$$(say) CC $$<
 	$$(Q)$$(CC) $$(BASE_CFLAGS) $$(CFLAGS_$(1)) $$(CFLAGS) -MMD -MP -c $$< -o $$@
@@ -87,6 +88,8 @@ $(1)/check_tsmsim: $$(patsubst %.c,$(1)/%.o,$$(TEST_SRCS)) $(1)/libtsmsim.a
 	$$(Q)$$(CC) $$(CFLAGS_$(1)) $$(CFLAGS) $$(LDFLAGS_$(1)) $$(LDFLAGS) -o $$@ $$^ $$(LIBS) $$(CHECK_LIBS)
 endef
 $(foreach f,$(FLAVOURS),$(eval $(call flavour,$(f))))
+$(addsuffix /%.d,$(FLAVOURS)): ;
+.PRECIOUS: $(addsuffix /%.d,$(FLAVOURS))
 -include $(shell find $(FLAVOURS) -name '*.d' 2>/dev/null)
 
 # check_main.c includes the generated suite list of its flavour
@@ -193,7 +196,9 @@ repo-test:
 install-test: build/tsmsim build/tsmsim.1 build/tsmsim.bash
 	@bash tests/run_install.sh
 
-valgrind-test: build/tsmsim build/check_tsmsim
+valgrind-test:
+	@bash tests/deps.sh valgrind
+	@$(MAKE) --no-print-directory build/tsmsim build/check_tsmsim
 	CK_FORK=no valgrind -q --leak-check=full --error-exitcode=9 ./build/check_tsmsim
 	@VALGRIND=1 bash tests/run_scenarios.sh ./build/tsmsim $(SCENARIOS)
 

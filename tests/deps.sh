@@ -7,7 +7,8 @@
 #             check), python3 (the output files' well-formedness checks)
 #   coverage  test + gcovr
 #   fuzz      demo + clang (libFuzzer)
-#   fresh     debootstrap (make test-fresh)
+#   valgrind  test + valgrind (make valgrind-test)
+#   fresh     debootstrap, git (make test-fresh)
 #
 # A bare Debian 12 image has no make yet: `bash tests/deps.sh` (as root,
 # or a user with sudo) installs what `make demo` and `make test` need.
@@ -22,8 +23,9 @@ for g in "${groups[@]}"; do
 	test) add gcc libc6-dev make pkg-config libyaml-dev check groff-base python3 ;;
 	coverage) add gcc libc6-dev make pkg-config libyaml-dev check python3 gcovr ;;
 	fuzz) add clang libyaml-dev ;;
+	valgrind) add gcc libc6-dev make pkg-config libyaml-dev check valgrind ;;
 	fresh) add debootstrap git ;;
-	*) echo "deps.sh: unknown group '$g' (demo, test, coverage, fuzz, fresh)" >&2; exit 2 ;;
+	*) echo "deps.sh: unknown group '$g' (demo, test, coverage, fuzz, valgrind, fresh)" >&2; exit 2 ;;
 	esac
 done
 # not Debian: say what is wanted and leave it to the user

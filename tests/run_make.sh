@@ -20,6 +20,12 @@ for h in models/pcie/pcie.h sim/sim.h tools/sweep.h; do
 	got=$(mk -n V=1 -W "$h" build/tsmsim | objs_of)
 	ok "$h rebuilds its users only ($(wc -l <<<"$got") objects)" test -n "$want" -a "$got" = "$want"
 done
+# an object built before its .d existed is rebuilt once to get one
+d=build/sim/stats.d
+mv "$d" "$d.keep"
+got=$(mk -n V=1 build/tsmsim | objs_of)
+mv "$d.keep" "$d"
+ok "an object without its .d is rebuilt (got: $got)" test "$got" = build/sim/stats.o
 all=$(mk -n V=1 -B build/tsmsim | objs_of | wc -l)
 got=$(mk -n V=1 -W models/pcie/pcie.h build/tsmsim | objs_of | wc -l)
 ok "a header is not every object's dependency ($got of $all)" test "$got" -lt "$all"
