@@ -38,7 +38,7 @@ debian_any() {
 	cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null | awk '$1 == "deb" && $0 ~ /\/debian\/? / { for (i = 2; i <= NF; i++) if ($i ~ /^https?:/) { print $i; exit } }'
 	cat /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '/^URIs:/ && $2 ~ /\/debian\/?$/ { print $2; exit }'
 }
-url=$({ mirror; debian_any; } | head -1)
+url=$({ mirror; debian_any; } | awk 'NR == 1')
 [ -n "$url" ] || { echo "test-fresh: no '$suite' archive in /etc/apt/sources.list*" >&2; exit 1; }
 
 mkdir -p "$cache"
