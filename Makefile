@@ -88,8 +88,10 @@ $(1)/check_tsmsim: $$(patsubst %.c,$(1)/%.o,$$(TEST_SRCS)) $(1)/libtsmsim.a
 	$$(Q)$$(CC) $$(CFLAGS_$(1)) $$(CFLAGS) $$(LDFLAGS_$(1)) $$(LDFLAGS) -o $$@ $$^ $$(LIBS) $$(CHECK_LIBS)
 endef
 $(foreach f,$(FLAVOURS),$(eval $(call flavour,$(f))))
-$(addsuffix /%.d,$(FLAVOURS)): ;
-.PRECIOUS: $(addsuffix /%.d,$(FLAVOURS))
+# every .d named explicitly, so a missing one is not an intermediate file
+# make could skip: its empty rule then counts as new and rebuilds the object
+DEPFILES := $(foreach f,$(FLAVOURS),$(patsubst %.c,$(f)/%.d,$(LIB_SRCS) $(TEST_SRCS) tools/main.c))
+$(DEPFILES): ;
 -include $(shell find $(FLAVOURS) -name '*.d' 2>/dev/null)
 
 # check_main.c includes the generated suite list of its flavour
