@@ -100,7 +100,7 @@ void sim_set_limits(struct sim *s, sim_cycles_t max_cycles, uint64_t max_events)
 /*
  * xorshift64* (Vigna 2016: shifts 12, 25, 27; multiplier
  * 0x2545F4914F6CDD1D), output taken after the state update, as in the
- * docs/scenarios.md (traffic) and ../bench/WORKLOAD.md.  Stream 0 is seeded with the
+ * docs/scenarios.md (traffic) and docs/bench.md.  Stream 0 is seeded with the
  * scenario seed, stream i > 0 with splitmix64(seed + i).
  */
 struct sim_rng {

@@ -7,7 +7,7 @@
  * completion (the access record, DMA completion checks).
  *
  * Addresses follow the contract so streams are reproducible across
- * implementations (../bench/WORKLOAD.md): random draws r from the
+ * implementations (docs/bench.md): random draws r from the
  * stream's xorshift64*, page = r % pages, offset = ((r >> 32) % lines) *
  * size; sequential walks lines in order and wraps.
  */
