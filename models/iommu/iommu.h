@@ -13,11 +13,12 @@
  *
  * Page-table format (ours; the dma-stream workload of docs/bench.md fixes
  * only the leaf address and the index bits): 512 eight-byte entries per
- * 4 KiB table, level 0 is the root, level L-1 holds 4 KiB leaves, L-2
- * 2 MiB, L-3 1 GiB.  For 4 levels the IOVA index bits are 47..39, 38..30,
- * 29..21, 20..12.  A leaf is never put in the root table (x86 has no PS bit in a PML4/PML5 entry, Arm has no
- * level-0 block with a 4 KiB granule), so 3-level tables have no 1 GiB
- * pages.  The IOVA width is 12 + 9 * levels bits (39, 48, 57).
+ * 4 KiB table, level 0 is the root, level L-1 holds 4 KiB leaves, L-2 2 MiB,
+ * L-3 1 GiB.  For 4 levels the IOVA index bits are 47..39, 38..30, 29..21,
+ * 20..12.  A leaf is never put in the root table (x86 has no PS bit in a
+ * PML4/PML5 entry, Arm has no level-0 block with a 4 KiB granule), so
+ * 3-level tables have no 1 GiB pages.  The IOVA width is 12 + 9 * levels
+ * bits (39, 48, 57).
  *
  * Timing follows docs/bench.md: every translation pays iotlb_hit;
  * a miss adds levels_walked * walk_level.  Defaults: docs/sources.md.
