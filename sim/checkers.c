@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: MIT
 /*
- * checkers.c - the judges of docs/scenarios.md (results, findings, expect).  They read trace records
+ * checkers.c - the judges of docs/scenarios.md.  They read trace records
  * only (docs/architecture.md "Facts, not judgements":
  * models publish facts, checkers judge them), and
  * each finding names its cause chain with YAML lines: the step that
  * created the mapping, the step that made it dangerous, the access that
  * hit it.
  *
- * Counting (docs/scenarios.md (results, findings, expect), "Counting"):
+ * Counting (docs/scenarios.md, "Findings are counted deduplicated"):
  * - latent-*: once per (mapping, TDI, event), the event being one OWNER
  *   occurrence (a step's OWNER records for several BAR ranges are one);
  * - access findings: once per (initiator, mapping, result) per contiguous

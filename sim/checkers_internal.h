@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * checkers_internal.h - private state of the docs/scenarios.md (results, findings, expect) checkers
+ * checkers_internal.h - private state of the docs/scenarios.md checkers
  * (checkers.c: install, bookkeeping and text helpers; checkers_access.c,
  * checkers_windows.c, checkers_events.c: the judges).  Only sim/ includes
  * it.
@@ -16,7 +16,7 @@
 
 #include "sim.h"
 
-/* Hypervisor-side kinds of docs/scenarios.md (results, findings, expect) (mem.h MEM_HYP_KINDS). */
+/* Hypervisor-side kinds of docs/scenarios.md (mem.h MEM_HYP_KINDS). */
 /*
  * The latent findings are about CPU-reachable hypervisor-side mappings
  * (docs/arch/rules.md: "CPU-reachable hypervisor-side mapping of TEE MMIO

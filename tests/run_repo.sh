@@ -29,6 +29,14 @@ miss=$(for f in "${files[@]}"; do [ -f "$f" ] && echo "$f"; done | xargs grep -o
 ok "every named path exists" test -z "$miss"
 [ -z "$miss" ] || echo "missing: $miss" | head -20
 
+# every quoted part of a named doc (a doc path, then "Heading") is there
+unquoted=$(for f in "${files[@]}"; do [ -f "$f" ] && echo "$f"; done | xargs grep -ohaI \
+	'docs/[a-z/]*\.md,\? "[^"]*"' 2>/dev/null | sort -u | while IFS= read -r m; do
+	d=$(grep -o '^docs/[a-z/]*\.md' <<<"$m"); q=$(sed 's/.*"\(.*\)"/\1/' <<<"$m")
+	[ -f "$d" ] && grep -qiF -- "$q" "$d" || echo "$m"; done)
+ok "every quoted part of a named doc exists" test -z "$unquoted"
+[ -z "$unquoted" ] || echo "not found: $unquoted" | head
+
 ok "LICENSE is the MIT licence" grep -q '^MIT License$' LICENSE
 untagged=$(for f in "${files[@]}"; do
 	case $f in *.c | *.h) grep -q 'SPDX-License-Identifier: MIT' "$f" || echo "$f" ;; esac

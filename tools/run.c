@@ -419,7 +419,7 @@ static void check_steps(struct run *r)
 }
 
 /*
- * docs/scenarios.md (results, findings, expect): a violated window "gives one finding", so whether a
+ * docs/scenarios.md: a violated window "gives one finding", so whether a
  * violation was expected is said under `findings: hitless-violation`.
  */
 static bool violations_expected(struct run *r, const struct scn_expect *e)

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * scenario.c - the scenario loader: libyaml document API, schema checks
- * against ops.c, unit conversion (docs/scenarios.md, numbers), references, and
+ * against ops.c, unit conversion (docs/scenarios.md), references, and
  * FILE:LINE:COL diagnostics for every error of the file in one run.
  *
  * Passes, in order:

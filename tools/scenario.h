@@ -353,7 +353,7 @@ void scn_diags_print(const struct scn_diags *d, FILE *f);
 int scn_label_index(const struct scenario *scn, const char *label);	/* -1 */
 
 /*
- * Units (docs/scenarios.md, numbers), shared with --set and the profile loader.
+ * Units (docs/scenarios.md), shared with --set and the profile loader.
  * Each returns 0 or -EINVAL and writes a short reason into @why.
  */
 int scn_parse_duration(const char *text, uint64_t clock_mhz, uint64_t *cycles,
@@ -361,7 +361,7 @@ int scn_parse_duration(const char *text, uint64_t clock_mhz, uint64_t *cycles,
 int scn_parse_size(const char *text, uint64_t *bytes, const char **why);
 int scn_parse_count(const char *text, uint64_t *n, const char **why);
 /*
- * A fault point (docs/scenarios.md, faults): before:LABEL, after:LABEL,
+ * A fault point (docs/scenarios.md): before:LABEL, after:LABEL,
  * during:LABEL#K (K >= 1) or a duration.  Syntax only: the caller checks
  * the label (scn_label_index()).  @pt->label is malloc'd (free it).
  */

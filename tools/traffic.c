@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * traffic.c - background load (docs/scenarios.md, traffic): closed-loop streams,
+ * traffic.c - background load (docs/scenarios.md): closed-loop streams,
  * each issuing one access, completing it after its latency, and issuing
  * the next `gap` cycles after the completion.  Two events per access: the
  * issue (the access is resolved against the state of that cycle) and the

@@ -146,7 +146,7 @@ int arch_rule_find(const char *key);
 #define ARCH_SRC_MAX	96
 
 /**
- * struct arch_profile - one architecture as data (docs/scenarios.md, top-level keys).
+ * struct arch_profile - one architecture as data (docs/scenarios.md).
  * @name:       "tdx", or the profile file's `name:` (default: its path)
  * @base:       which implementation runs it
  * @timing_ps:  latency table by enum arch_timing (ps, or cycles when the
@@ -364,7 +364,7 @@ typedef void arch_host_part_fn(void *ctx, struct sim_seq *q);
  *              sev: NPT + RMP reclaim; cca: RMI_VDEV_UNMAP + undelegate)
  * @connect:    SPDM session (spdm_session), then IDE keys of stream 0
  *              (ide_keys) when @ide
- * @bind:       docs/scenarios.md (steps) "What tsm.bind does"; TDI ends
+ * @bind:       docs/scenarios.md "What `tsm.bind` does"; TDI ends
  *              CONFIG_LOCKED.  "EBUSY" already bound, "EINVAL" @vm not
  *              confidential, the TDISP error name of LOCK, "ETIMEDOUT"
  *              after doe_timeout when LOCK was dropped

@@ -326,7 +326,7 @@ static void emit_tdisp(struct arch_tdi *ti, const char *req, const char *rsp)
  * Relay one TDISP request through the firmware (ti->fw names the call:
  * TDH.DEVIF.REQUEST, the PSP, RMI_VDEV_*).  Takes effect now (the
  * sub-operation's completion).  A dropped request fails the sequence
- * with ETIMEDOUT after doe_timeout (docs/scenarios.md, steps).
+ * with ETIMEDOUT after doe_timeout (docs/scenarios.md).
  */
 const char *arch_tdisp(struct arch_tdi *ti, unsigned int code)
 {

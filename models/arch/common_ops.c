@@ -134,7 +134,7 @@ const char *arch_common_map_shared(struct arch *a, struct arch_vm *vm,
 	for (uint64_t g = gpa; g < gpa + size; g += ARCH_PAGE) {
 		if (arch_srange_at_gpa(a, vm, g))
 			return "EEXIST";
-		/* sev: one NPT entry per GPA, private or not (docs/scenarios.md, steps) */
+		/* sev: one NPT entry per GPA, private or not (docs/scenarios.md) */
 		if (a->impl->id == ARCH_SEV && arch_prange_at_gpa(a, vm, g))
 			return "EEXIST";
 	}
@@ -240,7 +240,7 @@ const char *arch_common_refresh_report(struct arch *a, struct pcie_dev *dev,
 	return NULL;
 }
 
-/* docs/scenarios.md (steps) "What guest.accept does" */
+/* docs/scenarios.md "What `guest.accept` does" */
 const char *arch_common_guest_accept(struct arch *a, struct arch_vm *vm,
 				     struct pcie_dev *dev, int bar,
 				     struct sim_seq *q)

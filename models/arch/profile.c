@@ -103,7 +103,7 @@ static const struct rule_default rule_def[AR_NR] = {
 		"host access after the delegate is a granule protection fault (docs/arch/rules.md, H1)" } },
 	[AR_GUEST_S2_EXPECTED] = { { 0, 1, 0 }, {
 		"S-EPT and shared EPT are separate tables: a shared entry is a hypervisor mapping",
-		"one NPT entry per GPA serves the private mapping [tio-g] (docs/scenarios.md, steps)",
+		"one NPT entry per GPA serves the private mapping [tio-g] (docs/scenarios.md)",
 		"protected and unprotected IPA are separate: an NS entry is a hypervisor mapping" } },
 	[AR_TEARDOWN_UNMAP_LOCKED] = { { 1, 0, 0 }, {
 		"Xu Yilun, LKML May 2025: remove the S-EPT MMIO mapping only after CONFIG_UNLOCKED (H2)",
@@ -114,11 +114,11 @@ static const struct rule_default rule_def[AR_NR] = {
 	[AR_VALIDATE_BEFORE_START] = { { 0, 0, 1 }, {
 		"OpenVMM tdxconnect.rs: TDG.TDI.START first, then accept [ovmm]",
 		"the guest validates only in RUN [tio-g]",
-		"RSI_VDEV_VALIDATE_MAPPING valid while LOCKED [rmm]; docs/scenarios.md (steps) (a profile option)" } },
+		"RSI_VDEV_VALIDATE_MAPPING valid while LOCKED [rmm]; docs/scenarios.md (a profile option)" } },
 	[AR_MAX_PRIVATE_PAGE] = { { MIB(2), MIB(2), MIB(2) }, {
 		"est.: TDH.MMIO.MAP takes gpa|level; 4 KiB and 2 MiB assumed",
 		"est.: RMP entries are 4 KiB or 2 MiB",
-		"RMI_VDEV_MAP at level 2 or 3 only [rmm] (docs/scenarios.md, steps)" } },
+		"RMI_VDEV_MAP at level 2 or 3 only [rmm] (docs/scenarios.md)" } },
 };
 
 const struct arch_rule_desc *arch_rule_desc(enum arch_rule r)
@@ -213,7 +213,7 @@ int arch_profile_set_rule(struct arch_profile *p, const char *key,
 	switch (rule_desc[r].type) {
 	case ARCH_RT_RESULT:
 		v = sim_result_parse(val);
-		/* only the verdicts an arch check can give (docs/scenarios.md, results, findings, expect) */
+		/* only the verdicts an arch check can give (docs/scenarios.md) */
 		if (v != SIM_RES_OK && v != SIM_RES_UR && v != SIM_RES_FAULT &&
 		    v != SIM_RES_MCE && v != SIM_RES_HOST_FAULT)
 			return -EINVAL;
@@ -263,7 +263,7 @@ int arch_profile_set_timing(struct arch_profile *p, const char *key,
 	if (parse_u64(val, &v, &e))
 		return -EINVAL;
 	if (!*e) {
-		/* docs/scenarios.md (numbers): a plain integer is cycles */
+		/* docs/scenarios.md: a plain integer is cycles */
 		p->timing_ps[t] = v;
 		p->timing_cycles[t] = true;
 		copy_src(p->timing_src[t], src);

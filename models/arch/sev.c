@@ -127,7 +127,7 @@ static const char *sev_map_private(struct arch *a, struct arch_vm *vm,
 		return r;
 	if ((int64_t)page_size > arch_rule(a, AR_MAX_PRIVATE_PAGE))
 		return "EINVAL";
-	/* one NPT entry per GPA (docs/scenarios.md, steps) */
+	/* one NPT entry per GPA (docs/scenarios.md) */
 	for (uint64_t g = gpa; g < gpa + size; g += ARCH_PAGE)
 		if (arch_srange_at_gpa(a, vm, g))
 			return "EEXIST";

@@ -24,7 +24,7 @@
  * does so when its IOTLB invalidation completes).  The revoke completes
  * with the last dmabuf_unmap().
  *
- * Fault hooks (docs/scenarios.md, faults).  importer-ignores-revoke: the named
+ * Fault hooks (docs/scenarios.md).  importer-ignores-revoke: the named
  * importer never gets its callback, keeps its mapping and never unmaps; the
  * revoke then ends after revoke_timeout (default 1 s, the disputed
  * timeout) with the result "ETIMEDOUT", the buffer revoked and that

@@ -8,7 +8,7 @@
  * docs/host.md.  docs/host.md lists every rule with its kernel
  * source and what is simplified.
  *
- * Calling convention (docs/scenarios.md, steps).  Every step-level call takes
+ * Calling convention (docs/scenarios.md).  Every step-level call takes
  * the step's struct sim_seq *q, pushes its sub-operations and returns
  * NULL, or returns a result name at once ("EINVAL", "ENOENT", ...).  Each
  * sub-operation takes effect when it completes, so the checks that depend

@@ -298,7 +298,7 @@ static const char *map_checks(struct host *h, struct host_req *r,
 		if (sl->g != g || gpa >= sl->gpa + sl->size ||
 		    sl->gpa >= gpa + size)
 			continue;
-		/* sev: one NPT entry per GPA, shared or private (docs/scenarios.md, steps) */
+		/* sev: one NPT entry per GPA, shared or private (docs/scenarios.md) */
 		if (sl->priv == r->b[0] || sev)
 			return "EEXIST";
 	}

@@ -7,9 +7,9 @@
  * Stale translations are real (docs/architecture.md): iommu_unmap()
  * edits the table at once, but an IOTLB entry stays usable until an
  * invalidation that covers it *completes*.  Accesses in between hit the
- * entry and come back with @stale set.  The IOMMU never invalidates implicitly: the caller
- * (iommufd) queues the invalidation, so a forgotten one is modelled as it
- * would happen on hardware ([tdxh], docs/sources.md H3).
+ * entry and come back with @stale set.  The IOMMU never invalidates
+ * implicitly: the caller (iommufd) queues the invalidation, so a forgotten
+ * one is modelled as it would happen on hardware ([tdxh], docs/sources.md H3).
  *
  * Page-table format (ours; the dma-stream workload of docs/bench.md fixes
  * only the leaf address and the index bits): 512 eight-byte entries per

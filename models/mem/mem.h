@@ -7,9 +7,9 @@
  * kernel ioremap, shared stage-2, private stage-2, IOMMU domains), so
  * "which hypervisor-side mappings reach this TDI's TEE MMIO right now" is
  * a lookup in the window's list, not a scan of every page table
- * (docs/architecture.md, "The ownership index").  Creating and removing a mapping
- * publishes SIM_REC_MAP / SIM_REC_UNMAP, stamped with the current step, so
- * checkers can name the step that created a mapping.
+ * (docs/architecture.md, "The ownership index").  Creating and removing a
+ * mapping publishes SIM_REC_MAP / SIM_REC_UNMAP, stamped with the current
+ * step, so checkers can name the step that created a mapping.
  */
 #ifndef TSMSIM_MODELS_MEM_MEM_H
 #define TSMSIM_MODELS_MEM_MEM_H

@@ -10,7 +10,7 @@
  * pci_tdisp_device_lib_sample) and hazards H5, H6, H9-H12, H14, H15.
  *
  * Object model.  A struct pcie_fabric owns every function.  Each function
- * (PF or VF) is one TDI (docs/scenarios.md, top-level keys).  A PF owns the link state:
+ * (PF or VF) is one TDI (docs/scenarios.md).  A PF owns the link state:
  * the SPDM session, the IDE keys and the IDE stream; its VFs share it
  * (TDISP messages travel over DOE on function 0 [TDISP]).
  *
@@ -500,7 +500,7 @@ bool tdisp_nonce_live(const struct pcie_dev *dev);
 /** tdisp_lock_epoch() - number of successful LOCKs so far. */
 uint64_t tdisp_lock_epoch(const struct pcie_dev *dev);
 
-/* Fault hooks (docs/scenarios.md, faults): real perturbations of the responder. */
+/* Fault hooks (docs/scenarios.md): real perturbations of the responder. */
 /** tdisp_fault_busy() - the next @n issued requests get BUSY. */
 void tdisp_fault_busy(struct pcie_dev *dev, unsigned int n);
 /** tdisp_fault_drop() - the next @n issued requests are dropped. */

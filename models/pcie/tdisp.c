@@ -543,7 +543,7 @@ typedef uint32_t tdisp_handler_fn(struct pcie_dev *dev,
 #define S_ERR (1u << TDISP_ST_ERROR)
 #define S_ANY (S_UNL | S_LCK | S_RUN | S_ERR)
 
-/* Legal states per request: docs/tdisp.md "Legal states per request". */
+/* Legal states per request: docs/tdisp.md "Requests: legal states and answers". */
 static const struct {
 	unsigned int states;
 	tdisp_handler_fn *fn;

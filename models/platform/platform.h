@@ -11,9 +11,9 @@
  *   DMA:       TDI may issue? -> IOMMU (T=0 domain / T=1 trusted path) ->
  *              arch check on the HPA -> DRAM or peer device decode
  *
- * Each pipeline fills a struct plat_access with the result of docs/scenarios.md
- * (results, findings, expect), the latency, the HPA and the mapping used; plat_emit_access()
- * publishes it as a SIM_REC_ACCESS record for the checkers.
+ * Each pipeline fills a struct plat_access with the result (one of
+ * docs/scenarios.md), the latency, the HPA and the mapping used;
+ * plat_emit_access() publishes it as a SIM_REC_ACCESS record for the checkers.
  */
 #ifndef TSMSIM_MODELS_PLATFORM_PLATFORM_H
 #define TSMSIM_MODELS_PLATFORM_PLATFORM_H
