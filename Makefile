@@ -24,9 +24,11 @@ SCENARIOS := $(sort $(shell find scenarios -name '*.yaml' -not -path 'scenarios/
 DEMO      := scenarios/seed/two-dmabuf.yaml
 
 FLAVOURS := build build-asan build-cov
-CFLAGS_build      := -O2 -g
+# -flto: the access path crosses sim/, models/ and tools/ (docs/performance.md)
+CFLAGS_build      := -O2 -g -flto=auto
 CFLAGS_build-asan := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
-CFLAGS_build-cov  := -O0 -g --coverage
+CFLAGS_build-cov  := -O0 -g --coverage -DTSMSIM_GCOV
+LDFLAGS_build      := -flto=auto
 LDFLAGS_build-asan := -fsanitize=address,undefined
 LDFLAGS_build-cov  := --coverage
 
@@ -50,7 +52,7 @@ export TSMSIM_TEST_SUMMARY
 QUIET := bash tests/quiet.sh
 
 .PHONY: all deps deps-demo demo test unit scenarios-test bad-test cli-test docs docs-test determinism-test \
-	sweep-test asan-test coverage check-includes check-headers clean bench valgrind-test fuzz \
+	runahead-test sweep-test explore-test test-spin asan-test coverage check-includes check-headers clean bench valgrind-test fuzz \
 	install uninstall install-test make-test repo-test test-fresh test-steps man completion
 
 all: build/tsmsim build/tsmsim.1 build/tsmsim.bash
@@ -143,7 +145,9 @@ test-steps:
 	@$(QUIET) cli $(call T_cli,./build)
 	@$(QUIET) docs bash -c '$(T_docs)'
 	@$(QUIET) determinism bash tests/run_determinism.sh ./build/tsmsim $(SCENARIOS)
+	@$(QUIET) run-ahead bash tests/run_runahead.sh ./build/tsmsim $(SCENARIOS)
 	@$(QUIET) sweep $(call T_sweep,./build)
+	@$(QUIET) explore bash tests/run_explore.sh ./build/tsmsim
 	@$(QUIET) makefile bash tests/run_make.sh
 	@$(QUIET) "bench loop" bash tests/run_bench_loop.sh ./build/bench/dma_stream_loop
 	@$(QUIET) install bash tests/run_install.sh
@@ -153,6 +157,7 @@ test-steps:
 	@$(QUIET) "asan bad" $(ASAN_ENV) $(call T_bad,./build-asan)
 	@$(QUIET) "asan cli" $(ASAN_ENV) $(call T_cli,./build-asan)
 	@$(QUIET) "asan sweep" $(ASAN_ENV) $(call T_sweep,./build-asan) --arch tdx
+	@$(QUIET) "asan explore" $(ASAN_ENV) bash tests/run_explore.sh ./build-asan/tsmsim quick
 
 unit: build/check_tsmsim
 	$(call T_unit,./build)
@@ -179,6 +184,19 @@ sweep-test: build/tsmsim
 determinism-test: build/tsmsim
 	@bash tests/run_determinism.sh ./build/tsmsim $(SCENARIOS)
 
+runahead-test: build/tsmsim
+	@bash tests/run_runahead.sh ./build/tsmsim $(SCENARIOS)
+
+explore-test: build/tsmsim
+	@bash tests/run_explore.sh ./build/tsmsim
+
+# Spin (Debian `spin`, and gcc for its verifier) and tsmsim explore on one
+# ordering question must find the same violating orders (tests/spin/).
+test-spin:
+	@bash tests/deps.sh spin
+	@$(MAKE) --no-print-directory build/tsmsim
+	@bash tests/run_spin.sh ./build/tsmsim
+
 asan-test:
 	@$(MAKE) --no-print-directory build-asan/tsmsim build-asan/check_tsmsim
 	$(ASAN_ENV) $(call T_unit,./build-asan)
@@ -186,6 +204,7 @@ asan-test:
 	@$(ASAN_ENV) $(call T_bad,./build-asan)
 	@$(ASAN_ENV) $(call T_cli,./build-asan)
 	@$(ASAN_ENV) $(call T_sweep,./build-asan) --arch tdx
+	@$(ASAN_ENV) bash tests/run_explore.sh ./build-asan/tsmsim quick
 
 # the Makefile's own promises: header dependencies, short lines, CFLAGS
 make-test: build/tsmsim
@@ -212,6 +231,7 @@ coverage:
 	@$(call T_scenarios,./build-cov) >/dev/null
 	@$(call T_bad,./build-cov) >/dev/null
 	@$(call T_cli,./build-cov) >/dev/null
+	@bash tests/run_explore.sh ./build-cov/tsmsim quick >/dev/null
 	@mkdir -p build-cov/html
 	gcovr --root . --object-directory build-cov --filter 'sim/' --filter 'models/' --filter 'tools/' \
 		--html-details build-cov/html/index.html --print-summary --fail-under-line 85 build-cov

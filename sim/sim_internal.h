@@ -51,6 +51,8 @@ struct sim {
 
 	sim_cycles_t max_cycles;
 	uint64_t max_events;
+	sim_cycles_t run_limit;	/* of the sim_run_until() under way */
+	bool no_runahead;
 
 	struct sim_step_ref step;
 

@@ -8,6 +8,7 @@
 #   coverage  test + gcovr
 #   fuzz      demo + clang (libFuzzer)
 #   valgrind  test + valgrind (make valgrind-test)
+#   spin      demo + spin (make test-spin; gcc builds Spin's verifier)
 #   fresh     debootstrap, git (make test-fresh)
 #
 # A bare Debian 12 image has no make yet: `bash tests/deps.sh` (as root,
@@ -24,8 +25,9 @@ for g in "${groups[@]}"; do
 	coverage) add gcc libc6-dev make pkg-config libyaml-dev check python3 gcovr ;;
 	fuzz) add clang libyaml-dev ;;
 	valgrind) add gcc libc6-dev make pkg-config libyaml-dev check valgrind ;;
+	spin) add gcc libc6-dev make pkg-config libyaml-dev spin ;;
 	fresh) add debootstrap git ;;
-	*) echo "deps.sh: unknown group '$g' (demo, test, coverage, fuzz, valgrind, fresh)" >&2; exit 2 ;;
+	*) echo "deps.sh: unknown group '$g' (demo, test, coverage, fuzz, valgrind, spin, fresh)" >&2; exit 2 ;;
 	esac
 done
 # not Debian: say what is wanted and leave it to the user
