@@ -34,7 +34,7 @@ for w in $(bash -c ". '$comp'; echo \$_tsmsim_cmds \$_tsmsim_ops \$_tsmsim_fault
 	grep -qF -- "$w" <<<"$text" || { fail=$((fail + 1)); echo "FAIL: man page lacks '$w'"; }
 done
 pass=$((pass + 1))
-ok "man page's ops are tsmsim list ops" test "$(./build/tsmsim list ops | grep -c '^[a-z].*\[')" -eq \
+ok "man page's ops are tsmsim list ops" test "$(./build/tsmsim list ops | grep -cE '^[a-z][a-z0-9_.]* +\[[a-z -]+\]$')" -eq \
 	"$(bash -c ". '$comp'; echo \$_tsmsim_ops" | wc -w)"
 
 # the completion, driven as bash drives it: COMP_LINE up to the cursor
@@ -49,6 +49,7 @@ want() {
 }
 want "tsmsim r" run
 want "tsmsim co" compare
+want "tsmsim ex" explore
 want "tsmsim list f" faults
 want "tsmsim run --arch s" sev
 want "tsmsim run --arch tdx,c" tdx,cca

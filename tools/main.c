@@ -37,6 +37,7 @@ static const char usage_text[] =
 "  sweep FILE     run FILE at many points (arch x fault x point x --set),\n"
 "                 one JSON line per point, in worker processes, sharded\n"
 "  merge FILE...  merge sweep results, proving every point is there once\n"
+"  explore FILE   run every allowed order of the unordered: blocks of FILE\n"
 "\n"
 "  tsmsim COMMAND --help   options of one command\n"
 "  tsmsim --version\n"
