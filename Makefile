@@ -52,7 +52,7 @@ export TSMSIM_TEST_SUMMARY
 QUIET := bash tests/quiet.sh
 
 .PHONY: all deps deps-demo demo test unit scenarios-test bad-test cli-test docs docs-test determinism-test \
-	runahead-test sweep-test explore-test test-spin asan-test coverage check-includes check-headers clean bench valgrind-test fuzz \
+	runahead-test sweep-test explore-test test-spin asan-test browser-test coverage check-includes check-headers clean bench valgrind-test fuzz \
 	install uninstall install-test make-test repo-test test-fresh test-steps man completion
 
 all: build/tsmsim build/tsmsim.1 build/tsmsim.bash
@@ -148,6 +148,7 @@ test-steps:
 	@$(QUIET) run-ahead bash tests/run_runahead.sh ./build/tsmsim $(SCENARIOS)
 	@$(QUIET) sweep $(call T_sweep,./build)
 	@$(QUIET) explore bash tests/run_explore.sh ./build/tsmsim
+	@$(QUIET) browser bash tests/run_browser.sh ./build/tsmsim build
 	@$(QUIET) makefile bash tests/run_make.sh
 	@$(QUIET) "bench loop" bash tests/run_bench_loop.sh ./build/bench/dma_stream_loop
 	@$(QUIET) install bash tests/run_install.sh
@@ -170,6 +171,10 @@ bad-test: build/tsmsim
 
 cli-test: build/tsmsim
 	@$(call T_cli,./build)
+
+# the --html timeline in headless Chromium; screenshots stay in build/
+browser-test: build/tsmsim
+	@bash tests/run_browser.sh ./build/tsmsim build
 
 docs: build/tsmsim
 	@bash tests/gen_reference.sh ./build/tsmsim > docs/reference.md

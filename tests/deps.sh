@@ -4,7 +4,9 @@
 #
 #   demo      compiler, C library headers, make, pkg-config, libyaml-dev
 #   test      demo + check (the unit suites), groff-base (the man page
-#             check), python3 (the output files' well-formedness checks)
+#             check), python3 (the output files' well-formedness checks),
+#             chromium (the --html page in a browser), gtkwave (vcd2fst
+#             reads the --vcd file)
 #   coverage  test + gcovr
 #   fuzz      demo + clang (libFuzzer)
 #   valgrind  test + valgrind (make valgrind-test)
@@ -21,7 +23,7 @@ add() { pkgs+=("$@"); }
 for g in "${groups[@]}"; do
 	case $g in
 	demo) add gcc libc6-dev make pkg-config libyaml-dev ;;
-	test) add gcc libc6-dev make pkg-config libyaml-dev check groff-base python3 ;;
+	test) add gcc libc6-dev make pkg-config libyaml-dev check groff-base python3 chromium gtkwave ;;
 	coverage) add gcc libc6-dev make pkg-config libyaml-dev check python3 gcovr ;;
 	fuzz) add clang libyaml-dev ;;
 	valgrind) add gcc libc6-dev make pkg-config libyaml-dev check valgrind ;;

@@ -36,6 +36,7 @@ struct run_opts {
 	size_t ninject;
 	const struct run_sink *sinks;	/* attached in order; may be NULL */
 	size_t nsinks;
+	bool stats;		/* collect latencies, firmware and TDISP counts */
 	/*
 	 * `tsmsim explore`: called each time the step at position @pos of
 	 * the run order is about to be chosen (after the previous step
@@ -70,6 +71,8 @@ struct run_check {
 	unsigned int line;	/* YAML line of the expectation */
 };
 
+struct run_stats;
+
 struct run_result {
 	char arch[64];		/* the profile's name: per_arch keys on it */
 	uint64_t seed;
@@ -81,6 +84,7 @@ struct run_result {
 	struct run_check *checks;
 	size_t nchecks;
 	struct sim *sim;	/* findings and stats; freed by run_result_fini */
+	struct run_stats *stats;	/* with run_opts.stats (runstats.h), else NULL */
 	bool pass;
 	char *error;		/* an internal error (exit 70), else NULL */
 	char *scn_error;	/* a scenario error found at run time (exit 65) */
