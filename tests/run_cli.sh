@@ -87,6 +87,28 @@ platform:
     - { name: d1, bars: [ { index: 0, size: 64KiB, hpa: 0x3800000000 } ] }
 YAML
 check 65 "overlap.yaml:5:7: error: device 'd1' cannot be placed" run "$tmp/overlap.yaml"
+cat >"$tmp/stale.yaml" <<'YAML'
+scenario: stale-with-one-lock
+platform:
+  devices:
+    - { name: d0, bars: [ { index: 0, size: 64KiB } ] }
+steps:
+  - { op: tsm.connect, device: d0 }
+  - { op: device.tdisp, device: d0, request: LOCK_INTERFACE }
+  - { op: device.tdisp, device: d0, request: START_INTERFACE, nonce: stale }
+YAML
+check 65 "stale.yaml:8:5: error: nonce: stale needs an earlier lock epoch" run "$tmp/stale.yaml"
+cat >"$tmp/gpa.yaml" <<'YAML'
+scenario: gpa-above-47
+arch: sev
+platform:
+  guests:
+    - { name: g0 }
+steps:
+  - { op: guest.read, guest: g0, gpa: 0x800000000000, expect: any }
+YAML
+check 0 "" lint "$tmp/gpa.yaml"
+check 65 "gpa.yaml:7:39: error: gpa 0x800000000000 of confidential guest 'g0' reaches the shared bit (GPA bit 47, gpaw 48) on tdx" run --arch tdx "$tmp/gpa.yaml"
 cat >"$tmp/nobar.yaml" <<'YAML'
 scenario: hitless-no-bar
 platform:
