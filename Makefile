@@ -52,7 +52,7 @@ export TSMSIM_TEST_SUMMARY
 QUIET := bash tests/quiet.sh
 
 .PHONY: all deps deps-demo demo test unit scenarios-test bad-test cli-test docs docs-test determinism-test \
-	runahead-test sweep-test explore-test test-spin asan-test browser-test coverage check-includes check-headers clean bench valgrind-test fuzz \
+	runahead-test sweep-test scaleout-test test-slurm explore-test test-spin asan-test browser-test coverage check-includes check-headers clean bench valgrind-test fuzz \
 	install uninstall install-test make-test repo-test test-fresh test-steps man completion
 
 all: build/tsmsim build/tsmsim.1 build/tsmsim.bash
@@ -147,6 +147,7 @@ test-steps:
 	@$(QUIET) determinism bash tests/run_determinism.sh ./build/tsmsim $(SCENARIOS)
 	@$(QUIET) run-ahead bash tests/run_runahead.sh ./build/tsmsim $(SCENARIOS)
 	@$(QUIET) sweep $(call T_sweep,./build)
+	@$(QUIET) scale-out bash tests/run_scaleout.sh ./build/tsmsim
 	@$(QUIET) explore bash tests/run_explore.sh ./build/tsmsim
 	@$(QUIET) browser bash tests/run_browser.sh ./build/tsmsim build
 	@$(QUIET) makefile bash tests/run_make.sh
@@ -158,6 +159,7 @@ test-steps:
 	@$(QUIET) "asan bad" $(ASAN_ENV) $(call T_bad,./build-asan)
 	@$(QUIET) "asan cli" $(ASAN_ENV) $(call T_cli,./build-asan)
 	@$(QUIET) "asan sweep" $(ASAN_ENV) $(call T_sweep,./build-asan) --arch tdx
+	@$(QUIET) "asan scale-out" $(ASAN_ENV) bash tests/run_scaleout.sh ./build-asan/tsmsim quick
 	@$(QUIET) "asan explore" $(ASAN_ENV) bash tests/run_explore.sh ./build-asan/tsmsim quick
 
 unit: build/check_tsmsim
@@ -192,6 +194,17 @@ determinism-test: build/tsmsim
 runahead-test: build/tsmsim
 	@bash tests/run_runahead.sh ./build/tsmsim $(SCENARIOS)
 
+# workers die with the sweep (TERM, KILL, a stopped parent), GNU parallel
+# shards merge into the unsharded result, minimize's output lints and
+# reproduces
+scaleout-test: build/tsmsim
+	@bash tests/run_scaleout.sh ./build/tsmsim
+
+# A single-node Slurm on this machine (root): see tests/run_slurm.sh.
+test-slurm: build/tsmsim
+	@bash tests/deps.sh slurm
+	@bash tests/run_slurm.sh ./build/tsmsim
+
 explore-test: build/tsmsim
 	@bash tests/run_explore.sh ./build/tsmsim
 
@@ -209,6 +222,7 @@ asan-test:
 	@$(ASAN_ENV) $(call T_bad,./build-asan)
 	@$(ASAN_ENV) $(call T_cli,./build-asan)
 	@$(ASAN_ENV) $(call T_sweep,./build-asan) --arch tdx
+	@$(ASAN_ENV) bash tests/run_scaleout.sh ./build-asan/tsmsim quick
 	@$(ASAN_ENV) bash tests/run_explore.sh ./build-asan/tsmsim quick
 
 # the Makefile's own promises: header dependencies, short lines, CFLAGS

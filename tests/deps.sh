@@ -6,10 +6,11 @@
 #   test      demo + check (the unit suites), groff-base (the man page
 #             check), python3 (the output files' well-formedness checks),
 #             chromium (the --html page in a browser), gtkwave (vcd2fst
-#             reads the --vcd file)
+#             reads the --vcd file), parallel (the scale-out test)
 #   coverage  test + gcovr
 #   fuzz      demo + clang (libFuzzer)
 #   valgrind  test + valgrind (make valgrind-test)
+#   slurm     demo + slurm-wlm, munge (make test-slurm)
 #   spin      demo + spin (make test-spin; gcc builds Spin's verifier)
 #   fresh     debootstrap, git (make test-fresh)
 #
@@ -23,13 +24,14 @@ add() { pkgs+=("$@"); }
 for g in "${groups[@]}"; do
 	case $g in
 	demo) add gcc libc6-dev make pkg-config libyaml-dev ;;
-	test) add gcc libc6-dev make pkg-config libyaml-dev check groff-base python3 chromium gtkwave ;;
+	test) add gcc libc6-dev make pkg-config libyaml-dev check groff-base python3 chromium gtkwave parallel ;;
 	coverage) add gcc libc6-dev make pkg-config libyaml-dev check python3 gcovr ;;
 	fuzz) add clang libyaml-dev ;;
 	valgrind) add gcc libc6-dev make pkg-config libyaml-dev check valgrind ;;
+	slurm) add gcc libc6-dev make pkg-config libyaml-dev slurm-wlm munge ;;
 	spin) add gcc libc6-dev make pkg-config libyaml-dev spin ;;
 	fresh) add debootstrap git ;;
-	*) echo "deps.sh: unknown group '$g' (demo, test, coverage, fuzz, valgrind, spin, fresh)" >&2; exit 2 ;;
+	*) echo "deps.sh: unknown group '$g' (demo, test, coverage, fuzz, valgrind, slurm, spin, fresh)" >&2; exit 2 ;;
 	esac
 done
 # not Debian: say what is wanted and leave it to the user
