@@ -287,7 +287,7 @@ static int arch_base(const char *name)
 	return id;
 }
 
-/* docs/scenarios.md (steps): no gpa carries the arch's shared / protected bit. */
+/* docs/scenarios.md: no gpa carries the arch's shared / protected bit. */
 static void gpa_check(struct ld *ld)
 {
 	struct gpa_ck c = { .ld = ld };

@@ -379,7 +379,7 @@ void scn_diags_free(struct scn_diags *d);
 void scn_diags_print(const struct scn_diags *d, FILE *f);
 
 /*
- * Guest addresses (docs/scenarios.md (steps)): scn_gpa_walk() calls @fn for every
+ * Guest addresses (docs/scenarios.md): scn_gpa_walk() calls @fn for every
  * (guest, gpa) the scenario names: steps (and assert translate entries),
  * guest traffic, fault parameters, hitless ranges.  scn_gpa_error() writes
  * the diagnostic into @buf and returns 1 when @gpa of @g carries the

@@ -154,9 +154,22 @@ static void load_root(struct pctx *c, yaml_node_t *root)
 	}
 	b = scalar(c, bn, "base");
 	id = b ? arch_id_parse(b) : -1;
-	if (b && id < 0)
-		perr(c, &bn->start_mark, "unknown base `%s` (tdx, sev, cca)", b);
-	arch_profile_builtin_id(id < 0 ? ARCH_TDX : id, c->p);
+	if (b && id < 0) {
+		char names[64] = "";
+		size_t n = 0;
+
+		for (const char *const *a = arch_names(); *a; a++) {
+			int k = snprintf(names + n, sizeof(names) - n, "%s%s",
+					 n ? ", " : "", *a);
+
+			if (k < 0 || (size_t)k >= sizeof(names) - n)
+				break;
+			n += (size_t)k;
+		}
+		perr(c, &bn->start_mark, "unknown base `%s` (%s)", b, names);
+	}
+	/* go on with the first registered arch to report the other errors */
+	arch_profile_builtin_id(id < 0 ? (enum arch_id)0 : (enum arch_id)id, c->p);
 	snprintf(c->p->name, sizeof(c->p->name), "%s", c->path);
 
 	for (yaml_node_pair_t *pr = root->data.mapping.pairs.start;

@@ -465,7 +465,7 @@ struct kvm_map_args {
 const char *kvm_map(struct host *h, struct sim_seq *q,
 		    const struct kvm_map_args *a);
 /**
- * struct kvm_unmap_args - kvm.unmap (docs/scenarios.md (steps)).
+ * struct kvm_unmap_args - kvm.unmap (docs/scenarios.md).
  * @guest:    the guest
  * @has_gpa, @gpa: the slot(s) starting at @gpa (without the shared bit)
  * @dmabuf:   or / and: every slot of this dma-buf in the guest (NULL: none)

@@ -284,7 +284,7 @@ static const char *map_checks(struct host *h, struct host_req *r,
 			      struct plat_guest *g, struct dmabuf *buf)
 {
 	uint64_t gpa = r->v[0], ps = r->v[1], size = dmabuf_size(buf);
-	bool sev = h->ops && !strcmp(h->ops->name, "sev");
+	bool one = h->arch && arch_one_s2_entry(h->arch);
 
 	if (!page_size_ok(ps) || (gpa | size) & (ps - 1) || !size)
 		return "EINVAL";
@@ -299,7 +299,7 @@ static const char *map_checks(struct host *h, struct host_req *r,
 		    sl->gpa >= gpa + size)
 			continue;
 		/* sev: one NPT entry per GPA, shared or private (docs/scenarios.md) */
-		if (sl->priv == r->b[0] || sev)
+		if (sl->priv == r->b[0] || one)
 			return "EEXIST";
 	}
 	return NULL;
@@ -455,7 +455,7 @@ static bool slot_of_buf(const struct kvm_slot *sl, const struct host_req *r)
 }
 
 /*
- * docs/scenarios.md (steps): `gpa` names the slot(s) starting there, `dmabuf`
+ * docs/scenarios.md: `gpa` names the slot(s) starting there, `dmabuf`
  * every slot of that buffer in the guest; with both, only the slots both
  * name go, and if they name none in common while either names one, the
  * request is EINVAL; nothing named at all is ENOENT.  `private` (optional)

@@ -531,6 +531,42 @@ const char *tdisp_response_result(const struct tdisp_response *rsp);
 int tdisp_response_field(const struct tdisp_response *rsp, const char *name,
 			 uint64_t *out);
 
+/*
+ * The requester side of one DOE exchange (tdisp_req.c), shared by the
+ * host TSM layer, the arch firmware and the guest relay.
+ *
+ * struct tdisp_xchg - one exchange.
+ * @s:           where the TDISP trace record goes
+ * @q:           the operation's sequence: a dropped request fails it with
+ *               ETIMEDOUT after @doe_timeout; NULL fails at once
+ * @doe_timeout: cycles the requester waits for an answer that never comes
+ * @expected:    the record's flag: true when the step's own expect judges
+ *               a failure (a relayed request fails its step)
+ * @req, @rsp:   the request (tdisp_request_init() + fields) and its answer
+ */
+struct tdisp_xchg {
+	struct sim *s;
+	struct pcie_dev *dev;
+	struct sim_seq *q;
+	uint64_t doe_timeout;
+	bool expected;
+	struct tdisp_request req;
+	struct tdisp_response rsp;
+};
+/**
+ * tdisp_xchg_run() - send @x->req now, answer in @x->rsp, publish the
+ * SIM_REC_TDISP record (response "ok", the error name, or "dropped").
+ * Returns NULL on success, the TDISP error name, "ETIMEDOUT" for a drop
+ * without @x->q; with @x->q a drop returns NULL after queueing the DOE
+ * timeout as the next sub-operation (check @x->rsp.dropped).
+ */
+const char *tdisp_xchg_run(struct tdisp_xchg *x);
+/** tdisp_xchg_record() - publish one SIM_REC_TDISP record. */
+void tdisp_xchg_record(struct sim *s, const struct pcie_dev *dev,
+		       unsigned int code, const char *response, bool expected);
+/** tdisp_xchg_timeout() - the DOE timeout as @q's next sub-operation. */
+void tdisp_xchg_timeout(struct sim_seq *q, uint64_t doe_timeout);
+
 enum tdisp_nonce_kind {
 	TDISP_NONCE_VALID,	/* from the latest LOCK response */
 	TDISP_NONCE_WRONG,	/* its bitwise complement */

@@ -198,5 +198,12 @@ bool plat_dma_same_page(struct platform *p, struct plat_access *a,
 			uint64_t addr);
 enum plat_again plat_dma_again(struct platform *p, struct pcie_dev *dev,
 			       struct plat_access *a, uint64_t addr);
+/*
+ * plat_dma_other_page() - plat_dma_again()'s second case alone, for a
+ * caller that saw plat_dma_same_page() refuse @addr and checked that
+ * @a->again is set and the access stays in its 4 KiB page.
+ */
+enum plat_again plat_dma_other_page(struct platform *p, struct pcie_dev *dev,
+				    struct plat_access *a, uint64_t addr);
 
 #endif /* TSMSIM_MODELS_PLATFORM_PLATFORM_H */
