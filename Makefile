@@ -327,8 +327,13 @@ build/bench/dma_stream_loop: tools/bench/dma_stream_loop.c | build/.dirs
 	$(Q)$(CC) -std=c11 -D_GNU_SOURCE $(WARN) -O2 $(CFLAGS) $(LDFLAGS) -o $@ $<
 
 # BENCH_REF=DIR also times the reference implementations kept in DIR
+# exactness and times, interleaved ratios (BENCH_REF=DIR adds the
+# workload's reference engines), scale over pages and N, sweep throughput
 bench: build/tsmsim build/bench/dma_stream_loop
 	@bash tools/bench/run.sh
+	@bash tools/bench/ratios.sh
+	@bash tools/bench/scale.sh
+	@bash tools/bench/sweep.sh
 
 # keeps build/fresh/, test-fresh's debootstrap download
 clean:
