@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * scenario_gpa.c - every guest physical address a scenario names, and the
- * rule that none carries the shared / protected bit (contract section 4,
+ * rule that none carries the shared / protected bit (docs/scenarios.md,
  * "Guest addresses"): the arch forms the real address from `private:`, so
  * a `gpa` at or above the bit (tdx: GPA bit gpaw - 1; cca: the top IPA
  * bit; sev: the C-bit, 51) of a confidential guest is a scenario error.

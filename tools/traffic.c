@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: MIT
 /*
- * traffic.c - background load (contract section 5): closed-loop streams,
+ * traffic.c - background load (docs/scenarios.md): closed-loop streams,
  * each issuing one access, completing it after its latency, and issuing
  * the next `gap` cycles after the completion.  Two events per access: the
  * issue (the access is resolved against the state of that cycle) and the
  * completion (the access record, DMA completion checks).
  *
  * Addresses follow the contract so streams are reproducible across
- * implementations (../bench/WORKLOAD.md): random draws r from the
+ * implementations (docs/bench.md): random draws r from the
  * stream's xorshift64*, page = r % pages, offset = ((r >> 32) % lines) *
  * size; sequential walks lines in order and wraps.
  */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * arch.h - the architecture models behind one interface: the arch
- * profiles (latency table + the rules of contract section 8) and the
+ * profiles (latency table + the rules of docs/arch/rules.md) and the
  * per-arch stage-2 and TSM firmware ops (TDX Connect, SEV-TIO, CCA RME-DA).
  *
  * A profile is data.  Built-in profiles are `tdx`, `sev` and `cca`; a
@@ -108,7 +108,7 @@ bool arch_result_known(const char *name);
 /* ------------------------------------------------------------ profiles */
 
 /*
- * The rules of contract section 8, one value each.  A rule's type says
+ * The rules of docs/arch/rules.md, one value each.  A rule's type says
  * how its value is read:
  *  ARCH_RT_RESULT:  an access result (enum sim_result).  For the host and
  *                   P2P rows, SIM_RES_UR means "the arch lets the access
@@ -163,7 +163,7 @@ int arch_rule_find(const char *key);
 #define ARCH_SRC_MAX	160
 
 /**
- * struct arch_profile - one architecture as data (contract section 3).
+ * struct arch_profile - one architecture as data (docs/scenarios.md).
  * @name:       "tdx", or the profile file's `name:` (default: its path)
  * @base:       which implementation runs it
  * @timing_ps:  latency table by enum arch_timing (ps, or cycles when the
@@ -373,7 +373,7 @@ void arch_unbind_unmap(const struct arch_phase_plan *plan,
 		       struct sim_seq *q);
 
 /**
- * struct arch_ops - one architecture (contract section 8).
+ * struct arch_ops - one architecture (docs/arch/rules.md).
  *
  * Operations push their sub-operations (firmware calls, TDISP messages,
  * table edits) on @q with latencies from env->t and return NULL, or
@@ -423,7 +423,7 @@ void arch_unbind_unmap(const struct arch_phase_plan *plan,
  *              fails, blocks the stream) and unmaps
  * @connect:    SPDM session (spdm_session), then IDE keys of stream 0
  *              (ide_keys) when @ide
- * @bind:       contract section 4 "What tsm.bind does"; TDI ends
+ * @bind:       docs/scenarios.md "What `tsm.bind` does"; TDI ends
  *              CONFIG_LOCKED.  The plan in @plan (host's VFIO part,
  *              then the arch's firmware phases); nothing pushed.
  *              "EBUSY" already bound, "EINVAL" @vm not confidential;
@@ -504,7 +504,7 @@ struct arch_ops {
 			  bool write, struct arch_check *out);
 };
 
-/* One rule's default on an arch, with its source (contract section 8). */
+/* One rule's default on an arch, with its source (docs/arch/rules.md). */
 struct arch_rule_default {
 	int64_t v;
 	const char *src;

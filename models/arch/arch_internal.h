@@ -18,8 +18,8 @@
  *
  * Invariants: a page leaves NONE only through the arch's map sub-op and
  * goes back to NONE only through its unmap sub-op; ACCEPTED only from
- * PENDING; the guest has no un-accept (domain.md §2).  "Owned" (the owner
- * change of contract §8) is: tdx, the TDI's TEE MMIO while MMIO tracking
+ * PENDING; the guest has no un-accept (docs/arch/rules.md).  "Owned" (the owner
+ * change of docs/arch/rules.md) is: tdx, the TDI's TEE MMIO while MMIO tracking
  * is on; sev and cca, a page in PENDING / ACCEPTED / BLOCKED.
  */
 #ifndef TSMSIM_MODELS_ARCH_ARCH_INTERNAL_H
@@ -129,7 +129,7 @@ struct arch_impl {
 	bool one_s2_entry;
 	const char *priv_on_shared_detail;	/* C=1 to a shared entry */
 	const char *shared_on_priv_ram_detail;	/* C=0 to private RAM */
-	/* the latent hazard in words, by finding (contract section 8) */
+	/* the latent hazard in words, by finding (docs/arch/rules.md) */
 	const char *why_mce, *why_host_fault;
 	const char *shared_tbl_fmt;	/* "%s shared EPT" */
 	const char *priv_tbl_fmt;	/* "%s S-EPT" */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * cca.c - Arm CCA RME-DA (domain.md §2, [rmm] TF-RMM smc-rmi.h,
+ * cca.c - Arm CCA RME-DA (docs/arch/cca.md, [rmm] TF-RMM smc-rmi.h,
  * runtime/rmi/vdev.c).
  *
  * The RMM owns the realm stage-2 (RTT); the host maps unprotected IPA
@@ -439,7 +439,7 @@ static const struct arch_ops cca_ops = {
 
 /* --------------------------------------- rules, timing, results, registry */
 
-/* contract section 8 on cca: each rule's default with its source */
+/* docs/arch/rules.md on cca: each rule's default with its source */
 static const struct arch_rule_default cca_rules[AR_NR] = {
 	[AR_HOST_READ_LOCKED] = { SIM_RES_UR,
 		"before the delegate the locked TDI rejects T=0 [seed][TDISP]" },
@@ -448,31 +448,31 @@ static const struct arch_rule_default cca_rules[AR_NR] = {
 	[AR_HOST_READ_OWNED] = { SIM_RES_HOST_FAULT,
 		"granule protection fault on Realm PAS (TF-A GPT design; arm64 GPF patch, S. Price)" },
 	[AR_HOST_WRITE_OWNED] = { SIM_RES_HOST_FAULT,
-		"granule protection fault on Realm PAS (domain.md §2)" },
+		"granule protection fault on Realm PAS (docs/arch/cca.md)" },
 	[AR_P2P_LOCKED] = { SIM_RES_UR,
 		"[TDISP] §11.2.1" },
 	[AR_P2P_OWNED] = { SIM_RES_FAULT,
-		"the SMMU's granule check aborts a Non-secure access to Realm PAS (contract §8)" },
+		"the SMMU's granule check aborts a Non-secure access to Realm PAS (docs/arch/rules.md)" },
 	[AR_T0_PRIVATE_DRAM] = { SIM_RES_FAULT,
-		"SMMU granule protection check on Realm PAS (domain.md §2)" },
+		"SMMU granule protection check on Realm PAS (docs/arch/cca.md)" },
 	[AR_PRIV_UNACCEPTED] = { SIM_RES_FAULT,
 		"RIPAS EMPTY: the RMM injects an abort into the realm [rmm] lib/s2tt" },
 	[AR_LATENT_AT_LOCK] = { ARCH_NO_FINDING,
-		"allowed but unusable: the TDI rejects T=0 (contract §8)" },
+		"allowed but unusable: the TDI rejects T=0 (docs/arch/rules.md)" },
 	[AR_LATENT_AT_OWNER] = { SIM_FIND_LATENT_HOST_FAULT,
-		"host access after the delegate is a granule protection fault (contract §8, H1)" },
+		"host access after the delegate is a granule protection fault (docs/arch/rules.md, H1)" },
 	[AR_LATENT_AT_MAP] = { ARCH_NO_FINDING,
 		"the private map is the granule delegate: latent_at_owner covers it" },
 	[AR_GUEST_S2_EXPECTED] = { 0,
 		"protected and unprotected IPA are separate: an NS entry is a hypervisor mapping" },
 	[AR_TEARDOWN_UNMAP_LOCKED] = { 0,
-		"no such rule published (contract §8)" },
+		"no such rule published (docs/arch/rules.md)" },
 	[AR_TEARDOWN_VM_BOUND] = { 1,
-		"contract §8" },
+		"docs/arch/rules.md" },
 	[AR_VALIDATE_BEFORE_START] = { 1,
-		"RSI_VDEV_VALIDATE_MAPPING valid while LOCKED [rmm]; contract §4 (a profile option)" },
+		"RSI_VDEV_VALIDATE_MAPPING valid while LOCKED [rmm]; docs/scenarios.md (a profile option)" },
 	[AR_MAX_PRIVATE_PAGE] = { ARCH_MIB(2),
-		"RMI_VDEV_MAP at level 2 or 3 only [rmm] (contract §4)" },
+		"RMI_VDEV_MAP at level 2 or 3 only [rmm] (docs/scenarios.md)" },
 };
 
 /* where cca's latencies differ from the shared table (timing.c) */

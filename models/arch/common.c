@@ -3,7 +3,7 @@
  * common.c - what the three architectures share: the instance and its
  * lookups, trace facts, the TDISP relay sub-operations, the shared
  * stage-2, and the access hooks driven by the profile's rules
- * (contract section 8).  The arch files add their firmware sequences.
+ * (docs/arch/rules.md).  The arch files add their firmware sequences.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -244,7 +244,7 @@ const char *arch_fw(struct arch *a, const char *call, const char *status)
 	return status && strcmp(status, "ok") ? status : NULL;
 }
 
-/* The hazard in words, as a reviewer would put it (contract section 8). */
+/* The hazard in words, as a reviewer would put it (docs/arch/rules.md). */
 static const char *owner_why(const struct arch_impl *impl, int finding)
 {
 	if (finding == SIM_FIND_LATENT_MCE)
@@ -278,7 +278,7 @@ void arch_owner(struct arch *a, struct pcie_dev *dev, uint64_t hpa,
 	rec.u.owner.size = size;
 	rec.u.owner.event = event;
 	rec.u.owner.to_private = to_private;
-	/* the hazard the profile attaches to this event (contract section 8) */
+	/* the hazard the profile attaches to this event (docs/arch/rules.md) */
 	if (!strcmp(event, "lock"))
 		rec.u.owner.finding = (int)arch_rule(a, AR_LATENT_AT_LOCK);
 	else if (!strcmp(event, "mmio-map"))
@@ -289,7 +289,7 @@ void arch_owner(struct arch *a, struct pcie_dev *dev, uint64_t hpa,
 	/*
 	 * sev: the bound guest's own NPT entries are expected (MMIO validate
 	 * needs them); any other guest's shared slot of the MMIO, like a host
-	 * mmap, is a hypervisor-side mapping (contract §8).
+	 * mmap, is a hypervisor-side mapping (docs/arch/rules.md).
 	 */
 	if (arch_rule(a, AR_GUEST_S2_EXPECTED))
 		rec.u.owner.nexempt = guest_own_ids(a, dev, exempt,
@@ -353,7 +353,7 @@ static const char *arch_xchg(struct arch_tdi *ti, struct tdisp_xchg *x)
  * Relay one TDISP request through the firmware (ti->fw names the call:
  * TDH.DEVIF.REQUEST, the PSP, RMI_VDEV_*).  Takes effect now (the
  * sub-operation's completion).  A dropped request fails the sequence
- * with ETIMEDOUT after doe_timeout (contract §4).
+ * with ETIMEDOUT after doe_timeout (docs/scenarios.md).
  */
 const char *arch_tdisp(struct arch_tdi *ti, unsigned int code)
 {
@@ -542,7 +542,7 @@ const char *arch_map_check(struct arch *a, struct arch_vm *vm,
 		return "EINVAL";
 	/*
 	 * Xu Yilun's KVM RFC: private MMIO only for a device assigned to
-	 * the same CoCo VM (domain.md §3).
+	 * the same CoCo VM (docs/host.md).
 	 */
 	ti = arch_tdi_find(a, dev);
 	if (!ti || !ti->bound || ti->vm != vm)
@@ -770,7 +770,7 @@ size_t arch_tdi_pranges(const struct arch *a, const struct arch_tdi *ti,
 
 /*
  * Accept / validate work from the interface report the guest attested
- * (contract §8 v1.2), not from what the host mapped: every page of a
+ * (docs/arch/rules.md v1.2), not from what the host mapped: every page of a
  * reported TEE range (range id = BAR) must have a private mapping in the
  * TDI's guest.  Returns the bytes of BAR @bar not covered by one.  The
  * guest finds the range where the host mapped its first page (its BAR

@@ -2,8 +2,8 @@
 /*
  * common_ops.c - the ops whose shape is the same on the three
  * architectures: guests, KVM's shared stage-2, connect, the accept
- * order, and the access hooks, which read the profile's rules (contract
- * section 8) rather than hard-coding an arch.
+ * order, and the access hooks, which read the profile's rules (
+ * docs/arch/rules.md) rather than hard-coding an arch.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -171,7 +171,7 @@ const char *arch_common_map_shared(struct arch *a, struct arch_vm *vm,
 	for (uint64_t g = gpa; g < gpa + size; g += ARCH_PAGE) {
 		if (arch_srange_at_gpa(a, vm, g))
 			return "EEXIST";
-		/* sev: one NPT entry per GPA, private or not (contract §4) */
+		/* sev: one NPT entry per GPA, private or not (docs/scenarios.md) */
 		if (a->impl->one_s2_entry && arch_prange_at_gpa(a, vm, g))
 			return "EEXIST";
 	}
@@ -278,7 +278,7 @@ const char *arch_common_refresh_report(struct arch *a, struct pcie_dev *dev,
 	return NULL;
 }
 
-/* contract §4 "What guest.accept does" */
+/* docs/scenarios.md "What `guest.accept` does" */
 const char *arch_common_guest_accept(struct arch *a, struct arch_vm *vm,
 				     struct pcie_dev *dev, int bar,
 				     struct sim_seq *q)
@@ -343,7 +343,7 @@ static void xlate_private(struct arch *a, struct arch_vm *vm, uint64_t gpa,
 /*
  * A guest's shared-view access that reached @hpa: on sev and cca, MMIO
  * that changed owner (RMP assigned / Realm PAS) is checked for the guest
- * too, so the access faults in the stage-2 (contract §8: the RMP checks
+ * too, so the access faults in the stage-2 (docs/arch/rules.md: the RMP checks
  * a guest's C=0 accesses as well as C=1, a nested page fault; the GPC
  * check on cca) instead of reaching the device.  tdx leaves it to
  * host_check (a machine check).
@@ -421,7 +421,7 @@ static void verdict(struct arch *a, enum arch_rule r, const char *stop_detail,
 
 /*
  * Which TDI's TEE MMIO @hpa is, and whether it is locked / owned.
- * Returns false when the rules of contract §8 do not apply (DRAM, no
+ * Returns false when the rules of docs/arch/rules.md do not apply (DRAM, no
  * device, non-TEE range, TDI unlocked and not owned).
  */
 static bool tee_target(struct arch *a, uint64_t hpa, bool *owned)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * profile.c - the built-in arch profiles (contract section 8 as data,
+ * profile.c - the built-in arch profiles (docs/arch/rules.md as data,
  * every value with its source) and the text forms of rules and
  * durations shared by the profile-file loader and `--set`.
  */
@@ -167,7 +167,7 @@ int arch_profile_set_rule(struct arch_profile *p, const char *key,
 	switch (rule_desc[r].type) {
 	case ARCH_RT_RESULT:
 		v = sim_result_parse(val);
-		/* only the verdicts an arch check can give (contract §7) */
+		/* only the verdicts an arch check can give (docs/scenarios.md) */
 		if (v != SIM_RES_OK && v != SIM_RES_UR && v != SIM_RES_FAULT &&
 		    v != SIM_RES_MCE && v != SIM_RES_HOST_FAULT)
 			return -EINVAL;
@@ -217,7 +217,7 @@ int arch_profile_set_timing(struct arch_profile *p, const char *key,
 	if (parse_u64(val, &v, &e))
 		return -EINVAL;
 	if (!*e) {
-		/* contract §2: a plain integer is cycles */
+		/* docs/scenarios.md: a plain integer is cycles */
 		p->timing_ps[t] = v;
 		p->timing_cycles[t] = true;
 		copy_src(p->timing_src[t], src);

@@ -8,7 +8,7 @@
  *   timing: { fw_call: 3us, fw_mmio_map_page: 4000 }   # 4000 = cycles
  *   rules:  { latent_at_lock: none, latent_at_owner: latent-mce }
  *
- * Every error is reported as FILE:LINE:COL: error: MSG (contract §1),
+ * Every error is reported as FILE:LINE:COL: error: MSG (README.md),
  * all of them, not just the first.  An overridden value's source becomes
  * "FILE:LINE".
  */
@@ -61,7 +61,7 @@ static void src_of(struct pctx *c, const yaml_node_t *n, char *buf, size_t len)
 	snprintf(buf, len, "%s:%zu", c->path, n->start_mark.line + 1);
 }
 
-/* Fails on a key seen before in the same mapping (contract §2). */
+/* Fails on a key seen before in the same mapping (docs/scenarios.md). */
 static bool dup_key(struct pctx *c, yaml_node_pair_t *start,
 		    yaml_node_pair_t *pair)
 {

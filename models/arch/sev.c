@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * sev.c - AMD SEV-TIO (domain.md §2, [tio-g]).
+ * sev.c - AMD SEV-TIO (docs/arch/sev.md, [tio-g]).
  *
  * The hypervisor keeps one NPT entry per GPA (private or shared is the
  * C-bit of the guest's access, not a second table), so a private and a
@@ -126,7 +126,7 @@ static const char *sub_rmp_assign(struct sim *s, void *ctx, uint64_t unit)
 		return arch_fw(pr->a, "RMPUPDATE", "EINVAL");
 	if (unit == 0) {
 		arch_prange_publish(pr);
-		/* the owner change of contract §8 for sev */
+		/* the owner change of docs/arch/rules.md for sev */
 		arch_owner(pr->a, pr->tdi->dev, pr->hpa, pr->size, "rmp-assign",
 			   true);
 	}
@@ -148,7 +148,7 @@ static const char *sev_map_private(struct arch *a, struct arch_vm *vm,
 		return r;
 	if ((int64_t)page_size > arch_rule(a, AR_MAX_PRIVATE_PAGE))
 		return "EINVAL";
-	/* one NPT entry per GPA (contract §4) */
+	/* one NPT entry per GPA (docs/scenarios.md) */
 	for (uint64_t g = gpa; g < gpa + size; g += ARCH_PAGE)
 		if (arch_srange_at_gpa(a, vm, g))
 			return "EEXIST";
@@ -416,7 +416,7 @@ static const struct iommu_trusted_ops sev_trusted = {
 
 static const struct arch_impl sev_impl = {
 	.desc = &arch_sev_desc,
-	.one_s2_entry = true,	/* one NPT entry per GPA (contract §4) */
+	.one_s2_entry = true,	/* one NPT entry per GPA (docs/scenarios.md) */
 	.priv_on_shared_detail =
 		"#NPF: RMP: C=1 access to a page not assigned to the guest",
 	.shared_on_priv_ram_detail =
@@ -469,36 +469,36 @@ static const struct arch_ops sev_ops = {
 
 /* --------------------------------------- rules, timing, results, registry */
 
-/* contract section 8 on sev: each rule's default with its source */
+/* docs/arch/rules.md on sev: each rule's default with its source */
 static const struct arch_rule_default sev_rules[AR_NR] = {
 	[AR_HOST_READ_LOCKED] = { SIM_RES_UR,
-		"RMP does not check hypervisor reads (AMD APM vol.2 RMP table); the TDI rejects T=0 (domain.md §2)" },
+		"RMP does not check hypervisor reads (AMD APM vol.2 RMP table); the TDI rejects T=0 (docs/arch/sev.md)" },
 	[AR_HOST_WRITE_LOCKED] = { SIM_RES_UR,
-		"no RMP entry assigned yet: the TDI rejects T=0 (contract §8)" },
+		"no RMP entry assigned yet: the TDI rejects T=0 (docs/arch/rules.md)" },
 	[AR_HOST_READ_OWNED] = { SIM_RES_UR,
 		"RMP does not check hypervisor reads (AMD APM vol.2, as quoted in the SNP host series)" },
 	[AR_HOST_WRITE_OWNED] = { SIM_RES_HOST_FAULT,
-		"RMP violation on a hypervisor write to an assigned page; not confirmed for MMIO (domain.md §2)" },
+		"RMP violation on a hypervisor write to an assigned page; not confirmed for MMIO (docs/arch/sev.md)" },
 	[AR_P2P_LOCKED] = { SIM_RES_UR,
 		"[TDISP] §11.2.1" },
 	[AR_P2P_OWNED] = { SIM_RES_UR,
-		"IOMMU does not RMP-check P2P MMIO targets (est.); the TDI rejects T=0 (contract §8)" },
+		"IOMMU does not RMP-check P2P MMIO targets (est.); the TDI rejects T=0 (docs/arch/rules.md)" },
 	[AR_T0_PRIVATE_DRAM] = { SIM_RES_FAULT,
-		"IOMMU RMP_PAGE_FAULT on an assigned page (domain.md §2)" },
+		"IOMMU RMP_PAGE_FAULT on an assigned page (docs/arch/sev.md)" },
 	[AR_PRIV_UNACCEPTED] = { SIM_RES_FAULT,
 		"#VC: page not validated [tio-g]" },
 	[AR_LATENT_AT_LOCK] = { ARCH_NO_FINDING,
 		"allowed: MMIO_VALIDATE needs the NPT mapping [tio-g]; Xu Yilun: AMD leaves MMIO mapped" },
 	[AR_LATENT_AT_OWNER] = { SIM_FIND_LATENT_HOST_FAULT,
-		"hypervisor writes after the RMP assign take an RMP fault (contract §8, H1)" },
+		"hypervisor writes after the RMP assign take an RMP fault (docs/arch/rules.md, H1)" },
 	[AR_LATENT_AT_MAP] = { ARCH_NO_FINDING,
 		"the private map is the RMP assign: latent_at_owner covers it" },
 	[AR_GUEST_S2_EXPECTED] = { 1,
-		"one NPT entry per GPA serves the private mapping [tio-g] (contract §4)" },
+		"one NPT entry per GPA serves the private mapping [tio-g] (docs/scenarios.md)" },
 	[AR_TEARDOWN_UNMAP_LOCKED] = { 0,
-		"no such rule published (contract §8)" },
+		"no such rule published (docs/arch/rules.md)" },
 	[AR_TEARDOWN_VM_BOUND] = { 1,
-		"contract §8" },
+		"docs/arch/rules.md" },
 	[AR_VALIDATE_BEFORE_START] = { 0,
 		"the guest validates only in RUN [tio-g]" },
 	[AR_MAX_PRIVATE_PAGE] = { ARCH_MIB(2),

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * tdx.c - Intel TDX Connect (domain.md §2, [tdxh], [ovmm]).
+ * tdx.c - Intel TDX Connect (docs/arch/tdx.md, [tdxh], [ovmm]).
  *
  * Private MMIO lives in the Secure EPT, owned by the TDX module: KVM
  * changes it only through SEAMCALLs (TDH.MMIO.MAP / BLOCK / UNMAP), and
@@ -204,7 +204,7 @@ static const char *sub_devif_remove(struct sim *s, void *ctx, uint64_t arg)
 	return arch_fw(ti->a, "TDH.DEVIF.REMOVE", NULL);
 }
 
-/* "remove TDI metadata" of Xu Yilun's order (domain.md §2) */
+/* "remove TDI metadata" of Xu Yilun's order (docs/arch/tdx.md) */
 static void push_metadata(const struct arch_phase_plan *plan, void *ctx,
 			struct sim_seq *q)
 {
@@ -230,7 +230,7 @@ static void push_stop(const struct arch_phase_plan *plan, void *ctx,
 		    DEVIF_REQ " STOP_INTERFACE", sub_stop, ti, 0);
 }
 
-/* Xu Yilun's order (domain.md §2): STOP, revoke + unmap, TDI metadata */
+/* Xu Yilun's order (docs/arch/tdx.md): STOP, revoke + unmap, TDI metadata */
 static const char *tdx_unbind(struct arch *a, struct pcie_dev *dev,
 			      struct sim_seq *q, struct arch_phase_plan *plan)
 {
@@ -586,7 +586,7 @@ static bool tdx_owned(const struct arch *a, const struct arch_tdi *ti,
 	return ti->tracked && arch_tdi_hpa_tee(ti, hpa);
 }
 
-/* GPAW 48 or 52 (domain.md §2) */
+/* GPAW 48 or 52 (docs/arch/tdx.md) */
 static bool tdx_addr_bits_ok(unsigned int bits)
 {
 	return bits == 48 || bits == 52;
@@ -645,24 +645,24 @@ static const struct arch_ops tdx_ops = {
 
 /* --------------------------------------- rules, timing, results, registry */
 
-/* contract section 8 on tdx: each rule's default with its source */
+/* docs/arch/rules.md on tdx: each rule's default with its source */
 static const struct arch_rule_default tdx_rules[AR_NR] = {
 	[AR_HOST_READ_LOCKED] = { SIM_RES_MCE,
-		"[seed] Gunthorpe; Xu Yilun agrees (domain.md §2); mechanism unpublished" },
+		"[seed] Gunthorpe; Xu Yilun agrees (docs/arch/tdx.md); mechanism unpublished" },
 	[AR_HOST_WRITE_LOCKED] = { SIM_RES_MCE,
-		"[seed] (domain.md §2)" },
+		"[seed] (docs/arch/tdx.md)" },
 	[AR_HOST_READ_OWNED] = { SIM_RES_MCE,
-		"[seed] (domain.md §2)" },
+		"[seed] (docs/arch/tdx.md)" },
 	[AR_HOST_WRITE_OWNED] = { SIM_RES_MCE,
-		"[seed] (domain.md §2)" },
+		"[seed] (docs/arch/tdx.md)" },
 	[AR_P2P_LOCKED] = { SIM_RES_UR,
 		"the TDI rejects T=0 to TEE MMIO when locked [TDISP] §11.2.1" },
 	[AR_P2P_OWNED] = { SIM_RES_UR,
-		"no source says it is an MCE; the TDI rejects T=0 (contract §8)" },
+		"no source says it is an MCE; the TDI rejects T=0 (docs/arch/rules.md)" },
 	[AR_T0_PRIVATE_DRAM] = { SIM_RES_FAULT,
 		"est.: the IOMMU refuses T=0 DMA to TD-private (keyed) memory" },
 	[AR_PRIV_UNACCEPTED] = { SIM_RES_FAULT,
-		"EPT violation on an MMIO_PENDING page [ovmm] (domain.md §2)" },
+		"EPT violation on an MMIO_PENDING page [ovmm] (docs/arch/tdx.md)" },
 	[AR_LATENT_AT_LOCK] = { SIM_FIND_LATENT_MCE,
 		"[seed]; mechanism unpublished: latent_at_owner is the alternative knob" },
 	[AR_LATENT_AT_OWNER] = { ARCH_NO_FINDING,

@@ -3,7 +3,7 @@
  * timing.c - the shared latency table, the arch registry and the firmware
  * result names of every registered arch (each arch's file holds its own
  * latencies where they differ, its rules and its result names).  Every
- * number is an estimate unless its source says otherwise (domain.md §5 gives the ranges; we take a point inside each
+ * number is an estimate unless its source says otherwise (docs/sources.md gives the ranges; we take a point inside each
  * range and say which).  A scenario's `timing:` block or a profile file
  * overrides any of them.
  */
@@ -17,13 +17,13 @@
 
 static const struct arch_timing_desc timing_tab[AT_NR] = {
 	[AT_IOTLB_HIT] = { "iotlb_hit", "IOTLB lookup, paid by every translated DMA",
-		NS(3), false, "est. 2-5 ns (domain.md §5)" },
+		NS(3), false, "est. 2-5 ns (docs/sources.md)" },
 	[AT_WALK_LEVEL] = { "walk_level", "IOMMU page-table walk, per level, on an IOTLB miss",
-		NS(100), false, "est. 80-120 ns, one DRAM read (domain.md §5)" },
+		NS(100), false, "est. 80-120 ns, one DRAM read (docs/sources.md)" },
 	[AT_IOTLB_INVAL] = { "iotlb_inval", "IOTLB invalidation, queued until its wait descriptor completes",
-		US(2), false, "est. 1-5 us (domain.md §5)" },
+		US(2), false, "est. 1-5 us (docs/sources.md)" },
 	[AT_DEVTLB_INVAL] = { "devtlb_inval", "ATS device-TLB invalidation",
-		US(10), false, "est. 2-20 us (domain.md §5)" },
+		US(10), false, "est. 2-20 us (docs/sources.md)" },
 	[AT_FABRIC] = { "fabric", "PCIe fabric traversal of one request (root port to function)",
 		NS(250), false, "est." },
 	[AT_MEMORY] = { "memory", "DRAM access behind a translated DMA",
@@ -39,19 +39,19 @@ static const struct arch_timing_desc timing_tab[AT_NR] = {
 	[AT_KVM_FAULT_IN] = { "kvm_fault_in", "KVM resolving a stage-2 fault on first access (beyond the exit)",
 		US(5), false, "est." },
 	[AT_KVM_ZAP] = { "kvm_zap", "KVM range zap + TLB shootdown",
-		US(20), false, "est. 5-50 us (domain.md §5)" },
+		US(20), false, "est. 5-50 us (docs/sources.md)" },
 	[AT_DOE_ROUNDTRIP] = { "doe_roundtrip", "one DOE/SPDM request-response round trip",
-		US(500), false, "est. 50 us - 5 ms (domain.md §5)" },
+		US(500), false, "est. 50 us - 5 ms (docs/sources.md)" },
 	[AT_DOE_TIMEOUT] = { "doe_timeout", "DOE timeout: a dropped TDISP request fails after it",
 		MS(1000), false, "1 s: drivers/pci/doe.c PCI_DOE_TIMEOUT, PCIe r6.0 §6.30.2" },
 	[AT_SPDM_SESSION] = { "spdm_session", "SPDM session set-up (KEY_EXCHANGE with signing)",
-		MS(20), false, "est. 1-50 ms (domain.md §5)" },
+		MS(20), false, "est. 1-50 ms (docs/sources.md)" },
 	[AT_IDE_KEYS] = { "ide_keys", "IDE_KM key programming for one stream",
 		MS(5), false, "est." },
 	[AT_TDISP_LOCK] = { "tdisp_lock", "LOCK_INTERFACE (device quiesces and locks config)",
-		MS(10), false, "est. 1-100 ms, device dependent (domain.md §5)" },
+		MS(10), false, "est. 1-100 ms, device dependent (docs/sources.md)" },
 	[AT_TDISP_STOP] = { "tdisp_stop", "STOP_INTERFACE (quiesce and scrub)",
-		MS(10), false, "est. 1-100 ms, device dependent (domain.md §5)" },
+		MS(10), false, "est. 1-100 ms, device dependent (docs/sources.md)" },
 	[AT_TDISP_START] = { "tdisp_start", "START_INTERFACE",
 		US(500), false, "est.: one DOE round trip" },
 	[AT_TDISP_REPORT] = { "tdisp_report", "GET_DEVICE_INTERFACE_REPORT, one portion",
@@ -60,16 +60,16 @@ static const struct arch_timing_desc timing_tab[AT_NR] = {
 		US(500), false, "est.: one DOE round trip" },
 	[AT_FW_CALL] = { "fw_call", "one firmware call: SEAMCALL/TDCALL (tdx), PSP command (sev), RMI/RSI SMC (cca)",
 		US(2), false,
-		"est.: SEAMCALL 1-3 us, PSP command 0.1-10 ms, RMI/RSI SMC 1-3 us (domain.md §5)" },
+		"est.: SEAMCALL 1-3 us, PSP command 0.1-10 ms, RMI/RSI SMC 1-3 us (docs/sources.md)" },
 	[AT_FW_MMIO_MAP_PAGE] = { "fw_mmio_map_page", "private MMIO map, per 4 KiB page (TDH.MMIO.MAP / NPT update / RMI_VDEV_MAP)",
 		US(2), false,
-		"est.: TDH.MMIO.MAP 2-5 us per 4 KiB; NPT update; RMI SMC 1-3 us (domain.md §5)" },
+		"est.: TDH.MMIO.MAP 2-5 us per 4 KiB; NPT update; RMI SMC 1-3 us (docs/sources.md)" },
 	[AT_RMPUPDATE_PAGE] = { "rmpupdate_page", "RMPUPDATE, per page (sev)",
-		US(1), false, "est. 0.5-2 us per page (domain.md §5)" },
+		US(1), false, "est. 0.5-2 us per page (docs/sources.md)" },
 	[AT_PSP_CMD] = { "psp_cmd", "PSP command for SEV-TIO (bind, unbind, report, guest requests)",
-		US(1000), false, "est. 0.1-10 ms (domain.md §5)" },
+		US(1000), false, "est. 0.1-10 ms (docs/sources.md)" },
 	[AT_GPT_UPDATE] = { "gpt_update", "granule delegate: GPT update via EL3 + TLBI PAALLOS, per granule (cca)",
-		US(5), false, "est. 2-10 us (domain.md §5)" },
+		US(5), false, "est. 2-10 us (docs/sources.md)" },
 	[AT_IMPORTER_UNMAP] = { "importer_unmap", "a dma-buf importer unmapping after move_notify",
 		US(10), false, "est." },
 	[AT_IOCTL] = { "ioctl", "one VFIO / iommufd / KVM ioctl's fixed cost",

@@ -8,7 +8,7 @@
  * Unbind: the arch runs STOP, then calls back into the host for its part
  * (revoke the device's private dma-bufs; KVM unmaps the private slots on
  * move_notify through the firmware), then the firmware metadata goes
- * (domain.md section 3: TDX unbind stops first, then revokes).
+ * (docs/host.md: TDX unbind stops first, then revokes).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -332,9 +332,9 @@ static const char *send_tdisp(struct host *h, struct sim_seq *q,
 
 /*
  * Relay a guest's request when the TDI is bound to that guest.  LOCK is
- * the host's (contract §4): refused with EPERM, never relayed; so is a
+ * the host's (docs/scenarios.md): refused with EPERM, never relayed; so is a
  * request for a TDI bound elsewhere.  Whether the request is legal
- * depends on the TDI's state (domain.md §1), so the device decides; when
+ * depends on the TDI's state (docs/tdisp.md), so the device decides; when
  * it rejects the request for its state (INVALID_INTERFACE_STATE) the
  * fail-closed policy unbinds the TDI through the arch's firmware path
  * (STOP, revoke + unmap, metadata), as OpenVMM's host TDISP layer resets
@@ -374,8 +374,8 @@ static const char *guest_req_fn(struct sim *s, void *ctx, uint64_t arg)
 }
 
 /*
- * A guest's LOCK_INTERFACE: the lock is part of the host's bind (contract
- * section 4), and no guest ABI carries one (TDG.TDI.*, the SEV-TIO guest
+ * A guest's LOCK_INTERFACE: the lock is part of the host's bind (
+ * docs/scenarios.md), and no guest ABI carries one (TDG.TDI.*, the SEV-TIO guest
  * messages, RSI_VDEV_*), so the TSM layer refuses it in the ioctl: it
  * never reaches the device and is not a device-state rejection, so the
  * fail-closed policy does not apply (docs/host.md, TSM table).
@@ -427,7 +427,7 @@ static const char *guest_dev(struct host *h, const char *guest,
 /*
  * Only where the accept of an unmapped page exits to the host (tdx) does
  * KVM get to map a pending private slot; sev's MMIO_VALIDATE and cca's
- * RSI call fail instead (contract §8 v1.2).
+ * RSI call fail instead (docs/arch/rules.md v1.2).
  */
 static const char *map_pending(struct host *h, struct sim_seq *q,
 			       struct plat_guest *g, struct pcie_dev *dev)

@@ -4,11 +4,10 @@
  * a set, tagged by (domain id, page number at the leaf's page size).
  *
  * With W == E it is the fully associative true-LRU IOTLB of
- * ../bench/WORKLOAD.md and bench/common/dma_model.h: a hit makes the entry
- * MRU, a miss inserts the walked leaf as MRU after evicting the LRU entry
- * when the set is full.  Lookups go through one open-addressed hash
- * (linear probing, backward-shift deletion, as dma_model.h), so they are
- * O(1) for any W; nothing here allocates after init.
+ * docs/bench.md: a hit makes the entry MRU, a miss inserts the walked
+ * leaf as MRU after evicting the LRU entry when the set is full.  Lookups
+ * go through one open-addressed hash (linear probing, backward-shift
+ * deletion), so they are O(1) for any W; nothing here allocates after init.
  */
 #include <errno.h>
 #include <stdlib.h>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * check_arch_common.c - the shared rules of contract section 8 looped
+ * check_arch_common.c - the shared rules of docs/arch/rules.md looped
  * over tdx, sev and cca, and the profile data + profile-file loader.
  */
 #include <check.h>

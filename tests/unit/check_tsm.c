@@ -218,7 +218,7 @@ START_TEST(guest_relay_drop_waits_doe_timeout)
 }
 END_TEST
 
-/* contract section 4: a guest's LOCK is refused in the ioctl, any policy */
+/* docs/scenarios.md: a guest's LOCK is refused in the ioctl, any policy */
 START_TEST(guest_lock_never_reaches_device)
 {
 	up();
