@@ -35,6 +35,13 @@ struct host_range_op {
 	char ioas[HOST_NAME_LEN], area[HOST_NAME_LEN];
 	uint64_t iova, size;
 };
+/* vfio.dmabuf: export [@offset, @offset + @size) of BAR @bar as @name */
+struct host_vfio_export_op {
+	char device[HOST_NAME_LEN], name[HOST_NAME_LEN];
+	unsigned int bar;
+	uint64_t offset, size;
+	bool priv;
+};
 /* kvm.map */
 struct host_kvm_map_op {
 	char guest[HOST_NAME_LEN], dmabuf[HOST_NAME_LEN];
@@ -67,6 +74,7 @@ struct host_req {
 		struct host_copy_op copy;
 		struct host_kvm_map_op kvm_map;
 		struct host_kvm_unmap_op kvm_unmap;
+		struct host_vfio_export_op vfio_export;
 	} u;				/* typed arguments, converted ops */
 	void *arr;			/* copied ranges / entries, malloc'ed */
 	size_t narr;

@@ -73,15 +73,16 @@ static const char *export_fn(struct sim *s, void *ctx, uint64_t arg)
 {
 	struct host_req *r = ctx;
 	struct host *h = r->h;
-	struct pcie_dev *dev = pcie_dev_find(h->fab, r->n[0]);
+	const struct host_vfio_export_op *e = &r->u.vfio_export;
+	struct pcie_dev *dev = pcie_dev_find(h->fab, e->device);
 	struct dmabuf_export_info info = { 0 };
 	struct pcie_bar_cfg bar;
 	struct vfio_buf *vb;
-	uint64_t off = r->v[1], size = r->v[2];
+	uint64_t off = e->offset, size = e->size;
 	int rc;
 
 	/* region_index past the BARs: -ENODEV */
-	if (!dev || pcie_dev_bar(dev, (unsigned int)r->v[0], &bar))
+	if (!dev || pcie_dev_bar(dev, e->bar, &bar))
 		return host_req_done(r, "ENODEV");
 	/* validate_dmabuf_input(), vfio_pci_core_fill_phys_vec() */
 	if ((off | size) & (HOST_PAGE - 1) || off >= bar.size)
@@ -93,11 +94,11 @@ static const char *export_fn(struct sim *s, void *ctx, uint64_t arg)
 	vb = calloc(1, sizeof(*vb));
 	TSM_BUG_ON(!vb);
 	*vb = (struct vfio_buf){ h, NULL, dev, bar.index, off, size };
-	info.name = r->n[1];
+	info.name = e->name;
 	info.hpa = bar.hpa + off;
 	info.size = size;
 	info.mmio = true;
-	info.priv = r->b[0];
+	info.priv = e->priv;
 	/* priv->revoked = !__vfio_pci_memory_enabled(vdev) */
 	info.revoked = !vfio_mem_enabled(dev);
 	info.ops = &vfio_exporter;
@@ -117,16 +118,18 @@ const char *vfio_dmabuf(struct host *h, struct sim_seq *q, const char *device,
 			bool priv, const char *name)
 {
 	struct host_req *r;
+	struct host_vfio_export_op *e;
 
 	if (!name || !name[0])
 		return "EINVAL";
 	r = host_req_new(h, q);
-	host_req_name(r, 0, device);
-	host_req_name(r, 1, name);
-	r->v[0] = bar;
-	r->v[1] = offset;
-	r->v[2] = size;
-	r->b[0] = priv;
+	e = &r->u.vfio_export;
+	snprintf(e->device, sizeof(e->device), "%s", device ? device : "");
+	snprintf(e->name, sizeof(e->name), "%s", name);
+	e->bar = bar;
+	e->offset = offset;
+	e->size = size;
+	e->priv = priv;
 	sim_seq_add(q, host_t(h, AT_IOCTL), "vfio.dmabuf", export_fn, r, 0);
 	return NULL;
 }
