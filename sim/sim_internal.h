@@ -51,6 +51,8 @@ struct sim {
 
 	sim_cycles_t max_cycles;
 	uint64_t max_events;
+	uint64_t wall_ms;		/* --timeout; 0: none */
+	uint64_t wall_deadline_ns;	/* CLOCK_MONOTONIC */
 
 	struct sim_step_ref step;
 
@@ -75,6 +77,7 @@ struct sim {
 
 void sim_seq_fini(struct sim *s);
 
+bool sim_wall_expired(const struct sim *s);
 void sim_events_fini(struct sim *s);
 void sim_trace_fini(struct sim *s);
 void sim_findings_fini(struct sim *s);

@@ -47,7 +47,7 @@ static const char run_usage[] =
 "usage: tsmsim run FILE [--arch A[,B..]] [--seed N] [--set PATH=VALUE]...\n"
 "                  [--inject KIND@POINT[,K=V..]]... [--json] [--stats] [-q|-v]\n"
 "                  [--junit OUT.xml] [--vcd OUT.vcd] [--trace OUT.json]\n"
-"                  [--html OUT.html]\n"
+"                  [--html OUT.html] [--timeout S]\n"
 "\n"
 "Runs FILE on each arch (the scenario's `arch:` unless --arch is given)\n"
 "and prints an 80-column report, or one JSON document with --json.\n"
@@ -67,6 +67,8 @@ static const char run_usage[] =
 "  --trace F       Chrome / Perfetto trace-event JSON (ui.perfetto.dev)\n"
 "  --html F        one self-contained page with an SVG timeline\n"
 "                  (formats: docs/outputs.md)\n"
+"  --timeout S     wall-clock limit of each arch's run, seconds or Nms;\n"
+"                  hitting it is a `watchdog` finding, like limits:\n"
 "\n"
 "exit: 0 every expectation held, 1 one failed, 2 bad command line or an\n"
 "output file that cannot be written, 65 bad scenario, 66 unreadable file,\n"
@@ -75,7 +77,7 @@ static const char run_usage[] =
 static const char compare_usage[] =
 "usage: tsmsim compare FILE [--arch tdx,sev,cca] [--format text|md|html]\n"
 "                      [--out FILE] [--seed N] [--set PATH=VALUE]...\n"
-"                      [--inject KIND@POINT[,K=V..]]...\n"
+"                      [--inject KIND@POINT[,K=V..]]... [--timeout S]\n"
 "\n"
 "Runs FILE on each arch (tdx, sev and cca unless --arch is given, whatever\n"
 "the file's `arch:` says) and prints the results side by side: each step's\n"
@@ -85,7 +87,7 @@ static const char compare_usage[] =
 "  --format F      text (80 columns, for mail; default), md (GitHub\n"
 "                  markdown) or html (a standalone page)\n"
 "  --out FILE      write there instead of stdout\n"
-"  --arch, --seed, --set, --inject   as for tsmsim run\n"
+"  --arch, --seed, --set, --inject, --timeout   as for tsmsim run\n"
 "\n"
 "exit: 0 every arch passed its expectations, 1 one did not, 2 bad command\n"
 "line, 65 bad scenario, 66 unreadable file, 70 internal error\n";
@@ -219,7 +221,7 @@ static int run_arches(const struct scenario *scn, const struct cli_run *o,
 			continue;
 		if (runs[i].scn_error) {
 			fprintf(stderr, "%s\n", runs[i].scn_error);
-			return CLI_EX_DATAERR;
+			return runs[i].noinput ? CLI_EX_NOINPUT : CLI_EX_DATAERR;
 		}
 		fprintf(stderr, "tsmsim: %s\n", runs[i].error ?
 			runs[i].error : "internal error");

@@ -284,7 +284,7 @@ static void run_next_step(struct run *r)
 		at = st->start_cycles > now ? st->start_cycles : now;
 		r->out->steps[r->order[r->pos]].late = st->start_cycles < now;
 	} else if (st->start == SCN_START_AFTER) {
-		at = now + st->start_cycles;
+		at = sim_cycles_add(now, st->start_cycles);
 	}
 	sim_event_schedule(r->s, at, SIM_PRIO_STEP, step_begin, r, NULL);
 }
@@ -543,6 +543,49 @@ static void evaluate(struct run *r)
 
 /* ------------------------------------------------------------------- run */
 
+/*
+ * The watchdog stops the run between events, often when no step is
+ * running (a step waiting for its `at:`, or traffic after the last step):
+ * name the step or the traffic stream that kept the run going, with its
+ * line, so the finding points at what to fix or what limit to raise.
+ */
+static void watchdog_where(struct run *r)
+{
+	const struct scn_traffic *tr = world_traffic_running(r->w);
+	size_t n = sim_findings_count(r->s);
+	struct sim_finding *f = n ? sim_finding_at_mut(r->s, n - 1) : NULL;
+	const struct scn_step *st;
+	char *why;
+
+	if (!f || f->kind != SIM_FIND_WATCHDOG || f->step >= 0)
+		return;
+	if (!r->steps_done && r->pos < r->scn->nsteps) {
+		f->step = (int)r->order[r->pos];
+		st = &r->scn->steps[f->step];
+		f->line = st->pos.line;
+		f->label = st->label;
+		why = sim_xasprintf("%s; step %d (%s, line %u) had not started yet",
+				    f->explain, f->step + 1, st->opname,
+				    st->pos.line);
+	} else if (tr) {
+		f->line = tr->pos.line;
+		f->label = tr->name;
+		why = sim_xasprintf("%s; the steps were done and traffic stream '%s' (line %u) was still issuing",
+				    f->explain, tr->name, tr->pos.line);
+	} else if (r->scn->nsteps) {
+		st = &r->scn->steps[r->order[r->scn->nsteps - 1]];
+		f->line = st->pos.line;
+		f->label = st->label;
+		why = sim_xasprintf("%s; the steps were done (the last at line %u) and an event was still queued for cycle %llu (a delay or a timeout that long)",
+				    f->explain, st->pos.line,
+				    (unsigned long long)sim_event_next_at(r->s));
+	} else {
+		return;
+	}
+	free(f->explain);
+	f->explain = why;
+}
+
 /* Sinks subscribe before the platform exists, so they see every record. */
 static int attach_sinks(struct run *r)
 {
@@ -562,7 +605,7 @@ int run_scenario(const struct scenario *scn, const char *arch,
 		 const struct run_opts *opts, struct run_result *out)
 {
 	struct run r = { .scn = scn, .opts = opts, .out = out };
-	bool bad_input = false;
+	int bad_input = 0;
 	char *err = NULL;
 
 	memset(out, 0, sizeof(*out));
@@ -571,6 +614,7 @@ int run_scenario(const struct scenario *scn, const char *arch,
 	r.s = out->sim = sim_create(out->seed);
 	TSM_BUG_ON(!r.s);
 	sim_set_limits(r.s, scn->max_cycles, scn->max_events);
+	sim_set_wall_timeout(r.s, opts->timeout_ms);
 	init_steps(&r);
 	if (attach_sinks(&r)) {
 		free(r.order);
@@ -578,6 +622,7 @@ int run_scenario(const struct scenario *scn, const char *arch,
 	}
 	r.w = world_create(scn, arch, r.s, &err, &bad_input);
 	if (!r.w) {
+		out->noinput = bad_input == WORLD_NO_INPUT;
 		if (bad_input)
 			out->scn_error = err;
 		else
@@ -604,6 +649,8 @@ int run_scenario(const struct scenario *scn, const char *arch,
 	world_start_traffic(r.w);
 	run_next_step(&r);
 	out->status = sim_run_until(r.s, SIM_CYCLES_MAX);
+	if (out->status == SIM_RUN_WATCHDOG)
+		watchdog_where(&r);
 	out->cycles = sim_now(r.s);
 	out->events = sim_events_fired(r.s);
 	if (!r.failed_internal) {

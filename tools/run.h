@@ -34,6 +34,7 @@ struct run_opts {
 	int verbose;		/* -1 quiet, 0 normal, 1 verbose */
 	const struct scn_fault *inject;	/* --inject faults, added to the scenario's */
 	size_t ninject;
+	uint64_t timeout_ms;	/* --timeout: wall clock per run; 0 none */
 	const struct run_sink *sinks;	/* attached in order; may be NULL */
 	size_t nsinks;
 };
@@ -76,6 +77,7 @@ struct run_result {
 	bool pass;
 	char *error;		/* an internal error (exit 70), else NULL */
 	char *scn_error;	/* a scenario error found at run time (exit 65) */
+	bool noinput;		/* ... that is a file not readable (exit 66) */
 };
 
 /**

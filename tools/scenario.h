@@ -277,6 +277,17 @@ struct scn_timing {
 
 #define SCN_MAX_ARCHES 8
 
+/*
+ * The watchdog every run has (run, compare, explore, sweep, minimize):
+ * `limits:` raises or lowers it, never removes it.  10^9 events take
+ * about a minute; 10^15 cycles are almost six simulated days at 2 GHz.
+ * max_cycles stays below 2^63 so an event at a saturated cycle
+ * (sim_cycles_add) always stops the run with a `watchdog` finding.
+ */
+#define SCN_DEF_MAX_CYCLES	1000000000000000ULL
+#define SCN_DEF_MAX_EVENTS	1000000000ULL
+#define SCN_MAX_MAX_CYCLES	(1ULL << 63)
+
 struct scenario {
 	char *file;		/* as given on the command line */
 	char *name;
@@ -287,8 +298,9 @@ struct scenario {
 	uint64_t clock_mhz;	/* default 2000 */
 	struct scn_timing *timing;
 	size_t ntiming;
-	uint64_t max_cycles;	/* 0 = unlimited */
-	uint64_t max_events;	/* 0 = unlimited */
+	uint64_t max_cycles;	/* watchdog; default SCN_DEF_MAX_CYCLES */
+	uint64_t max_events;	/* watchdog; default SCN_DEF_MAX_EVENTS */
+	struct scn_pos max_cycles_pos;	/* of the value; line 0 when default */
 	struct scn_platform platform;
 	struct scn_step *steps;
 	size_t nsteps;

@@ -158,6 +158,12 @@ void ld_top_timing(struct ld *ld, int node)
 		}
 		if (!ld_get_num(ld, p->value, SCN_FT_DURATION, &v))
 			continue;
+		if (v > ARCH_TIMING_MAX_CYCLES) {
+			ld_err(ld, ld_npos(ld, p->value), "timing.%s = %llu cycles is too large (at most %llu)",
+			       k, (unsigned long long)v,
+			       (unsigned long long)ARCH_TIMING_MAX_CYCLES);
+			continue;
+		}
 		scn->timing = ld_grow(scn->timing, scn->ntiming, sizeof(*scn->timing));
 		scn->timing[scn->ntiming++] = (struct scn_timing){
 			ld_xstrdup(k), v, ld_npos(ld, p->key) };
@@ -174,9 +180,24 @@ void ld_top_limits(struct ld *ld, int node)
 {
 	struct scn_value v = { 0 };
 
+	const struct scn_value *mc, *me;
+
 	ld_check_map(ld, node, &limits_s, NULL, "limits", &v);
-	ld->scn->max_cycles = scn_get_u64(&v, "max_cycles", 0);
-	ld->scn->max_events = scn_get_u64(&v, "max_events", 0);
+	mc = scn_get(&v, "max_cycles");
+	me = scn_get(&v, "max_events");
+	/* an explicit 0 is not "unlimited": every run keeps a watchdog */
+	if (mc && mc->type == SCN_U64) {
+		if (!mc->u || mc->u > SCN_MAX_MAX_CYCLES)
+			ld_err(ld, mc->pos, "limits.max_cycles must be 1..2^63 cycles, got %llu",
+			       (unsigned long long)mc->u);
+		ld->scn->max_cycles = mc->u;
+		ld->scn->max_cycles_pos = mc->pos;
+	}
+	if (me && me->type == SCN_U64) {
+		if (!me->u)
+			ld_err(ld, me->pos, "limits.max_events must be at least 1 (there is no unlimited: raise it)");
+		ld->scn->max_events = me->u;
+	}
 	ld_value_free(&v);
 }
 

@@ -22,6 +22,8 @@
 #include "sim.h"
 
 #define SWEEP_SCHEMA "tsmsim-sweep/1"
+/* A result line is a few hundred bytes; merge and --resume read at most this. */
+#define SWEEP_LINE_MAX (1u << 20)
 #define SWEEP_MAX_SETS 64
 
 /**

@@ -259,16 +259,21 @@ static int run_pool(struct pool *pl)
 static int resume_read(const char *path, const struct sweep_plan *p,
 		       bool *done, bool *any_bad)
 {
-	FILE *f = fopen(path, "r");
+	FILE *f = sim_fopen_regular(path);
 	char *line = NULL;
 	size_t cap = 0;
 	off_t keep = 0;
 	ssize_t n;
 	int rc = 0;
 
-	if (!f)
-		return errno == ENOENT ? 0 : CLI_EX_NOINPUT;
-	while (!rc && (n = getline(&line, &cap, f)) > 0) {
+	if (!f) {
+		if (errno == ENOENT)
+			return 0;
+		fprintf(stderr, "tsmsim sweep: cannot read %s: %s\n", path,
+			sim_open_strerror(errno));
+		return CLI_EX_NOINPUT;
+	}
+	while (!rc && (n = sim_read_line(f, &line, &cap, SWEEP_LINE_MAX)) > 0) {
 		struct sweep_line_info li;
 
 		if (line[n - 1] != '\n' || sweep_line_parse(line, &li))
@@ -286,6 +291,12 @@ static int resume_read(const char *path, const struct sweep_plan *p,
 	}
 	free(line);
 	fclose(f);
+	if (!rc && n == -EIO) {
+		/* a read error is not the end of the results: keep them all */
+		fprintf(stderr, "tsmsim sweep: cannot read %s: %s\n", path,
+			strerror(EIO));
+		return CLI_EX_NOINPUT;
+	}
 	if (!rc && truncate(path, keep)) {
 		fprintf(stderr, "tsmsim sweep: cannot write %s: %s\n", path,
 			strerror(errno));
@@ -360,17 +371,18 @@ struct merge {
 
 static int merge_read(struct merge *m, const char *file)
 {
-	FILE *f = fopen(file, "r");
+	FILE *f = sim_fopen_regular(file);
 	char *line = NULL;
 	size_t cap = 0, lineno = 0;
 	ssize_t n;
 	int rc = 0;
 
 	if (!f) {
-		fprintf(stderr, "tsmsim merge: %s: cannot read the file\n", file);
+		fprintf(stderr, "tsmsim merge: %s: cannot read the file: %s\n",
+			file, sim_open_strerror(errno));
 		return CLI_EX_NOINPUT;
 	}
-	while (!rc && (n = getline(&line, &cap, f)) > 0) {
+	while (!rc && (n = sim_read_line(f, &line, &cap, SWEEP_LINE_MAX)) > 0) {
 		struct merge_line *ml;
 
 		lineno++;
@@ -392,6 +404,15 @@ static int merge_read(struct merge *m, const char *file)
 		ml->lineno = lineno;
 		ml->order = m->n;
 		m->n++;
+	}
+	if (!rc && n == -E2BIG) {
+		fprintf(stderr, "tsmsim merge: %s:%zu: a line longer than %u bytes is not a result line\n",
+			file, lineno + 1, SWEEP_LINE_MAX);
+		rc = CLI_EX_DATAERR;
+	} else if (!rc && n < 0) {
+		fprintf(stderr, "tsmsim merge: %s: read error: %s\n", file,
+			strerror(EIO));
+		rc = CLI_EX_NOINPUT;
 	}
 	free(line);
 	fclose(f);

@@ -87,7 +87,7 @@ static void stream_complete(struct sim *s, void *subject, void *object)
 		return;
 	}
 	if (!x->stopped)
-		sim_event_schedule(s, sim_now(s) + x->cfg->gap, SIM_PRIO_ACCESS,
+		sim_event_schedule(s, sim_cycles_add(sim_now(s), x->cfg->gap), SIM_PRIO_ACCESS,
 				   stream_issue, x, NULL);
 }
 
@@ -126,11 +126,11 @@ static void stream_issue(struct sim *s, void *subject, void *object)
 		if (x->cfg->count && x->k >= x->cfg->count)
 			stream_stop(x);
 		else
-			sim_event_schedule(s, sim_now(s) + x->cfg->gap + 1,
+			sim_event_schedule(s, sim_cycles_add(sim_now(s), sim_cycles_add(x->cfg->gap, 1)),
 					   SIM_PRIO_ACCESS, stream_issue, x, NULL);
 		return;
 	}
-	sim_event_schedule(s, sim_now(s) + a->lat, SIM_PRIO_ACCESS,
+	sim_event_schedule(s, sim_cycles_add(sim_now(s), a->lat), SIM_PRIO_ACCESS,
 			   stream_complete, x, NULL);
 }
 
@@ -143,6 +143,14 @@ static void stream_start(struct stream *x, sim_cycles_t at)
 	x->started = true;
 	sim_event_schedule(s, at > sim_now(s) ? at : sim_now(s),
 			   SIM_PRIO_ACCESS, stream_issue, x, NULL);
+}
+
+const struct scn_traffic *traffic_running(const struct traffic *t)
+{
+	for (size_t i = 0; t && i < t->n; i++)
+		if (t->st[i].started && !t->st[i].stopped)
+			return t->st[i].cfg;
+	return NULL;
 }
 
 static void stream_init(struct traffic *t, struct stream *x,

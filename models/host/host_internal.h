@@ -62,6 +62,10 @@ struct host {
 
 	struct iofd_obj **objs;
 	size_t nobjs;
+	/* objects by name (chained, power-of-two buckets): a lookup per
+	 * step must not scan every object of a 10^5-step scenario */
+	struct iofd_obj **obj_hash;
+	size_t nobj_hash;
 	struct iofd_idev *idevs;
 	size_t nidevs;
 
@@ -151,6 +155,8 @@ struct iofd_obj {
 	struct iofd_obj *hwpt, *viommu;
 	struct pcie_dev *dev;
 	uint64_t virt_id;
+	struct iofd_obj *hnext;	/* name-hash chain */
+	bool in_use;		/* teardown: some object still refers to it */
 };
 
 struct iofd_idev {

@@ -544,7 +544,8 @@ START_TEST(defaults)
 	ck_assert_uint_eq(scn->clock_mhz, 2000);
 	ck_assert_uint_eq(scn->narches, 1);
 	ck_assert_str_eq(scn->arches[0], "tdx");
-	ck_assert_uint_eq(scn->max_cycles, 0);
+	ck_assert_uint_eq(scn->max_cycles, SCN_DEF_MAX_CYCLES);
+	ck_assert_uint_eq(scn->max_events, SCN_DEF_MAX_EVENTS);
 	ck_assert_uint_eq(scn->platform.iommu.iotlb_entries, 64);
 	ck_assert_uint_eq(scn->platform.iommu.iotlb_ways, 64);
 	ck_assert_uint_eq(scn->platform.iommu.levels, 4);
