@@ -88,6 +88,43 @@ static void text_findings(FILE *f, const struct run_result *r)
 	}
 }
 
+/* "before:L", "during:L#K", "cycle N": a fault's point as the user wrote it */
+static void point_str(const struct scn_point *pt, char *buf, size_t len)
+{
+	static const char *const kinds[] = {
+		[SCN_PT_BEFORE] = "before", [SCN_PT_AFTER] = "after",
+		[SCN_PT_DURING] = "during",
+	};
+
+	if (pt->kind == SCN_PT_CYCLE)
+		snprintf(buf, len, "%" PRIu64, pt->cycle);
+	else if (pt->kind == SCN_PT_DURING)
+		snprintf(buf, len, "during:%s#%u", pt->label, pt->k);
+	else
+		snprintf(buf, len, "%s:%s", kinds[pt->kind], pt->label);
+}
+
+/*
+ * A fault that never fired injected nothing: a clean run then proves
+ * nothing about it, so the report says so (only those: a fault that fired
+ * shows in the steps and findings).
+ */
+static void text_faults(FILE *f, const struct scenario *scn,
+			const struct run_result *r)
+{
+	char at[128], line[320];
+
+	for (size_t i = 0; r->fault_fired && i < r->nfaults && i < scn->nfaults; i++) {
+		if (r->fault_fired[i])
+			continue;
+		point_str(&scn->faults[i].at, at, sizeof(at));
+		snprintf(line, sizeof(line),
+			 "fault %s at %s (line %u) did not fire: its point never came in this run",
+			 scn->faults[i].kind, at, scn->faults[i].pos.line);
+		wrap(f, line, 2);
+	}
+}
+
 static void text_checks(FILE *f, const struct run_result *r, int verbose)
 {
 	fprintf(f, "expectations\n");
@@ -144,6 +181,7 @@ void report_text(FILE *f, const struct scenario *scn,
 			fputc('\n', f);
 		text_steps(f, r, o->verbose);
 		text_findings(f, r);
+		text_faults(f, scn, r);
 		text_checks(f, r, o->verbose);
 		if (o->stats)
 			text_stats(f, r);
@@ -245,6 +283,23 @@ static void json_checks(FILE *f, const struct run_result *r)
 	fputs("],", f);
 }
 
+static void json_faults(FILE *f, const struct scenario *scn,
+			const struct run_result *r)
+{
+	char at[128];
+
+	fputs("\"faults\":[", f);
+	for (size_t i = 0; r->fault_fired && i < r->nfaults && i < scn->nfaults; i++) {
+		fputs(i ? ",{" : "{", f);
+		json_kv(f, "kind", scn->faults[i].kind, true);
+		point_str(&scn->faults[i].at, at, sizeof(at));
+		json_kv(f, "at", at, true);
+		fprintf(f, "\"line\":%u,\"fired\":%s}", scn->faults[i].pos.line,
+			r->fault_fired[i] ? "true" : "false");
+	}
+	fputs("],", f);
+}
+
 static void json_stats(FILE *f, const struct run_result *r)
 {
 	fputs("\"stats\":{", f);
@@ -285,6 +340,7 @@ void report_json(FILE *f, const struct scenario *scn,
 		json_steps(f, r);
 		json_findings(f, r);
 		json_checks(f, r);
+		json_faults(f, scn, r);
 		if (o->stats)
 			json_stats(f, r);
 		fprintf(f, "\"pass\":%s}", r->pass ? "true" : "false");

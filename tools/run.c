@@ -30,6 +30,7 @@ struct run {
 	size_t *order;		/* step indices in run order (swap-steps) */
 	size_t pos;		/* position in @order */
 	bool *fault_done;	/* each fault applies once */
+	int *fault_step;	/* the step of each fault's label, or -1 */
 	bool skip_next;		/* a skip-step fault hit the next step */
 	bool steps_done;
 	bool failed_internal;
@@ -69,12 +70,14 @@ static void internal_error(struct run *r, char *msg)
 	sim_stop(r->s);
 }
 
-static bool fault_matches(struct run *r, const struct scn_fault *f,
-			  enum scn_point_kind kind, int step, unsigned int k)
+static bool fault_matches(struct run *r, size_t i, enum scn_point_kind kind,
+			  int step, unsigned int k)
 {
+	const struct scn_fault *f = &r->scn->faults[i];
+
 	if (f->at.kind != kind || kind == SCN_PT_CYCLE)
 		return false;
-	if (scn_label_index(r->scn, f->at.label) != step)
+	if (r->fault_step[i] != step)
 		return false;
 	return kind != SCN_PT_DURING || f->at.k == k;
 }
@@ -107,9 +110,10 @@ static bool faults_at(struct run *r, enum scn_point_kind kind, int step,
 		struct fault_action act;
 		char *err = NULL;
 
-		if (r->fault_done[i] || !fault_matches(r, f, kind, step, k))
+		if (r->fault_done[i] || !fault_matches(r, i, kind, step, k))
 			continue;
 		r->fault_done[i] = true;
+		r->out->fault_fired[i] = true;
 		if (fault_apply(r->w, f, step, &act, &err)) {
 			internal_error(r, err);
 			return false;
@@ -128,6 +132,7 @@ static void fault_event(struct sim *s, void *subject, void *object)
 	struct fault_action act;
 	char *err = NULL;
 
+	r->out->fault_fired[f - r->scn->faults] = true;
 	if (fault_apply(r->w, f, -1, &act, &err)) {
 		internal_error(r, err);
 		return;
@@ -140,10 +145,16 @@ static void fault_event(struct sim *s, void *subject, void *object)
 static void arm_faults(struct run *r)
 {
 	r->fault_done = calloc(r->scn->nfaults + 1, sizeof(bool));
-	TSM_BUG_ON(!r->fault_done);
+	r->fault_step = calloc(r->scn->nfaults + 1, sizeof(int));
+	r->out->fault_fired = calloc(r->scn->nfaults + 1, sizeof(bool));
+	TSM_BUG_ON(!r->fault_done || !r->fault_step || !r->out->fault_fired);
+	r->out->nfaults = r->scn->nfaults;
 	for (size_t i = 0; i < r->scn->nfaults; i++) {
 		const struct scn_fault *f = &r->scn->faults[i];
 
+		/* once, not per step: faults_at runs at every step boundary */
+		r->fault_step[i] = f->at.kind == SCN_PT_CYCLE ? -1 :
+				   scn_label_index(r->scn, f->at.label);
 		if (f->at.kind != SCN_PT_CYCLE)
 			continue;
 		r->fault_done[i] = true;
@@ -662,6 +673,7 @@ int run_scenario(const struct scenario *scn, const char *arch,
 	world_destroy(r.w);
 	free(r.order);
 	free(r.fault_done);
+	free(r.fault_step);
 	return r.failed_internal ? -1 : 0;
 }
 
@@ -673,6 +685,7 @@ void run_result_fini(struct run_result *r)
 		free(r->checks[i].detail);
 	free(r->steps);
 	free(r->checks);
+	free(r->fault_fired);
 	free(r->error);
 	free(r->scn_error);
 	sim_destroy(r->sim);

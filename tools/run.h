@@ -75,6 +75,14 @@ struct run_result {
 	size_t nchecks;
 	struct sim *sim;	/* findings and stats; freed by run_result_fini */
 	bool pass;
+	/*
+	 * One per scenario fault (--inject ones last): its point was reached
+	 * and it was applied.  A fault whose point never came (a during:#K
+	 * past the step's sub-operations, a step that did not run) stays
+	 * false and the reports say so.
+	 */
+	bool *fault_fired;
+	size_t nfaults;
 	char *error;		/* an internal error (exit 70), else NULL */
 	char *scn_error;	/* a scenario error found at run time (exit 65) */
 	bool noinput;		/* ... that is a file not readable (exit 66) */

@@ -192,6 +192,7 @@ struct scn_fault {
 	struct scn_point at;
 	struct scn_value params;	/* the remaining keys (SCN_MAP) */
 	struct scn_pos pos;
+	struct scn_pos at_pos;		/* of the `at:` value */
 };
 
 /* ---------------------------------------------------------------- expect */
@@ -363,6 +364,18 @@ void scn_diags_print(const struct scn_diags *d, FILE *f);
 
 /* Step helpers for the runner. */
 int scn_label_index(const struct scenario *scn, const char *label);	/* -1 */
+
+/*
+ * Why a fault of @kind at @at (with swap-steps' `with:` label @with, or
+ * NULL) can never act on @scn, or NULL when it may: a point past
+ * limits.max_cycles; skip-step or swap-steps after the last step (they
+ * act on the next step: there is none); swap-steps of a step with itself
+ * or with a step that has already run (in file order).  The loader
+ * refuses these, the sweep does not plan them.  Into @buf.
+ */
+const char *scn_fault_futile(const struct scenario *scn, const char *kind,
+			     const struct scn_point *at, const char *with,
+			     char *buf, size_t len);
 
 /*
  * Units (contract section 2), shared with --set and the profile loader.
