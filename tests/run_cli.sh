@@ -84,7 +84,7 @@ platform:
     - { name: d0, bars: [ { index: 0, size: 64KiB, hpa: 0x3800000000 } ] }
     - { name: d1, bars: [ { index: 0, size: 64KiB, hpa: 0x3800000000 } ] }
 YAML
-check 65 "overlap.yaml:5:7: error: device 'd1' cannot be placed" run "$tmp/overlap.yaml"
+check 65 "overlap.yaml:5:57: error: BAR 0 of device 'd1' (0x3800000000-0x380000ffff) overlaps BAR 0 of device 'd0'" run "$tmp/overlap.yaml"
 cat >"$tmp/nobar.yaml" <<'YAML'
 scenario: hitless-no-bar
 platform:

@@ -72,6 +72,7 @@ struct scn_bar {
 	bool non_tee;
 	bool prefetch;
 	struct scn_pos pos;
+	struct scn_pos hpa_pos, size_pos;	/* of the values (or @pos) */
 };
 
 struct scn_device {
@@ -95,6 +96,7 @@ struct scn_guest {
 	unsigned int gpaw;	/* tdx: 48 or 52; 0 = arch default */
 	unsigned int ipa_bits;	/* cca; 0 = arch default */
 	struct scn_pos pos;
+	struct scn_pos memory_pos;	/* of the value (or @pos) */
 };
 
 struct scn_iommu {

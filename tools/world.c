@@ -130,8 +130,9 @@ struct world *world_create(const struct scenario *scn, const char *arch,
 	w->s = s;
 	rc = load_profile(w, arch, cfg.timing, err);
 	if (rc) {
-		*bad_input = rc == -ENOENT || rc == -EACCES || rc == -EIO ?
-			     WORLD_NO_INPUT : WORLD_BAD_INPUT;
+		/* a bare word that is no built-in is a bad arch name, not a file */
+		*bad_input = (rc == -ENOENT || rc == -EACCES || rc == -EIO) &&
+			     strchr(arch, '/') ? WORLD_NO_INPUT : WORLD_BAD_INPUT;
 		free(w);
 		return NULL;
 	}

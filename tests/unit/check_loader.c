@@ -32,7 +32,7 @@ static const char full_yaml[] =
 	"      bdf: \"0000:3a:00.0\"\n"
 	"      pf: null\n"
 	"      bars:\n"
-	"        - { index: 0, size: 64KiB, hpa: 0x100000000 }\n"
+	"        - { index: 0, size: 64KiB, hpa: 0x3900000000 }\n"
 	"        - { index: 2, size: 16KiB, non_tee: true, prefetch: false }\n"
 	"      msix: { bar: 2, offset: 0, size: 4KiB }\n"
 	"      ide: true\n"
@@ -372,7 +372,7 @@ START_TEST(full_top_and_platform)
 	ck_assert_str_eq(pl->devices[0].bdf, "0000:3a:00.0");
 	ck_assert_ptr_null(pl->devices[0].pf);
 	ck_assert_uint_eq(pl->devices[0].nbars, 2);
-	ck_assert_uint_eq(pl->devices[0].bars[0].hpa, 0x100000000ull);
+	ck_assert_uint_eq(pl->devices[0].bars[0].hpa, 0x3900000000ull);
 	ck_assert_uint_eq(pl->devices[0].bars[1].index, 2);
 	ck_assert_uint_eq(pl->devices[0].bars[1].size, 16384);
 	ck_assert(pl->devices[0].bars[1].non_tee);
