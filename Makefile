@@ -94,6 +94,7 @@ bad-test: build/tsmsim
 
 cli-test: build/tsmsim
 	@bash tests/run_cli.sh ./build/tsmsim
+	@bash tests/run_hostile.sh ./build/tsmsim
 
 docs: build/tsmsim
 	@bash tests/gen_reference.sh ./build/tsmsim > docs/reference.md
@@ -115,6 +116,7 @@ asan-test:
 	@ASAN_OPTIONS=detect_leaks=1 bash tests/run_scenarios.sh ./build-asan/tsmsim $(SCENARIOS)
 	@ASAN_OPTIONS=detect_leaks=1 bash tests/run_bad.sh ./build-asan/tsmsim tests/bad
 	@ASAN_OPTIONS=detect_leaks=1 bash tests/run_cli.sh ./build-asan/tsmsim
+	@ASAN_OPTIONS=detect_leaks=1 bash tests/run_hostile.sh ./build-asan/tsmsim
 	@ASAN_OPTIONS=detect_leaks=1 bash tests/run_sweep.sh ./build-asan/tsmsim $(DEMO) --arch tdx
 
 valgrind-test: build/tsmsim build/check_tsmsim
@@ -128,6 +130,7 @@ coverage: deps
 	@bash tests/run_scenarios.sh ./build-cov/tsmsim $(SCENARIOS) >/dev/null
 	@bash tests/run_bad.sh ./build-cov/tsmsim tests/bad >/dev/null
 	@bash tests/run_cli.sh ./build-cov/tsmsim >/dev/null
+	@bash tests/run_hostile.sh ./build-cov/tsmsim >/dev/null
 	@mkdir -p build-cov/html
 	gcovr --root . --object-directory build-cov --filter 'sim/' --filter 'models/' --filter 'tools/' \
 		--html-details build-cov/html/index.html --print-summary --fail-under-line 85 build-cov

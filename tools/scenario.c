@@ -135,11 +135,13 @@ static int diag_cmp(const void *a, const void *b)
 static void diags_finish(struct ld *ld)
 {
 	struct scn_diags *d = ld->diags;
-	struct scn_diag *v = d->d + ld->diag0;
 	size_t n = d->n - ld->diag0, i, o = 0;
+	struct scn_diag *v;
 
+	/* d->d is NULL when nothing was ever reported: no offset from it (UB) */
 	if (!n)
 		return;
+	v = d->d + ld->diag0;
 	qsort(v, n, sizeof(*v), diag_cmp);
 	for (i = 0; i < n; i++) {
 		if (o && !diag_cmp(&v[o - 1], &v[i])) {

@@ -234,9 +234,13 @@ const char *scn_fault_futile(const struct scenario *scn, const char *kind,
 	/* before: acts on the step at the point; after: and during: on the next */
 	target = at->kind == SCN_PT_BEFORE ? step : step + 1;
 	if (target >= n) {
-		snprintf(buf, len, "%s at %s:%s acts on the step after '%s', and it is the last step",
+		char k[16] = "";
+
+		if (at->kind == SCN_PT_DURING)
+			snprintf(k, sizeof(k), "#%u", at->k);
+		snprintf(buf, len, "%s at %s:%s%s acts on the step after '%s', and it is the last step",
 			 kind, at->kind == SCN_PT_AFTER ? "after" : "during",
-			 at->label, at->label);
+			 at->label, k, at->label);
 		return buf;
 	}
 	if (!swap)

@@ -515,7 +515,8 @@ int sweep_merge(const char *const *files, size_t nfiles, const char *out_path)
 		rc = CLI_EX_FAIL;
 	}
 	if (!rc) {
-		qsort(m.v, m.n, sizeof(*m.v), by_point);
+		if (m.n)	/* qsort(NULL, 0) is undefined */
+			qsort(m.v, m.n, sizeof(*m.v), by_point);
 		rc = merge_check(&m) ? CLI_EX_FAIL : merge_write(&m, out_path);
 	}
 	for (size_t i = 0; i < m.n; i++) {
