@@ -151,17 +151,44 @@ check-headers:
 		$(CC) $(BASE_CFLAGS) -I$$(dirname $$h) -x c -fsyntax-only - || { echo "$$h does not build alone"; exit 1; }; \
 	done
 
-# libFuzzer target for the loader (and what it lets through to the runner);
-# not part of make test: run it for as long as you like.
-FUZZ_CFLAGS := -O1 -g -fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer
-build-fuzz/fuzz_loader: tests/fuzz/fuzz_loader.c $(LIB_SRCS) $(wildcard sim/*.h models/*/*.h tools/*.h)
-	@mkdir -p build-fuzz
-	clang -std=c11 -D_GNU_SOURCE $(INCLUDES) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz_loader.c $(LIB_SRCS) $(LIBS)
+# libFuzzer targets (tests/fuzz, docs/robustness.md): the loader and the
+# runner on all three arches, the writers, the profile loader, the sweep
+# line reader and merge.  ASan, and UBSan set to halt, so undefined
+# behaviour is a saved crash.  Not part of make test: `make fuzz` runs each
+# for FUZZ_SECONDS (default 60); run longer ones by hand, niced.
+FUZZ_TARGETS := loader outputs profile sweepline merge
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_CFLAGS  := -std=c11 -D_GNU_SOURCE $(INCLUDES) -O1 -g -fno-omit-frame-pointer $(FUZZ_SAN)
+build-fuzz/%.o: %.c $(wildcard sim/*.h models/*/*.h tools/*.h)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+build-fuzz/libtsmsim.a: $(patsubst %.c,build-fuzz/%.o,$(LIB_SRCS))
+	@rm -f $@
+	ar rcs $@ $^
+build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h build-fuzz/libtsmsim.a
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< build-fuzz/libtsmsim.a $(LIBS)
 
-fuzz: build-fuzz/fuzz_loader
-	@mkdir -p build-fuzz/corpus
-	./build-fuzz/fuzz_loader -max_total_time=$${FUZZ_SECONDS:-60} -max_len=8192 \
-		-timeout=10 build-fuzz/corpus $(sort $(dir $(SCENARIOS))) tests/bad
+# Seeds: the bundled scenarios and bad cases, profiles, result lines, and
+# generated inputs at the loader's limits (tests/fuzz/seeds.sh).  Crashes,
+# leaks and timeouts are saved as build-fuzz/crash-* (leak-*, timeout-*).
+FUZZ_SEEDS_loader    := $(sort $(dir $(SCENARIOS))) tests/bad build-fuzz/seeds
+FUZZ_SEEDS_outputs   := $(FUZZ_SEEDS_loader)
+FUZZ_SEEDS_profile   := scenarios/profiles
+FUZZ_SEEDS_sweepline := tests/fuzz/lines
+FUZZ_SEEDS_merge     := tests/fuzz/lines
+build-fuzz/seeds/.done: tests/fuzz/seeds.sh
+	@bash tests/fuzz/seeds.sh build-fuzz/seeds && touch $@
+
+fuzz-%: build-fuzz/fuzz_% build-fuzz/seeds/.done
+	@mkdir -p build-fuzz/corpus-$*
+	./build-fuzz/fuzz_$* -max_total_time=$${FUZZ_SECONDS:-60} -max_len=65536 \
+		-timeout=10 -rss_limit_mb=2048 -close_fd_mask=3 -print_final_stats=1 \
+		-artifact_prefix=build-fuzz/ build-fuzz/corpus-$* $(FUZZ_SEEDS_$*)
+
+fuzz:
+	@for t in $(FUZZ_TARGETS); do \
+		$(MAKE) --no-print-directory fuzz-$$t || exit 1; \
+	done
 
 bench: build/tsmsim
 	@bash tools/bench/run.sh

@@ -121,13 +121,15 @@ platform:
   devices:
     - { name: d0, bars: [ { index: 0, size: 64KiB, hpa: 0x100010000 } ] }
     - { name: d1, bars: [ { index: 0, size: 0x8000000000000000 } ] }
+    - { name: d2, bars: [ { index: 0, size: 0x8000000000000000, hpa: 0x8000000000000000 } ] }
   guests:
     - { name: g, memory: 1GiB }
     - { name: h, memory: 1000GiB }
 YAML
 check 65 "map.yaml:5:45: error: a BAR of 9223372036854775808 bytes does not fit in the MMIO pool" lint "$tmp/map.yaml"
-check 65 "map.yaml:7:26: error: the RAM of guest 'g' (0x100000000-0x13fffffff) overlaps BAR 0 of device 'd0'" lint "$tmp/map.yaml"
-check 65 "map.yaml:8:26: error: guest 'h': its 1073741824000 bytes of RAM do not fit" lint "$tmp/map.yaml"
+check 65 "map.yaml:6:70: error: BAR 0 at 0x8000000000000000 of 9223372036854775808 bytes reaches 2^64" lint "$tmp/map.yaml"
+check 65 "map.yaml:8:26: error: the RAM of guest 'g' (0x100000000-0x13fffffff) overlaps BAR 0 of device 'd0'" lint "$tmp/map.yaml"
+check 65 "map.yaml:9:26: error: guest 'h': its 1073741824000 bytes of RAM do not fit" lint "$tmp/map.yaml"
 
 # 7. faults: refused when they can never act, reported when they did not fire
 good=scenarios/tdisp/lock-start-stop.yaml

@@ -535,8 +535,9 @@ static size_t bar_ranges(struct ld *ld, struct ld_range *r)
 			}
 			if (b->hpa & (b->size - 1))
 				continue;	/* reported by bar_load */
-			if (b->size - 1 > UINT64_MAX - b->hpa) {
-				ld_err(ld, b->hpa_pos, "BAR %u at 0x%llx of %llu bytes wraps past 2^64",
+			/* the map keeps hpa + size representable (mem_add_window) */
+			if (b->size > UINT64_MAX - b->hpa) {
+				ld_err(ld, b->hpa_pos, "BAR %u at 0x%llx of %llu bytes reaches 2^64: the address wraps",
 				       b->index, (unsigned long long)b->hpa,
 				       (unsigned long long)b->size);
 				continue;

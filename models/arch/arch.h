@@ -215,6 +215,9 @@ struct arch_diag {
  */
 int arch_profile_load(const char *path, struct arch_profile *out,
 		      struct arch_diag *diag);
+/* The same from @len bytes of @text, named @path in diagnostics (fuzzing). */
+int arch_profile_load_text(const char *path, const char *text, size_t len,
+			   struct arch_profile *out, struct arch_diag *diag);
 
 /**
  * arch_profile_resolve() - a built-in name or a profile file path.

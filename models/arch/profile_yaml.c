@@ -282,13 +282,8 @@ static char *read_profile(struct pctx *c, size_t *len, int *ret)
 	if (err) {
 		perr(c, NULL, "cannot read profile: %s", strerror(EIO));
 		*ret = -EIO;
-	} else if (*len > ARCH_PROFILE_MAX_FILE) {
-		yaml_mark_t m = { 0 };
-
-		perr(c, &m, "the profile is larger than %u bytes", ARCH_PROFILE_MAX_FILE);
-		*ret = -EINVAL;
 	} else {
-		buf[*len] = 0;
+		buf[*len] = 0;	/* one byte over the cap: load_text refuses it */
 		return buf;
 	}
 	free(buf);
@@ -299,23 +294,36 @@ int arch_profile_load(const char *path, struct arch_profile *out,
 		      struct arch_diag *diag)
 {
 	struct pctx c = { .path = path, .diag = diag, .p = out };
-	yaml_parser_t parser;
-	yaml_document_t doc;
-	yaml_node_t *root;
 	size_t len = 0;
 	int ret = 0;
 	char *text = read_profile(&c, &len, &ret);
 
 	if (!text)
 		return ret;
-	if (!events_ok(&c, text, len)) {
-		free(text);
+	ret = arch_profile_load_text(path, text, len, out, diag);
+	free(text);
+	return ret;
+}
+
+int arch_profile_load_text(const char *path, const char *text, size_t len,
+			   struct arch_profile *out, struct arch_diag *diag)
+{
+	struct pctx c = { .path = path, .diag = diag, .p = out };
+	yaml_parser_t parser;
+	yaml_document_t doc;
+	yaml_node_t *root;
+	int ret = 0;
+
+	if (len > ARCH_PROFILE_MAX_FILE) {
+		yaml_mark_t m = { 0 };
+
+		perr(&c, &m, "the profile is larger than %u bytes", ARCH_PROFILE_MAX_FILE);
 		return -EINVAL;
 	}
-	if (!yaml_parser_initialize(&parser)) {
-		free(text);
+	if (!events_ok(&c, text, len))
+		return -EINVAL;
+	if (!yaml_parser_initialize(&parser))
 		return -ENOMEM;
-	}
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
 	if (!yaml_parser_load(&parser, &doc)) {
 		perr(&c, &parser.problem_mark, "%s",
@@ -335,7 +343,6 @@ int arch_profile_load(const char *path, struct arch_profile *out,
 	yaml_document_delete(&doc);
 out_parser:
 	yaml_parser_delete(&parser);
-	free(text);
 	return ret;
 }
 
