@@ -23,18 +23,7 @@ steps:
 expect:
   state: { dev0: RUN }
 YAML
-check() {
-	local want=$1 text=$2; shift 2
-	local out rc
-	out=$("$bin" "$@" 2>&1); rc=$?
-	if [ "$rc" -eq "$want" ] && grep -qF -- "$text" <<<"$out"; then
-		pass=$((pass + 1))
-	else
-		fail=$((fail + 1))
-		echo "FAIL: tsmsim $* -> exit $rc (want $want), output lacks '$text'"
-		echo "$out" | head -5 | sed 's/^/    /'
-	fi
-}
+. "$(dirname "$0")/check_lib.sh"
 check 2 "usage: tsmsim"
 check 0 "commands:" --help
 check 0 "tsmsim 0." --version

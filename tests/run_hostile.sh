@@ -10,18 +10,8 @@ bin=$1
 pass=0; fail=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-check() {
-	local want=$1 text=$2; shift 2
-	local out rc
-	out=$(timeout 20 "$bin" "$@" 2>&1); rc=$?
-	if [ "$rc" -eq "$want" ] && grep -qF -- "$text" <<<"$out"; then
-		pass=$((pass + 1))
-	else
-		fail=$((fail + 1))
-		echo "FAIL: tsmsim $* -> exit $rc (want $want), output lacks '$text'"
-		echo "$out" | head -5 | sed 's/^/    /'
-	fi
-}
+CHECK_TIMEOUT=20
+. "$(dirname "$0")/check_lib.sh"
 platform='scenario: hostile
 arch: tdx
 platform:
