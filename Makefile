@@ -22,14 +22,16 @@ SCENARIOS := $(sort $(shell find scenarios -name '*.yaml' -not -path 'scenarios/
 DEMO      := scenarios/seed/two-dmabuf.yaml
 
 FLAVOURS := build build-asan build-cov
-CFLAGS_build      := -O2 -g
+# -flto: the access path crosses sim/, models/ and tools/ (docs/performance.md)
+CFLAGS_build      := -O2 -g -flto=auto
 CFLAGS_build-asan := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
-CFLAGS_build-cov  := -O0 -g --coverage
+CFLAGS_build-cov  := -O0 -g --coverage -DTSMSIM_GCOV
+LDFLAGS_build      := -flto=auto
 LDFLAGS_build-asan := -fsanitize=address,undefined
 LDFLAGS_build-cov  := --coverage
 
-.PHONY: all deps demo test unit scenarios-test bad-test cli-test docs docs-test determinism-test sweep-test \
-	asan-test coverage check-includes check-headers clean bench valgrind-test fuzz
+.PHONY: all deps demo test unit scenarios-test bad-test cli-test docs docs-test determinism-test runahead-test sweep-test \
+	explore-test test-spin asan-test coverage check-includes check-headers clean bench valgrind-test fuzz
 
 all: build/tsmsim
 
@@ -79,7 +81,8 @@ demo: deps
 test: deps
 	@$(MAKE) --no-print-directory check-includes check-headers
 	@$(MAKE) --no-print-directory build/tsmsim build/check_tsmsim
-	@$(MAKE) --no-print-directory unit scenarios-test bad-test cli-test docs-test determinism-test sweep-test
+	@$(MAKE) --no-print-directory unit scenarios-test bad-test cli-test docs-test determinism-test runahead-test sweep-test
+	@$(MAKE) --no-print-directory explore-test
 	@$(MAKE) --no-print-directory asan-test
 	@echo "make test: all passed"
 
@@ -107,8 +110,21 @@ docs-test: build/tsmsim
 sweep-test: build/tsmsim
 	@bash tests/run_sweep.sh ./build/tsmsim $(DEMO)
 
+explore-test: build/tsmsim
+	@bash tests/run_explore.sh ./build/tsmsim
+
+# Spin (Debian `spin`, and gcc for its verifier) and tsmsim explore on one
+# ordering question must find the same violating orders (tests/spin/).
+test-spin:
+	@bash tests/deps.sh spin
+	@$(MAKE) --no-print-directory build/tsmsim
+	@bash tests/run_spin.sh ./build/tsmsim
+
 determinism-test: build/tsmsim
 	@bash tests/run_determinism.sh ./build/tsmsim $(SCENARIOS)
+
+runahead-test: build/tsmsim
+	@bash tests/run_runahead.sh ./build/tsmsim $(SCENARIOS)
 
 asan-test:
 	@$(MAKE) --no-print-directory build-asan/tsmsim build-asan/check_tsmsim
@@ -118,6 +134,7 @@ asan-test:
 	@ASAN_OPTIONS=detect_leaks=1 bash tests/run_cli.sh ./build-asan/tsmsim
 	@ASAN_OPTIONS=detect_leaks=1 bash tests/run_hostile.sh ./build-asan/tsmsim
 	@ASAN_OPTIONS=detect_leaks=1 bash tests/run_sweep.sh ./build-asan/tsmsim $(DEMO) --arch tdx
+	@ASAN_OPTIONS=detect_leaks=1 bash tests/run_explore.sh ./build-asan/tsmsim quick
 
 valgrind-test: build/tsmsim build/check_tsmsim
 	CK_FORK=no valgrind -q --leak-check=full --error-exitcode=9 ./build/check_tsmsim
@@ -131,6 +148,7 @@ coverage: deps
 	@bash tests/run_bad.sh ./build-cov/tsmsim tests/bad >/dev/null
 	@bash tests/run_cli.sh ./build-cov/tsmsim >/dev/null
 	@bash tests/run_hostile.sh ./build-cov/tsmsim >/dev/null
+	@bash tests/run_explore.sh ./build-cov/tsmsim quick >/dev/null
 	@mkdir -p build-cov/html
 	gcovr --root . --object-directory build-cov --filter 'sim/' --filter 'models/' --filter 'tools/' \
 		--html-details build-cov/html/index.html --print-summary --fail-under-line 85 build-cov

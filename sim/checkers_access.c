@@ -173,6 +173,16 @@ void chk_access_on_rec(struct sim *s, void *ctx, const struct sim_rec *rec)
 	c->pairs[pi].afind = sim_findings_count(s) - 1;
 }
 
+/* A repeat of a record that left no episode open and opens none. */
+bool chk_access_again_quiet(struct sim *s, void *ctx, const struct sim_rec *rec)
+{
+	const struct sim_rec_access *a = &rec->u.access;
+	struct chk_ctx *c = ctx;
+
+	return access_kind(c, a, chk_map_get(c, a->map_id)) < 0 &&
+	       c->pairs[pair_obtain(c, a)].akind < 0;
+}
+
 /* ---------------------------------------------------------- data loss */
 
 void chk_data_loss_on_rec(struct sim *s, void *ctx, const struct sim_rec *rec)
@@ -208,4 +218,15 @@ void chk_data_loss_on_rec(struct sim *s, void *ctx, const struct sim_rec *rec)
 	sim_finding_add(s, SIM_FIND_DATA_LOSS, pair_key(pi, a->result), "%s",
 			buf);
 	c->pairs[pi].dfind = sim_findings_count(s) - 1;
+}
+
+/* A read, or a write that reached its target: nothing to fold or end. */
+bool chk_data_loss_again_quiet(struct sim *s, void *ctx,
+			       const struct sim_rec *rec)
+{
+	const struct sim_rec_access *a = &rec->u.access;
+	struct chk_ctx *c = ctx;
+
+	return !a->write ||
+	       (!a->dropped_silently && !c->pairs[pair_obtain(c, a)].dl_open);
 }

@@ -25,6 +25,8 @@ static void sb_owner_event(struct chk_sb *b, const struct sim_rec_owner *o)
 		chk_sb_add(b, "RMP-assigned %s's MMIO", dev);
 	else if (!strcmp(ev, "delegate"))
 		chk_sb_add(b, "delegated %s's MMIO to the Realm PAS", dev);
+	else if (!strcmp(ev, "mmio-map"))
+		chk_sb_add(b, "first mapped %s's MMIO privately", dev);
 	else
 		chk_sb_add(b, "moved %s's MMIO (%s)", dev, ev);
 }
@@ -53,6 +55,14 @@ static void latent_report(struct sim *s, const struct sim_rec *rec,
 	sim_finding_close(s, (enum sim_finding_kind)o->finding, key);
 }
 
+static bool exempt_id(const struct sim_rec_owner *o, uint64_t id)
+{
+	for (size_t i = 0; i < o->nexempt; i++)
+		if (o->exempt_ids[i] == id)
+			return true;
+	return false;
+}
+
 void chk_latent_on_rec(struct sim *s, void *ctx, const struct sim_rec *rec)
 {
 	const struct sim_rec_owner *o = &rec->u.owner;
@@ -68,7 +78,7 @@ void chk_latent_on_rec(struct sim *s, void *ctx, const struct sim_rec *rec)
 		const struct chk_map *m = &c->maps[c->live[k]];
 		uint64_t key;
 
-		if (!(kinds & (1u << m->kind)) ||
+		if (!(kinds & (1u << m->kind)) || exempt_id(o, m->id) ||
 		    !chk_overlap(m->hpa, m->size, o->hpa, o->size))
 			continue;
 		/* one event: per-BAR records of one step fold together */

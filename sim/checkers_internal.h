@@ -309,6 +309,7 @@ void chk_copy_cfg(struct chk_ctx *c, const struct sim_checker_cfg *cfg);
  * @rec: the ACCESS record
  */
 void chk_hitless_on_rec(struct sim *s, void *ctx, const struct sim_rec *rec);
+bool chk_hitless_again_quiet(struct sim *s, void *ctx, const struct sim_rec *rec);
 
 /**
  * chk_hitless_finish() - close the windows the run ended inside.
@@ -327,6 +328,7 @@ void chk_hitless_finish(struct sim *s, void *ctx);
  * @rec: the ACCESS record
  */
 void chk_access_on_rec(struct sim *s, void *ctx, const struct sim_rec *rec);
+bool chk_access_again_quiet(struct sim *s, void *ctx, const struct sim_rec *rec);
 
 /**
  * chk_data_loss_on_rec() - data-loss for a write dropped silently.
@@ -335,6 +337,8 @@ void chk_access_on_rec(struct sim *s, void *ctx, const struct sim_rec *rec);
  * @rec: the ACCESS record
  */
 void chk_data_loss_on_rec(struct sim *s, void *ctx, const struct sim_rec *rec);
+bool chk_data_loss_again_quiet(struct sim *s, void *ctx,
+			       const struct sim_rec *rec);
 
 /* -------------------------------------------------- checkers_events.c */
 

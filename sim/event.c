@@ -187,9 +187,37 @@ static enum sim_run_status watchdog(struct sim *s, const char *what,
 	return SIM_RUN_WATCHDOG;
 }
 
+bool sim_runahead(struct sim *s, sim_cycles_t at, int prio)
+{
+	const struct sim_event *e;
+
+	TSM_BUG_ON(at < s->now);
+	if (s->no_runahead || s->stop || at > s->run_limit)
+		return false;
+	if (s->nheap) {
+		e = &s->ev[s->heap[0]];
+		/* a virtual event's sequence number is larger than any queued */
+		if (e->at < at || (e->at == at && e->prio <= prio))
+			return false;
+	}
+	if ((s->max_cycles && at > s->max_cycles) ||
+	    (s->max_events && s->fired >= s->max_events))
+		return false;
+	s->seq++;
+	s->fired++;
+	s->now = at;
+	return true;
+}
+
+void sim_set_runahead(struct sim *s, bool on)
+{
+	s->no_runahead = !on;
+}
+
 enum sim_run_status sim_run_until(struct sim *s, sim_cycles_t limit)
 {
 	s->stop = false;
+	s->run_limit = limit;
 	while (s->nheap) {
 		struct sim_event *e = &s->ev[s->heap[0]];
 		struct sim_event fire;

@@ -154,6 +154,26 @@ void sim_set_limits(struct sim *s, sim_cycles_t max_cycles, uint64_t max_events)
  */
 void sim_set_wall_timeout(struct sim *s, uint64_t ms);
 
+/**
+ * sim_runahead() - fire one virtual event at (@at, @prio) without queueing it.
+ *
+ * Exact run-ahead: a model inside an event handler may do the work of its
+ * own next event at once when nothing else could happen first, because
+ * model state changes only at events.  Returns true when an event queued
+ * now at (@at, @prio) would be the next to fire: it sorts before the head
+ * of the queue (its sequence number would be the largest, so it loses
+ * every tie of cycle and priority), it is within the current
+ * sim_run_until() limit and the watchdog's limits, and sim_stop() was not
+ * called.  The clock then moves to @at and the event is counted as queued
+ * (its sequence number) and fired, so sim_now(), the `sim.events` count,
+ * the watchdog and later ties are exactly as if it had gone through the
+ * queue.  Returns false otherwise (the caller schedules it as usual), and
+ * always when run-ahead is off.
+ */
+bool sim_runahead(struct sim *s, sim_cycles_t at, int prio);
+/* Run-ahead is on by default; off, every access is its own events. */
+void sim_set_runahead(struct sim *s, bool on);
+
 /* ------------------------------------------------------------------- RNG */
 
 /*
@@ -283,7 +303,7 @@ struct sim_rec_tdi_state {
  * MMIO pages of a TDI change owner, or the TDI locks: the arch publishes
  * which hazard its profile attaches to this event (contract section 8),
  * so the latent-mapping checker stays arch-agnostic: every hypervisor-side
- * mapping (mem.h MEM_HYP_KINDS minus @exempt_kinds) live over
+ * mapping (mem.h MEM_HYP_KINDS minus @exempt_kinds and @exempt_ids) live over
  * [@hpa, @hpa + @size) at this moment is a @finding.
  */
 struct sim_rec_owner {
@@ -293,6 +313,10 @@ struct sim_rec_owner {
 	bool to_private;
 	int finding;		/* SIM_FIND_LATENT_MCE / _HOST_FAULT, or -1 */
 	unsigned int exempt_kinds;	/* 1 << enum sim_map_kind not counted */
+	/* mappings by id not counted (sev: the bound guest's own NPT
+	 * entries); valid during the emit only */
+	const uint64_t *exempt_ids;
+	size_t nexempt;
 	const char *arch;	/* "tdx" */
 	const char *why;	/* "on tdx a CPU access to locked TEE MMIO is an MCE" */
 };
@@ -465,12 +489,26 @@ struct sim_checker_ops {
 	void (*on_rec)(struct sim *s, void *ctx, const struct sim_rec *rec);
 	void (*finish)(struct sim *s, void *ctx);
 	void (*destroy)(void *ctx);
+	/*
+	 * Optional: true when @rec, just delivered, delivered again with only
+	 * its cycles, addresses and value changed and no other record in
+	 * between, would change nothing in this checker (no finding, no
+	 * count, no state).  NULL: never.  Run-ahead skips such repeats.
+	 */
+	bool (*again_quiet)(struct sim *s, void *ctx, const struct sim_rec *rec);
 };
 
 int sim_checker_register(struct sim *s, const struct sim_checker_ops *ops,
 			 void *ctx);
 /* Call every checker's finish hook once. */
 void sim_checkers_finish(struct sim *s);
+/*
+ * sim_trace_again_quiet() - may a repeat of @rec (see again_quiet above)
+ * go undelivered?  True when nothing subscribes to its type, or every
+ * subscriber is a checker whose again_quiet() says so; any other sink
+ * (--trace, --vcd, --html) wants every record.
+ */
+bool sim_trace_again_quiet(struct sim *s, const struct sim_rec *rec);
 
 /* ------------------------------------------------------------------ stats */
 

@@ -53,6 +53,8 @@ struct sim {
 	uint64_t max_events;
 	uint64_t wall_ms;		/* --timeout; 0: none */
 	uint64_t wall_deadline_ns;	/* CLOCK_MONOTONIC */
+	sim_cycles_t run_limit;	/* of the sim_run_until() under way */
+	bool no_runahead;
 
 	struct sim_step_ref step;
 

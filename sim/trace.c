@@ -139,6 +139,26 @@ static void checker_deliver(void *ctx, const struct sim_rec *rec)
 	c->ops->on_rec(slot->s, c->ctx, rec);
 }
 
+bool sim_trace_again_quiet(struct sim *s, const struct sim_rec *rec)
+{
+	unsigned int bit = SIM_REC_BIT(rec->type);
+
+	for (size_t i = 0; i < s->nsubs; i++) {
+		const struct chk_slot *slot;
+		const struct sim_chk *c;
+
+		if (!(s->subs[i].mask & bit))
+			continue;
+		if (s->subs[i].fn != checker_deliver)
+			return false;
+		slot = s->subs[i].ctx;
+		c = &s->chks[slot->idx];
+		if (!c->ops->again_quiet || !c->ops->again_quiet(s, c->ctx, rec))
+			return false;
+	}
+	return true;
+}
+
 int sim_checker_register(struct sim *s, const struct sim_checker_ops *ops,
 			 void *ctx)
 {

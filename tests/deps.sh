@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # deps.sh - install the Debian packages tsmsim needs, if any are missing.
-# Called by `make deps` (and so by `make demo` and `make test`).
+# Called by `make deps` (and so by `make demo` and `make test`); `deps.sh
+# spin` also wants Spin, for `make test-spin`.
 set -eu
 need=()
+if [ "${1:-}" = spin ]; then command -v spin >/dev/null 2>&1 || need+=(spin); fi
 pkg-config --exists yaml-0.1 2>/dev/null || need+=(libyaml-dev)
 pkg-config --exists check 2>/dev/null || need+=(check)
 command -v gcovr >/dev/null 2>&1 || need+=(gcovr)

@@ -183,5 +183,26 @@ check 1 "timed out" sweep scenarios/bench/dma-stream-sequential.yaml \
 	--faults drop-invalidation --points after:attached --set traffic.0.count=1e9 --timeout 200ms
 check 1 '"status":"timeout"' sweep scenarios/bench/dma-stream-sequential.yaml \
 	--faults drop-invalidation --points after:attached --set traffic.0.count=1e9 --timeout 200ms
+# explore (docs/explore.md): options; the orders themselves: run_explore.sh
+xo=scenarios/orders/flip-placement.yaml
+check 0 "usage: tsmsim explore" explore --help
+check 2 "no FILE given" explore
+check 2 "unknown option '--frob'" explore "$xo" --frob
+check 2 "--jobs wants an integer from 1 to 256" explore "$xo" --jobs 0
+check 2 "--max-orders wants an integer" explore "$xo" --max-orders lots
+check 2 "--timeout wants an integer" explore "$xo" --timeout 0
+check 2 "--out needs a value" explore "$xo" --out
+check 2 "more than one FILE" explore "$xo" "$xo"
+check 66 "cannot read" explore /nonexistent.yaml
+check 65 "bad.yaml:1:11: error" explore "$tmp/bad.yaml"
+check 65 "unknown fault kind" explore "$xo" --inject frob@after:bind
+check 2 "cannot write" explore "$xo" --arch tdx --out /nonexistent/x.jsonl
+check 2 "unknown option '--set'" explore "$xo" --set x=1
+check 1 "1 failing of 1" explore "$tmp/fail.yaml" --out "$tmp/x.jsonl"
+check 1 "latent-mce x1 at bind" explore "$xo" --arch tdx --inject drop-invalidation@after:unmap-p2p --write "$tmp/cx" --out "$tmp/x.jsonl"
+wellformed "explore: --inject reaches the counterexample" grep -q 'kind: drop-invalidation, at: "after:unmap-p2p"' "$tmp/cx/flip-placement-tdx-1.yaml"
+wellformed "explore: the counterexample's arch" grep -q '^arch: tdx' "$tmp/cx/flip-placement-tdx-1.yaml"
+wellformed "explore: lines are JSON" python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$tmp/x.jsonl"
+check 1 '"schema":"tsmsim-explore/1"' explore "$xo" --arch sev,tdx
 echo "cli: $pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -104,6 +104,105 @@ static const char *sub_tdisp_send(struct sim *s, void *ctx, uint64_t arg)
 	return NULL;
 }
 
+/* ------------------------------------- requests sent without waiting */
+
+/*
+ * [TDISP] §11.2.3: the requester keeps at most NUM_REQ_THIS requests
+ * outstanding per TDI and NUM_REQ_ALL per DSM, and sends the next one
+ * only after an answer or a timeout.  Only `wait: false` requests stay
+ * outstanding past their step, so they are all this counts.
+ */
+static bool tout_blocked(const struct world *w, const struct pcie_dev *dev)
+{
+	const struct pcie_dev *pf = pcie_dev_pf(dev) ? pcie_dev_pf(dev) : dev;
+	unsigned int this_tdi, all, n_tdi = 0, n_dsm = 0, n = 0;
+
+	tdisp_num_req(dev, &this_tdi, &all);
+	for (size_t i = 0; i < WORLD_TDISP_OUT; i++) {
+		const struct pcie_dev *d = w->tout[i].dev;
+
+		if (!w->tout[i].live)
+			continue;
+		n++;
+		n_tdi += d == dev;
+		n_dsm += (pcie_dev_pf(d) ? pcie_dev_pf(d) : d) == pf;
+	}
+	return n_tdi >= this_tdi || n_dsm >= all || n == WORLD_TDISP_OUT;
+}
+
+static void emit_tout(struct world *w, const struct world_tdisp_out *o,
+		      const char *res)
+{
+	struct sim_rec rec = { .type = SIM_REC_TDISP };
+	struct sim *s = plat_sim(w->p);
+
+	if (!sim_trace_wanted(s, SIM_REC_TDISP))
+		return;
+	rec.u.tdisp.device = pcie_dev_name(o->dev);
+	rec.u.tdisp.request = tdisp_req_name(o->req.code);
+	rec.u.tdisp.response = res;
+	rec.u.tdisp.expected = true;	/* its step ended when it was sent */
+	sim_trace_emit(s, &rec);
+}
+
+/* The answer (or the timeout) is in: the slot frees, a waiter may go. */
+static void tout_done(struct world_tdisp_out *o)
+{
+	struct world *w = o->w;
+	struct sim_seq *q = w->tout_waiter;
+
+	o->live = false;
+	if (q && !tout_blocked(w, w->tdisp.dev)) {
+		w->tout_waiter = NULL;
+		sim_seq_resume(q, NULL);
+	}
+}
+
+static void ev_tout_answer(struct sim *s, void *subject, void *object)
+{
+	struct world_tdisp_out *o = subject;
+
+	if (o->rsp.pending)
+		tdisp_complete(o->dev, &o->req, &o->rsp);
+	emit_tout(o->w, o, o->rsp.dropped ? "ETIMEDOUT" :
+			   tdisp_response_result(&o->rsp));
+	tout_done(o);
+}
+
+static const char *sub_tdisp_gate(struct sim *s, void *ctx, uint64_t arg)
+{
+	struct exec_ctx *x = ctx;
+
+	if (!tout_blocked(x->w, x->w->tdisp.dev))
+		return NULL;
+	x->w->tout_waiter = x->q;	/* steps never overlap: one waiter */
+	return SIM_SEQ_WAIT;
+}
+
+static const char *sub_tdisp_send_async(struct sim *s, void *ctx, uint64_t arg)
+{
+	struct exec_ctx *x = ctx;
+	struct world *w = x->w;
+	struct platform *p = w->p;
+	struct world_tdisp_out *o = NULL;
+	enum arch_timing lat;
+
+	for (size_t i = 0; !o && i < WORLD_TDISP_OUT; i++)
+		if (!w->tout[i].live)
+			o = &w->tout[i];
+	TSM_BUG_ON(!o);		/* the gate left a slot */
+	o->live = true;
+	o->w = w;
+	o->dev = w->tdisp.dev;
+	o->req = w->tdisp.req;
+	tdisp_issue(o->dev, &o->req, &o->rsp);
+	lat = o->rsp.dropped ? AT_DOE_TIMEOUT :
+	      !o->rsp.pending ? AT_DOE_ROUNDTRIP : tdisp_latency(o->req.code);
+	sim_event_schedule(s, sim_now(s) + plat_t(p, lat), SIM_PRIO_COMPLETE,
+			   ev_tout_answer, o, NULL);
+	return NULL;	/* sent: the step is done */
+}
+
 static int tdisp_nonce(struct exec_ctx *x, struct tdisp_request *req)
 {
 	const char *kind = scn_get_str(&x->step->fields, "nonce", "valid");
@@ -117,6 +216,27 @@ static int tdisp_nonce(struct exec_ctx *x, struct tdisp_request *req)
 		return -ENOENT;
 	memset(req->nonce, 0, sizeof(req->nonce));	/* no LOCK yet */
 	return 0;
+}
+
+/*
+ * SET_MMIO_ATTRIBUTE's MMIO_RANGE ([TDISP] Table 11-24).  FIRST_PAGE and
+ * the page count default to what the report gives for the range, so a
+ * scenario names only range_id and non_tee; giving them tests the DSM.
+ */
+static void tdisp_mmio_range(struct exec_ctx *x, struct tdisp_request *req)
+{
+	const struct scn_value *f = &x->step->fields;
+	uint64_t first = 0;
+	uint32_t pages = 0;
+
+	req->range_id = (uint16_t)scn_get_u64(f, "range_id", 0);
+	tdisp_report_range_of(x->w->tdisp.dev, req->range_id, &first, &pages);
+	req->mmio_first_page = scn_get_u64(f, "first_page", first);
+	req->mmio_num_pages = (uint32_t)scn_get_u64(f, "num_pages", pages);
+	req->mmio_attr = scn_get_bool(f, "non_tee", false) ?
+				 TDISP_RANGE_NON_TEE : 0;
+	if (scn_has(f, "attributes"))
+		req->mmio_attr = (uint16_t)scn_get_u64(f, "attributes", 0);
 }
 
 static const char *exec_device_tdisp(struct exec_ctx *x)
@@ -138,12 +258,19 @@ static const char *exec_device_tdisp(struct exec_ctx *x)
 	t->req.length = (uint16_t)scn_get_u64(f, "length", 0);
 	if (scn_has(f, "version"))
 		t->req.version = (uint8_t)scn_get_u64(f, "version", 0);
+	if (code == TDISP_REQ_SET_MMIO_ATTRIBUTE)
+		tdisp_mmio_range(x, &t->req);
 	if (code == TDISP_REQ_START_INTERFACE && tdisp_nonce(x, &t->req)) {
 		exec_scenario_error(x, "nonce: stale needs an earlier lock epoch of the device, and there is none");
 		return "EINVAL";
 	}
+	/* §11.2.3: wait for a free requester slot (only when none is free) */
+	if (tout_blocked(x->w, t->dev))
+		sim_seq_add(x->q, 0, "TDISP requester", sub_tdisp_gate, x, 0);
 	/* the request travels one DOE round trip's first half */
-	sim_seq_add(x->q, 0, "TDISP send", sub_tdisp_send, x, 0);
+	sim_seq_add(x->q, 0, "TDISP send",
+		    scn_get_bool(f, "wait", true) ? sub_tdisp_send :
+						    sub_tdisp_send_async, x, 0);
 	return NULL;
 }
 

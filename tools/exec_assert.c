@@ -122,6 +122,11 @@ static void check_range(struct mismatches *m, size_t i,
 		miss(m, "report.ranges.%zu.first_page: expected 0x%" PRIx64
 		     ", got 0x%" PRIx64 ";", i, scn_get_u64(want, "first_page", 0),
 		     got->first_page);
+	if (scn_has(want, "updatable") &&
+	    scn_get_bool(want, "updatable", false) !=
+		    !!(got->attr & TDISP_RANGE_ATTR_UPDATABLE))
+		miss(m, "report.ranges.%zu.updatable: expected %s;", i,
+		     scn_get_bool(want, "updatable", false) ? "true" : "false");
 	if (scn_has(want, "msix") &&
 	    scn_get_bool(want, "msix", false) != !!(got->attr & TDISP_RANGE_MSIX))
 		miss(m, "report.ranges.%zu.msix: expected %s;", i,

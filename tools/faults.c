@@ -120,6 +120,14 @@ static int f_flr(struct world *w, const struct scn_fault *f, int cur,
 	return 0;
 }
 
+/* [TDISP] §11.4.8: a hot, warm or cold reset of the whole device */
+static int f_conv_reset(struct world *w, const struct scn_fault *f, int cur,
+			struct fault_action *act)
+{
+	pcie_conventional_reset(fdev(w, f));
+	return 0;
+}
+
 /*
  * Link down: the IDE stream cannot survive it ([TDISP] Table 11-2: Link
  * Down caused by link control or physical-layer events), so every locked
@@ -232,6 +240,7 @@ static const struct {
 	{ "nonce-corrupt", f_nonce },
 	{ "ide-insecure", f_ide_insecure },
 	{ "device-flr", f_flr },
+	{ "conventional-reset", f_conv_reset },
 	{ "link-down", f_link_down },
 	{ "hot-unplug", f_hot_unplug },
 	{ "importer-ignores-revoke", f_importer_ignores },

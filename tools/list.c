@@ -41,7 +41,11 @@ static void list_schema(FILE *out, const struct scn_schema *sc, int indent)
 
 static void list_ops(FILE *out)
 {
-	fprintf(out, "ops (every step also takes: op, label, at, after, expect)\n");
+	fprintf(out, "ops (every step also takes: op, label, at, after, expect)\n"
+		"\nunordered: [STEP, ..]  (a step-list item, not an op)\n"
+		"  a block of steps that may run in any order; `run` takes file order,\n"
+		"  `explore` every order; blocks do not nest.  A step inside takes\n"
+		"  needs: [LABEL, ..]: steps of the same block that come first\n");
 	for (size_t i = 0; i < scn_nops; i++) {
 		fprintf(out, "\n%s  [%s]%s\n  %s\n", scn_ops[i].name,
 			scn_op_kind_name(scn_ops[i].kind),

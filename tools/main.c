@@ -14,6 +14,7 @@
 
 #include "cli.h"
 #include "compare.h"
+#include "explore.h"
 #include "out.h"
 #include "report.h"
 #include "run.h"
@@ -51,6 +52,8 @@ static const char run_usage[] =
 "\n"
 "Runs FILE on each arch (the scenario's `arch:` unless --arch is given)\n"
 "and prints an 80-column report, or one JSON document with --json.\n"
+"An `unordered:` block of steps runs in file order (tsmsim explore runs\n"
+"every order its `needs:` allow).\n"
 "\n"
 "  --arch A        tdx, sev, cca, a comma list, or a profile file\n"
 "  --seed N        override the scenario seed (N >= 1)\n"
@@ -501,5 +504,7 @@ int main(int argc, char **argv)
 		return cmd_sweep(argc - 2, argv + 2);
 	if (!strcmp(cmd, "merge"))
 		return cmd_merge(argc - 2, argv + 2);
+	if (!strcmp(cmd, "explore"))
+		return explore_main(argc - 2, argv + 2);
 	return usage_error("unknown command '%s'", cmd);
 }

@@ -43,7 +43,8 @@ const char *const scn_errno_names[] = {
 /* [TDISP] error codes, domain.md section 1 */
 const char *const scn_tdisp_error_names[] = {
 	"INVALID_REQUEST", "BUSY", "INVALID_INTERFACE_STATE", "UNSPECIFIED",
-	"UNSUPPORTED_REQUEST", "VERSION_MISMATCH", "INVALID_INTERFACE",
+	"UNSUPPORTED_REQUEST", "VERSION_MISMATCH", "VENDOR_SPECIFIC_ERROR",
+	"INVALID_INTERFACE",
 	"INVALID_NONCE", "INSUFFICIENT_ENTROPY",
 	"INVALID_DEVICE_CONFIGURATION", NULL
 };
@@ -102,8 +103,9 @@ static const struct scn_field_desc report_range_f[] = {
 	F("pages", SCN_FT_COUNT, 0, "4 KiB pages in the range"),
 	F("non_tee", SCN_FT_BOOL, 0, "IS_NON_TEE_MEM"),
 	F("msix", SCN_FT_BOOL, 0, "the range holds the MSI-X table"),
+	F("updatable", SCN_FT_BOOL, 0, "IS_MEM_ATTR_UPDATABLE"),
 	F("first_page", SCN_FT_ADDR, 0,
-	  "FIRST_PAGE: the BAR's address plus MMIO_REPORTING_OFFSET"),
+	  "FIRST_PAGE: (BAR address + MMIO_REPORTING_OFFSET) in 4 KiB pages"),
 };
 static const struct scn_schema report_range_s =
 	SCHEMA("report range", report_range_f);
@@ -310,6 +312,16 @@ static const struct scn_field_desc dev_tdisp_f[] = {
 	F("mmio_reporting_offset", SCN_FT_ADDR, 0, "LOCK: MMIO offset"),
 	F("bind_p2p_address_mask", SCN_FT_ADDR, 0, "LOCK: P2P mask"),
 	F("version", SCN_FT_ADDR, 0, "header TDISP version (default 0x10)"),
+	F("wait", SCN_FT_BOOL, 0,
+	  "false: the step ends once the request is sent (default true)"),
+	F("range_id", SCN_FT_BAR, 0, "SET_MMIO_ATTRIBUTE: Range ID (BAR)"),
+	F("first_page", SCN_FT_ADDR, 0,
+	  "SET_MMIO_ATTRIBUTE: FIRST_PAGE (default: the reported one)"),
+	F("num_pages", SCN_FT_COUNT, 0,
+	  "SET_MMIO_ATTRIBUTE: 4 KiB pages (default: the reported ones)"),
+	F("non_tee", SCN_FT_BOOL, 0, "SET_MMIO_ATTRIBUTE: new IS_NON_TEE_MEM"),
+	F("attributes", SCN_FT_ADDR, 0,
+	  "SET_MMIO_ATTRIBUTE: raw Range Attributes 15:0 (over non_tee)"),
 };
 static const struct scn_field_desc dev_ide_f[] = {
 	FREF("device", SCN_REF_DEVICE, REQ, "the device"),
@@ -453,6 +465,8 @@ const struct scn_fault_desc scn_faults[] = {
 	      f_dev_opt),
 	FAULT("ide-insecure", "the IDE stream goes insecure", f_dev),
 	FAULT("device-flr", "a function level reset of the device", f_dev),
+	FAULT("conventional-reset",
+	      "hot/warm reset of the device: TDIs unlocked, session gone", f_dev),
 	FAULT("link-down", "the link goes down (IDE insecure, ur)", f_dev),
 	FAULT("hot-unplug", "the device disappears", f_dev),
 	FAULT("importer-ignores-revoke", "an importer keeps its mapping",

@@ -290,6 +290,8 @@ static void run_next_step(struct run *r)
 		r->steps_done = true;
 		return;
 	}
+	if (r->opts->choose)
+		r->opts->choose(r->opts->choose_ctx, r->pos, r->order, r->scn->nsteps);
 	st = &r->scn->steps[r->order[r->pos]];
 	if (st->start == SCN_START_AT) {
 		at = st->start_cycles > now ? st->start_cycles : now;
@@ -626,6 +628,13 @@ int run_scenario(const struct scenario *scn, const char *arch,
 	TSM_BUG_ON(!r.s);
 	sim_set_limits(r.s, scn->max_cycles, scn->max_events);
 	sim_set_wall_timeout(r.s, opts->timeout_ms);
+	/* a check of run-ahead itself (docs/performance.md): same bytes off */
+	{
+		const char *nr = getenv("TSMSIM_NO_RUNAHEAD");
+
+		if (nr && *nr && strcmp(nr, "0"))
+			sim_set_runahead(r.s, false);
+	}
 	init_steps(&r);
 	if (attach_sinks(&r)) {
 		free(r.order);

@@ -37,6 +37,14 @@ struct run_opts {
 	uint64_t timeout_ms;	/* --timeout: wall clock per run; 0 none */
 	const struct run_sink *sinks;	/* attached in order; may be NULL */
 	size_t nsinks;
+	/*
+	 * `tsmsim explore`: called each time the step at position @pos of
+	 * the run order is about to be chosen (after the previous step
+	 * completed); it may permute @order[@pos..@n-1].  It may fork: the
+	 * model's whole state is this process's memory.
+	 */
+	void (*choose)(void *ctx, size_t pos, size_t *order, size_t n);
+	void *choose_ctx;
 };
 
 struct run_step {

@@ -522,8 +522,10 @@ static void steps_free(struct scenario *scn)
 			free(st->expect[j]);
 		free(st->expect);
 		ld_value_free(&st->fields);
+		free(st->needs);
 	}
 	free(scn->steps);
+	free(scn->blocks);
 }
 
 void scn_free(struct scenario *scn)

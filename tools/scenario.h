@@ -70,6 +70,7 @@ struct scn_bar {
 	uint64_t size;
 	uint64_t hpa;		/* 0 when absent: the platform assigns it */
 	bool non_tee;
+	bool updatable;		/* IS_MEM_ATTR_UPDATABLE */
 	bool prefetch;
 	struct scn_pos pos;
 	struct scn_pos hpa_pos, size_pos;	/* of the values (or @pos) */
@@ -138,6 +139,20 @@ struct scn_step {
 	bool expect_any;
 	struct scn_value fields;	/* SCN_MAP of every other key */
 	struct scn_pos pos;	/* of the step's "op" key's mapping */
+	int block;		/* index into scenario.blocks, or -1 */
+	size_t *needs;		/* step indices (same block) that come first */
+	size_t nneeds;
+	struct scn_pos needs_pos;
+};
+
+/*
+ * An `unordered:` block (contract section 9): steps [first, first + n) of
+ * the flattened step list, which may run in any order their `needs`
+ * allow.  `run` takes file order; `explore` takes every allowed order.
+ */
+struct scn_block {
+	size_t first, n;
+	struct scn_pos pos;	/* of the `unordered` key */
 };
 
 /* --------------------------------------------------------------- traffic */
@@ -305,8 +320,10 @@ struct scenario {
 	uint64_t max_events;	/* watchdog; default SCN_DEF_MAX_EVENTS */
 	struct scn_pos max_cycles_pos;	/* of the value; line 0 when default */
 	struct scn_platform platform;
-	struct scn_step *steps;
+	struct scn_step *steps;	/* blocks flattened in file order */
 	size_t nsteps;
+	struct scn_block *blocks;
+	size_t nblocks;
 	struct scn_traffic *traffic;
 	size_t ntraffic;
 	struct scn_fault *faults;

@@ -240,6 +240,7 @@ bool ld_ref_check(struct ld *ld, struct scn_pos pos, enum scn_ref r,
 		       r == SCN_REF_IOAS ? "an" : "a", scn_ref_name(r));
 		return false;
 	}
+	ld_block_ref(ld, s, pos);
 	return true;
 }
 

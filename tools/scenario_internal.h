@@ -188,6 +188,12 @@ void ld_need_one(struct ld *ld, const struct scn_value *f, const char *a,
 		 const char *b, const char *what);
 void ld_top_steps(struct ld *ld, int node);
 
+/* scenario_blocks.c */
+size_t ld_blocks_flatten(struct ld *ld, int node, int **nodes, int **blocks);
+void ld_step_needs(struct ld *ld, int node, struct scn_step *st, size_t idx);
+void ld_block_ref(struct ld *ld, const struct ld_sym *sym, struct scn_pos pos);
+void ld_blocks_check(struct ld *ld);
+
 /* scenario_sections.c */
 void ld_top_traffic(struct ld *ld, int node);
 void ld_top_faults(struct ld *ld, int node);

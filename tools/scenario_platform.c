@@ -217,6 +217,8 @@ static const struct scn_field_desc bar_f[] = {
 	F("size", SCN_FT_SIZE, REQ, "power of two >= 4KiB"),
 	F("hpa", SCN_FT_ADDR, 0, "host physical address (default assigned)"),
 	F("non_tee", SCN_FT_BOOL, 0, "reported IS_NON_TEE_MEM"),
+	F("updatable", SCN_FT_BOOL, 0,
+	  "IS_MEM_ATTR_UPDATABLE: SET_MMIO_ATTRIBUTE may change IS_NON_TEE_MEM"),
 	F("prefetch", SCN_FT_BOOL, 0, "prefetchable"),
 };
 static const struct scn_schema bar_s = SCHEMA("a BAR", bar_f);
@@ -318,6 +320,7 @@ static void bar_load(struct ld *ld, const struct scn_value *v,
 	b->size = scn_get_u64(v, "size", 0);
 	b->hpa = scn_get_u64(v, "hpa", 0);
 	b->non_tee = scn_get_bool(v, "non_tee", false);
+	b->updatable = scn_get_bool(v, "updatable", false);
 	b->prefetch = scn_get_bool(v, "prefetch", false);
 	b->pos = v->pos;
 	b->hpa_pos = ld_vpos(v, "hpa", v->pos);

@@ -231,6 +231,10 @@ const char *scn_fault_futile(const struct scenario *scn, const char *kind,
 	}
 	if ((!skip && !swap) || step < 0)
 		return NULL;
+	/* an unordered block may run in another order: nothing is provable */
+	for (size_t i = 0; i < scn->nsteps; i++)
+		if (scn->steps[i].block >= 0)
+			return NULL;
 	/* before: acts on the step at the point; after: and during: on the next */
 	target = at->kind == SCN_PT_BEFORE ? step : step + 1;
 	if (target >= n) {

@@ -15,7 +15,7 @@
 /* -------------------------------------------------------------- steps */
 
 static const char *const step_common[] = { "op", "label", "at", "after",
-					   "expect", NULL };
+					   "expect", "needs", NULL };
 
 static const struct scn_device *dev_by_name(struct ld *ld, const char *name)
 {
@@ -277,7 +277,7 @@ static void step_defines(struct ld *ld, const struct scn_step *st,
 	}
 }
 
-static void step_load(struct ld *ld, int node, struct scn_step *st)
+static void step_load(struct ld *ld, int node, struct scn_step *st, size_t sidx)
 {
 	const struct scn_op_desc *op;
 	const char *s;
@@ -313,6 +313,7 @@ static void step_load(struct ld *ld, int node, struct scn_step *st)
 	st->op = idx;
 	st->opname = op->name;
 	step_start(ld, node, st);
+	ld_step_needs(ld, node, st, sidx);
 	if (ld_map_lookup(ld, node, "expect"))
 		step_expect(ld, ld_map_lookup(ld, node, "expect"), st, op);
 	snprintf(where, sizeof(where), "a %s step", op->name);
@@ -324,31 +325,34 @@ static void step_load(struct ld *ld, int node, struct scn_step *st)
 void ld_top_steps(struct ld *ld, int node)
 {
 	struct scenario *scn = ld->scn;
-	yaml_node_item_t *it;
-	size_t n, i = 0;
+	int *nodes, *blocks;
+	size_t n, i;
 
 	if (ld_is_null(ld_nd(ld, node)))
 		return;
 	if (!ld_want(ld, node, YAML_SEQUENCE_NODE, "steps"))
 		return;
-	n = (size_t)(ld_nd(ld, node)->data.sequence.items.top -
-		     ld_nd(ld, node)->data.sequence.items.start);
+	n = ld_blocks_flatten(ld, node, &nodes, &blocks);
 	if (n > LD_MAX_STEPS) {
 		ld_err(ld, ld_npos(ld, node), "more than %u steps", LD_MAX_STEPS);
+		free(nodes);
+		free(blocks);
 		return;
 	}
 	scn->steps = ld_xcalloc(n, sizeof(*scn->steps));
 	scn->nsteps = n;
-	for_each_item(ld, node, it) {
-		step_label(ld, *it, &scn->steps[i], (int)i);
-		i++;
+	for (i = 0; i < n; i++) {
+		scn->steps[i].block = blocks[i];
+		step_label(ld, nodes[i], &scn->steps[i], (int)i);
 	}
 	ld->in_steps = true;
-	i = 0;
-	for_each_item(ld, node, it) {
+	for (i = 0; i < n; i++) {
 		ld->step = (int)i;
-		step_load(ld, *it, &scn->steps[i++]);
+		step_load(ld, nodes[i], &scn->steps[i], i);
 	}
 	ld->in_steps = false;
 	ld->step = -1;
+	ld_blocks_check(ld);
+	free(nodes);
+	free(blocks);
 }

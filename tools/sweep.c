@@ -44,6 +44,7 @@ static const struct {
 	{ "nonce-corrupt", SP_NONE },
 	{ "ide-insecure", SP_DEVICE },
 	{ "device-flr", SP_DEVICE },
+	{ "conventional-reset", SP_DEVICE },
 	{ "link-down", SP_DEVICE },
 	{ "hot-unplug", SP_DEVICE },
 	{ "importer-ignores-revoke", SP_IMPORTER },

@@ -67,6 +67,7 @@ static void dev_cfg(const struct scn_device *d, struct pcie_dev_cfg *c)
 		c->bars[i].size = d->bars[i].size;
 		c->bars[i].hpa = d->bars[i].hpa;
 		c->bars[i].non_tee = d->bars[i].non_tee;
+		c->bars[i].mem_attr_updatable = d->bars[i].updatable;
 	}
 	c->msix.present = d->has_msix;
 	c->msix.bar = d->msix_bar;

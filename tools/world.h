@@ -13,6 +13,19 @@
 
 struct traffic;
 
+/*
+ * A TDISP request the TSM sent with `device.tdisp wait: false` and whose
+ * answer (or DOE timeout) has not come yet ([TDISP] §11.2.3 counts it).
+ */
+#define WORLD_TDISP_OUT 8
+struct world_tdisp_out {
+	bool live;
+	struct world *w;
+	struct pcie_dev *dev;
+	struct tdisp_request req;
+	struct tdisp_response rsp;
+};
+
 /* The last device.tdisp exchange, for `assert: response:` and `report:`. */
 struct world_tdisp {
 	struct pcie_dev *dev;
@@ -36,6 +49,8 @@ struct world {
 	struct host *host;	/* VFIO, iommufd, KVM, the TSM layer */
 	struct traffic *traffic;
 	struct world_tdisp tdisp;
+	struct world_tdisp_out tout[WORLD_TDISP_OUT];
+	struct sim_seq *tout_waiter;	/* a request waiting for a slot */
 	/* the step being run (handlers stash per-step state here) */
 	struct plat_access acc;
 	sim_cycles_t acc_issued;

@@ -130,6 +130,7 @@ enum arch_rule {
 	AR_PRIV_UNACCEPTED,	/* guest private access before accept / validate */
 	AR_LATENT_AT_LOCK,	/* finding for a live hyp mapping at LOCK */
 	AR_LATENT_AT_OWNER,	/* finding for a live hyp mapping at the owner change */
+	AR_LATENT_AT_MAP,	/* ... at the first private map of the range */
 	AR_GUEST_S2_EXPECTED,	/* the guest's own shared stage-2 entry is exempt (sev) */
 	AR_TEARDOWN_UNMAP_LOCKED, /* private MMIO unmapped while not UNLOCKED: teardown-order */
 	AR_TEARDOWN_VM_BOUND,	/* VM destroyed with a bound TDI: teardown-order */
@@ -330,6 +331,13 @@ struct arch_xlate {
 struct arch_check {
 	int result;		/* enum sim_result */
 	const char *detail;
+	/*
+	 * dma_check: every HPA in [same_lo, same_hi] gets this same answer
+	 * until the next event.  The caller sets the access's own 4 KiB page;
+	 * a check that knows its answer holds wider (a guest's RAM region)
+	 * may widen it.  Run-ahead repeats use it (docs/performance.md).
+	 */
+	uint64_t same_lo, same_hi;
 };
 
 /*
@@ -359,9 +367,11 @@ typedef void arch_host_part_fn(void *ctx, struct sim_seq *q);
  *              private (TD keyed / RMP assigned / Realm PAS), so T=0 DMA
  *              to it meets AR_T0_PRIVATE_DRAM; shared RAM (bounce
  *              buffers) is declared with !@priv.  Call once per range
- * @vm_destroy: destroy a guest: the rule AR_TEARDOWN_VM_BOUND when one of
- *              its TDIs is still bound (teardown-order), then the arch's
- *              teardown; private MMIO mappings of the VM go with it
+ * @vm_destroy: destroy a guest (the arch's teardown); private MMIO
+ *              mappings of the VM go with it.  A TDI still bound to it
+ *              when the teardown runs: tdx fails it
+ *              (TDX_TD_ASSOCIATED_PAGES_EXIST: the DEVIF is a child of the
+ *              TD), sev and cca drop the binding (unsourced)
  * @map_shared: KVM's shared stage-2 (EPT / NPT / NS stage-2) entry, now
  *              (no sub-operations).  When *@map_id is 0 it publishes a
  *              SIM_MAP_S2_SHARED mapping (populated) and returns its id;
@@ -379,7 +389,13 @@ typedef void arch_host_part_fn(void *ctx, struct sim_seq *q);
  *              forbids is "EINVAL" (cca: RMI_ERROR_INPUT)
  * @unmap_private: remove the private mappings covering exactly the whole
  *              ranges in [@gpa, @gpa + @size) (tdx: BLOCK, IQINV, UNMAP;
- *              sev: NPT + RMP reclaim; cca: RMI_VDEV_UNMAP + undelegate)
+ *              sev: NPT + RMP reclaim; cca: RMI_VDEV_UNMAP + undelegate).
+ *              tdx's firmware refuses the UNMAP while the TDI is locked
+ *              and its IDE stream not blocked: with !@must (a userspace
+ *              unmap) the sequence fails with the firmware error; with
+ *              @must (an importer's move_notify, which cannot fail) the
+ *              host's error path STOPs the TDI first (or, when STOP
+ *              fails, blocks the stream) and unmaps
  * @connect:    SPDM session (spdm_session), then IDE keys of stream 0
  *              (ide_keys) when @ide
  * @bind:       contract section 4 "What tsm.bind does"; TDI ends
@@ -431,7 +447,7 @@ struct arch_ops {
 				   uint64_t gpa, uint64_t offset, uint64_t size,
 				   uint64_t page_size, struct sim_seq *q);
 	const char *(*unmap_private)(struct arch *a, struct arch_vm *vm,
-				     uint64_t gpa, uint64_t size,
+				     uint64_t gpa, uint64_t size, bool must,
 				     struct sim_seq *q);
 
 	const char *(*connect)(struct arch *a, struct pcie_dev *dev, bool ide,
@@ -484,7 +500,8 @@ uint64_t arch_vm_addr_limit(const struct arch *a, const struct arch_vm *vm);
  * arch_latent_scan() - the latent-mapping rule at @event for @dev's TEE
  * MMIO: the CPU-reachable hypervisor-side mappings (MEM_CPU_HYP_KINDS) now reaching it,
  * minus the guest's own shared stage-2 entries when AR_GUEST_S2_EXPECTED.
- * @event: "lock" (AR_LATENT_AT_LOCK) or "owner" (AR_LATENT_AT_OWNER)
+ * @event: "lock" (AR_LATENT_AT_LOCK), "map" (AR_LATENT_AT_MAP) or
+ *         "owner" (AR_LATENT_AT_OWNER)
  * @finding: out: the finding kind the profile names, -1 for none
  * Fills up to @max in @out; returns how many there are (0 when the rule
  * is none).  For tests and the checkers' explanations.
@@ -498,7 +515,20 @@ size_t arch_latent_scan(struct arch *a, struct pcie_dev *dev,
  * checkers and tests; the hot path uses host_check / dma_check.
  */
 bool arch_tdi_owned(const struct arch *a, uint64_t hpa);
+/**
+ * arch_vm_bound_check() - the rule AR_TEARDOWN_VM_BOUND for @vm, now: one
+ * teardown-order fact per TDI still bound to it; returns how many are.
+ * The host calls it when a guest destroy starts (before it unbinds them).
+ */
+size_t arch_vm_bound_check(struct arch *a, const struct arch_vm *vm);
 /** arch_tdi_bound() - is @dev bound (to any guest) now? */
 bool arch_tdi_bound(const struct arch *a, const struct pcie_dev *dev);
+/**
+ * arch_accept_exits() - does the guest's accept of a page with no private
+ * mapping exit to the host, which may then map a pending private slot
+ * (tdx: TDG.MMIO.ACCEPT takes an EPT violation)?  sev and cca do not: the
+ * validate fails (NOT_MAPPED, the RSI error).
+ */
+bool arch_accept_exits(const struct arch *a);
 
 #endif /* TSMSIM_MODELS_ARCH_ARCH_H */

@@ -73,8 +73,9 @@ struct arch_tdi {
 	bool dmar_added;		/* tdx: TDH.DMAR.ADD done */
 	bool trusted;			/* the trusted DMA path is installed */
 	bool sdte;			/* sev: sDTE written by the guest */
+	bool stream_blocked;		/* tdx: TDH.IDE.STREAM.BLOCK done */
 	uint64_t vtom;			/* sev: sDTE vTOM (bytes) */
-	/* cca: what the RMM holds, and what the guest last read */
+	/* what the RMM holds (cca), and what the guest attested (all) */
 	uint64_t lock_epoch, meas_seq, report_seq;
 	uint64_t g_lock_epoch, g_meas_seq, g_report_seq;
 	/* the operation in progress */
@@ -99,6 +100,9 @@ struct arch_prange {
 	uint8_t *pg;			/* enum arch_pg per 4 KiB page */
 	uint64_t map_id;
 	bool live;			/* false once unmapped (kept for seqs) */
+	/* tdx unmap: the sequence, whether it may fail, a refusal reported */
+	struct sim_seq *q;
+	bool must, refused;
 };
 
 struct arch_srange {
@@ -120,9 +124,14 @@ struct arch_impl {
 	const char *fw_spdm, *fw_ide;	/* connect's firmware calls */
 	const char *fw_report;		/* refresh_report's firmware call */
 	const char *fw_vm_destroy;	/* vm_destroy's firmware call */
+	/* vm_destroy's error while a TDI is still bound (NULL: dropped) */
+	const char *vm_busy_err;
 	const char *pg_detail[ARCH_PG_NR]; /* a private access per page state */
 	const char *host_detail[4];	/* AR_HOST_* verdicts that stop the access */
 	const char *p2p_detail;		/* AR_P2P_OWNED when it stops the access */
+	bool accept_exits;		/* see arch_accept_exits() */
+	/* a guest's shared-view access to owned MMIO faults (NULL: tdx) */
+	const char *shared_owned_detail;
 	const char *dram_detail;	/* AR_T0_PRIVATE_DRAM */
 	const struct iommu_trusted_ops *trusted;
 	bool (*owned)(const struct arch *a, const struct arch_tdi *ti,
@@ -200,6 +209,8 @@ void arch_teardown_order(struct arch *a, const struct pcie_dev *dev,
 
 /* common.c: sub-operation helpers */
 const char *arch_tdisp(struct arch_tdi *ti, unsigned int code);
+void arch_attest_snapshot(struct arch_tdi *ti);
+bool arch_attested(const struct arch_tdi *ti);
 const char *arch_sub_lock(struct sim *s, void *ctx, uint64_t arg);
 const char *arch_sub_report(struct sim *s, void *ctx, uint64_t arg);
 const char *arch_sub_stop(struct sim *s, void *ctx, uint64_t arg);
@@ -253,6 +264,10 @@ void arch_bind_rollback(struct arch_tdi *ti, const char *fw_remove);
 size_t arch_tdi_pranges(const struct arch *a, const struct arch_tdi *ti,
 			const struct arch_vm *vm, int bar,
 			struct arch_prange **out, size_t max);
+uint64_t arch_report_gap(const struct arch *a, const struct arch_tdi *ti,
+			 unsigned int bar);
+int arch_report_unmapped(const struct arch *a, const struct arch_tdi *ti,
+			 int bar);
 
 /* common_ops.c: the ops every arch shares */
 struct arch_vm *arch_common_vm_create(struct arch *a, const char *name,

@@ -74,9 +74,7 @@ static const char *sub_vdev_meas(struct sim *s, void *ctx, uint64_t arg)
 	 * The realm reads nonce and sequence numbers when it attests, right
 	 * after bind; a later report or measurement fetch makes them stale.
 	 */
-	ti->g_lock_epoch = ti->lock_epoch;
-	ti->g_meas_seq = ti->meas_seq;
-	ti->g_report_seq = ti->report_seq;
+	arch_attest_snapshot(ti);
 	/* the SMMU's stream for the RID now uses the realm stage-2 */
 	arch_trusted_set(ti, true);
 	return arch_fw(ti->a, "RMI_VDEV_GET_MEASUREMENTS", NULL);
@@ -208,7 +206,7 @@ static const char *sub_vdev_unmap(struct sim *s, void *ctx, uint64_t unit)
 }
 
 static const char *cca_unmap_private(struct arch *a, struct arch_vm *vm,
-				     uint64_t gpa, uint64_t size,
+				     uint64_t gpa, uint64_t size, bool must,
 				     struct sim_seq *q)
 {
 	struct arch_prange *v[ARCH_MAX_PR];
@@ -279,6 +277,12 @@ static const char *sub_validate_plan(struct sim *s, void *ctx, uint64_t arg)
 		return arch_fw(a, "RSI_VDEV_VALIDATE_MAPPING", r);
 	arch_fw(a, "RSI_VDEV_GET_INFO", NULL);
 	if (bar >= 0 && !pcie_mmio_is_tee(ti->dev, (unsigned int)bar))
+		return arch_fw(a, "RSI_VDEV_VALIDATE_MAPPING", "RSI_ERROR_INPUT");
+	/*
+	 * The realm validates the ranges of the report it attested; an IPA
+	 * range the host never mapped (no RTT entry) fails the RSI call.
+	 */
+	if (arch_report_unmapped(a, ti, bar) >= 0)
 		return arch_fw(a, "RSI_VDEV_VALIDATE_MAPPING", "RSI_ERROR_INPUT");
 	n = arch_tdi_pranges(a, ti, ti->vm, bar, v, ARCH_MAX_PR);
 	for (size_t i = 0; i < n && i < ARCH_MAX_PR; i++) {
@@ -376,6 +380,7 @@ static const struct arch_impl cca_impl = {
 		"granule protection fault: host write to Realm PAS MMIO",
 	},
 	.p2p_detail = "SMMU granule protection check: P2P to Realm PAS MMIO",
+	.shared_owned_detail = "stage-2 abort: GPC fault on an unprotected IPA to Realm PAS MMIO",
 	.dram_detail = "SMMU granule protection check: T=0 DMA to Realm PAS",
 	.trusted = &cca_trusted,
 	.owned = arch_prange_owned,

@@ -201,6 +201,11 @@ bool arch_tdi_owned(const struct arch *a, uint64_t hpa)
 	return ti && a->impl->owned(a, ti, hpa);
 }
 
+bool arch_accept_exits(const struct arch *a)
+{
+	return a->impl->accept_exits;
+}
+
 bool arch_tdi_bound(const struct arch *a, const struct pcie_dev *dev)
 {
 	struct arch_tdi *ti = arch_tdi_find(a, dev);
@@ -242,10 +247,24 @@ static const char *owner_why(enum arch_id id, int finding)
 	return finding == SIM_FIND_LATENT_HOST_FAULT ? fault[id] : NULL;
 }
 
+/* The live shared stage-2 mappings of the guest @dev is bound to. */
+static size_t guest_own_ids(const struct arch *a, const struct pcie_dev *dev,
+			    uint64_t *ids, size_t max)
+{
+	const struct arch_tdi *ti = arch_tdi_find(a, dev);
+	size_t n = 0;
+
+	for (size_t i = 0; ti && ti->vm && i < a->nsr && n < max; i++)
+		if (a->sr[i]->live && a->sr[i]->vm == ti->vm)
+			ids[n++] = a->sr[i]->map_id;
+	return n;
+}
+
 void arch_owner(struct arch *a, struct pcie_dev *dev, uint64_t hpa,
 		uint64_t size, const char *event, bool to_private)
 {
 	struct sim_rec rec = { .type = SIM_REC_OWNER };
+	uint64_t exempt[64];
 
 	if (!sim_trace_wanted(a->env.s, SIM_REC_OWNER))
 		return;
@@ -257,11 +276,20 @@ void arch_owner(struct arch *a, struct pcie_dev *dev, uint64_t hpa,
 	/* the hazard the profile attaches to this event (contract section 8) */
 	if (!strcmp(event, "lock"))
 		rec.u.owner.finding = (int)arch_rule(a, AR_LATENT_AT_LOCK);
+	else if (!strcmp(event, "mmio-map"))
+		rec.u.owner.finding = (int)arch_rule(a, AR_LATENT_AT_MAP);
 	else
 		rec.u.owner.finding = to_private ?
 			(int)arch_rule(a, AR_LATENT_AT_OWNER) : -1;
-	rec.u.owner.exempt_kinds = arch_rule(a, AR_GUEST_S2_EXPECTED) ?
-		1u << SIM_MAP_S2_SHARED : 0;
+	/*
+	 * sev: the bound guest's own NPT entries are expected (MMIO validate
+	 * needs them); any other guest's shared slot of the MMIO, like a host
+	 * mmap, is a hypervisor-side mapping (contract §8).
+	 */
+	if (arch_rule(a, AR_GUEST_S2_EXPECTED))
+		rec.u.owner.nexempt = guest_own_ids(a, dev, exempt,
+						    sizeof(exempt) / sizeof(exempt[0]));
+	rec.u.owner.exempt_ids = exempt;
 	rec.u.owner.arch = a->prof.name;
 	rec.u.owner.why = owner_why(a->impl->id, rec.u.owner.finding);
 	sim_trace_emit(a->env.s, &rec);
@@ -334,8 +362,14 @@ const char *arch_tdisp(struct arch_tdi *ti, unsigned int code)
 	const char *res;
 
 	tdisp_request_init(&ti->req, ti->dev, code);
+	/*
+	 * START carries the nonce of the lock the guest attested: after a
+	 * STOP + re-LOCK behind its back that nonce is stale and the device
+	 * refuses START (INVALID_NONCE), so attestation binds the accept.
+	 */
 	if (code == TDISP_REQ_START_INTERFACE &&
-	    tdisp_nonce_get(ti->dev, TDISP_NONCE_VALID, ti->req.nonce))
+	    tdisp_nonce_get(ti->dev, arch_attested(ti) ? TDISP_NONCE_VALID :
+			    TDISP_NONCE_STALE, ti->req.nonce))
 		memset(ti->req.nonce, 0, sizeof(ti->req.nonce));
 	memset(&ti->rsp, 0, sizeof(ti->rsp));
 	TSM_BUG_ON(tdisp_handle(ti->dev, &ti->req, &ti->rsp));
@@ -350,6 +384,23 @@ const char *arch_tdisp(struct arch_tdi *ti, unsigned int code)
 	}
 	arch_fw(a, ti->fw, res);
 	return strcmp(res, "ok") ? res : NULL;
+}
+
+/*
+ * The guest reads the interface report and the lock nonce when it
+ * attests, modelled at the end of bind (every arch); what it checks at
+ * accept is that the TDI is still in that lock epoch.
+ */
+void arch_attest_snapshot(struct arch_tdi *ti)
+{
+	ti->g_lock_epoch = tdisp_lock_epoch(ti->dev);
+	ti->g_meas_seq = ti->meas_seq;
+	ti->g_report_seq = ti->report_seq;
+}
+
+bool arch_attested(const struct arch_tdi *ti)
+{
+	return ti->g_lock_epoch == tdisp_lock_epoch(ti->dev);
 }
 
 /* A dropped request ends the sequence after the timeout: stop here. */
@@ -518,6 +569,8 @@ void arch_prange_publish(struct arch_prange *pr)
 	pr->map_id = mem_map_add(pr->a->env.mem, SIM_MAP_S2_PRIVATE,
 				 pr->vm->priv_tbl, pr->gpa, pr->hpa, pr->size,
 				 true);
+	/* the latent rule's third position (tdx: TDH.MMIO.MAP tags the entry) */
+	arch_owner(pr->a, pr->tdi->dev, pr->hpa, pr->size, "mmio-map", true);
 }
 
 /* Set every 4 KiB page of page-size unit @unit to @st. */
@@ -573,7 +626,8 @@ void arch_unmap_tdi_private(struct arch_tdi *ti, struct sim_seq *q)
 		struct arch_prange *pr = a->pr[i];
 
 		if (pr->live && pr->tdi == ti)
-			a->ops->unmap_private(a, pr->vm, pr->gpa, pr->size, q);
+			a->ops->unmap_private(a, pr->vm, pr->gpa, pr->size,
+					      true, q);
 	}
 }
 
@@ -690,4 +744,55 @@ size_t arch_tdi_pranges(const struct arch *a, const struct arch_tdi *ti,
 		n++;
 	}
 	return n;
+}
+
+/*
+ * Accept / validate work from the interface report the guest attested
+ * (contract §8 v1.2), not from what the host mapped: every page of a
+ * reported TEE range (range id = BAR) must have a private mapping in the
+ * TDI's guest.  Returns the bytes of BAR @bar not covered by one.  The
+ * guest finds the range where the host mapped its first page (its BAR
+ * window in the guest), so a range mapped nowhere is wholly missing.
+ */
+uint64_t arch_report_gap(const struct arch *a, const struct arch_tdi *ti,
+			 unsigned int bar)
+{
+	struct arch_prange *v[ARCH_MAX_PR];
+	struct pcie_bar_cfg b;
+	uint64_t gap = 0;
+	size_t n;
+
+	if (pcie_dev_bar(ti->dev, bar, &b))
+		return 0;
+	n = arch_tdi_pranges(a, ti, ti->vm, (int)bar, v, ARCH_MAX_PR);
+	if (n > ARCH_MAX_PR)
+		n = ARCH_MAX_PR;
+	/* page by page: one BAR offset may be mapped at two GPAs */
+	for (uint64_t off = 0; off < b.size; off += ARCH_PAGE) {
+		size_t i = 0;
+
+		while (i < n && !in(off, v[i]->off, v[i]->size))
+			i++;
+		gap += i == n ? ARCH_PAGE : 0;
+	}
+	return gap;
+}
+
+/*
+ * The first reported TEE range (all when @bar < 0, else BAR @bar) with a
+ * page the host has not mapped privately; -1 when none.
+ */
+int arch_report_unmapped(const struct arch *a, const struct arch_tdi *ti,
+			 int bar)
+{
+	for (unsigned int b = 0; b < PCIE_MAX_BARS; b++) {
+		struct pcie_bar_cfg cfg;
+
+		if ((bar >= 0 && (unsigned int)bar != b) ||
+		    pcie_dev_bar(ti->dev, b, &cfg) || !pcie_mmio_is_tee(ti->dev, b))
+			continue;
+		if (arch_report_gap(a, ti, b))
+			return (int)b;
+	}
+	return -1;
 }

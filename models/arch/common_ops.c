@@ -75,9 +75,6 @@ static const char *sub_vm_destroy(struct sim *s, void *ctx, uint64_t arg)
 	struct arch_vm *vm = ctx;
 	struct arch *a = vm->a;
 
-	for (size_t i = 0; i < a->npr; i++)
-		if (a->pr[i]->live && a->pr[i]->vm == vm)
-			arch_prange_retire(a->pr[i]);
 	for (size_t i = 0; i < a->nsr; i++) {
 		struct arch_srange *sr = a->sr[i];
 
@@ -91,11 +88,18 @@ static const char *sub_vm_destroy(struct sim *s, void *ctx, uint64_t arg)
 
 		if (ti->vm != vm)
 			continue;
-		/* the firmware's TDI metadata dies with the guest */
+		/* tdx: the TD cannot go while a DEVIF is its child */
+		if (ti->bound && a->impl->vm_busy_err)
+			return arch_fw(a, a->impl->fw_vm_destroy,
+				       a->impl->vm_busy_err);
+		/* sev, cca: the model drops the binding with the guest */
 		arch_trusted_set(ti, false);
 		ti->bound = ti->tracked = ti->dmar_added = ti->sdte = false;
 		ti->vm = NULL;
 	}
+	for (size_t i = 0; i < a->npr; i++)
+		if (a->pr[i]->live && a->pr[i]->vm == vm)
+			arch_prange_retire(a->pr[i]);
 	vm->destroyed = true;
 	return arch_fw(a, a->impl->fw_vm_destroy, NULL);
 }
@@ -105,17 +109,27 @@ const char *arch_common_vm_destroy(struct arch *a, struct arch_vm *vm,
 {
 	if (!vm || vm->destroyed)
 		return "EINVAL";
-	for (size_t i = 0; i < a->ntdis; i++) {
-		struct arch_tdi *ti = a->tdis[i];
-
-		if (ti->bound && ti->vm == vm &&
-		    arch_rule(a, AR_TEARDOWN_VM_BOUND))
-			arch_teardown_order(a, ti->dev,
-					    "guest destroyed while its TDI is bound");
-	}
 	sim_seq_add(q, arch_t(a, AT_FW_CALL), a->impl->fw_vm_destroy,
 		    sub_vm_destroy, vm, 0);
 	return NULL;
+}
+
+size_t arch_vm_bound_check(struct arch *a, const struct arch_vm *vm)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; vm && i < a->ntdis; i++) {
+		struct arch_tdi *ti = a->tdis[i];
+
+		if (!ti->bound || ti->vm != vm)
+			continue;
+		n++;
+		if (arch_rule(a, AR_TEARDOWN_VM_BOUND))
+			arch_teardown_order(a, ti->dev,
+					    "guest destroyed while its TDI is bound: "
+					    "the host unbinds it first");
+	}
+	return n;
 }
 
 /* ------------------------------------------------------- shared stage-2 */
@@ -197,6 +211,7 @@ static const char *sub_ide(struct sim *s, void *ctx, uint64_t arg)
 
 	if (ide_keys_program(ti->dev, 0))
 		return arch_fw(ti->a, ti->a->impl->fw_ide, "EIO");
+	ti->stream_blocked = false;	/* tdx: a new stream, not blocked */
 	return arch_fw(ti->a, ti->a->impl->fw_ide, NULL);
 }
 
@@ -303,6 +318,23 @@ static void xlate_private(struct arch *a, struct arch_vm *vm, uint64_t gpa,
 		x_set(out, ARCH_X_NOT_MAPPED, 0, 0, "no private stage-2 entry");
 }
 
+/*
+ * A guest's shared-view access that reached @hpa: on sev and cca, MMIO
+ * that changed owner (RMP assigned / Realm PAS) is checked for the guest
+ * too, so the access faults in the stage-2 (contract §8: the RMP checks
+ * a guest's C=0 accesses as well as C=1, a nested page fault; the GPC
+ * check on cca) instead of reaching the device.  tdx leaves it to
+ * host_check (a machine check).
+ */
+static void shared_hit(struct arch *a, uint64_t hpa, uint64_t map_id,
+		       struct arch_xlate *out)
+{
+	if (a->impl->shared_owned_detail && arch_tdi_owned(a, hpa))
+		x_set(out, ARCH_X_FAULT, 0, map_id, a->impl->shared_owned_detail);
+	else
+		x_set(out, ARCH_X_OK, hpa, map_id, NULL);
+}
+
 static void xlate_shared(struct arch *a, struct arch_vm *vm, uint64_t gpa,
 			 struct arch_xlate *out)
 {
@@ -311,15 +343,13 @@ static void xlate_shared(struct arch *a, struct arch_vm *vm, uint64_t gpa,
 	const struct arch_ram *ram;
 
 	if (sr) {
-		x_set(out, ARCH_X_OK, sr->hpa + (gpa - sr->gpa), sr->map_id,
-		      NULL);
+		shared_hit(a, sr->hpa + (gpa - sr->gpa), sr->map_id, out);
 		return;
 	}
-	/* sev: the one NPT entry serves C=0 too; host_check judges it */
+	/* sev: the one NPT entry serves C=0 too; the RMP judges it */
 	pr = a->impl->id == ARCH_SEV ? arch_prange_at_gpa(a, vm, gpa) : NULL;
 	if (pr && pr->pg[(gpa - pr->gpa) / ARCH_PAGE] != ARCH_PG_NONE) {
-		x_set(out, ARCH_X_OK, pr->hpa + (gpa - pr->gpa), pr->map_id,
-		      NULL);
+		shared_hit(a, pr->hpa + (gpa - pr->gpa), pr->map_id, out);
 		return;
 	}
 	ram = arch_ram_at_gpa(vm, gpa);
@@ -420,6 +450,11 @@ void arch_common_dma_check(struct arch *a, uint16_t rid, uint64_t hpa,
 		return;
 	}
 	ram = arch_ram_at_hpa(a, hpa, &vm);
+	if (ram && ram->size) {
+		/* the same RAM region, so the same answer (no BAR is in DRAM) */
+		out->same_lo = ram->hpa;
+		out->same_hi = ram->hpa + (ram->size - 1);
+	}
 	if (!ram || !ram->priv)
 		return;
 	v = arch_rule(a, AR_T0_PRIVATE_DRAM);
@@ -451,8 +486,9 @@ size_t arch_latent_scan(struct arch *a, struct pcie_dev *dev,
 	bool exempt = arch_rule(a, AR_GUEST_S2_EXPECTED);
 	size_t n = 0;
 
-	*finding = (int)arch_rule(a, strcmp(event, "lock") ?
-				  AR_LATENT_AT_OWNER : AR_LATENT_AT_LOCK);
+	*finding = (int)arch_rule(a, !strcmp(event, "lock") ? AR_LATENT_AT_LOCK :
+				  !strcmp(event, "map") ? AR_LATENT_AT_MAP :
+				  AR_LATENT_AT_OWNER);
 	if (*finding < 0)
 		return 0;
 	for (unsigned int b = 0; b < PCIE_MAX_BARS; b++) {

@@ -37,6 +37,8 @@ static const struct arch_rule_desc rule_desc[AR_NR] = {
 		"finding for a live hypervisor-side mapping of TEE MMIO when the TDI locks" },
 	[AR_LATENT_AT_OWNER] = { "latent_at_owner", ARCH_RT_FINDING,
 		"finding for one live when the MMIO changes owner (tdx: MMIO tracking; sev: RMP assign; cca: delegate)" },
+	[AR_LATENT_AT_MAP] = { "latent_at_map", ARCH_RT_FINDING,
+		"finding for one live when a private map first maps the range (tdx: TDH.MMIO.MAP)" },
 	[AR_GUEST_S2_EXPECTED] = { "guest_s2_expected", ARCH_RT_BOOL,
 		"the guest's own shared stage-2 entry is not a latent mapping" },
 	[AR_TEARDOWN_UNMAP_LOCKED] = { "teardown_unmap_locked", ARCH_RT_BOOL,
@@ -101,6 +103,10 @@ static const struct rule_default rule_def[AR_NR] = {
 		"tdx uses latent_at_lock by default (see scenarios/profiles/tdx-mce-at-tracking.yaml)",
 		"hypervisor writes after the RMP assign take an RMP fault (contract §8, H1)",
 		"host access after the delegate is a granule protection fault (contract §8, H1)" } },
+	[AR_LATENT_AT_MAP] = { { NONE, NONE, NONE }, {
+		"the third knob position: TDH.MMIO.MAP tags the S-EPT entry (tdx-module tdh_mmio_map.c)",
+		"the private map is the RMP assign: latent_at_owner covers it",
+		"the private map is the granule delegate: latent_at_owner covers it" } },
 	[AR_GUEST_S2_EXPECTED] = { { 0, 1, 0 }, {
 		"S-EPT and shared EPT are separate tables: a shared entry is a hypervisor mapping",
 		"one NPT entry per GPA serves the private mapping [tio-g] (contract §4)",
@@ -115,8 +121,8 @@ static const struct rule_default rule_def[AR_NR] = {
 		"OpenVMM tdxconnect.rs: TDG.TDI.START first, then accept [ovmm]",
 		"the guest validates only in RUN [tio-g]",
 		"RSI_VDEV_VALIDATE_MAPPING valid while LOCKED [rmm]; contract §4 (a profile option)" } },
-	[AR_MAX_PRIVATE_PAGE] = { { MIB(2), MIB(2), MIB(2) }, {
-		"est.: TDH.MMIO.MAP takes gpa|level; 4 KiB and 2 MiB assumed",
+	[AR_MAX_PRIVATE_PAGE] = { { MIB(1024), MIB(2), MIB(2) }, {
+		"TDH.MMIO.MAP takes levels PT..PDPT: 4 KiB, 2 MiB, 1 GiB (tdx-module tdh_mmio_map.c)",
 		"est.: RMP entries are 4 KiB or 2 MiB",
 		"RMI_VDEV_MAP at level 2 or 3 only [rmm] (contract §4)" } },
 };

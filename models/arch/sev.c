@@ -40,6 +40,8 @@ static const char *sub_tdi_report(struct sim *s, void *ctx, uint64_t arg)
 	struct arch_tdi *ti = ctx;
 
 	ti->fw = "TIO_TDI_REPORT";
+	/* the guest attests this report (TIO_MSG_TDI_INFO_REQ, the report) */
+	arch_attest_snapshot(ti);
 	return arch_sub_report(s, ti, 0);
 }
 
@@ -153,7 +155,7 @@ static const char *sub_rmp_reclaim(struct sim *s, void *ctx, uint64_t unit)
 }
 
 static const char *sev_unmap_private(struct arch *a, struct arch_vm *vm,
-				     uint64_t gpa, uint64_t size,
+				     uint64_t gpa, uint64_t size, bool must,
 				     struct sim_seq *q)
 {
 	struct arch_prange *v[ARCH_MAX_PR];
@@ -248,11 +250,23 @@ static const char *plan_bar(struct arch_tdi *ti, unsigned int b,
 		/* MMIO_VALIDATE needs the NPT mapping at the expected GPA */
 		return bar_mapped_shared(a, ti->vm, &bar) ? "NOT_ASSIGNED" :
 							    "NOT_MAPPED";
+	/* the whole reported range, not just what the host mapped */
+	if (pcie_mmio_is_tee(ti->dev, b) && arch_report_gap(a, ti, b))
+		return "NOT_MAPPED";
 	for (size_t i = 0; i < n && i < ARCH_MAX_PR; i++)
 		arch_plan_add(plan, arch_t(a, AT_PSP_CMD),
 			      "TIO_MSG_MMIO_VALIDATE_REQ", sub_mmio_validate,
 			      v[i], 0);
 	return NULL;
+}
+
+/* A planned validate that fails with the error name in @arg. */
+static const char *sub_fail(struct sim *s, void *ctx, uint64_t arg)
+{
+	struct arch_tdi *ti = ctx;
+
+	return arch_fw(ti->a, "TIO_MSG_MMIO_VALIDATE_REQ",
+		       (const char *)(uintptr_t)arg);
 }
 
 static const char *sub_validate_plan(struct sim *s, void *ctx, uint64_t arg)
@@ -266,11 +280,21 @@ static const char *sub_validate_plan(struct sim *s, void *ctx, uint64_t arg)
 	if (r)
 		return arch_fw(a, "TIO_MSG_TDI_INFO_REQ", r);
 	arch_fw(a, "TIO_MSG_TDI_INFO_REQ", NULL);
-	/* the guest validates only when TDI_INFO says RUN [tio-g] */
-	if (tdisp_state(ti->dev) != TDISP_ST_RUN)
+	/*
+	 * the guest validates only when TDI_INFO says RUN [tio-g], and only
+	 * the lock epoch whose report it attested
+	 */
+	if (tdisp_state(ti->dev) != TDISP_ST_RUN || !arch_attested(ti))
 		return "EPERM";
 	if (bar >= PCIE_MAX_BARS)
 		return arch_fw(a, "TIO_MSG_MMIO_VALIDATE_REQ", "OUT_OF_RANGE");
+	/*
+	 * AMD's guest code (sev_guest_accept()): RUN, then SDTE_WRITE, then
+	 * MMIO_VALIDATE per range; the sDTE goes first even when a validate
+	 * then fails.
+	 */
+	arch_plan_add(&plan, arch_t(a, AT_PSP_CMD), "TIO_MSG_SDTE_WRITE_REQ",
+		      sub_sdte_write, ti, 0);
 	for (unsigned int b = 0; b < PCIE_MAX_BARS; b++) {
 		struct pcie_bar_cfg cfg;
 
@@ -281,12 +305,12 @@ static const char *sub_validate_plan(struct sim *s, void *ctx, uint64_t arg)
 			continue;
 		r = plan_bar(ti, b, &plan);
 		if (r) {
-			free(plan.v);
-			return arch_fw(a, "TIO_MSG_MMIO_VALIDATE_REQ", r);
+			arch_plan_add(&plan, arch_t(a, AT_PSP_CMD),
+				      "TIO_MSG_MMIO_VALIDATE_REQ", sub_fail, ti,
+				      (uintptr_t)r);
+			break;
 		}
 	}
-	arch_plan_add(&plan, arch_t(a, AT_PSP_CMD), "TIO_MSG_SDTE_WRITE_REQ",
-		      sub_sdte_write, ti, 0);
 	arch_plan_run(&plan, ti->q);
 	return NULL;
 }
@@ -391,6 +415,7 @@ static const struct arch_impl sev_impl = {
 		"RMP fault: host write to RMP-assigned MMIO",
 	},
 	.p2p_detail = "IOMMU RMP_PAGE_FAULT: P2P to RMP-assigned MMIO",
+	.shared_owned_detail = "#NPF: RMP: C=0 access to guest-assigned MMIO",
 	.dram_detail = "IOMMU RMP_PAGE_FAULT: T=0 DMA to an assigned page",
 	.trusted = &sev_trusted,
 	.owned = arch_prange_owned,

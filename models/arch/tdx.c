@@ -14,6 +14,7 @@
  * TDI metadata removal.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "arch_internal.h"
@@ -26,6 +27,19 @@ static const char *tdx_err_state(const struct arch_tdi *ti,
 	if (!ti || !ti->bound || ti->vm != vm)
 		return "TDX_OPERAND_INVALID";
 	return NULL;
+}
+
+/*
+ * The module removes private MMIO and the DEVIF only from a TDI back in
+ * CONFIG_UNLOCKED or whose IDE stream is blocked (intel/tdx-module
+ * tdh_mmio_unmap.c, tdh_devif_remove.c: DEVIFCS tdisp_sts, the stream's
+ * stream_block bit).  The module's copy of the state follows the TDISP
+ * responses it relays; the model reads the device's.
+ */
+static bool tdi_released(const struct arch_tdi *ti)
+{
+	return tdisp_state(ti->dev) == TDISP_ST_CONFIG_UNLOCKED ||
+	       ti->stream_blocked;
 }
 
 /* ---------------------------------------------------------------- bind */
@@ -81,6 +95,8 @@ static const char *sub_dmar_add(struct sim *s, void *ctx, uint64_t arg)
 	struct arch_tdi *ti = ctx;
 
 	ti->dmar_added = true;
+	/* the TD reads the report and attests it now (TDG.TDI.RD) */
+	arch_attest_snapshot(ti);
 	return arch_fw(ti->a, "TDH.DMAR.ADD", NULL);
 }
 
@@ -147,7 +163,16 @@ static const char *sub_mmiomt_remove(struct sim *s, void *ctx, uint64_t arg)
 static const char *sub_devif_remove(struct sim *s, void *ctx, uint64_t arg)
 {
 	struct arch_tdi *ti = ctx;
+	struct arch_prange *v[1];
+	const char *c = "TDH.DEVIF.REMOVE";
 
+	/* intel/tdx-module tdh_devif_remove.c, in its order */
+	if (!tdi_released(ti))
+		return arch_fw(ti->a, c, "TDX_DEVIF_INVALID_STATE");
+	if (ti->dmar_added)
+		return arch_fw(ti->a, c, "TDX_DEVIF_HAS_MAPPED_DMA");
+	if (arch_tdi_pranges(ti->a, ti, ti->vm, -1, v, 1))
+		return arch_fw(ti->a, c, "TDX_DEVIF_HAS_MAPPED_MMIO");
 	ti->bound = false;
 	ti->vm = NULL;
 	return arch_fw(ti->a, "TDH.DEVIF.REMOVE", NULL);
@@ -188,6 +213,8 @@ static const char *tdx_unbind(struct arch *a, struct pcie_dev *dev,
 
 /* ---------------------------------------------------------- private map */
 
+static const char *sub_mmio_unmap(struct sim *s, void *ctx, uint64_t unit);
+
 static const char *sub_mmio_map(struct sim *s, void *ctx, uint64_t unit)
 {
 	struct arch_prange *pr = ctx;
@@ -225,8 +252,81 @@ static const char *sub_mmio_block(struct sim *s, void *ctx, uint64_t unit)
 {
 	struct arch_prange *pr = ctx;
 
+	/* KVM blocks an entry once; a refused unmap left it blocked */
+	if (pr->pg[unit * (pr->psz / ARCH_PAGE)] == ARCH_PG_BLOCKED)
+		return NULL;
 	arch_prange_set(pr, unit, ARCH_PG_BLOCKED);
 	return arch_fw(pr->a, "TDH.MMIO.BLOCK", NULL);
+}
+
+/* TDH.IDE.STREAM.BLOCK: the root port stops the stream; its TDIs ERROR. */
+static const char *sub_stream_block(struct sim *s, void *ctx, uint64_t arg)
+{
+	struct arch_tdi *ti = ctx;
+
+	ti->stream_blocked = true;
+	ide_set_state(ti->dev, IDE_INSECURE);
+	return arch_fw(ti->a, "TDH.IDE.STREAM.BLOCK", NULL);
+}
+
+/*
+ * The host's error path after a refused TDH.MMIO.UNMAP that cannot be
+ * given up (an importer's move_notify): STOP the TDI first, as the
+ * kernel's unbind order does; when STOP fails (no answer, an error),
+ * block the IDE stream instead, which the module accepts as well.
+ */
+static const char *sub_err_stop(struct sim *s, void *ctx, uint64_t arg)
+{
+	struct arch_prange *pr = ctx;
+	struct arch_tdi *ti = pr->tdi;
+	struct sim_seq *saved = ti->q;
+	const char *r;
+
+	ti->q = NULL;		/* a dropped STOP answers ETIMEDOUT here */
+	ti->fw = DEVIF_REQ;
+	r = arch_sub_stop(s, ti, 0);
+	ti->q = saved;
+	if (r)
+		sim_seq_next(pr->q, ti->rsp.dropped ?
+			     arch_t(ti->a, AT_DOE_TIMEOUT) :
+			     arch_t(ti->a, AT_FW_CALL),
+			     "TDH.IDE.STREAM.BLOCK", sub_stream_block, ti, 0);
+	return NULL;
+}
+
+/*
+ * H2 as the module enforces it: TDH.MMIO.UNMAP fails with
+ * TDX_DEVIF_TDISP_INVALID_STATE unless the TDI is CONFIG_UNLOCKED or its
+ * stream blocked.  A userspace unmap (kvm.unmap) fails with it and leaves
+ * the entries BLOCKED; an unmap that cannot fail runs the host's error
+ * path (STOP, else block the stream) and retries.  teardown-order names
+ * the step either way (profile rule teardown_unmap_locked).
+ */
+static const char *unmap_refused(struct arch_prange *pr, uint64_t unit)
+{
+	struct arch *a = pr->a;
+	const char *st = tdisp_state_name(tdisp_state(pr->tdi->dev));
+	char what[200];
+
+	arch_fw(a, "TDH.MMIO.UNMAP", "TDX_DEVIF_TDISP_INVALID_STATE");
+	if (!pr->refused) {
+		pr->refused = true;
+		snprintf(what, sizeof(what), "TDH.MMIO.UNMAP refused "
+			 "(TDX_DEVIF_TDISP_INVALID_STATE): the TDI is %s and "
+			 "its IDE stream not blocked%s", st, pr->must ?
+			 "; the host's error path STOPs it first" :
+			 "; STOP it first (tsm.unbind)");
+		arch_teardown_order(a, pr->tdi->dev, what);
+	}
+	if (!pr->must)
+		return "TDX_DEVIF_TDISP_INVALID_STATE";
+	/* sim_seq_next inserts right after this one: retry, then STOP first */
+	sim_seq_next(pr->q, arch_t(a, AT_FW_CALL), "TDH.MMIO.UNMAP",
+		     sub_mmio_unmap, pr, unit);
+	sim_seq_next(pr->q, arch_t(a, AT_FW_CALL) + arch_t(a, AT_TDISP_STOP),
+		     DEVIF_REQ " STOP_INTERFACE (host error path)",
+		     sub_err_stop, pr, 0);
+	return NULL;
 }
 
 static const char *sub_mmio_unmap(struct sim *s, void *ctx, uint64_t unit)
@@ -234,11 +334,8 @@ static const char *sub_mmio_unmap(struct sim *s, void *ctx, uint64_t unit)
 	struct arch_prange *pr = ctx;
 	struct arch *a = pr->a;
 
-	/* H2: the S-EPT mapping goes only after the TDI is back UNLOCKED */
-	if (unit == 0 && arch_rule(a, AR_TEARDOWN_UNMAP_LOCKED) &&
-	    tdisp_state(pr->tdi->dev) != TDISP_ST_CONFIG_UNLOCKED)
-		arch_teardown_order(a, pr->tdi->dev,
-				    "TDH.MMIO.UNMAP while the TDI is not CONFIG_UNLOCKED");
+	if (arch_rule(a, AR_TEARDOWN_UNMAP_LOCKED) && !tdi_released(pr->tdi))
+		return unmap_refused(pr, unit);
 	arch_prange_set(pr, unit, ARCH_PG_NONE);
 	if ((unit + 1) * pr->psz == pr->size)
 		arch_prange_retire(pr);
@@ -246,7 +343,7 @@ static const char *sub_mmio_unmap(struct sim *s, void *ctx, uint64_t unit)
 }
 
 static const char *tdx_unmap_private(struct arch *a, struct arch_vm *vm,
-				     uint64_t gpa, uint64_t size,
+				     uint64_t gpa, uint64_t size, bool must,
 				     struct sim_seq *q)
 {
 	struct arch_prange *v[ARCH_MAX_PR];
@@ -262,6 +359,9 @@ static const char *tdx_unmap_private(struct arch *a, struct arch_vm *vm,
 		struct arch_prange *pr = v[i];
 		uint64_t units = pr->size / pr->psz;
 
+		pr->q = q;
+		pr->must = must;
+		pr->refused = false;
 		for (uint64_t u = 0; u < units; u++)
 			sim_seq_add(q, arch_t(a, AT_FW_CALL), "TDH.MMIO.BLOCK",
 				    sub_mmio_block, pr, u);
@@ -293,7 +393,12 @@ static uint64_t bar_base(const struct arch *a, const struct arch_prange *pr)
 	return base;
 }
 
-static const char *sub_mmio_accept(struct sim *s, void *ctx, uint64_t page)
+/*
+ * TDG.MMIO.ACCEPT of one S-EPT leaf: the guest accepts at the level the
+ * host mapped (4 KiB, 2 MiB or 1 GiB; intel/tdx-module tdg_mmio_accept.c
+ * takes gpa|level, PT..PDPT), so @unit is a page-size unit of @ctx.
+ */
+static const char *sub_mmio_accept(struct sim *s, void *ctx, uint64_t unit)
 {
 	struct arch_prange *pr = ctx;
 	struct arch *a = pr->a;
@@ -308,11 +413,11 @@ static const char *sub_mmio_accept(struct sim *s, void *ctx, uint64_t page)
 	/* the page's (range, offset) must be the HPA the report names */
 	if (pr->gpa - pr->off != bar_base(a, pr))
 		return arch_fw(a, c, "MMIO_INVALID_HPA_OFFSET");
-	switch (pr->pg[page]) {
+	switch (pr->pg[unit * (pr->psz / ARCH_PAGE)]) {
 	case ARCH_PG_ACCEPTED:
 		return arch_fw(a, c, "PAGE_ALREADY_ACCEPTED");
 	case ARCH_PG_PENDING:
-		pr->pg[page] = ARCH_PG_ACCEPTED;
+		arch_prange_set(pr, unit, ARCH_PG_ACCEPTED);
 		return arch_fw(a, c, NULL);
 	default:
 		return arch_fw(a, c, "TDX_OPERAND_INVALID");
@@ -341,15 +446,30 @@ static const char *sub_accept_plan(struct sim *s, void *ctx, uint64_t arg)
 
 	if (!ti->bound || !vm)
 		return arch_fw(a, "TDG.TDI.RD", "TDX_OPERAND_INVALID");
+	arch_fw(a, "TDG.TDI.RD", NULL);
+	/* the TD accepts only the lock epoch whose report it attested */
+	if (!arch_attested(ti))
+		return "EPERM";
+	/*
+	 * The TD accepts every page of the reported TEE ranges.  A page with
+	 * no S-EPT entry makes TDG.MMIO.ACCEPT exit to the host with an EPT
+	 * violation (tdx-module tdg_mmio_accept.c); KVM maps a pending
+	 * private slot there (tsm_guest_accept ran that), else it has nothing
+	 * to map and the vCPU run fails: EFAULT.  The model checks the whole
+	 * report before the first accept.
+	 */
+	if ((bar < 0 || pcie_mmio_is_tee(ti->dev, (unsigned int)bar)) &&
+	    arch_report_unmapped(a, ti, bar) >= 0)
+		return arch_fw(a, "TDG.TDI.MMIO.ACCEPT", "EFAULT");
 	n = arch_tdi_pranges(a, ti, vm, bar, v, ARCH_MAX_PR);
 	for (size_t i = 0; i < n && i < ARCH_MAX_PR; i++) {
 		/* non-TEE ranges are skipped unless the guest names the BAR */
 		if (bar < 0 && !pcie_mmio_is_tee(ti->dev, v[i]->bar))
 			continue;
-		for (uint64_t p = 0; p < v[i]->npg; p++)
+		for (uint64_t u = 0; u < v[i]->size / v[i]->psz; u++)
 			arch_plan_add(&plan, arch_t(a, AT_FW_CALL),
 				      "TDG.TDI.MMIO.ACCEPT", sub_mmio_accept,
-				      v[i], p);
+				      v[i], u);
 	}
 	arch_plan_add(&plan, arch_t(a, AT_FW_CALL), "TDG.DMAR.ACCEPT",
 		      sub_dmar_accept, ti, 0);
@@ -441,6 +561,9 @@ static const struct arch_impl tdx_impl = {
 	.fw_ide = "TDH.IDE.STREAM.CREATE",
 	.fw_report = DEVIF_REQ,
 	.fw_vm_destroy = "TDH.MNG.KEY.FREEID",
+	/* a DEVIF is a child of the TD: the TDR cannot be reclaimed */
+	.vm_busy_err = "TDX_TD_ASSOCIATED_PAGES_EXIST",
+	.accept_exits = true,
 	.pg_detail = {
 		[ARCH_PG_NONE] = "EPT violation: no S-EPT entry",
 		[ARCH_PG_PENDING] = "EPT violation: MMIO_PENDING (not accepted)",

@@ -167,7 +167,7 @@ static void private_async(struct host *h, struct kvm_slot *sl, bool map)
 					  sl->page_size, q);
 	else
 		res = h->ops->unmap_private(h->arch, sl->g->vm, sl->gpa,
-					    sl->size, q);
+					    sl->size, true, q);
 	if (res) {
 		sim_seq_clear(q);
 		private_done(h->s, r, res);
@@ -429,7 +429,8 @@ static const char *kvm_unmap_fn(struct sim *s, void *ctx, uint64_t arg)
 			     slot_delete_fn, r, 0);
 		return NULL;
 	}
-	res = h->ops->unmap_private(h->arch, g->vm, sl->gpa, sl->size, r->q);
+	res = h->ops->unmap_private(h->arch, g->vm, sl->gpa, sl->size, false,
+				    r->q);
 	if (res)
 		return host_req_done(r, res);
 	sim_seq_add(r->q, 0, "kvm slot delete", slot_delete_fn, r, 0);

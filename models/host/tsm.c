@@ -23,8 +23,15 @@ struct tsm_dev {
 	struct plat_guest *g;
 	bool bound;
 	bool disconnect;	/* end the session after the unbind */
+	const char *relay_res;	/* a fail-closed unbind ends with this */
+	/* vm.destroy goes on after this unbind */
+	struct plat_guest *then_destroy;
+	struct sim_seq *then_q;
 	enum tsm_policy pol;
 };
+
+static const char *vm_destroy_next(struct host *h, struct sim_seq *q,
+				   struct plat_guest *g);
 
 static struct tsm_dev *tdev_of(struct host *h, struct pcie_dev *dev)
 {
@@ -61,6 +68,18 @@ void tsm_fini(struct host *h)
 
 /* ------------------------------------------------------ connect / bind */
 
+static const char *noop_fn(struct sim *s, void *ctx, uint64_t arg)
+{
+	return NULL;
+}
+
+/* A step that succeeds doing nothing (one sub-operation, no latency). */
+static const char *noop(struct sim_seq *q, const char *what)
+{
+	sim_seq_add(q, 0, what, noop_fn, NULL, 0);
+	return NULL;
+}
+
 const char *tsm_connect(struct host *h, struct sim_seq *q, const char *device,
 			bool ide)
 {
@@ -94,8 +113,12 @@ const char *tsm_bind(struct host *h, struct sim_seq *q, const char *device,
 	if (!h->ops)
 		return "EOPNOTSUPP";
 	t = tdev_of(h, dev);
+	/*
+	 * pci_tsm_bind() (drivers/pci/tsm.c): a TDI already bound to this
+	 * VM is a success, bound to another one EBUSY.
+	 */
 	if (t->bound)
-		return "EBUSY";
+		return t->g == g ? noop(q, "tsm.bind: already bound") : "EBUSY";
 	res = h->ops->bind(h->arch, g->vm, dev, q);
 	if (res)
 		return res;
@@ -110,13 +133,22 @@ static const char *unbound_fn(struct sim *s, void *ctx, uint64_t arg)
 {
 	struct tsm_dev *t = ctx;
 
+	const char *res = t->relay_res;
+	struct plat_guest *g = t->then_destroy;
+
+	t->then_destroy = NULL;
 	t->bound = false;
 	t->g = NULL;
+	t->relay_res = NULL;
 	if (t->disconnect) {
 		t->disconnect = false;
 		ide_spdm_disconnect(t->dev);
 	}
-	return NULL;
+	/* a vm.destroy waiting for this unbind goes on */
+	if (g)
+		res = vm_destroy_next(t->h, t->then_q, g);
+	/* a fail-closed unbind: the guest's request still failed */
+	return res;
 }
 
 /*
@@ -145,6 +177,9 @@ static const char *unbind_push(struct host *h, struct sim_seq *q,
 {
 	if (!h->ops)
 		return "EOPNOTSUPP";
+	/* what a previous unbind that failed half-way left for its end */
+	t->relay_res = NULL;
+	t->then_destroy = NULL;
 	return h->ops->unbind(h->arch, t->dev, q, host_part, t);
 }
 
@@ -154,6 +189,15 @@ const char *tsm_unbind(struct host *h, struct sim_seq *q, const char *device)
 
 	if (!dev)
 		return "ENOENT";
+	/*
+	 * pci_tsm_unbind() always succeeds: a connected TDI with no binding
+	 * (never bound, or unbound already) is a no-op; without a session
+	 * there is no TSM context (EINVAL).  A binding the firmware still
+	 * holds (a bind that failed half-way) is unbound through the arch.
+	 */
+	if (h->ops && !arch_tdi_bound(h->arch, dev))
+		return ide_has_session(dev) ? noop(q, "tsm.unbind: not bound") :
+					      "EINVAL";
 	return unbind_push(h, q, tdev_of(h, dev));
 }
 
@@ -205,19 +249,10 @@ const char *tsm_set_policy(struct host *h, struct sim_seq *q,
 
 /* ---------------------------------------------------- guest requests */
 
-static bool guest_legal(unsigned int code)
-{
-	switch (code) {
-	case TDISP_REQ_GET_DEVICE_INTERFACE_REPORT:
-	case TDISP_REQ_GET_DEVICE_INTERFACE_STATE:
-	case TDISP_REQ_START_INTERFACE:
-	case TDISP_REQ_STOP_INTERFACE:
-		return true;
-	default:
-		return false;
-	}
-}
-
+/*
+ * The TDISP response of @code relayed to @dev: NULL for success, else the
+ * error name ("ETIMEDOUT" for a dropped message).
+ */
 static const char *send_tdisp(struct pcie_dev *dev, unsigned int code)
 {
 	struct tdisp_request req;
@@ -239,6 +274,17 @@ static const char *send_tdisp(struct pcie_dev *dev, unsigned int code)
 	return strcmp(res, "dropped") ? res : "ETIMEDOUT";
 }
 
+/*
+ * Relay a guest's request when the TDI is bound to that guest.  LOCK is
+ * the host's (contract §4): refused with EPERM, never relayed; so is a
+ * request for a TDI bound elsewhere.  Whether the request is legal
+ * depends on the TDI's state (domain.md §1), so the device decides; when
+ * it rejects the request for its state (INVALID_INTERFACE_STATE) the
+ * fail-closed policy unbinds the TDI through the arch's firmware path
+ * (STOP, revoke + unmap, metadata), as OpenVMM's host TDISP layer resets
+ * the TDI through its host unbind: the firmware's binding goes with it,
+ * so a later tsm.bind works.  keep-state returns the error alone.
+ */
 static const char *guest_req_fn(struct sim *s, void *ctx, uint64_t arg)
 {
 	struct host_req *r = ctx;
@@ -247,20 +293,28 @@ static const char *guest_req_fn(struct sim *s, void *ctx, uint64_t arg)
 	struct plat_guest *g = plat_guest(h->p, r->n[0]);
 	struct tsm_dev *t;
 	unsigned int code = (unsigned int)r->v[0];
+	const char *res;
 
 	if (!dev || !g)
 		return host_req_done(r, "ENOENT");
 	t = tdev_of(h, dev);
-	if (t->bound && t->g == g && guest_legal(code))
-		return host_req_done(r, send_tdisp(dev, code));
-	sim_trace_note(s, "tsm: illegal guest request %s from %s for %s (%s)",
-		       tdisp_req_name(code) ? tdisp_req_name(code) : "?",
-		       g->name, pcie_dev_name(dev),
-		       t->pol == TSM_POLICY_FAIL_CLOSED ? "fail-closed"
-							: "keep-state");
-	if (t->pol == TSM_POLICY_FAIL_CLOSED && t->bound)
-		send_tdisp(dev, TDISP_REQ_STOP_INTERFACE);
-	return host_req_done(r, "EPERM");
+	if (!t->bound || t->g != g || code == TDISP_REQ_LOCK_INTERFACE) {
+		sim_trace_note(s, "tsm: %s from %s for %s refused (%s)",
+			       tdisp_req_name(code), g->name,
+			       pcie_dev_name(dev), code == TDISP_REQ_LOCK_INTERFACE ?
+			       "LOCK is the host's" : "not bound to it");
+		return host_req_done(r, "EPERM");
+	}
+	res = send_tdisp(dev, code);
+	if (!res || strcmp(res, "INVALID_INTERFACE_STATE") ||
+	    t->pol != TSM_POLICY_FAIL_CLOSED)
+		return host_req_done(r, res);
+	sim_trace_note(s, "tsm: %s from %s rejected in this state: fail-closed unbinds %s",
+		       tdisp_req_name(code), g->name, pcie_dev_name(dev));
+	if (unbind_push(h, r->q, t))
+		return host_req_done(r, res);
+	t->relay_res = res;	/* the step ends with it, after the unbind */
+	return host_req_done(r, NULL);
 }
 
 const char *tsm_guest_tdisp(struct host *h, struct sim_seq *q,
@@ -293,6 +347,17 @@ static const char *guest_dev(struct host *h, const char *guest,
 	return h->ops ? NULL : "EOPNOTSUPP";
 }
 
+/*
+ * Only where the accept of an unmapped page exits to the host (tdx) does
+ * KVM get to map a pending private slot; sev's MMIO_VALIDATE and cca's
+ * RSI call fail instead (contract §8 v1.2).
+ */
+static const char *map_pending(struct host *h, struct sim_seq *q,
+			       struct plat_guest *g, struct pcie_dev *dev)
+{
+	return arch_accept_exits(h->arch) ? kvm_map_pending(h, q, g, dev) : NULL;
+}
+
 const char *tsm_guest_validate(struct host *h, struct sim_seq *q,
 			       const char *guest, const char *device, int bar)
 {
@@ -301,7 +366,7 @@ const char *tsm_guest_validate(struct host *h, struct sim_seq *q,
 	const char *res = guest_dev(h, guest, device, &g, &dev);
 
 	if (!res)
-		res = kvm_map_pending(h, q, g, dev);
+		res = map_pending(h, q, g, dev);
 	return res ? res : h->ops->guest_validate(h->arch, g->vm, dev, bar, q);
 }
 
@@ -323,7 +388,7 @@ const char *tsm_guest_accept(struct host *h, struct sim_seq *q,
 	const char *res = guest_dev(h, guest, device, &g, &dev);
 
 	if (!res)
-		res = kvm_map_pending(h, q, g, dev);
+		res = map_pending(h, q, g, dev);
 	return res ? res : h->ops->guest_accept(h->arch, g->vm, dev, bar, q);
 }
 
@@ -345,17 +410,37 @@ static const char *drop_slots_fn(struct sim *s, void *ctx, uint64_t arg)
 	return host_req_done(r, NULL);
 }
 
-const char *host_vm_destroy(struct host *h, struct sim_seq *q,
-			    const char *guest)
+/*
+ * The guest's teardown once no TSM binding is left: KVM's memslots, then
+ * the arch's VM (TD / SNP guest / realm) teardown.  A TDI still bound to
+ * the guest is unbound first through the arch (STOP, revoke + private
+ * unmap, firmware metadata): in the kernel the iommufd vIOMMU / vDEVICE
+ * holds a reference on the KVM instance (Xu Yilun's RFC "iommufd/viommu:
+ * track the kvm pointer & its refcount"), so the VM is released only
+ * after the TSM unbind, and the TDX module would refuse the TD teardown
+ * while a DEVIF is its child (tdh_devif_remove.c, TDR child count).
+ * Runs again from the end of each unbind.
+ */
+static const char *vm_destroy_next(struct host *h, struct sim_seq *q,
+				   struct plat_guest *g)
 {
-	struct plat_guest *g = plat_guest(h->p, guest);
 	struct host_req *r;
 	const char *res;
 
-	if (!g || g->destroyed)
-		return "ENOENT";
+	for (size_t i = 0; i < h->ntdevs; i++) {
+		struct tsm_dev *t = h->tdevs[i];
+
+		if (!t->bound || t->g != g)
+			continue;
+		res = unbind_push(h, q, t);
+		if (!res) {
+			t->then_destroy = g;
+			t->then_q = q;
+		}
+		return res;
+	}
 	r = host_req_new(h, q);
-	host_req_name(r, 0, guest);
+	host_req_name(r, 0, g->name);
 	sim_seq_add(q, host_t(h, AT_IOCTL), "kvm memslots", drop_slots_fn, r, 0);
 	if (h->ops) {
 		res = h->ops->vm_destroy(h->arch, g->vm, q);
@@ -364,4 +449,17 @@ const char *host_vm_destroy(struct host *h, struct sim_seq *q,
 	}
 	sim_seq_add(q, 0, "vm destroyed", destroyed_fn, g, 0);
 	return NULL;
+}
+
+const char *host_vm_destroy(struct host *h, struct sim_seq *q,
+			    const char *guest)
+{
+	struct plat_guest *g = plat_guest(h->p, guest);
+
+	if (!g || g->destroyed)
+		return "ENOENT";
+	/* teardown-order (the arch's rule) for every TDI still bound now */
+	if (h->ops)
+		arch_vm_bound_check(h->arch, g->vm);
+	return vm_destroy_next(h, q, g);
 }

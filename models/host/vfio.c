@@ -396,6 +396,9 @@ static const char *flr_fn(struct sim *s, void *ctx, uint64_t arg)
 		pcie_config_write(dev, PCIE_REG_CMD_MSE, 1, true);
 	if (r->b[1])
 		pcie_config_write(dev, PCIE_REG_CMD_BME, 1, true);
+	/* ... and VF Enable: pci_restore_iov_state() (drivers/pci/iov.c) */
+	if (r->v[0])
+		pcie_config_write(dev, PCIE_REG_SRIOV, r->v[0], true);
 	if (mem_enabled(dev))
 		unrevoke_dev(h, dev);
 	return host_req_done(r, NULL);
@@ -410,6 +413,8 @@ static void push_reset(struct host *h, struct sim_seq *q, struct pcie_dev *dev)
 	host_req_name(r, 0, pcie_dev_name(dev));
 	r->b[0] = mem_enabled(dev);
 	r->b[1] = !pcie_config_read(dev, PCIE_REG_CMD_BME, &v) && v;
+	if (pcie_config_read(dev, PCIE_REG_SRIOV, &r->v[0]))
+		r->v[0] = 0;
 	vfio_zap_dev(h, dev);
 	/* sim_seq_next inserts right after the running op: FLR first */
 	sim_seq_next(q, 0, "FLR", flr_fn, r, 0);

@@ -448,6 +448,7 @@ static void xlate_hit(struct iommu *io, int32_t s, uint64_t iova, bool write,
 
 	(*io->st.hits)++;
 	out->iotlb_hit = true;
+	out->tlb_slot = s;
 	out->stale = x->stale;
 	out->tag = x->tag;
 	if (x->stale)
@@ -478,14 +479,34 @@ static void xlate_miss(struct iommu *io, const struct iommu_domain *dom,
 	ps = 1ULL << (IOMMU_PAGE_SHIFT + IOMMU_PT_BITS * cls);
 	frame = pte & IOMMU_PTE_ADDR & ~(ps - 1);
 	out->tag = dom->ntags ? iommu_tag_find(dom, iova) : 0;
-	iommu_tlb_insert(&io->tlb, dom->id, iova, out->tag, cls, frame,
-			 iommu_pte_prot(pte));
+	out->tlb_slot = iommu_tlb_insert(&io->tlb, dom->id, iova, out->tag,
+					 cls, frame, iommu_pte_prot(pte));
 	if (!prot_allows(iommu_pte_prot(pte), write)) {
 		out->fault = IOMMU_F_PERM;
 		return;
 	}
 	out->page_size = ps;
 	out->hpa = frame | (iova & (ps - 1));
+}
+
+bool iommu_hit_again(struct iommu *io, int32_t slot, uint64_t iova,
+		     bool write, uint64_t *hpa)
+{
+	const struct iommu_tlb *t = &io->tlb;
+	const struct iommu_tlb_entry *x;
+	unsigned int shift;
+
+	if (slot < 0 || (uint32_t)slot >= t->entries)
+		return false;
+	x = &t->e[slot];
+	shift = IOMMU_PAGE_SHIFT + IOMMU_PT_BITS * x->cls;
+	if (!x->valid || x->stale || !prot_allows(x->prot, write) ||
+	    iova >> shift != x->vpn ||
+	    t->sets[iommu_tlb_set_of(t, slot)].head != slot)
+		return false;
+	(*io->st.hits)++;
+	*hpa = x->frame | (iova & ((1ULL << shift) - 1));
+	return true;
 }
 
 static void xlate_trusted(struct iommu *io, uint16_t rid, uint32_t pasid,
@@ -511,7 +532,7 @@ int iommu_translate(struct iommu *io, uint16_t rid, uint32_t pasid, bool tee,
 	if (!size || size > IOMMU_PAGE_4K ||
 	    (iova & (IOMMU_PAGE_4K - 1)) + size > IOMMU_PAGE_4K)
 		return -EINVAL;
-	*out = (struct iommu_xlate){ .hpa = IOMMU_NO_HPA };
+	*out = (struct iommu_xlate){ .hpa = IOMMU_NO_HPA, .tlb_slot = -1 };
 	if (tee) {
 		xlate_trusted(io, rid, pasid, iova, size, write, out);
 		goto out_fault;

@@ -143,6 +143,7 @@ struct iommu_xlate {
 	bool iotlb_hit;
 	uint64_t tag;
 	const char *detail;
+	int32_t tlb_slot;	/* the IOTLB entry a T=0 access used, else -1 */
 };
 
 /**
@@ -439,6 +440,15 @@ int iommu_set_trusted(struct iommu *io, uint16_t rid,
 int iommu_translate(struct iommu *io, uint16_t rid, uint32_t pasid, bool tee,
 		    uint64_t iova, uint64_t size, bool write,
 		    struct iommu_xlate *out);
+/*
+ * iommu_hit_again() - run-ahead's fast path: would a T=0 translation of
+ * @iova (a write when @write) hit IOTLB entry @slot (from the last struct iommu_xlate) as the
+ * MRU entry of its set, changing nothing but the hit count?  It does when
+ * nothing translated or invalidated in between and @iova is in the same
+ * page; then the hit is counted, *@hpa set, and true returned.
+ */
+bool iommu_hit_again(struct iommu *io, int32_t slot, uint64_t iova,
+		     bool write, uint64_t *hpa);
 
 /* ------------------------------------------------------------ fault log */
 

@@ -130,6 +130,12 @@ int iommu_tlb_init(struct iommu_tlb *t, unsigned int entries,
 		   unsigned int ways);
 void iommu_tlb_fini(struct iommu_tlb *t);
 /* Find the entry covering @iova; @touch makes it MRU.  -1 on a miss. */
+/* The set of entry @s; a fully associative IOTLB has one (no division). */
+static inline uint32_t iommu_tlb_set_of(const struct iommu_tlb *t, int32_t s)
+{
+	return t->nsets == 1 ? 0 : (uint32_t)s / t->ways;
+}
+
 int32_t iommu_tlb_find(struct iommu_tlb *t, uint32_t dom, uint64_t iova,
 		       bool touch);
 /* Insert as MRU, evicting the set's LRU when the set is full. */

@@ -89,7 +89,7 @@ static int32_t tlb_find_tag(const struct iommu_tlb *t, uint32_t dom,
 
 static void lru_unlink(struct iommu_tlb *t, int32_t s)
 {
-	struct iommu_tlb_set *set = &t->sets[(uint32_t)s / t->ways];
+	struct iommu_tlb_set *set = &t->sets[iommu_tlb_set_of(t, s)];
 	int32_t p = t->e[s].prev, n = t->e[s].next;
 
 	if (p >= 0)
@@ -104,7 +104,7 @@ static void lru_unlink(struct iommu_tlb *t, int32_t s)
 
 static void lru_push_front(struct iommu_tlb *t, int32_t s)
 {
-	struct iommu_tlb_set *set = &t->sets[(uint32_t)s / t->ways];
+	struct iommu_tlb_set *set = &t->sets[iommu_tlb_set_of(t, s)];
 
 	t->e[s].prev = -1;
 	t->e[s].next = set->head;
@@ -131,7 +131,7 @@ int32_t iommu_tlb_find(struct iommu_tlb *t, uint32_t dom, uint64_t iova,
 		s = tlb_find_tag(t, dom, iova >> cls_shift(cls), cls);
 		if (s < 0)
 			continue;
-		if (touch && t->sets[(uint32_t)s / t->ways].head != s) {
+		if (touch && t->sets[iommu_tlb_set_of(t, s)].head != s) {
 			lru_unlink(t, s);
 			lru_push_front(t, s);
 		}
@@ -168,7 +168,7 @@ static void hash_remove(struct iommu_tlb *t, int32_t slot)
 
 static void tlb_remove(struct iommu_tlb *t, int32_t s)
 {
-	struct iommu_tlb_set *set = &t->sets[(uint32_t)s / t->ways];
+	struct iommu_tlb_set *set = &t->sets[iommu_tlb_set_of(t, s)];
 
 	hash_remove(t, s);
 	lru_unlink(t, s);
@@ -184,7 +184,8 @@ int32_t iommu_tlb_insert(struct iommu_tlb *t, uint32_t dom, uint64_t iova,
 			 unsigned int cls, uint64_t frame, unsigned int prot)
 {
 	uint64_t vpn = iova >> cls_shift(cls);
-	struct iommu_tlb_set *set = &t->sets[vpn % t->nsets];
+	/* a fully associative IOTLB (the usual case) has one set: no division */
+	struct iommu_tlb_set *set = &t->sets[t->nsets == 1 ? 0 : vpn % t->nsets];
 	struct iommu_tlb_entry *x;
 	uint32_t h;
 	int32_t s;

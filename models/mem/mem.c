@@ -230,9 +230,16 @@ void mem_decode(const struct mem *m, uint64_t hpa, struct mem_target *t)
 		t->bar = w->bar;
 		t->offset = hpa - w->hpa;
 		t->window_hpa = w->hpa;
+		t->same_lo = w->hpa;
+		t->same_hi = w->hpa + (w->size - 1);
 	} else if (hpa >= MEM_DRAM_BASE && hpa < m->dram_next) {
+		/* no window overlaps DRAM (mem_add_window() refuses it) */
 		t->kind = MEM_DRAM;
 		t->offset = hpa - MEM_DRAM_BASE;
+		t->same_lo = MEM_DRAM_BASE;
+		t->same_hi = m->dram_next - 1;
+	} else {
+		t->same_lo = t->same_hi = hpa;
 	}
 }
 

@@ -67,6 +67,8 @@ struct mem_target {
 	unsigned int bar;
 	uint64_t offset;	/* into the BAR */
 	uint64_t window_hpa;	/* base of the BAR window */
+	/* every HPA in [same_lo, same_hi] decodes to this kind and owner */
+	uint64_t same_lo, same_hi;
 };
 
 void mem_decode(const struct mem *m, uint64_t hpa, struct mem_target *t);

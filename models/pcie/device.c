@@ -227,11 +227,28 @@ static int check_cfg(const struct pcie_dev_cfg *cfg)
 	return 0;
 }
 
+/*
+ * What an FLR resets.  A PF's SR-IOV Control is reset too, so VF Enable
+ * and VF MSE clear and the VFs stop existing (PCIe r6.x §9.2.2.3, FLR of
+ * a PF; Intel's SR-IOV IP guide, FLR: "resets R/W non-sticky control
+ * bits").  The host restores it from saved state after a reset through
+ * VFIO (drivers/pci/iov.c pci_restore_iov_state()).
+ */
 static void dev_reset_regs(struct pcie_dev *dev)
 {
 	dev->regs[PCIE_REG_CMD_MSE] = 0;
 	dev->regs[PCIE_REG_CMD_BME] = 0;
 	dev->regs[PCIE_REG_DEVCTL] = PCIE_DEVCTL_RESET;
+	dev->regs[PCIE_REG_SRIOV] = 0;
+}
+
+void pcie_regs_init(struct pcie_dev *dev)
+{
+	dev_reset_regs(dev);
+	dev->regs[PCIE_REG_REBAR] = 0;
+	dev->regs[PCIE_REG_PASID] = 0;
+	/* MSI-X Message Control: enable bits clear, table size kept */
+	dev->regs[PCIE_REG_MSIX] &= 0x7ff;
 }
 
 static void dev_init_regs(struct pcie_dev *dev, const struct pcie_dev_cfg *cfg)
@@ -263,6 +280,8 @@ static int link_to_pf(struct pcie_dev *dev, struct pcie_dev *pf)
 		return -ENOMEM;
 	pf->vfs = v;
 	pf->vfs[pf->nvfs++] = dev;
+	/* the host enabled SR-IOV: VF Enable and VF MSE set */
+	pf->regs[PCIE_REG_SRIOV] = PCIE_SRIOV_VF_ENABLE | PCIE_SRIOV_VF_MSE;
 	dev->pf = pf;
 	dev->link = pf->link;
 	return 0;
@@ -413,21 +432,33 @@ const struct pcie_msix_cfg *pcie_dev_msix(const struct pcie_dev *dev)
 /* --------------------------------------------------------- config space */
 
 /*
- * Is this write one the DSM tracks ([TDISP] Table 11-2)?  BARs, MSI-X,
- * Device Control (our devctl holds only the tracked bits), Resizable BAR,
- * SR-IOV, PASID: every write.  The command register: only a clear of MSE
- * or BME; setting them changes nothing the TDI relies on.  `ide` is
- * handled by the caller because it affects the whole stream.
+ * Is this write one the DSM tracks ([TDISP] Table 11-2)?  BARs, Device
+ * Control (our devctl holds only the tracked bits), Resizable BAR,
+ * SR-IOV, PASID: every write.  MSI-X: only when the table was locked and
+ * reported (LOCK_MSIX); otherwise enabling MSI-X is ordinary interrupt
+ * set-up.  The command register: only a clear of MSE or BME; setting
+ * them changes nothing the TDI relies on.  `ide` is handled by the caller
+ * because it affects the whole stream.
  */
-static bool write_is_tracked(enum pcie_reg reg, uint64_t value)
+static bool write_is_tracked(const struct pcie_dev *dev, enum pcie_reg reg,
+			     uint64_t value)
 {
 	switch (reg) {
 	case PCIE_REG_CMD_MSE:
 	case PCIE_REG_CMD_BME:
 		return value == 0;
+	case PCIE_REG_MSIX:
+		return dev->tdi.lock_flags & TDISP_LOCK_MSIX;
 	default:
 		return true;
 	}
+}
+
+/* Table 11-2: the PF's SR-IOV capability configures every VF TDI. */
+static void sriov_change(struct pcie_dev *pf, const char *cause)
+{
+	for (size_t i = 0; i < pf->nvfs; i++)
+		tdisp_security_change(pf->vfs[i], cause);
 }
 
 /* Every locked TDI on @dev's IDE stream goes to ERROR. */
@@ -461,7 +492,7 @@ static int config_apply(struct pcie_dev *dev, enum pcie_reg reg,
 int pcie_config_write(struct pcie_dev *dev, enum pcie_reg reg, uint64_t value,
 		      bool has_value)
 {
-	char cause[48];
+	char cause[80];
 	uint64_t written;
 	int ret;
 
@@ -480,8 +511,13 @@ int pcie_config_write(struct pcie_dev *dev, enum pcie_reg reg, uint64_t value,
 		stream_change(dev, cause);
 		if (!(written & 1))
 			ide_set_state(dev, IDE_INSECURE);
-	} else if (write_is_tracked(reg, written)) {
+	} else if (write_is_tracked(dev, reg, written)) {
 		tdisp_security_change(dev, cause);
+	}
+	if (reg == PCIE_REG_SRIOV && dev->nvfs) {
+		snprintf(cause, sizeof(cause), "config write sriov of PF %s",
+			 dev->name);
+		sriov_change(dev, cause);
 	}
 	if (reg == PCIE_REG_DEVCTL && (written & PCIE_DEVCTL_FLR))
 		pcie_flr(dev);
@@ -522,6 +558,36 @@ void pcie_flr(struct pcie_dev *dev)
 	for (size_t i = 0; i < dev->nvfs; i++)
 		function_reset(dev->vfs[i], cause);
 	function_reset(dev, "FLR");
+}
+
+bool pcie_vf_enabled(const struct pcie_dev *dev)
+{
+	uint64_t ctl;
+
+	if (!dev->pf)
+		return true;
+	ctl = dev->pf->regs[PCIE_REG_SRIOV];
+	return (ctl & PCIE_SRIOV_VF_ENABLE) && (ctl & PCIE_SRIOV_VF_MSE);
+}
+
+/* §11.4.8: one function back to its state at power-on, TDI unlocked */
+static void conventional_reset_one(struct pcie_dev *dev)
+{
+	tdisp_event(dev, TDISP_EV_RESET, "conventional reset");
+	pcie_regs_init(dev);
+	dev->tdi.dma_epoch++;
+}
+
+void pcie_conventional_reset(struct pcie_dev *dev)
+{
+	struct pcie_dev *m;
+
+	if (!dev)
+		return;
+	for (size_t i = 0; (m = ide_link_member(dev, i)); i++)
+		conventional_reset_one(m);
+	/* the session keys and the IDE keys are cleared with the device */
+	ide_link_reset(dev);
 }
 
 int pcie_set_rid(struct pcie_dev *dev, uint16_t segment, uint16_t rid)

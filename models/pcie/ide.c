@@ -59,12 +59,41 @@ struct pcie_dev *ide_link_member(struct pcie_dev *dev, size_t i)
 
 void ide_spdm_connect(struct pcie_dev *dev)
 {
+	ide_spdm_disconnect(dev);	/* a new session replaces the old */
 	dev->link->session = dev->link->next_session++;
 }
 
+/*
+ * [TDISP] §11.4.5: when the session enters termination, every TDI locked
+ * over it goes to ERROR and every stream keyed over it goes Insecure (the
+ * stream's own rule then errors the TDIs bound to it; they are in ERROR
+ * already, so each TDI gets one cause: the session).
+ */
 void ide_spdm_disconnect(struct pcie_dev *dev)
 {
-	dev->link->session = 0;
+	struct ide_link *link = dev->link;
+	uint64_t old = link->session;
+	struct pcie_dev *m;
+
+	if (!old)
+		return;
+	link->session = 0;
+	for (size_t i = 0; (m = ide_link_member(dev, i)); i++)
+		if (m->tdi.lock_session == old)
+			tdisp_security_change(m, "SPDM session ended");
+	if (link->keys_session == old && link->state == IDE_SECURE)
+		ide_set_state(dev, IDE_INSECURE);
+}
+
+void ide_link_reset(struct pcie_dev *dev)
+{
+	struct ide_link *link = dev->link;
+
+	link->session = 0;
+	link->keys_session = 0;
+	link->state = IDE_INSECURE;
+	link->default_streams = 1;
+	link->tc = 0;
 }
 
 bool ide_has_session(const struct pcie_dev *dev)

@@ -111,23 +111,30 @@ bool pcie_mmio_attr_pending(const struct pcie_dev *dev, unsigned int bar)
  * served, else why it is rejected.  In CONFIG_UNLOCKED the TEE / non-TEE
  * split does not exist yet (IS_NON_TEE_MEM is a lock-time value), so T=0
  * is served on every range: the shared phase of every bind depends on
- * that.  T=1 is accepted only in RUN, on any range.
+ * that.  TEE ranges take T=1 only in RUN.  On a non-TEE range "the TDI's
+ * handling is not modified by TDISP state" (§11.2.1), so T=1 is served
+ * there in every state too.
  */
 static const char *mmio_reject(const struct pcie_dev *dev,
 			       const struct pcie_mmio_req *req)
 {
 	enum tdisp_state st = dev->tdi.state;
+	bool tee_range = pcie_mmio_is_tee(dev, req->bar);
 
 	if (!dev->regs[PCIE_REG_CMD_MSE])
 		return "memory space decode disabled";
+	if (!pcie_vf_enabled(dev))
+		return "VF Enable or VF MSE of the PF is clear: the VF does not decode";
 	if (req->tee) {
+		if (!tee_range)
+			return NULL;
 		if (st != TDISP_ST_RUN)
 			return "T=1 request outside RUN";
 		if (dev->ide_required && !req->on_bound_stream)
 			return "T=1 request not on the bound IDE stream";
 		return NULL;
 	}
-	if (st == TDISP_ST_CONFIG_UNLOCKED || !pcie_mmio_is_tee(dev, req->bar))
+	if (st == TDISP_ST_CONFIG_UNLOCKED || !tee_range)
 		return NULL;
 	return "T=0 request to TEE MMIO of a locked TDI";
 }
@@ -246,7 +253,7 @@ static int dma_check_run(const struct pcie_dev *dev, enum pcie_dma_kind kind,
 int pcie_dma_check(const struct pcie_dev *dev, enum pcie_dma_kind kind,
 		   bool tee)
 {
-	if (!dev->regs[PCIE_REG_CMD_BME])
+	if (!dev->regs[PCIE_REG_CMD_BME] || !pcie_vf_enabled(dev))
 		return -EPERM;
 	if (tee && dev->ide_required && dev->link->state != IDE_SECURE)
 		return -EPERM;		/* T=1 only on a bound, secure stream */
@@ -272,4 +279,12 @@ int pcie_dma_completion_check(const struct pcie_dev *dev, uint64_t epoch)
 {
 	/* H12: the request was aborted when the TDI changed state */
 	return epoch == dev->tdi.dma_epoch ? 0 : -EPERM;
+}
+
+void pcie_dma_error_completion(struct pcie_dev *dev, uint64_t epoch,
+			       const char *cause)
+{
+	/* a completion of an earlier epoch is rejected, not consumed (H12) */
+	if (epoch == dev->tdi.dma_epoch)
+		tdisp_security_change(dev, cause);
 }

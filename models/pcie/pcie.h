@@ -180,6 +180,15 @@ const char *pcie_reg_name(enum pcie_reg reg);
 int pcie_reg_parse(const char *name);
 
 /*
+ * SR-IOV Control bits the model keeps in `sriov` of a PF with VFs
+ * (PCIe r6.x §9.3.3.3: VF Enable bit 0, VF Memory Space Enable bit 3; both
+ * reset to 0, and a PF FLR resets them: the VFs stop existing).  A PF
+ * with VFs starts with both set: the host enabled SR-IOV.
+ */
+#define PCIE_SRIOV_VF_ENABLE	(1u << 0)
+#define PCIE_SRIOV_VF_MSE	(1u << 3)
+
+/*
  * Device Control bits TDISP tracks ([TDISP] Table 11-2).  Model bits, not
  * the register's real layout (10-bit tag lives in Device Control 2).
  */
@@ -199,10 +208,12 @@ int pcie_reg_parse(const char *name);
  * The write always completes (the host is not told, H5).  When the TDI is
  * CONFIG_LOCKED or RUN and the register is one [TDISP] Table 11-2 lists,
  * the TDI goes to ERROR: any write to barN, msix, devctl, rebar, sriov,
- * pasid (the DSM tracks the registers, it does not diff values); a write
- * to ide errors every locked TDI on the stream; command.mse/bme only when
- * it clears the bit.  A devctl write with PCIE_DEVCTL_FLR set also starts
- * an FLR.  Returns 0 or -EINVAL (bad @reg, BAR absent, BAR base not
+ * pasid (the DSM tracks the registers, it does not diff values); msix
+ * only when LOCK set LOCK_MSIX (Table 11-2: "if the MSI-X table was locked
+ * and reported"); a write to a PF's sriov also errors every VF TDI of the
+ * PF (the SR-IOV capability configures the VFs); a write to ide errors
+ * every locked TDI on the stream; command.mse/bme only when it clears the
+ * bit.  A devctl write with PCIE_DEVCTL_FLR set also starts an FLR.  Returns 0 or -EINVAL (bad @reg, BAR absent, BAR base not
  * 4 KiB aligned).
  */
 int pcie_config_write(struct pcie_dev *dev, enum pcie_reg reg, uint64_t value,
@@ -214,13 +225,30 @@ int pcie_config_read(const struct pcie_dev *dev, enum pcie_reg reg,
 /**
  * pcie_flr() - Function Level Reset (vfio.reset).
  * A PF FLR resets the PF and every VF; a VF FLR only that VF ([TDISP]
- * Table 11-2, H9).  Each reset function that is CONFIG_LOCKED or RUN goes
- * to ERROR (ERROR stays ERROR: only STOP leaves it); MSE and BME are
- * cleared, devctl returns to its reset value, in-flight DMA is aborted.  BAR
- * bases and the MMIO backing store are kept: VFIO restores the BARs from
- * saved state and device memory is not config space.
+ * Table 11-2, §11.4.9, H9).  Each reset function that is CONFIG_LOCKED or
+ * RUN goes to ERROR (ERROR stays ERROR: only STOP leaves it); MSE and BME
+ * are cleared, devctl returns to its reset value, in-flight DMA is
+ * aborted; a PF's sriov returns to 0, so VF Enable is clear and its VFs
+ * decode nothing and issue nothing until it is set again.  BAR bases and
+ * the MMIO backing store are kept: VFIO restores the BARs from saved state
+ * and device memory is not config space.
  */
 void pcie_flr(struct pcie_dev *dev);
+
+/**
+ * pcie_conventional_reset() - a cold, warm or hot reset of the device
+ * that holds @dev (its PF and every VF).  [TDISP] §11.4.8: every TDI goes
+ * to CONFIG_UNLOCKED (not ERROR) with its secrets scrubbed, the SPDM
+ * session and the IDE keys are gone (the stream is Insecure), every
+ * register returns to its initial value (MSE and BME clear, VF Enable
+ * clear).  The BAR bases are kept, as after an FLR.
+ */
+void pcie_conventional_reset(struct pcie_dev *dev);
+
+/**
+ * pcie_vf_enabled() - a PF, or a VF whose PF has VF Enable set.
+ */
+bool pcie_vf_enabled(const struct pcie_dev *dev);
 
 /**
  * pcie_set_rid() - the function's bus, device/function or segment changed
@@ -250,9 +278,16 @@ int ide_state_parse(const char *name);	/* "secure"/"insecure", else -1 */
  * same session and stream.
  */
 
-/** ide_spdm_connect() - establish a (new) secure SPDM session. */
+/**
+ * ide_spdm_connect() - establish a (new) secure SPDM session.  A session
+ * that is still up ends first (ide_spdm_disconnect()).
+ */
 void ide_spdm_connect(struct pcie_dev *dev);
-/** ide_spdm_disconnect() - end the session; TDISP messages are dropped. */
+/**
+ * ide_spdm_disconnect() - end the session; TDISP messages are dropped.
+ * [TDISP] §11.4.5: every TDI locked over the session goes to ERROR, and a
+ * stream keyed over it goes Insecure.
+ */
 void ide_spdm_disconnect(struct pcie_dev *dev);
 bool ide_has_session(const struct pcie_dev *dev);
 
@@ -348,6 +383,7 @@ enum tdisp_error {
 	TDISP_ERR_UNSPECIFIED = 0x5,
 	TDISP_ERR_UNSUPPORTED_REQUEST = 0x7,
 	TDISP_ERR_VERSION_MISMATCH = 0x41,
+	TDISP_ERR_VENDOR_SPECIFIC = 0xff,	/* [TDISP] Table 11-27 */
 	TDISP_ERR_INVALID_INTERFACE = 0x101,
 	TDISP_ERR_INVALID_NONCE = 0x102,
 	TDISP_ERR_INSUFFICIENT_ENTROPY = 0x103,
@@ -382,7 +418,10 @@ int tdisp_error_parse(const char *name);
  *                one portion holds
  * @nonce:        START_INTERFACE_NONCE
  * @p2p_stream_id: BIND/UNBIND_P2P_STREAM
- * @range_id, @non_tee: SET_MMIO_ATTRIBUTE (whole range; model)
+ * @mmio_first_page, @mmio_num_pages, @mmio_attr, @range_id:
+ *                SET_MMIO_ATTRIBUTE's MMIO_RANGE ([TDISP] Table 11-24):
+ *                FIRST_PAGE as the report gives it, 4 KiB pages, the
+ *                attributes (only IS_NON_TEE_MEM may be set), Range ID
  */
 struct tdisp_request {
 	uint8_t version;
@@ -395,8 +434,10 @@ struct tdisp_request {
 	uint16_t offset, length;
 	uint8_t nonce[TDISP_NONCE_LEN];
 	uint8_t p2p_stream_id;
+	uint64_t mmio_first_page;
+	uint32_t mmio_num_pages;
+	uint16_t mmio_attr;
 	uint16_t range_id;
-	bool non_tee;
 };
 
 #define TDISP_REPORT_MAX	4096
@@ -441,6 +482,13 @@ struct tdisp_response {
  */
 void tdisp_request_init(struct tdisp_request *req, const struct pcie_dev *dev,
 			unsigned int code);
+/**
+ * tdisp_num_req() - NUM_REQ_THIS of @dev's TDI and NUM_REQ_ALL of its DSM,
+ * as GET_TDISP_CAPABILITIES reports them: the requester's limits on
+ * outstanding requests ([TDISP] §11.2.3).
+ */
+void tdisp_num_req(const struct pcie_dev *dev, unsigned int *this_tdi,
+		   unsigned int *all);
 /** tdisp_function_id() - @dev's INTERFACE_ID.FUNCTION_ID (segment valid). */
 uint32_t tdisp_function_id(const struct pcie_dev *dev);
 
@@ -530,7 +578,7 @@ void tdisp_fault_corrupt_nonce(struct pcie_dev *dev);
 #define TDISP_INFO_PRS			(1u << 4)
 
 struct tdisp_report_range {
-	uint64_t first_page;	/* byte address + MMIO_REPORTING_OFFSET */
+	uint64_t first_page;	/* (address + MMIO_REPORTING_OFFSET) / 4 KiB */
 	uint32_t num_pages;	/* 4 KiB pages */
 	uint16_t attr;		/* TDISP_RANGE_* */
 	uint16_t range_id;	/* BAR index */
@@ -552,6 +600,14 @@ struct tdisp_report {
  * STOP until the next LOCK), or NULL with *@len 0 before any LOCK.
  */
 const uint8_t *tdisp_report_bytes(const struct pcie_dev *dev, size_t *len);
+/**
+ * tdisp_report_range_of() - FIRST_PAGE and the number of 4 KiB pages the
+ * report of the latest LOCK gives for BAR @bar ([TDISP] Table 11-15:
+ * "First 4K page with offset added", i.e. (BAR address +
+ * MMIO_REPORTING_OFFSET) >> 12).  -ENOENT when the BAR is absent.
+ */
+int tdisp_report_range_of(const struct pcie_dev *dev, unsigned int bar,
+			  uint64_t *first_page, uint32_t *num_pages);
 /**
  * tdisp_report_decode() - parse report bytes.  -EINVAL when truncated,
  * inconsistent, or with more than PCIE_MAX_BARS ranges.
@@ -589,7 +645,9 @@ struct pcie_mmio_req {
  *
  * TEE ranges: T=1 served only in RUN (and on the bound stream when IDE is
  * required); T=0 served only in CONFIG_UNLOCKED.  Non-TEE ranges: T=0
- * served in every state, T=1 only in RUN.  MSE clear: UR for all.
+ * and T=1 served in every state ("handling is not modified by TDISP
+ * state", §11.2.1).  MSE clear, or a VF whose PF has VF Enable or VF MSE
+ * clear: UR for all.
  * Returns 0, -ENOENT (no such BAR), -EINVAL (outside the BAR, bad size).
  */
 int pcie_mmio_access(struct pcie_dev *dev, struct pcie_mmio_req *req,
@@ -637,5 +695,15 @@ uint64_t pcie_dma_epoch(const struct pcie_dev *dev);
  * state since (H12: completions after the TDI left RUN are rejected).
  */
 int pcie_dma_completion_check(const struct pcie_dev *dev, uint64_t epoch);
+
+/**
+ * pcie_dma_error_completion() - a non-posted request the function issued
+ * with @epoch completed with UR or CA (the IOMMU or the host refused it).
+ * [TDISP] §11.4.3: a TDI in CONFIG_LOCKED or RUN goes to ERROR with
+ * @cause, unless it left the state the request was issued in (then the
+ * completion is rejected anyway, H12).
+ */
+void pcie_dma_error_completion(struct pcie_dev *dev, uint64_t epoch,
+			       const char *cause);
 
 #endif /* TSMSIM_MODELS_PCIE_PCIE_H */

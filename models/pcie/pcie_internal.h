@@ -52,6 +52,7 @@ struct tdisp_tdi {
 	uint8_t last_nonce[TDISP_NONCE_LEN];	/* requester copies */
 	uint8_t prev_nonce[TDISP_NONCE_LEN];
 	uint64_t lock_epoch;			/* successful LOCKs */
+	uint64_t lock_session;			/* SPDM session LOCK came on */
 	uint64_t dma_epoch;
 	uint16_t lock_flags;
 	uint8_t stream_id;
@@ -100,6 +101,7 @@ enum tdisp_event {
 	TDISP_EV_START,		/* START_INTERFACE with the live nonce */
 	TDISP_EV_STOP,		/* STOP_INTERFACE */
 	TDISP_EV_SEC_CHANGE,	/* the DSM detected a tracked change */
+	TDISP_EV_RESET,		/* conventional reset of the device */
 	TDISP_EV_NR
 };
 void tdisp_tdi_init(struct pcie_dev *dev);
@@ -112,9 +114,15 @@ void tdisp_security_change(struct pcie_dev *dev, const char *cause);
 /* report.c */
 int tdisp_report_build(struct pcie_dev *dev);
 
+/* device.c */
+/* Every register back to its value at creation (conventional reset). */
+void pcie_regs_init(struct pcie_dev *dev);
+
 /* ide.c */
 struct ide_link *ide_link_create(void);
 void ide_link_destroy(struct ide_link *link);
+/* Session, keys and stream cleared by a conventional reset (§11.4.8). */
+void ide_link_reset(struct pcie_dev *dev);
 /* The @i-th function sharing @dev's link (0: the PF, then its VFs), or NULL. */
 struct pcie_dev *ide_link_member(struct pcie_dev *dev, size_t i);
 

@@ -9,17 +9,26 @@
  *   4  MSI-X message control u16 6  LNR control u16
  *   8  TPH control u32           12 MMIO_RANGE_COUNT u32
  *   16 ranges, 16 bytes each:
- *        +0 first page u64 (byte address + MMIO_REPORTING_OFFSET)
+ *        +0 FIRST_PAGE u64: (BAR address + MMIO_REPORTING_OFFSET) >> 12
  *        +8 number of 4 KiB pages u32
  *        +12 range attributes u16   +14 range id u16
  *   then device-specific information length u32 and its bytes.
  *
+ * FIRST_PAGE counts 4 KiB pages: [TDISP] Table 11-15 "Base and size in
+ * units of 4 K pages ... First 4 K page with offset added", as AMD's
+ * guest parser reads it (get_range() in the SEV-TIO guest, first_page <<
+ * PAGE_SHIFT).  libspdm's pci_tdisp.h only names the field first_page
+ * without a unit; the spdm-emu sample fills values that read either way.
+ *
  * One range per BAR, in BAR order, range id = BAR index.  The MSI-X
  * table is not split into a range of its own: the range of the BAR that
- * holds it carries the MSI-X attribute.  This keeps range id = BEI (which
- * the contract's `assert report` and every arch's per-range accept rely
- * on) and is what a DSM with the table at a BAR of its own reports
- * exactly.  PBA location is not modelled, so the PBA bit is never set.
+ * holds it carries the MSI-X attribute, and only when LOCK set LOCK_MSIX
+ * (Table 11-15: "must be reported only if locked"); the message control
+ * field likewise reads 0 unless the table is locked.  This keeps range id
+ * = BEI (which the contract's `assert report` and every arch's per-range
+ * accept rely on) and is what a DSM with the table at a BAR of its own
+ * reports exactly.  PBA location is not modelled, so the PBA bit is never
+ * set.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -74,12 +83,24 @@ static uint16_t interface_info(const struct pcie_dev *dev)
 	return info;
 }
 
+static bool msix_locked(const struct pcie_dev *dev)
+{
+	return dev->msix.present && (dev->tdi.lock_flags & TDISP_LOCK_MSIX);
+}
+
+/* FIRST_PAGE: the s64 offset is added modulo 2^64, then 4 KiB pages */
+static uint64_t first_page(const struct pcie_dev *dev, unsigned int bar)
+{
+	return (dev->bars[bar].cfg.hpa + (uint64_t)dev->tdi.reporting_offset) /
+	       PCIE_PAGE_SIZE;
+}
+
 static uint16_t range_attr(const struct pcie_dev *dev, unsigned int bar)
 {
 	const struct pcie_bar *b = &dev->bars[bar];
 	uint16_t attr = 0;
 
-	if (dev->msix.present && dev->msix.bar == bar)
+	if (msix_locked(dev) && dev->msix.bar == bar)
 		attr |= TDISP_RANGE_MSIX;
 	if (b->live_non_tee)
 		attr |= TDISP_RANGE_NON_TEE;
@@ -103,7 +124,7 @@ int tdisp_report_build(struct pcie_dev *dev)
 	if (!buf)
 		return -ENOMEM;
 	put16(buf + 0, interface_info(dev));
-	put16(buf + 4, dev->msix.present ?
+	put16(buf + 4, msix_locked(dev) ?
 			       (uint16_t)dev->regs[PCIE_REG_MSIX] : 0);
 	put32(buf + 12, nranges);
 	p = buf + RPT_HDR_LEN;
@@ -112,8 +133,8 @@ int tdisp_report_build(struct pcie_dev *dev)
 
 		if (!b->present)
 			continue;
-		/* the offset hides HPAs; s64 added modulo 2^64 */
-		put64(p, b->cfg.hpa + (uint64_t)t->reporting_offset);
+		/* the offset hides HPAs */
+		put64(p, first_page(dev, i));
 		put32(p + 8, (uint32_t)(b->cfg.size / PCIE_PAGE_SIZE));
 		put16(p + 12, range_attr(dev, i));
 		put16(p + 14, (uint16_t)i);
@@ -125,6 +146,16 @@ int tdisp_report_build(struct pcie_dev *dev)
 	free(t->report);
 	t->report = buf;
 	t->report_len = len;
+	return 0;
+}
+
+int tdisp_report_range_of(const struct pcie_dev *dev, unsigned int bar,
+			  uint64_t *first, uint32_t *num_pages)
+{
+	if (bar >= PCIE_MAX_BARS || !dev->bars[bar].present)
+		return -ENOENT;
+	*first = first_page(dev, bar);
+	*num_pages = (uint32_t)(dev->bars[bar].cfg.size / PCIE_PAGE_SIZE);
 	return 0;
 }
 

@@ -89,6 +89,7 @@ static const struct {
 	{ TDISP_ERR_UNSPECIFIED, "UNSPECIFIED" },
 	{ TDISP_ERR_UNSUPPORTED_REQUEST, "UNSUPPORTED_REQUEST" },
 	{ TDISP_ERR_VERSION_MISMATCH, "VERSION_MISMATCH" },
+	{ TDISP_ERR_VENDOR_SPECIFIC, "VENDOR_SPECIFIC_ERROR" },
 	{ TDISP_ERR_INVALID_INTERFACE, "INVALID_INTERFACE" },
 	{ TDISP_ERR_INVALID_NONCE, "INVALID_NONCE" },
 	{ TDISP_ERR_INSUFFICIENT_ENTROPY, "INSUFFICIENT_ENTROPY" },
@@ -150,6 +151,15 @@ next_state[TDISP_ST_NR][TDISP_EV_NR] = {
 	[TDISP_ST_ERROR][TDISP_EV_STOP] =
 		ROW(TDISP_ST_CONFIG_UNLOCKED,
 		    "[TDISP] §11.1; domain.md §1: ERROR leaves only on STOP"),
+	/* §11.4.8: a conventional reset unlocks every TDI, whatever its state */
+	[TDISP_ST_CONFIG_UNLOCKED][TDISP_EV_RESET] =
+		ROW(TDISP_ST_CONFIG_UNLOCKED, "[TDISP] §11.4.8"),
+	[TDISP_ST_CONFIG_LOCKED][TDISP_EV_RESET] =
+		ROW(TDISP_ST_CONFIG_UNLOCKED, "[TDISP] §11.4.8"),
+	[TDISP_ST_RUN][TDISP_EV_RESET] =
+		ROW(TDISP_ST_CONFIG_UNLOCKED, "[TDISP] §11.4.8"),
+	[TDISP_ST_ERROR][TDISP_EV_RESET] =
+		ROW(TDISP_ST_CONFIG_UNLOCKED, "[TDISP] §11.4.8"),
 };
 
 void tdisp_tdi_init(struct pcie_dev *dev)
@@ -323,8 +333,11 @@ void tdisp_fault_corrupt_nonce(struct pcie_dev *dev)
 /* ---------------------------------------------------------- handlers */
 
 /*
- * LOCK_INTERFACE preconditions (domain.md §1 "LOCK fails if", [TDISP]
- * §11.3.6): each failure is INVALID_DEVICE_CONFIGURATION.
+ * LOCK_INTERFACE preconditions ([TDISP] §11.3.8 and Table 11-12): no keys
+ * for the default stream named by DEFAULT_STREAM_ID, or keys set on
+ * another SPDM session, is INVALID_REQUEST (as Intel's tee-io-validator
+ * lock test 3.2 expects); every other configuration failure is
+ * INVALID_DEVICE_CONFIGURATION.
  */
 static bool bar_size_ok(uint64_t size)
 {
@@ -356,8 +369,9 @@ static uint32_t lock_check_config(const struct pcie_dev *dev,
 	const struct ide_link *link = dev->link;
 
 	if (dev->ide_required) {
-		if (!ide_keys_valid(dev, req->stream_id) ||
-		    link->state != IDE_SECURE)
+		if (!ide_keys_valid(dev, req->stream_id))
+			return TDISP_ERR_INVALID_REQUEST;
+		if (link->state != IDE_SECURE)
 			return TDISP_ERR_INVALID_DEVICE_CONFIGURATION;
 		if (link->default_streams > 1 || link->tc != 0)
 			return TDISP_ERR_INVALID_DEVICE_CONFIGURATION;
@@ -394,6 +408,7 @@ static uint32_t do_lock(struct pcie_dev *dev, const struct tdisp_request *req,
 		return TDISP_ERR_UNSPECIFIED;
 	nonce_generate(t);
 	t->lock_epoch++;
+	t->lock_session = dev->link->session;	/* §11.4.5 */
 	tdisp_event(dev, TDISP_EV_LOCK, "LOCK_INTERFACE");
 	memcpy(rsp->nonce, t->nonce, TDISP_NONCE_LEN);
 	return 0;
@@ -482,24 +497,32 @@ static uint32_t do_unbind_p2p(struct pcie_dev *dev,
 }
 
 /*
- * SET_MMIO_ATTRIBUTE ([TDISP] §11.3.22, H14), whole range only.  Model:
- * the new attribute takes effect when the response is produced; while the
- * request is outstanding the old behaviour holds, which is one of the
- * behaviours the spec allows in the pending window (going non-TEE: T=0
- * still rejected; going TEE: T=0 still served).
+ * SET_MMIO_ATTRIBUTE ([TDISP] §11.3.22, Tables 11-24 and 11-25, H14).
+ * INVALID_REQUEST when the Range ID is not an updatable range of the
+ * TDI, the MMIO_RANGE is not the one its report gives (FIRST_PAGE and
+ * number of pages of the latest LOCK), or an attribute bit other than
+ * IS_NON_TEE_MEM is set.  The model updates whole ranges.  The new
+ * attribute takes effect when the response is produced; while the request
+ * is outstanding the old behaviour holds, which is one of the behaviours
+ * the spec allows in the pending window (going non-TEE: T=0 still
+ * rejected; going TEE: T=0 still served).
  */
 static uint32_t do_set_mmio_attr(struct pcie_dev *dev,
 				 const struct tdisp_request *req,
 				 struct tdisp_response *rsp)
 {
-	struct pcie_bar *b;
+	uint64_t first;
+	uint32_t pages;
 
-	if (req->range_id >= PCIE_MAX_BARS)
+	if (req->range_id >= PCIE_MAX_BARS ||
+	    !dev->bars[req->range_id].cfg.mem_attr_updatable ||
+	    tdisp_report_range_of(dev, req->range_id, &first, &pages))
 		return TDISP_ERR_INVALID_REQUEST;
-	b = &dev->bars[req->range_id];
-	if (!b->present || !b->cfg.mem_attr_updatable)
+	if (req->mmio_first_page != first || req->mmio_num_pages != pages ||
+	    (req->mmio_attr & ~TDISP_RANGE_NON_TEE))
 		return TDISP_ERR_INVALID_REQUEST;
-	b->live_non_tee = req->non_tee;
+	dev->bars[req->range_id].live_non_tee =
+		!!(req->mmio_attr & TDISP_RANGE_NON_TEE);
 	return 0;
 }
 
@@ -565,6 +588,13 @@ static const struct {
 
 /* ----------------------------------------------------------- transport */
 
+void tdisp_num_req(const struct pcie_dev *dev, unsigned int *this_tdi,
+		   unsigned int *all)
+{
+	*this_tdi = dev->tdi.num_req_this;
+	*all = dev->link->num_req_all;
+}
+
 uint32_t tdisp_function_id(const struct pcie_dev *dev)
 {
 	return TDISP_FUNCTION_ID_SEG_VALID | (uint32_t)(dev->segment & 0xff) << 16 |
@@ -600,7 +630,8 @@ static uint32_t dispatch(struct pcie_dev *dev, const struct tdisp_request *req,
 		return TDISP_ERR_VERSION_MISMATCH;
 	if (req->code < 0x80 || idx >= HANDLERS_NR || !handlers[idx].fn)
 		return TDISP_ERR_UNSUPPORTED_REQUEST;
-	if (!function_id_matches(dev, req->function_id))
+	/* a VF whose PF has VF Enable clear does not exist (Table 11-27) */
+	if (!function_id_matches(dev, req->function_id) || !pcie_vf_enabled(dev))
 		return TDISP_ERR_INVALID_INTERFACE;
 	if (!(handlers[idx].states & (1u << dev->tdi.state)))
 		return TDISP_ERR_INVALID_INTERFACE_STATE;

@@ -192,6 +192,8 @@ static void access_reset(struct plat_access *a)
 	a->hpa = IOMMU_NO_HPA;
 	a->map_id = 0;
 	a->stale = a->silent_drop = a->unaccepted = a->not_issued = false;
+	a->repeatable = a->again = false;
+	a->tlb_slot = -1;
 	a->data = 0;
 	a->detail = NULL;
 	a->dev = NULL;
@@ -204,13 +206,16 @@ static void access_reset(struct plat_access *a)
  * function with the T bit it carries; nothing decoding it is a master
  * abort (`ur`).  A rejected write is posted: its issuer is never told.
  */
-static void to_target(struct platform *p, struct plat_access *a, bool tee)
+static void to_target(struct platform *p, struct plat_access *a, bool tee,
+		      struct mem_target *tp)
 {
 	struct mem_target t;
 	struct pcie_mmio_req req;
 	enum sim_result res;
 
 	mem_decode(p->mem, a->hpa, &t);
+	if (tp)
+		*tp = t;
 	if (t.kind == MEM_DRAM) {
 		a->lat += p->t[AT_MEMORY];
 		return;
@@ -246,7 +251,7 @@ static void to_target(struct platform *p, struct plat_access *a, bool tee)
 
 static bool arch_check_host(struct platform *p, struct plat_access *a)
 {
-	struct arch_check c = { SIM_RES_OK, NULL };
+	struct arch_check c = { SIM_RES_OK, NULL, 0, 0 };
 
 	if (p->ops)
 		p->ops->host_check(p->arch, a->hpa, a->write, &c);
@@ -319,7 +324,7 @@ void plat_guest_access(struct platform *p, struct plat_guest *g,
 	/* a shared-view access is a hypervisor-side access to what it hits */
 	if (!a->priv && !arch_check_host(p, a))
 		return;
-	to_target(p, a, a->priv);
+	to_target(p, a, a->priv, NULL);
 	if (faulted_in && a->result == SIM_RES_OK)
 		a->result = SIM_RES_RETRIED;
 }
@@ -336,13 +341,51 @@ void plat_host_access(struct platform *p, uint64_t map_id,
 	a->lat = p->t[AT_CPU_TLB_HIT];
 	if (!arch_check_host(p, a))
 		return;
-	to_target(p, a, false);
+	to_target(p, a, false, NULL);
+}
+
+/* plat_dma() from the translation on: where it went decides the rest. */
+static void dma_translated(struct platform *p, struct pcie_dev *dev,
+			   struct plat_access *a, const struct iommu_xlate *x)
+{
+	struct arch_check c = { SIM_RES_OK, NULL, 0, 0 };
+	struct mem_target t;
+
+	a->lat = x->lat_cycles;
+	a->stale = x->stale;
+	a->map_id = x->tag;
+	if (x->fault != IOMMU_OK) {
+		a->result = SIM_RES_FAULT;
+		a->detail = x->detail ? x->detail : iommu_fault_name(x->fault);
+		return;
+	}
+	a->hpa = x->hpa;
+	c.same_lo = a->hpa & ~4095ULL;
+	c.same_hi = a->hpa | 4095;
+	if (p->ops)
+		p->ops->dma_check(p->arch, pcie_dev_rid(dev), a->hpa, a->priv,
+				  a->write, &c);
+	if (c.result != SIM_RES_OK) {
+		a->result = (enum sim_result)c.result;
+		a->detail = c.detail;
+		return;
+	}
+	a->lat += p->t[AT_FABRIC];
+	to_target(p, a, a->priv, &t);
+	/* a plain T=0 DMA to DRAM: plat_dma_again() may repeat it */
+	a->repeatable = !a->priv && a->result == SIM_RES_OK && !a->stale &&
+			t.kind == MEM_DRAM && x->tlb_slot >= 0;
+	if (!a->repeatable)
+		return;
+	a->tlb_slot = x->tlb_slot;
+	a->lat_rest = a->lat - x->lat_cycles;
+	a->same_lo = c.same_lo > t.same_lo ? c.same_lo : t.same_lo;
+	a->same_hi = c.same_hi < t.same_hi ? c.same_hi : t.same_hi;
 }
 
 void plat_dma(struct platform *p, struct pcie_dev *dev, struct plat_access *a)
 {
 	struct iommu_xlate x;
-	struct arch_check c = { SIM_RES_OK, NULL };
 
 	access_reset(a);
 	(*p->st_dma)++;
@@ -359,43 +402,80 @@ void plat_dma(struct platform *p, struct pcie_dev *dev, struct plat_access *a)
 		a->detail = "malformed DMA (size or 4 KiB crossing)";
 		return;
 	}
-	a->lat = x.lat_cycles;
-	a->stale = x.stale;
-	a->map_id = x.tag;
-	if (x.fault != IOMMU_OK) {
-		a->result = SIM_RES_FAULT;
-		a->detail = x.detail ? x.detail : iommu_fault_name(x.fault);
-		return;
+	dma_translated(p, dev, a, &x);
+}
+
+/*
+ * Same page: the IOTLB entry is still MRU, so the lookup hits it and
+ * nothing else changes.  Another page: the translation runs for real
+ * (IOTLB, walk, stats); when it lands in the same DRAM region through the
+ * same mapping, the TDI, the arch and the decode answer as before, and
+ * otherwise the pipeline goes on from that translation.
+ */
+enum plat_again plat_dma_again(struct platform *p, struct pcie_dev *dev,
+			       struct plat_access *a, uint64_t addr)
+{
+	struct iommu_xlate x;
+	uint64_t hpa, epoch;
+
+	if (!a->again || (addr & 4095) + a->size > 4096)
+		return PLAT_AGAIN_NONE;
+	if (!((addr ^ a->addr) >> 12) &&
+	    iommu_hit_again(p->iommu, a->tlb_slot, addr, a->write, &hpa)) {
+		(*p->st_dma)++;
+		a->lat = p->t[AT_IOTLB_HIT] + a->lat_rest;
+		a->addr = addr;
+		a->hpa = hpa;
+		return PLAT_AGAIN_REPEAT;
 	}
-	a->hpa = x.hpa;
-	if (p->ops)
-		p->ops->dma_check(p->arch, pcie_dev_rid(dev), a->hpa, a->priv,
-				  a->write, &c);
-	if (c.result != SIM_RES_OK) {
-		a->result = (enum sim_result)c.result;
-		a->detail = c.detail;
-		return;
+	(*p->st_dma)++;
+	iommu_translate(p->iommu, pcie_dev_rid(dev), IOMMU_NO_PASID, false,
+			addr, a->size, a->write, &x);
+	a->addr = addr;
+	if (x.fault == IOMMU_OK && !x.stale && x.tag == a->map_id &&
+	    x.tlb_slot >= 0 && x.hpa >= a->same_lo &&
+	    x.hpa + (a->size - 1) <= a->same_hi) {
+		a->lat = x.lat_cycles + a->lat_rest;
+		a->hpa = x.hpa;
+		a->tlb_slot = x.tlb_slot;
+		return PLAT_AGAIN_REPEAT;
 	}
-	a->lat += p->t[AT_FABRIC];
-	to_target(p, a, a->priv);
+	/* not a repeat after all: the rest of plat_dma() from here */
+	epoch = a->epoch;
+	access_reset(a);
+	a->epoch = epoch;
+	dma_translated(p, dev, a, &x);
+	return PLAT_AGAIN_FULL;
 }
 
 void plat_dma_complete(struct platform *p, struct pcie_dev *dev,
 		       struct plat_access *a)
 {
-	if (a->not_issued || a->result != SIM_RES_OK)
+	if (a->not_issued)
 		return;
+	if (a->result != SIM_RES_OK) {
+		/*
+		 * A read is non-posted: the host answers a refused one with a
+		 * UR or CA Completion, which errors a locked TDI ([TDISP]
+		 * §11.4.3).  A write is posted: nothing comes back.
+		 */
+		if (!a->write)
+			pcie_dma_error_completion(dev, a->epoch,
+						  "UR/CA completion to its own read");
+		return;
+	}
 	if (pcie_dma_completion_check(dev, a->epoch)) {
 		a->result = SIM_RES_UR;
 		a->detail = "completion arrived after the TDI left the state it was issued in";
 	}
 }
 
-void plat_emit_access(struct platform *p, const struct plat_access *a,
+void plat_emit_access(struct platform *p, struct plat_access *a,
 		      sim_cycles_t issued)
 {
 	struct sim_rec rec = { .type = SIM_REC_ACCESS };
 
+	a->again = a->repeatable;
 	if (!sim_trace_wanted(p->s, SIM_REC_ACCESS))
 		return;
 	rec.u.access = (struct sim_rec_access){
@@ -407,4 +487,6 @@ void plat_emit_access(struct platform *p, const struct plat_access *a,
 		.issued = issued, .detail = a->detail,
 	};
 	sim_trace_emit(p->s, &rec);
+	if (a->again)
+		a->again = sim_trace_again_quiet(p->s, &rec);
 }

@@ -84,6 +84,15 @@ struct plat_access {
 	bool unaccepted;	/* private MMIO not accepted / validated */
 	bool not_issued;	/* the TDI may not emit it (step result EPERM) */
 	uint64_t epoch;		/* DMA: pcie_dma_epoch() at issue */
+	/*
+	 * Run-ahead (plat_dma_again()): @repeatable, a plain T=0 DMA to DRAM
+	 * through IOTLB entry @tlb_slot; @again, and its record left every
+	 * checker as it was, so a repeat on the same page may skip the pipeline.
+	 */
+	bool repeatable, again;
+	int32_t tlb_slot;
+	sim_cycles_t lat_rest;		/* @lat less the translation's */
+	uint64_t same_lo, same_hi;	/* HPAs with the same arch and decode answer */
 };
 
 /**
@@ -149,8 +158,26 @@ void plat_dma(struct platform *p, struct pcie_dev *dev, struct plat_access *a);
  */
 void plat_dma_complete(struct platform *p, struct pcie_dev *dev,
 		       struct plat_access *a);
-/* Publish @a as SIM_REC_ACCESS (issued at @issued, completing now). */
-void plat_emit_access(struct platform *p, const struct plat_access *a,
+/*
+ * Publish @a as SIM_REC_ACCESS (issued at @issued, completing now), and set
+ * @a->again when a repeat of a repeatable access needs no record.
+ */
+void plat_emit_access(struct platform *p, struct plat_access *a,
 		      sim_cycles_t issued);
+/*
+ * plat_dma_again() - the same DMA as @a by @dev (last run through
+ * plat_dma() and published with @a->again set) at @addr, with no event
+ * since.  State changes only at events and a DRAM target has none, so
+ * when the translation of @addr (done for real) reaches the same DRAM
+ * region through the same mapping, every later stage answers as it did
+ * for @a: @a is updated as plat_dma() would, and its record may be
+ * skipped (every checker said a repeat is quiet): PLAT_AGAIN_REPEAT.
+ * Else PLAT_AGAIN_FULL, @a completed through the pipeline from that
+ * translation (publish it as usual), or PLAT_AGAIN_NONE, nothing done
+ * (@a->again clear, or a page-crossing request): run plat_dma().
+ */
+enum plat_again { PLAT_AGAIN_NONE, PLAT_AGAIN_REPEAT, PLAT_AGAIN_FULL };
+enum plat_again plat_dma_again(struct platform *p, struct pcie_dev *dev,
+			       struct plat_access *a, uint64_t addr);
 
 #endif /* TSMSIM_MODELS_PLATFORM_PLATFORM_H */

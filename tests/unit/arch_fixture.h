@@ -182,6 +182,28 @@ static AFX_UNUSED const char *afx_unbind(struct afx *f)
 	return AFX(f, f->ops->unbind(f->a, f->dev, f->q, NULL, NULL));
 }
 
+/* A raw TDISP request from the TSM (device.tdisp); returns the result. */
+static AFX_UNUSED const char *afx_raw(struct afx *f, unsigned int code)
+{
+	struct tdisp_request req;
+	static struct tdisp_response rsp;
+
+	tdisp_request_init(&req, f->dev, code);
+	if (code == TDISP_REQ_START_INTERFACE)
+		ck_assert_int_eq(tdisp_nonce_get(f->dev, TDISP_NONCE_VALID,
+						 req.nonce), 0);
+	memset(&rsp, 0, sizeof(rsp));
+	ck_assert_int_eq(tdisp_handle(f->dev, &req, &rsp), 0);
+	return tdisp_response_result(&rsp);
+}
+
+/* Issue 10 item 9: STOP + re-LOCK after the guest attested at bind. */
+static AFX_UNUSED void afx_relock(struct afx *f)
+{
+	ck_assert_str_eq(afx_raw(f, TDISP_REQ_STOP_INTERFACE), "ok");
+	ck_assert_str_eq(afx_raw(f, TDISP_REQ_LOCK_INTERFACE), "ok");
+}
+
 /* connect, bind, map BAR0 private, accept: the happy path to RUN. */
 static AFX_UNUSED void afx_up(struct afx *f)
 {

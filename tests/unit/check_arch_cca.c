@@ -192,12 +192,32 @@ START_TEST(unbind_unlock_unmap_destroy)
 }
 END_TEST
 
+/*
+ * Issue 10 item 8: accept / validate works from the attested report's
+ * ranges, not from what the host mapped: nothing mapped, or half of the
+ * TEE BAR mapped, fails (RSI_ERROR_INPUT) instead of accepting nothing.
+ */
+START_TEST(accept_checks_report_ranges)
+{
+	ck_assert_str_eq(afx_connect(&f), "ok");
+	ck_assert_str_eq(afx_bind(&f), "ok");
+	ck_assert_str_eq(afx_accept(&f), "RSI_ERROR_INPUT");
+
+	ck_assert_str_eq(AFX(&f, f.ops->map_private(f.a, f.vm, f.dev, 0,
+		AFX_GPA, 0, 32 << 10, 4096, f.q)), "ok");
+	ck_assert_str_eq(AFX(&f, f.ops->guest_validate(f.a, f.vm, f.dev, -1,
+						      f.q)), "RSI_ERROR_INPUT");
+	ck_assert_int_eq(afx_xlate(&f, AFX_GPA, true), ARCH_X_UNACCEPTED);
+}
+END_TEST
+
 Suite *arch_cca_suite(void)
 {
 	Suite *su = suite_create("arch_cca");
 	TCase *tc = tcase_create("cca");
 
 	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, accept_checks_report_ranges);
 	tcase_add_test(tc, top_ipa_bit);
 	tcase_add_test(tc, bind_sequence);
 	tcase_add_test(tc, map_level_2_or_3_only);

@@ -128,16 +128,64 @@ START_TEST(latent_owner_skips_p2p)
 }
 END_TEST
 
+/*
+ * Issue 10 item 7: the RMP checks a guest's C=0 accesses too, so the
+ * guest's shared view of RMP-assigned MMIO faults in the NPT (#NPF)
+ * instead of reaching the device (ur) as a hypervisor read would.
+ */
+START_TEST(guest_c0_to_assigned_mmio_faults)
+{
+	uint64_t id = 0;
+
+	ck_assert_ptr_null(f.ops->map_shared(f.a, f.vm, 0xa0000000ULL, f.bar0,
+					     64 << 10, 4096, &id));
+	ck_assert_str_eq(afx_connect(&f), "ok");
+	ck_assert_str_eq(afx_bind(&f), "ok");
+	/* locked, not assigned: the access goes on to the device (ur) */
+	ck_assert_int_eq(afx_xlate(&f, 0xa0000000ULL, false), ARCH_X_OK);
+	ck_assert_str_eq(afx_map0(&f), "ok");
+	ck_assert_int_eq(afx_xlate(&f, 0xa0000000ULL, false), ARCH_X_FAULT);
+	/* the private entry's C=0 view: the same */
+	ck_assert_int_eq(afx_xlate(&f, AFX_GPA, false), ARCH_X_FAULT);
+	/* the host's reads are still not RMP-checked */
+	ck_assert_int_eq(afx_host(&f, f.bar0, false), SIM_RES_OK);
+}
+END_TEST
+
+/*
+ * Issue 10 item 6: only the bound guest's own NPT entries are exempt at
+ * the RMP assign; another guest's shared slot of the same MMIO is a
+ * latent-host-fault like a host mmap.
+ */
+START_TEST(latent_exempts_only_the_bound_guest)
+{
+	struct arch_vm *vm1 = f.ops->vm_create(f.a, "vm1", false, 0);
+	uint64_t own = 0, other = 0;
+
+	ck_assert_ptr_nonnull(vm1);
+	ck_assert_ptr_null(f.ops->map_shared(f.a, f.vm, 0xa0000000ULL, f.bar0,
+					     64 << 10, 4096, &own));
+	ck_assert_ptr_null(f.ops->map_shared(f.a, vm1, 0xa0000000ULL, f.bar0,
+					     64 << 10, 4096, &other));
+	ck_assert_str_eq(afx_connect(&f), "ok");
+	ck_assert_str_eq(afx_bind(&f), "ok");
+	ck_assert_str_eq(afx_map0(&f), "ok");
+	ck_assert_uint_eq(afx_findings(&f, SIM_FIND_LATENT_HOST_FAULT), 1);
+	ck_assert_ptr_nonnull(strstr(sim_finding_at(f.s, 0)->explain, "vm1 NPT"));
+}
+END_TEST
+
 START_TEST(validate_only_in_run)
 {
 	bound();
 	ck_assert_str_eq(afx_map0(&f), "ok");
 	ck_assert_str_eq(validate(-1), "EPERM");
 	ck_assert_str_eq(afx_accept(&f), "ok");
+	/* AMD's sev_guest_accept(): RUN, SDTE_WRITE, then MMIO_VALIDATE */
 	ck_assert_uint_lt(afx_fw_index(&f, "TIO_TDI_START"),
-			  afx_fw_index(&f, "TIO_MSG_MMIO_VALIDATE_REQ"));
-	ck_assert_uint_lt(afx_fw_index(&f, "TIO_MSG_MMIO_VALIDATE_REQ"),
 			  afx_fw_index(&f, "TIO_MSG_SDTE_WRITE_REQ"));
+	ck_assert_uint_lt(afx_fw_index(&f, "TIO_MSG_SDTE_WRITE_REQ"),
+			  afx_fw_index(&f, "TIO_MSG_MMIO_VALIDATE_REQ"));
 	ck_assert_int_eq(afx_xlate(&f, AFX_GPA, true), ARCH_X_OK);
 }
 END_TEST
@@ -227,8 +275,48 @@ START_TEST(unbind_then_reclaim_no_teardown_rule)
 	/* sev has no unmap-before-unlock rule */
 	afx_up(&f);
 	ck_assert_str_eq(AFX(&f, f.ops->unmap_private(f.a, f.vm, AFX_GPA,
-		64 << 10, f.q)), "ok");
+		64 << 10, false, f.q)), "ok");
 	ck_assert_uint_eq(afx_findings(&f, SIM_FIND_TEARDOWN_ORDER), 0);
+}
+END_TEST
+
+/*
+ * Issue 10 item 9: the accept is bound to the attested lock: after a
+ * STOP + re-LOCK behind the guest, START carries the stale nonce and the
+ * device refuses it; once the TSM started the TDI itself, the guest's
+ * validate refuses a lock epoch it never attested.
+ */
+START_TEST(accept_bound_to_attested_lock)
+{
+	ck_assert_str_eq(afx_connect(&f), "ok");
+	ck_assert_str_eq(afx_bind(&f), "ok");
+	ck_assert_str_eq(afx_map0(&f), "ok");
+	afx_relock(&f);
+	ck_assert_str_eq(afx_accept(&f), "INVALID_NONCE");
+	ck_assert_int_eq(tdisp_state(f.dev), TDISP_ST_CONFIG_LOCKED);
+	ck_assert_str_eq(afx_raw(&f, TDISP_REQ_START_INTERFACE), "ok");
+	ck_assert_str_eq(AFX(&f, f.ops->guest_validate(f.a, f.vm, f.dev, -1,
+						      f.q)), "EPERM");
+	ck_assert_int_eq(afx_xlate(&f, AFX_GPA, true), ARCH_X_UNACCEPTED);
+}
+END_TEST
+
+/*
+ * Issue 10 item 8: accept / validate works from the attested report's
+ * ranges, not from what the host mapped: nothing mapped, or half of the
+ * TEE BAR mapped, fails (NOT_MAPPED) instead of accepting nothing.
+ */
+START_TEST(accept_checks_report_ranges)
+{
+	ck_assert_str_eq(afx_connect(&f), "ok");
+	ck_assert_str_eq(afx_bind(&f), "ok");
+	ck_assert_str_eq(afx_accept(&f), "NOT_MAPPED");
+
+	ck_assert_str_eq(AFX(&f, f.ops->map_private(f.a, f.vm, f.dev, 0,
+		AFX_GPA, 0, 32 << 10, 4096, f.q)), "ok");
+	ck_assert_str_eq(AFX(&f, f.ops->guest_validate(f.a, f.vm, f.dev, -1,
+						      f.q)), "NOT_MAPPED");
+	ck_assert_int_eq(afx_xlate(&f, AFX_GPA, true), ARCH_X_UNACCEPTED);
 }
 END_TEST
 
@@ -238,12 +326,16 @@ Suite *arch_sev_suite(void)
 	TCase *tc = tcase_create("sev");
 
 	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, accept_checks_report_ranges);
+	tcase_add_test(tc, accept_bound_to_attested_lock);
 	tcase_add_test(tc, one_npt_entry_per_gpa);
 	tcase_add_test(tc, bind_locks_rmp_assign_at_map);
 	tcase_add_test(tc, host_reads_pass_writes_fault_after_assign);
 	tcase_add_test(tc, p2p_after_assign_is_ur);
 	tcase_add_test(tc, latent_rules);
 	tcase_add_test(tc, latent_owner_skips_p2p);
+	tcase_add_test(tc, guest_c0_to_assigned_mmio_faults);
+	tcase_add_test(tc, latent_exempts_only_the_bound_guest);
 	tcase_add_test(tc, validate_only_in_run);
 	tcase_add_test(tc, err_not_mapped);
 	tcase_add_test(tc, err_not_assigned);

@@ -738,7 +738,7 @@ START_TEST(schema_tables)
 
 	ck_assert_int_ge(scn_op_find("tsm.bind"), 0);
 	ck_assert_int_eq(scn_op_find("tsm.bnd"), -1);
-	ck_assert_uint_eq(scn_nfaults, 16);
+	ck_assert_uint_eq(scn_nfaults, 17);
 	ck_assert_int_ge(scn_fault_find("importer-slow-unmap"), 0);
 	ck_assert_int_eq(scn_name_index(scn_errno_names, "EIO"), 10);
 	ck_assert_int_eq(scn_name_index(scn_tdisp_error_names, "BUSY"), 1);

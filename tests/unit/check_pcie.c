@@ -280,18 +280,18 @@ END_TEST
 
 /*
  * [state][non_tee][tee]: expected result of a write+read pair.
- * TEE ranges: T=0 only UNLOCKED, T=1 only RUN.  Non-TEE: T=0 always,
- * T=1 only RUN.
+ * TEE ranges: T=0 only UNLOCKED, T=1 only RUN.  Non-TEE: T=0 and T=1
+ * always ([TDISP] §11.2.1: handling not modified by TDISP state).
  */
 static const enum sim_result mmio_exp[TDISP_ST_NR][2][2] = {
 	[TDISP_ST_CONFIG_UNLOCKED] = { { SIM_RES_OK, SIM_RES_UR },
-				       { SIM_RES_OK, SIM_RES_UR } },
+				       { SIM_RES_OK, SIM_RES_OK } },
 	[TDISP_ST_CONFIG_LOCKED] = { { SIM_RES_UR, SIM_RES_UR },
-				     { SIM_RES_OK, SIM_RES_UR } },
+				     { SIM_RES_OK, SIM_RES_OK } },
 	[TDISP_ST_RUN] = { { SIM_RES_UR, SIM_RES_OK },
 			   { SIM_RES_OK, SIM_RES_OK } },
 	[TDISP_ST_ERROR] = { { SIM_RES_UR, SIM_RES_UR },
-			     { SIM_RES_OK, SIM_RES_UR } },
+			     { SIM_RES_OK, SIM_RES_OK } },
 };
 
 START_TEST(mmio_decode_every_state)

@@ -473,6 +473,110 @@ START_TEST(input_files_and_lines)
 	sim_text_pos("ab\n\xc3\xa9x\xff", 8, 6, &line, &col);
 	ck_assert_uint_eq(line, 2);
 	ck_assert_uint_eq(col, 3);	/* é is one column */
+
+/* A chain of events 4 cycles apart that runs ahead where it may. */
+struct chain {
+	struct log *l;
+	int left;
+	bool stop_at_3;
+	int ahead;	/* steps done by run-ahead */
+};
+
+static void chain_ev(struct sim *s, void *subject, void *object)
+{
+	struct chain *c = subject;
+
+	for (;;) {
+		c->l->buf[c->l->n++] = (char)('0' + c->left);
+		c->l->buf[c->l->n] = 0;
+		if (c->stop_at_3 && c->left == 3)
+			sim_stop(s);
+		if (!--c->left)
+			return;
+		if (!sim_runahead(s, sim_now(s) + 4, SIM_PRIO_ACCESS)) {
+			sim_event_schedule(s, sim_now(s) + 4, SIM_PRIO_ACCESS,
+					   chain_ev, c, NULL);
+			return;
+		}
+		c->ahead++;
+	}
+}
+
+/* The chain interleaved with fixed events: the same order either way. */
+static void run_chain(bool ahead, sim_cycles_t max_cycles, uint64_t max_ev,
+		      bool stop_at_3, char *out, uint64_t *fired,
+		      sim_cycles_t *now, int *ahead_steps)
+{
+	struct sim *s = sim_create(1);
+	struct log l = { .n = 0 };
+	struct chain c = { &l, 9, stop_at_3, 0 };
+
+	sim_set_runahead(s, ahead);
+	sim_set_limits(s, max_cycles, max_ev);
+	sim_event_schedule(s, 0, SIM_PRIO_ACCESS, chain_ev, &c, NULL);
+	/* at 8 a STATE event goes before the chain's ACCESS one, a LATE one after */
+	sim_event_schedule(s, 8, SIM_PRIO_STATE, log_ev, &l, (void *)'s');
+	sim_event_schedule(s, 16, SIM_PRIO_LATE, log_ev, &l, (void *)'L');
+	sim_event_schedule(s, 21, SIM_PRIO_ACCESS, log_ev, &l, (void *)'a');
+	while (sim_run_until(s, 30) == SIM_RUN_STOPPED)
+		;
+	sim_run_until(s, SIM_CYCLES_MAX);
+	strcpy(out, l.buf);
+	*fired = sim_events_fired(s);
+	*now = sim_now(s);
+	*ahead_steps = c.ahead;
+	sim_destroy(s);
+}
+
+START_TEST(runahead_is_exact)
+{
+	static const struct { sim_cycles_t mc; uint64_t me; bool stop; } v[] = {
+		{ 0, 0, false }, { 0, 0, true }, { 17, 0, false },
+		{ 0, 6, false }, { 40, 9, true },
+	};
+
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		char a[256], b[256];
+		uint64_t fa, fb;
+		sim_cycles_t na, nb;
+		int aa, ab;
+
+		run_chain(true, v[i].mc, v[i].me, v[i].stop, a, &fa, &na, &aa);
+		run_chain(false, v[i].mc, v[i].me, v[i].stop, b, &fb, &nb, &ab);
+		ck_assert_int_eq(ab, 0);
+		ck_assert_str_eq(a, b);
+		ck_assert_uint_eq(fa, fb);
+		ck_assert_uint_eq(na, nb);
+	}
+}
+END_TEST
+
+START_TEST(runahead_refuses_what_would_not_fire_next)
+{
+	struct sim *s = sim_create(1);
+	struct log l = { .n = 0 };
+	char a[256];
+	uint64_t f;
+	sim_cycles_t n;
+	int ahead;
+
+	/* outside any run (limit 0) nothing runs ahead of cycle 0 */
+	ck_assert(!sim_runahead(s, 1, SIM_PRIO_ACCESS));
+	sim_event_schedule(s, 10, SIM_PRIO_ACCESS, log_ev, &l, (void *)'x');
+	sim_run_until(s, 5);
+	ck_assert_uint_eq(sim_now(s), 5);
+	sim_destroy(s);
+	/* the chain in the interleaving above, with its known order */
+	run_chain(true, 0, 0, false, a, &f, &n, &ahead);
+	ck_assert_str_eq(a, "98s765L4a321");
+	/*
+	 * Ahead: 8@4, 6@12, 5@16 (L at 16 is LATE, after it), 2@28.  Queued:
+	 * 7@8 (the STATE event goes first), 4@20 (L@16 is still due), 3@24
+	 * ('a'@21), 1@32 (past the run's limit 30).
+	 */
+	ck_assert_int_eq(ahead, 4);
+	ck_assert_uint_eq(f, 12);
+	ck_assert_uint_eq(n, 32);
 }
 END_TEST
 
@@ -496,6 +600,8 @@ Suite *sim_suite(void)
 	tcase_add_test(tc, cycle_sums_saturate);
 	tcase_add_test(tc, bug_on_exits_70);
 	tcase_add_test(tc, input_files_and_lines);
+	tcase_add_test(tc, runahead_is_exact);
+	tcase_add_test(tc, runahead_refuses_what_would_not_fire_next);
 	suite_add_tcase(su, tc);
 	return su;
 }

@@ -52,8 +52,7 @@ START_TEST(state_request_table)
 	tdisp_request_init(&rq, pf, code);
 	rq.flags = TDISP_LOCK_BIND_P2P;
 	rq.p2p_stream_id = code == TDISP_REQ_BIND_P2P_STREAM ? 6 : 5;
-	rq.range_id = 4;
-	rq.non_tee = true;
+	mmio_range(&rq, pf, 4, true);
 	if (tdisp_lock_epoch(pf))
 		ck_assert_int_eq(tdisp_nonce_get(pf, TDISP_NONCE_VALID,
 						 rq.nonce), 0);

@@ -31,7 +31,7 @@ START_TEST(dropped_without_session)
 	/* a fresh session: keys of the old one no longer count */
 	ide_spdm_connect(pf);
 	ck_assert(!ide_keys_valid(pf, 0));
-	ck_assert_uint_eq(lock(pf, 0), TDISP_ERR_INVALID_DEVICE_CONFIGURATION);
+	ck_assert_uint_eq(lock(pf, 0), TDISP_ERR_INVALID_REQUEST);
 	ck_assert_int_eq(ide_keys_program(pf, 0), 0);
 	ck_assert_uint_eq(lock(pf, 0), 0);
 }
@@ -159,15 +159,19 @@ START_TEST(lock_precondition_fails)
 
 	tdisp_request_init(&rq, pf, TDISP_REQ_LOCK_INTERFACE);
 	switch ((enum lock_case)_i) {
+	/* Table 11-12: missing or other-session keys are INVALID_REQUEST */
 	case LC_NO_KEYS:
 		ide_spdm_disconnect(pf);
 		ide_spdm_connect(pf);
+		want = TDISP_ERR_INVALID_REQUEST;
 		break;
 	case LC_OLD_SESSION_KEYS:
 		ide_spdm_connect(pf);	/* re-established, keys stale */
+		want = TDISP_ERR_INVALID_REQUEST;
 		break;
 	case LC_OTHER_STREAM:
-		rq.stream_id = 1;
+		rq.stream_id = 1;	/* no keys for that stream */
+		want = TDISP_ERR_INVALID_REQUEST;
 		break;
 	case LC_TWO_DEFAULT:
 		ide_configure(pf, 2, 0);
@@ -226,7 +230,7 @@ START_TEST(lock_needs_keys)
 	ck_assert_int_eq(pcie_dev_add(f, &c, &d), 0);
 	ide_spdm_connect(d);		/* session, but IDE keys never set */
 	ck_assert(!ide_keys_valid(d, 0));
-	ck_assert_uint_eq(lock(d, 0), TDISP_ERR_INVALID_DEVICE_CONFIGURATION);
+	ck_assert_uint_eq(lock(d, 0), TDISP_ERR_INVALID_REQUEST);
 	ck_assert_int_eq(ide_keys_program(d, 0), 0);
 	ck_assert_uint_eq(lock(d, 0), 0);
 	pcie_fabric_destroy(f);
@@ -272,8 +276,7 @@ static uint32_t set_attr(struct tdisp_request *rq, uint16_t range, bool non_tee)
 	struct tdisp_response rsp;
 
 	tdisp_request_init(rq, pf, TDISP_REQ_SET_MMIO_ATTRIBUTE);
-	rq->range_id = range;
-	rq->non_tee = non_tee;
+	mmio_range(rq, pf, range, non_tee);
 	return send(pf, rq, &rsp);
 }
 
@@ -298,8 +301,7 @@ START_TEST(set_mmio_attribute_window)
 	ck_assert_uint_eq(set_attr(&rq, 9, true), TDISP_ERR_INVALID_REQUEST);
 	/* bar4 to non-TEE: while pending T=0 is still rejected */
 	tdisp_request_init(&rq, pf, TDISP_REQ_SET_MMIO_ATTRIBUTE);
-	rq.range_id = 4;
-	rq.non_tee = true;
+	mmio_range(&rq, pf, 4, true);
 	ck_assert_int_eq(tdisp_issue(pf, &rq, &rsp), 0);
 	ck_assert(pcie_mmio_attr_pending(pf, 4));
 	ck_assert_int_eq(t0_read(4), SIM_RES_UR);
@@ -311,7 +313,7 @@ START_TEST(set_mmio_attribute_window)
 	/* the report keeps the lock-time value */
 	ck_assert_ptr_nonnull(tdisp_report_bytes(pf, &len));
 	/* back to TEE: while pending T=0 still works, after it is rejected */
-	rq.non_tee = false;
+	rq.mmio_attr = 0;
 	ck_assert_int_eq(tdisp_issue(pf, &rq, &rsp), 0);
 	ck_assert_int_eq(t0_read(4), SIM_RES_OK);
 	ck_assert_int_eq(tdisp_complete(pf, &rq, &rsp), 0);
@@ -394,17 +396,18 @@ START_TEST(report_layout_independent_decode)
 	ck_assert_uint_eq(le(b + 8, 4), 0);
 	ck_assert_uint_eq(le(b + 12, 4), 3);
 	/* range 0: BAR0, TEE, 16 pages */
-	ck_assert_uint_eq(le(b + 16, 8), HPA_BAR0 + (uint64_t)roff);
+	/* FIRST_PAGE in 4 KiB pages (Table 11-15) */
+	ck_assert_uint_eq(le(b + 16, 8), (HPA_BAR0 + (uint64_t)roff) >> 12);
 	ck_assert_uint_eq(le(b + 24, 4), 16);
 	ck_assert_uint_eq(le(b + 28, 2), 0);
 	ck_assert_uint_eq(le(b + 30, 2), 0);
 	/* range 1: BAR2, non-TEE, holds the MSI-X table */
-	ck_assert_uint_eq(le(b + 32, 8), HPA_BAR2 + (uint64_t)roff);
+	ck_assert_uint_eq(le(b + 32, 8), (HPA_BAR2 + (uint64_t)roff) >> 12);
 	ck_assert_uint_eq(le(b + 40, 4), 4);
 	ck_assert_uint_eq(le(b + 44, 2), 0x1 | 0x4);
 	ck_assert_uint_eq(le(b + 46, 2), 2);
 	/* range 2: BAR4, TEE, attribute updatable */
-	ck_assert_uint_eq(le(b + 48, 8), HPA_BAR4 + (uint64_t)roff);
+	ck_assert_uint_eq(le(b + 48, 8), (HPA_BAR4 + (uint64_t)roff) >> 12);
 	ck_assert_uint_eq(le(b + 56, 4), 2);
 	ck_assert_uint_eq(le(b + 60, 2), 0x8);
 	ck_assert_uint_eq(le(b + 62, 2), 4);
@@ -420,7 +423,8 @@ START_TEST(report_layout_independent_decode)
 	ck_assert_uint_eq(dec.mmio_range_count, 3);
 	ck_assert_uint_eq(dec.ranges[1].attr, TDISP_RANGE_MSIX | TDISP_RANGE_NON_TEE);
 	ck_assert_uint_eq(dec.ranges[2].range_id, 4);
-	ck_assert_uint_eq(dec.ranges[0].first_page, HPA_BAR0 - 0x10000000ull);
+	ck_assert_uint_eq(dec.ranges[0].first_page,
+			  (HPA_BAR0 - 0x10000000ull) >> 12);
 	ck_assert_uint_eq(dec.dev_info_len, 5);
 	ck_assert_int_eq(tdisp_report_decode(b, len - 1, &dec), -EINVAL);
 	ck_assert_int_eq(tdisp_report_decode(b, 10, &dec), -EINVAL);

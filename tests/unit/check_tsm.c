@@ -34,7 +34,8 @@ static void up(void)
 	ck_assert_str_eq(HFX(&F, tsm_bind(F.h, F.q, "dev0", "vm0")), "ok");
 	ck_assert_int_eq(tdisp_state(F.dev), TDISP_ST_CONFIG_LOCKED);
 	ck_assert(tsm_is_bound(F.h, "dev0"));
-	ck_assert_str_eq(HFX(&F, tsm_bind(F.h, F.q, "dev0", "vm0")), "EBUSY");
+	/* pci_tsm_bind(): bound to this VM already is a success */
+	ck_assert_str_eq(HFX(&F, tsm_bind(F.h, F.q, "dev0", "vm0")), "ok");
 	ck_assert_str_eq(HFX(&F, vfio_dmabuf(F.h, F.q, "dev0", 0, 0, 0, true,
 					     "p")), "ok");
 	ck_assert_str_eq(HFX(&F, kvm_map(F.h, F.q, &m)), "ok");
@@ -60,7 +61,34 @@ START_TEST(bind_accept_unbind)
 	ck_assert_uint_eq(hfx_dma_count(&F, "move_notify:kvm.vm0"), 1);
 	ck_assert_uint_eq(hfx_dma_count(&F, "unmapped:kvm.vm0"), 1);
 	ck_assert_int_ne(gacc(GPA, true).result, SIM_RES_OK);
-	ck_assert_str_ne(HFX(&F, tsm_unbind(F.h, F.q, "dev0")), "ok");
+	/* pci_tsm_unbind() of an unbound, connected TDI: a no-op */
+	ck_assert_str_eq(HFX(&F, tsm_unbind(F.h, F.q, "dev0")), "ok");
+	ck_assert_int_eq(tdisp_state(F.dev), TDISP_ST_CONFIG_UNLOCKED);
+}
+END_TEST
+
+/* Issue 10 item 14: bind is idempotent per VM, EBUSY for another VM. */
+START_TEST(bind_other_guest_ebusy)
+{
+	struct plat_guest *g1 = plat_add_guest(F.p, "vm1", true, 1ULL << 30, 0);
+
+	ck_assert_ptr_nonnull(g1);
+	up();
+	ck_assert_str_eq(HFX(&F, tsm_bind(F.h, F.q, "dev0", "vm1")), "EBUSY");
+	/* a request from a guest the TDI is not bound to is never relayed */
+	ck_assert_str_eq(HFX(&F, tsm_guest_tdisp(F.h, F.q, "vm1", "dev0",
+			 TDISP_REQ_STOP_INTERFACE)), "EPERM");
+	ck_assert_int_eq(tdisp_state(F.dev), TDISP_ST_RUN);
+}
+END_TEST
+
+/* Issue 10 item 14: unbind of a connected, never-bound TDI is a no-op. */
+START_TEST(unbind_never_bound)
+{
+	ck_assert_str_eq(HFX(&F, tsm_unbind(F.h, F.q, "dev0")), "EINVAL");
+	ck_assert_str_eq(HFX(&F, tsm_connect(F.h, F.q, "dev0", true)), "ok");
+	ck_assert_str_eq(HFX(&F, tsm_unbind(F.h, F.q, "dev0")), "ok");
+	ck_assert_str_eq(HFX(&F, tsm_bind(F.h, F.q, "dev0", "vm0")), "ok");
 }
 END_TEST
 
@@ -108,14 +136,31 @@ START_TEST(guest_requests_keep_state)
 }
 END_TEST
 
+/*
+ * Issue 10 item 14: a relayed request the device rejects for its state
+ * (START in RUN) leaves the TDI alone under keep-state; under fail-closed
+ * the host unbinds it through the arch's firmware path, so the firmware
+ * binding goes too and a later bind works.
+ */
 START_TEST(guest_requests_fail_closed)
 {
 	up();
+	ck_assert_str_eq(HFX(&F, tsm_guest_tdisp(F.h, F.q, "vm0", "dev0",
+			 TDISP_REQ_START_INTERFACE)), "INVALID_INTERFACE_STATE");
+	ck_assert_int_eq(tdisp_state(F.dev), TDISP_ST_RUN);
 	ck_assert_str_eq(HFX(&F, tsm_set_policy(F.h, F.q, "dev0",
 						TSM_POLICY_FAIL_CLOSED)), "ok");
+	/* legal in RUN: relayed, nothing happens */
 	ck_assert_str_eq(HFX(&F, tsm_guest_tdisp(F.h, F.q, "vm0", "dev0",
-			 TDISP_REQ_SET_MMIO_ATTRIBUTE)), "EPERM");
+			 TDISP_REQ_GET_DEVICE_INTERFACE_REPORT)), "ok");
+	ck_assert_int_eq(tdisp_state(F.dev), TDISP_ST_RUN);
+	ck_assert_str_eq(HFX(&F, tsm_guest_tdisp(F.h, F.q, "vm0", "dev0",
+			 TDISP_REQ_START_INTERFACE)), "INVALID_INTERFACE_STATE");
 	ck_assert_int_eq(tdisp_state(F.dev), TDISP_ST_CONFIG_UNLOCKED);
+	ck_assert(!tsm_is_bound(F.h, "dev0"));
+	ck_assert(!arch_tdi_bound(plat_arch(F.p), F.dev));
+	ck_assert_str_eq(HFX(&F, tsm_bind(F.h, F.q, "dev0", "vm0")), "ok");
+	ck_assert_int_eq(tdisp_state(F.dev), TDISP_ST_CONFIG_LOCKED);
 }
 END_TEST
 
@@ -144,6 +189,36 @@ START_TEST(vm_destroy_drops_slots)
 }
 END_TEST
 
+/*
+ * Issue 10 item 10: vm.destroy with a bound TDI unbinds it first (the
+ * kernel's iommufd reference on KVM; the module refuses the TD teardown
+ * with a DEVIF left): the TDI ends CONFIG_UNLOCKED, nothing is dropped.
+ */
+START_TEST(vm_destroy_unbinds_first)
+{
+	up();
+	ck_assert_str_eq(HFX(&F, host_vm_destroy(F.h, F.q, "vm0")), "ok");
+	ck_assert(F.g->destroyed);
+	ck_assert_int_eq(tdisp_state(F.dev), TDISP_ST_CONFIG_UNLOCKED);
+	ck_assert(!tsm_is_bound(F.h, "dev0"));
+	ck_assert(!arch_tdi_bound(plat_arch(F.p), F.dev));
+}
+END_TEST
+
+/* A vm.destroy whose unbind fails leaves nothing for a later unbind. */
+START_TEST(vm_destroy_failed_unbind)
+{
+	up();
+	tdisp_fault_drop(F.dev, 1);
+	ck_assert_str_eq(HFX(&F, host_vm_destroy(F.h, F.q, "vm0")), "ETIMEDOUT");
+	ck_assert(!F.g->destroyed);
+	ck_assert_str_eq(HFX(&F, tsm_unbind(F.h, F.q, "dev0")), "ok");
+	ck_assert(!F.g->destroyed);
+	ck_assert_str_eq(HFX(&F, host_vm_destroy(F.h, F.q, "vm0")), "ok");
+	ck_assert(F.g->destroyed);
+}
+END_TEST
+
 START_TEST(plain_host_has_no_tsm)
 {
 	ck_assert_str_eq(HFX(&F, tsm_connect(F.h, F.q, "dev0", true)),
@@ -166,8 +241,12 @@ Suite *tsm_suite(void)
 	tcase_add_test(tc, flip_before_bind_maps_on_accept);
 	tcase_add_test(tc, guest_requests_keep_state);
 	tcase_add_test(tc, guest_requests_fail_closed);
+	tcase_add_test(tc, bind_other_guest_ebusy);
+	tcase_add_test(tc, unbind_never_bound);
 	tcase_add_test(tc, disconnect_unbinds_first);
 	tcase_add_test(tc, vm_destroy_drops_slots);
+	tcase_add_test(tc, vm_destroy_unbinds_first);
+	tcase_add_test(tc, vm_destroy_failed_unbind);
 	suite_add_tcase(su, tc);
 	tcase_add_checked_fixture(tp, setup_plain, teardown);
 	tcase_add_test(tp, plain_host_has_no_tsm);

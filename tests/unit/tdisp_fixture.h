@@ -3,7 +3,7 @@
  * tdisp_fixture.h - a fabric with PF pf0 (BAR0 TEE, BAR2 non-TEE with the
  * MSI-X table, BAR4 attribute-updatable, IDE keys programmed) and its VF
  * vf0, the TDI_STATE record log, and the TDISP request helpers.  Included
- * by check_tdisp.c and check_tdisp_transport.c only.
+ * by check_tdisp.c, check_tdisp_transport.c and check_tdisp_spec.c only.
  */
 #ifndef TSMSIM_TESTS_UNIT_TDISP_FIXTURE_H
 #define TSMSIM_TESTS_UNIT_TDISP_FIXTURE_H
@@ -19,6 +19,7 @@
 /* the suites (declared here: the Makefile greps the .c definitions) */
 Suite *tdisp_suite(void);
 Suite *tdisp_transport_suite(void);
+Suite *tdisp_spec_suite(void);
 
 #define TFX_UNUSED __attribute__((unused))
 
@@ -150,6 +151,21 @@ static TFX_UNUSED uint32_t p2p(struct pcie_dev *d, unsigned int code,
 	tdisp_request_init(&rq, d, code);
 	rq.p2p_stream_id = id;
 	return send(d, &rq, &rsp);
+}
+
+/* SET_MMIO_ATTRIBUTE for the whole reported range @range. */
+static TFX_UNUSED void mmio_range(struct tdisp_request *rq,
+				  const struct pcie_dev *d, uint16_t range,
+				  bool non_tee)
+{
+	uint64_t first = 0;
+	uint32_t pages = 0;
+
+	tdisp_report_range_of(d, range, &first, &pages);
+	rq->range_id = range;
+	rq->mmio_first_page = first;
+	rq->mmio_num_pages = pages;
+	rq->mmio_attr = non_tee ? TDISP_RANGE_NON_TEE : 0;
 }
 
 /* Drive @d to @st; RUN has P2P stream 5 bound. */
