@@ -53,6 +53,7 @@ struct sim {
 	uint64_t max_events;
 	uint64_t wall_ms;		/* --timeout; 0: none */
 	uint64_t wall_deadline_ns;	/* CLOCK_MONOTONIC */
+	uint64_t wall_next;		/* fired count of the next clock check */
 	sim_cycles_t run_limit;	/* of the sim_run_until() under way */
 	bool no_runahead;
 

@@ -239,6 +239,14 @@ static void stream_start(struct stream *x, sim_cycles_t at)
 			   SIM_PRIO_ACCESS, stream_issue, x, NULL);
 }
 
+const struct scn_traffic *traffic_running(const struct traffic *t)
+{
+	for (size_t i = 0; t && i < t->n; i++)
+		if (t->st[i].started && !t->st[i].stopped)
+			return t->st[i].cfg;
+	return NULL;
+}
+
 static void stream_init(struct traffic *t, struct stream *x,
 			const struct scn_traffic *c)
 {

@@ -473,6 +473,8 @@ START_TEST(input_files_and_lines)
 	sim_text_pos("ab\n\xc3\xa9x\xff", 8, 6, &line, &col);
 	ck_assert_uint_eq(line, 2);
 	ck_assert_uint_eq(col, 3);	/* é is one column */
+}
+END_TEST
 
 /* A chain of events 4 cycles apart that runs ahead where it may. */
 struct chain {
