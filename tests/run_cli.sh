@@ -31,6 +31,8 @@ check 2 "unknown command" frobnicate
 check 0 "usage: tsmsim run" run --help
 check 0 "usage: tsmsim lint" lint --help
 check 0 "usage: tsmsim list" list --help
+check 0 "vfio.region_read" list --help
+check 0 "vfio.region_write" list --help
 check 2 "no FILE given" run
 check 2 "unknown option" run --frob "$good"
 check 2 "more than one FILE" run "$good" "$good"

@@ -340,6 +340,26 @@ static const char *x_host_access(struct exec_ctx *x)
 	return NULL;
 }
 
+static const char *x_region_access(struct exec_ctx *x)
+{
+	struct plat_access *a = &x->w->acc;
+	const char *res;
+
+	memset(a, 0, sizeof(*a));
+	a->who = SIM_INIT_HOST;
+	a->write = !strcmp(x->step->opname, "vfio.region_write");
+	a->addr = u64(x, "offset", 0);
+	a->size = u64(x, "size", 4);
+	a->value = u64(x, "value", 0);
+	x->w->acc_issued = sim_now(x->s);
+	res = vfio_region_access(x->w->host, str(x, "device"),
+				 (unsigned int)u64(x, "bar", 0), a);
+	if (res)
+		return res;
+	sim_seq_add(x->q, a->lat, "region access", sub_host_done, x, 0);
+	return NULL;
+}
+
 static const struct exec_desc host_tab[] = {
 	{ "tsm.connect", x_tsm_connect },
 	{ "tsm.disconnect", x_tsm_disconnect },
@@ -379,6 +399,8 @@ static const struct exec_desc host_tab[] = {
 	{ "iommufd.destroy", x_destroy },
 	{ "host.read", x_host_access },
 	{ "host.write", x_host_access },
+	{ "vfio.region_read", x_region_access },
+	{ "vfio.region_write", x_region_access },
 };
 
 exec_fn *exec_host_find(const char *op)

@@ -144,10 +144,30 @@ static const struct {
 	{ "timing", list_timing },
 };
 
+/* `list --help`: the usage, then every op name from the schema table. */
+static void list_help(FILE *out)
+{
+	size_t col = 5;
+
+	fprintf(out, "usage: tsmsim list ops|faults|findings|results|arches|timing\n\n");
+	fprintf(out, "ops (`list ops` gives their fields):\n    ");
+	for (size_t i = 0; i < scn_nops; i++) {
+		size_t n = strlen(scn_ops[i].name) + 1;
+
+		if (col + n > 79) {
+			fprintf(out, "\n    ");
+			col = 5;
+		}
+		fprintf(out, " %s", scn_ops[i].name);
+		col += n;
+	}
+	fprintf(out, "\n");
+}
+
 int cli_list(int argc, char **argv, FILE *out)
 {
 	if (argc == 1 && (!strcmp(argv[0], "--help") || !strcmp(argv[0], "-h"))) {
-		fprintf(out, "usage: tsmsim list ops|faults|findings|results|arches|timing\n");
+		list_help(out);
 		return 0;
 	}
 	for (size_t i = 0; argc == 1 && i < sizeof(lists) / sizeof(lists[0]); i++)

@@ -159,6 +159,20 @@ static const struct scn_field_desc munmap_f[] = {
 	FREF("device", SCN_REF_DEVICE, 0, "the device (informative)"),
 	F("bar", SCN_FT_BAR, 0, "the BAR (informative)"),
 };
+/* vfio.region_read / region_write: pread / pwrite of a BAR region */
+static const struct scn_field_desc region_read_f[] = {
+	FREF("device", SCN_REF_DEVICE, REQ, "the device"),
+	F("bar", SCN_FT_BAR, REQ, "BAR (region index)"),
+	F("offset", SCN_FT_SIZE, REQ, "offset in the BAR"),
+	F("size", SCN_FT_SIZE, 0, "1, 2, 4 or 8 bytes (default 4)"),
+};
+static const struct scn_field_desc region_write_f[] = {
+	FREF("device", SCN_REF_DEVICE, REQ, "the device"),
+	F("bar", SCN_FT_BAR, REQ, "BAR (region index)"),
+	F("offset", SCN_FT_SIZE, REQ, "offset in the BAR"),
+	F("size", SCN_FT_SIZE, 0, "1, 2, 4 or 8 bytes (default 4)"),
+	F("value", SCN_FT_ADDR, 0, "value written"),
+};
 static const struct scn_field_desc cfgw_f[] = {
 	FREF("device", SCN_REF_DEVICE, REQ, "the device"),
 	FENUM("reg", reg_v, REQ, "config register written"),
@@ -359,7 +373,12 @@ const struct scn_op_desc scn_ops[] = {
 	OP("vfio.dmabuf_close", OPER, "release the dma-buf", dmabuf_ref_f),
 	OP("vfio.mmap", OPER, "host-userspace mapping of a BAR", mmap_f),
 	OP("vfio.munmap", OPER, "remove a vfio.mmap mapping", munmap_f),
-	OP("vfio.config_write", OPER, "config space write", cfgw_f),
+	OP("vfio.region_read", ACC,
+	   "pread of a BAR through the kernel's barmap", region_read_f),
+	OP("vfio.region_write", ACC,
+	   "pwrite of a BAR through the kernel's barmap", region_write_f),
+	OP("vfio.config_write", OPER,
+	   "config space write (msix: the host MSI-X set-up)", cfgw_f),
 	OP("vfio.reset", OPER, "function level reset", dev_f),
 	OP("kvm.map", OPER, "import a dma-buf into a guest stage-2",
 	   kvm_map_f),

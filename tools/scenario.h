@@ -109,6 +109,7 @@ struct scn_iommu {
 
 struct scn_platform {
 	struct scn_iommu iommu;
+	unsigned int vfio_tsm_bind;	/* enum vfio_bind_policy: keep, refuse, drop */
 	struct scn_device *devices;
 	size_t ndevices;
 	struct scn_guest *guests;

@@ -249,8 +249,17 @@ static const struct scn_field_desc guest_f[] = {
 };
 static const struct scn_schema guest_s = SCHEMA("a guest", guest_f);
 
+/* What VFIO does about its own BAR mappings at TSM bind (docs/host.md). */
+static const char *const tsm_bind_v[] = { "keep", "refuse", "drop", NULL };
+static const struct scn_field_desc vfio_f[] = {
+	FENUM("tsm_bind", tsm_bind_v, 0,
+	      "keep (default), refuse or drop the barmap at bind"),
+};
+static const struct scn_schema vfio_s = SCHEMA("platform.vfio", vfio_f);
+
 static const struct scn_field_desc platform_f[] = {
 	FSUB("iommu", SCN_FT_MAP, &iommu_s, 0, "the host IOMMU"),
+	FSUB("vfio", SCN_FT_MAP, &vfio_s, 0, "VFIO policies"),
 	FSUB("devices", SCN_FT_LIST, &device_s, 0, "device functions"),
 	FSUB("guests", SCN_FT_LIST, &guest_s, 0, "guests"),
 };
@@ -588,9 +597,13 @@ void ld_top_platform(struct ld *ld, int node)
 	struct scn_value v = { 0 };
 	const struct scn_value *devs, *guests;
 	size_t i;
+	int idx;
 
 	ld_check_map(ld, node, &platform_s, NULL, "platform", &v);
 	iommu_load(ld, scn_get(&v, "iommu"));
+	idx = scn_name_index(tsm_bind_v, scn_get_str(scn_get(&v, "vfio"),
+						      "tsm_bind", "keep"));
+	pl->vfio_tsm_bind = idx < 0 ? 0 : (unsigned int)idx;
 	devs = scn_get(&v, "devices");
 	guests = scn_get(&v, "guests");
 	if (devs && devs->n) {

@@ -182,6 +182,32 @@ static void rule_dmabuf(struct ld *ld, const struct scn_step *st)
 		       (unsigned long long)b->size);
 }
 
+/*
+ * vfio.region_*: the model issues one naturally aligned access (vfio-pci
+ * splits a longer or unaligned pread into 8/4/2/1-byte ones), inside the
+ * BAR (past it the kernel returns EINVAL or a short count).
+ */
+static void rule_region(struct ld *ld, const struct scn_step *st)
+{
+	const struct scn_value *f = &st->fields;
+	const struct scn_bar *b = ld_bar_check(ld, f, "device", "bar");
+	uint64_t off = scn_get_u64(f, "offset", 0), size = scn_get_u64(f, "size", 4);
+	struct scn_pos p = ld_vpos(f, "size", ld_vpos(f, "offset", f->pos));
+
+	if (size != 1 && size != 2 && size != 4 && size != 8)
+		ld_err(ld, p, "size must be 1, 2, 4 or 8, got %llu",
+		       (unsigned long long)size);
+	else if (off % size)
+		ld_err(ld, ld_vpos(f, "offset", f->pos),
+		       "offset 0x%llx is not aligned to the size (%llu)",
+		       (unsigned long long)off, (unsigned long long)size);
+	else if (b && (off >= b->size || size > b->size - off))
+		ld_err(ld, ld_vpos(f, "offset", f->pos),
+		       "offset 0x%llx + size %llu does not fit in BAR %u (0x%llx)",
+		       (unsigned long long)off, (unsigned long long)size, b->index,
+		       (unsigned long long)b->size);
+}
+
 static void rule_invalidate(struct ld *ld, const struct scn_step *st)
 {
 	const struct scn_value *e = scn_get(&st->fields, "entries");
@@ -246,6 +272,8 @@ static const struct ld_rule rules[] = {
 	{ "iommufd.map", rule_map },
 	{ "iommufd.map_dmabuf", rule_map },
 	{ "vfio.dmabuf", rule_dmabuf },
+	{ "vfio.region_read", rule_region },
+	{ "vfio.region_write", rule_region },
 	{ "iommufd.invalidate", rule_invalidate },
 	{ "assert", rule_assert },
 };
@@ -257,7 +285,8 @@ static void step_rules(struct ld *ld, const struct scn_step *st)
 	for (i = 0; i < ARRAY_SIZE(rules); i++)
 		if (!strcmp(rules[i].op, st->opname))
 			rules[i].check(ld, st);
-	if (strcmp(st->opname, "vfio.dmabuf"))
+	if (strcmp(st->opname, "vfio.dmabuf") &&
+	    strncmp(st->opname, "vfio.region_", 12))
 		ld_bar_check(ld, &st->fields, "device", "bar");
 }
 

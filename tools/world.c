@@ -156,6 +156,9 @@ struct world *world_create(const struct scenario *scn, const char *arch,
 	}
 	*bad_input = false;
 	w->host = host_create(w->p);
+	if (w->host)
+		vfio_set_bind_policy(w->host,
+				     (enum vfio_bind_policy)scn->platform.vfio_tsm_bind);
 	w->traffic = traffic_create(w);
 	return w;
 }

@@ -131,7 +131,11 @@ const char *vfio_munmap(struct host *h, struct sim_seq *q, const char *name);
  * vfio_config_write() - a config write through VFIO (pcie_config_write()).
  * Clearing MSE zaps the device's host mmaps and revokes its dma-bufs
  * (vfio_pci_zap_bars(), vfio_pci_dma_buf_move(true)); setting it again
- * un-revokes them.  A devctl write with PCIE_DEVCTL_FLR resets.
+ * un-revokes them.  A devctl write with PCIE_DEVCTL_FLR resets.  An msix
+ * write is the VMM's MSI-X set-up (VFIO_DEVICE_SET_IRQS): setting the
+ * Enable bit (0x8000) makes the host IRQ layer ioremap the MSI-X table
+ * (msix_map_region(), a SIM_MAP_KERNEL mapping) and mask every vector
+ * through it (msix_mask_all()); clearing it masks them and iounmaps.
  * @h: the stack  @q: the step  @device: function  @reg: register
  * @value: value  @has_value: see pcie_config_write()
  * Results: ENODEV, EINVAL, ETIMEDOUT (a revoke timed out).
@@ -160,6 +164,51 @@ const char *vfio_reset(struct host *h, struct sim_seq *q, const char *device);
  * Returns 0, -ENOENT (no such mapping), -EINVAL (offset past the BAR).
  */
 int vfio_host_access(struct host *h, const char *name, struct plat_access *a);
+
+/**
+ * enum vfio_bind_policy - what VFIO does about its own BAR mappings when
+ * the TDI is bound (the TSM series has not settled it; docs/host.md).
+ * @VFIO_BIND_KEEP:   nothing: the barmap and mmaps stay and later region
+ *                    accesses and mmaps go through (vfio_pci_tsm_bind()
+ *                    of the Feb 2025 RFC only calls pci_tsm_bind(); the
+ *                    iommufd vDEVICE route does not tell VFIO at all)
+ * @VFIO_BIND_REFUSE: bind requests every BAR exclusively, so it fails
+ *                    EBUSY while a barmap holds one, and a region access
+ *                    or mmap after bind fails EBUSY until unbind (the May
+ *                    2025 RFC: pci_request_regions_exclusive() in
+ *                    vfio_pci_ioctl_tsm_bind())
+ * @VFIO_BIND_DROP:   bind iounmaps the barmaps first; after it a region
+ *                    access to a TEE BAR is refused (EPERM) until unbind
+ *                    (the proposal the issue names; "CC mode" bans mmap)
+ */
+enum vfio_bind_policy {
+	VFIO_BIND_KEEP,
+	VFIO_BIND_REFUSE,
+	VFIO_BIND_DROP,
+};
+
+/** vfio_set_bind_policy() - platform.vfio.tsm_bind. @h: stack @p: policy */
+void vfio_set_bind_policy(struct host *h, enum vfio_bind_policy p);
+
+/**
+ * vfio_region_access() - vfio.region_read / region_write: a pread /
+ * pwrite of BAR @bar on the device fd (vfio_pci_bar_rw()).  The kernel
+ * accesses the BAR through its own ioremap of the whole BAR, the barmap,
+ * which the first access creates (vfio_pci_core_setup_barmap(): a
+ * SIM_MAP_KERNEL mapping, live until the device is closed, i.e. the end
+ * of the run).  The MSI-X table's range is excluded: reads return
+ * all-ones and writes are dropped without reaching the device.
+ * @h: the stack  @device: function  @bar: BAR
+ * @a: in: @a->addr = offset in the BAR, @write, @size, @value; out: as
+ *     plat_host_access(), @a->lat including the syscall (timing ioctl)
+ *
+ * Returns NULL when the access was made (its result is in @a), else the
+ * step result: ENODEV (no such device), EINVAL (no such BAR, past its
+ * end), EIO (memory decode off: __vfio_pci_memory_enabled()), EBUSY /
+ * EPERM (refused for a bound TDI under the bind policy).
+ */
+const char *vfio_region_access(struct host *h, const char *device,
+			       unsigned int bar, struct plat_access *a);
 
 /* --------------------------------------------------------------- iommufd */
 

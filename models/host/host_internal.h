@@ -39,6 +39,7 @@ struct host_req {
 
 struct vfio_buf;
 struct vfio_mmap;
+struct vfio_kmap;
 struct iofd_obj;
 struct iofd_idev;
 struct kvm_slot;
@@ -59,6 +60,9 @@ struct host {
 	size_t nbufs;
 	struct vfio_mmap **mmaps;
 	size_t nmmaps;
+	struct vfio_kmap **kmaps;	/* the kernel's own BAR mappings */
+	size_t nkmaps;
+	enum vfio_bind_policy bind_policy;
 
 	struct iofd_obj **objs;
 	size_t nobjs;
@@ -109,6 +113,8 @@ const char *host_req_wait_inval(struct host_req *r, const char *res);
 
 /* vfio.c */
 void vfio_fini(struct host *h);
+/* Memory decode on (__vfio_pci_memory_enabled()). */
+bool vfio_mem_enabled(const struct pcie_dev *dev);
 /* The device, BAR and BAR offset a VFIO dma-buf exports. */
 bool vfio_buf_source(struct dmabuf *buf, struct pcie_dev **dev,
 		     unsigned int *bar, uint64_t *offset);
@@ -117,6 +123,17 @@ void vfio_zap_dev(struct host *h, struct pcie_dev *dev);
 /* Revoke every private dma-buf of @dev, from a sub-op (TSM unbind). */
 void vfio_push_revoke_dev(struct host *h, struct sim_seq *q,
 			  struct pcie_dev *dev, bool priv_only);
+
+/* vfio_region.c: the kernel's mappings of a BAR (barmap, MSI-X table) */
+void vfio_kmap_fini(struct host *h);
+/* vfio_pci_core_setup_barmap(): @b's barmap, created on first use. */
+struct vfio_kmap *vfio_barmap_get(struct host *h, struct pcie_dev *dev,
+				  const struct pcie_bar_cfg *b);
+/* MSI-X Message Control written through VFIO: the host IRQ set-up. */
+const char *vfio_msix_write(struct host_req *r, struct pcie_dev *dev);
+/* First sub-op of tsm.bind: what VFIO does under h->bind_policy. */
+void vfio_push_tsm_bind(struct host *h, struct sim_seq *q,
+			struct pcie_dev *dev);
 
 /* iommufd.c, iommufd_obj.c: the objects both files work on */
 enum iofd_type {

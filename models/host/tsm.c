@@ -119,6 +119,8 @@ const char *tsm_bind(struct host *h, struct sim_seq *q, const char *device,
 	 */
 	if (t->bound)
 		return t->g == g ? noop(q, "tsm.bind: already bound") : "EBUSY";
+	/* VFIO's part comes first: its mappings must be settled before LOCK */
+	vfio_push_tsm_bind(h, q, dev);
 	res = h->ops->bind(h->arch, g->vm, dev, q);
 	if (res)
 		return res;

@@ -29,7 +29,7 @@ struct vfio_mmap {
 	bool populated;
 };
 
-static bool mem_enabled(const struct pcie_dev *dev)
+bool vfio_mem_enabled(const struct pcie_dev *dev)
 {
 	uint64_t v = 0;
 
@@ -98,7 +98,7 @@ static const char *export_fn(struct sim *s, void *ctx, uint64_t arg)
 	info.mmio = true;
 	info.priv = r->b[0];
 	/* priv->revoked = !__vfio_pci_memory_enabled(vdev) */
-	info.revoked = !mem_enabled(dev);
+	info.revoked = !vfio_mem_enabled(dev);
 	info.ops = &vfio_exporter;
 	info.ctx = vb;
 	rc = dmabuf_export(h->dc, &info, &vb->buf);
@@ -153,7 +153,7 @@ static const char *buf_fn(struct sim *s, void *ctx, uint64_t arg)
 		break;
 	case BUF_UNREVOKE:
 		/* VFIO un-revokes only with memory decode on */
-		res = mem_enabled(vb->dev) ? dmabuf_unrevoke_now(buf) : "ENODEV";
+		res = vfio_mem_enabled(vb->dev) ? dmabuf_unrevoke_now(buf) : "ENODEV";
 		break;
 	case BUF_CLOSE:
 		dmabuf_close(buf);
@@ -285,6 +285,16 @@ static const char *mmap_fn(struct sim *s, void *ctx, uint64_t arg)
 		return host_req_done(r, "ENODEV");
 	if (mmap_find(h, r->n[1]))
 		return host_req_done(r, "EEXIST");
+	/*
+	 * vfio_pci_core_mmap(): "Even though we don't make use of the barmap
+	 * for the mmap, we need to request the region and the barmap tracks
+	 * that": an mmap sets up the kernel's barmap too (refused for a bound
+	 * TDI under the refuse policy, as a region access is).
+	 */
+	if (tsm_is_bound(h, pcie_dev_name(dev)) &&
+	    h->bind_policy == VFIO_BIND_REFUSE)
+		return host_req_done(r, "EBUSY");
+	vfio_barmap_get(h, dev, &bar);
 	m = calloc(1, sizeof(*m));
 	TSM_BUG_ON(!m);
 	snprintf(m->name, sizeof(m->name), "%s", r->n[1]);
@@ -359,7 +369,7 @@ int vfio_host_access(struct host *h, const char *name, struct plat_access *a)
 	if (!m->populated) {
 		/* vfio_pci_mmap_huge_fault(): SIGBUS with memory decode off */
 		fault = host_t(h, AT_KVM_FAULT_IN);
-		if (!mem_enabled(m->dev)) {
+		if (!vfio_mem_enabled(m->dev)) {
 			a->result = SIM_RES_FAULT;
 			a->lat = fault;
 			a->hpa = IOMMU_NO_HPA;
@@ -399,7 +409,7 @@ static const char *flr_fn(struct sim *s, void *ctx, uint64_t arg)
 	/* ... and VF Enable: pci_restore_iov_state() (drivers/pci/iov.c) */
 	if (r->v[0])
 		pcie_config_write(dev, PCIE_REG_SRIOV, r->v[0], true);
-	if (mem_enabled(dev))
+	if (vfio_mem_enabled(dev))
 		unrevoke_dev(h, dev);
 	return host_req_done(r, NULL);
 }
@@ -411,7 +421,7 @@ static void push_reset(struct host *h, struct sim_seq *q, struct pcie_dev *dev)
 	uint64_t v = 0;
 
 	host_req_name(r, 0, pcie_dev_name(dev));
-	r->b[0] = mem_enabled(dev);
+	r->b[0] = vfio_mem_enabled(dev);
 	r->b[1] = !pcie_config_read(dev, PCIE_REG_CMD_BME, &v) && v;
 	if (pcie_config_read(dev, PCIE_REG_SRIOV, &r->v[0]))
 		r->v[0] = 0;
@@ -452,7 +462,9 @@ static const char *config_fn(struct sim *s, void *ctx, uint64_t arg)
 
 	if (!dev)
 		return host_req_done(r, "ENODEV");
-	was_on = mem_enabled(dev);
+	if (reg == PCIE_REG_MSIX)
+		return vfio_msix_write(r, dev);
+	was_on = vfio_mem_enabled(dev);
 	flr = reg == PCIE_REG_DEVCTL && r->b[0] && (r->v[1] & PCIE_DEVCTL_FLR);
 	if (flr) {
 		/* the FLR bit goes through VFIO's reset path */
@@ -464,11 +476,11 @@ static const char *config_fn(struct sim *s, void *ctx, uint64_t arg)
 	rc = pcie_config_write(dev, reg, r->v[1], r->b[0]);
 	if (rc)
 		return host_req_done(r, host_errno_name(rc));
-	if (reg == PCIE_REG_CMD_MSE && was_on && !mem_enabled(dev)) {
+	if (reg == PCIE_REG_CMD_MSE && was_on && !vfio_mem_enabled(dev)) {
 		/* vfio_pci_zap_bars(); vfio_pci_dma_buf_move(vdev, true) */
 		vfio_zap_dev(h, dev);
 		push_revokes(h, r->q, dev, false, true);
-	} else if (reg == PCIE_REG_CMD_MSE && !was_on && mem_enabled(dev)) {
+	} else if (reg == PCIE_REG_CMD_MSE && !was_on && vfio_mem_enabled(dev)) {
 		unrevoke_dev(h, dev);
 	}
 	return host_req_done(r, NULL);
@@ -494,6 +506,7 @@ const char *vfio_config_write(struct host *h, struct sim_seq *q,
 
 void vfio_fini(struct host *h)
 {
+	vfio_kmap_fini(h);
 	while (h->nmmaps)
 		mmap_free(h, h->mmaps[0]);
 	free(h->mmaps);

@@ -191,6 +191,25 @@ static uint64_t mmio_read(const struct pcie_store *st,
 	return (v >> shift) & ((1ull << (req->size * 8)) - 1);
 }
 
+/*
+ * A T=0 write that lands in the MSI-X table of a TDI locked with
+ * LOCK_MSIX.  [TDISP] Table 11-2: MSI-X modifications cause ERROR "if
+ * MSI-X table was locked and reported"; the table the capability locates
+ * is part of that locked state, so a host write that reaches it (a table
+ * in a non-TEE range: a TEE range rejects T=0 before this) errors the TDI.
+ * Without LOCK_MSIX it is ordinary interrupt set-up.
+ */
+static bool msix_table_hit(const struct pcie_dev *dev,
+			   const struct pcie_mmio_req *req)
+{
+	const struct pcie_msix_cfg *m = &dev->msix;
+
+	return !req->tee && m->present && req->bar == m->bar &&
+	       (dev->tdi.lock_flags & TDISP_LOCK_MSIX) &&
+	       req->offset < m->offset + m->size &&
+	       m->offset < req->offset + req->size;
+}
+
 int pcie_mmio_access(struct pcie_dev *dev, struct pcie_mmio_req *req,
 		     enum sim_result *res)
 {
@@ -213,6 +232,9 @@ int pcie_mmio_access(struct pcie_dev *dev, struct pcie_mmio_req *req,
 		return 0;
 	}
 	*res = SIM_RES_OK;
+	if (req->write && msix_table_hit(dev, req))
+		tdisp_security_change(dev, "MSI-X table write while locked "
+				      "(LOCK_MSIX)");
 	if (req->write)
 		return mmio_write(&b->store, req);
 	req->data = mmio_read(&b->store, req);

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "host.h"
 #include "ops.h"
 #include "scenario.h"
 #include "sim.h"
@@ -66,6 +67,8 @@ static const char full_yaml[] =
 	"  - { op: iommufd.vdevice, name: vd0, viommu: v0, device: nic0, virt_id: 1 }\n"
 	"  - { op: host.read, mapping: m0, offset: 0, size: 4 }\n"
 	"  - { op: host.write, mapping: m0, offset: 8, size: 4, value: 0xdead, expect: [ok, ur] }\n"
+	"  - { op: vfio.region_read, device: nic0, bar: 0, offset: 0x40, size: 8 }\n"
+	"  - { op: vfio.region_write, device: nic0, bar: 2, offset: 0x10, size: 2, value: 3 }\n"
 	"  - { op: guest.read, guest: td0, gpa: 0x80000000, private: false, size: 8 }\n"
 	"  - { op: guest.write, guest: td0, gpa: 0x80000000, private: false, size: 8, value: 1 }\n"
 	"  - { op: device.dma, device: nic0, iova: 0x200000, size: 64, write: true, tee: false }\n"
@@ -400,7 +403,7 @@ START_TEST(full_steps)
 	const struct scn_value *v, *t;
 	size_t i;
 
-	ck_assert_uint_eq(scn->nsteps, 52);
+	ck_assert_uint_eq(scn->nsteps, 54);
 	for (i = 0; i < scn_nops; i++)
 		ck_assert_msg(find_op(scn, scn_ops[i].name, 0), "op %s unused",
 			      scn_ops[i].name);
@@ -432,6 +435,9 @@ START_TEST(full_steps)
 	ck_assert_uint_eq(st->nexpect, 2);
 	ck_assert_str_eq(st->expect[1], "INVALID_INTERFACE_STATE");
 	ck_assert(find_op(scn, "guest.tdisp", 0)->expect_any);
+	st = find_op(scn, "vfio.region_write", 0);
+	ck_assert_uint_eq(scn_get_u64(&st->fields, "size", 0), 2);
+	ck_assert_uint_eq(scn_get_u64(&st->fields, "value", 0), 3);
 	ck_assert_str_eq(find_op(scn, "vfio.reset", 0)->expect[0], "TDX_OPERAND_BUSY");
 	/* assert: last */
 	st = find_op(scn, "assert", 0);
@@ -567,6 +573,10 @@ START_TEST(defaults)
 		      "expect: { findings: {} }\n");
 	ck_assert_uint_eq(scn->platform.iommu.iotlb_ways, 8);
 	ck_assert(scn->expect.has_findings);
+	ck_assert_uint_eq(scn->platform.vfio_tsm_bind, VFIO_BIND_KEEP);
+	scn_free(scn);
+	scn = load_ok("scenario: d\nplatform: { vfio: { tsm_bind: drop } }\n");
+	ck_assert_uint_eq(scn->platform.vfio_tsm_bind, VFIO_BIND_DROP);
 	scn_free(scn);
 }
 END_TEST

@@ -169,6 +169,33 @@ START_TEST(msix_reported_and_tracked_only_with_lock_msix)
 }
 END_TEST
 
+/* A host (T=0) write that reaches the table: ERROR only with LOCK_MSIX. */
+static int table_write(struct pcie_dev *d, uint64_t off)
+{
+	struct pcie_mmio_req rq = { .bar = 2, .offset = off, .size = 4,
+				    .write = true, .data = 1 };
+	enum sim_result res;
+
+	ck_assert_int_eq(pcie_mmio_access(d, &rq, &res), 0);
+	return (int)res;
+}
+
+START_TEST(msix_table_write_errors_only_with_lock_msix)
+{
+	ck_assert_uint_eq(lock(pf, 0), 0);
+	ck_assert_int_eq(table_write(pf, 0x10c), SIM_RES_OK);
+	ck_assert_int_eq(tdisp_state(pf), TDISP_ST_CONFIG_LOCKED);
+	ck_assert_uint_eq(send_code(pf, TDISP_REQ_STOP_INTERFACE), 0);
+	ck_assert_uint_eq(lock(pf, TDISP_LOCK_MSIX), 0);
+	/* past the 4 KiB table in the same BAR: not the table */
+	ck_assert_int_eq(table_write(pf, 0x1000), SIM_RES_OK);
+	ck_assert_int_eq(tdisp_state(pf), TDISP_ST_CONFIG_LOCKED);
+	ck_assert_int_eq(table_write(pf, 0x10c), SIM_RES_OK);
+	ck_assert_int_eq(tdisp_state(pf), TDISP_ST_ERROR);
+	ck_assert_str_eq(slog.cause, "MSI-X table write while locked (LOCK_MSIX)");
+}
+END_TEST
+
 /* ------------------------------------------------- codes and requests */
 
 START_TEST(vendor_specific_error)
@@ -245,6 +272,7 @@ Suite *tdisp_spec_suite(void)
 
 	tcase_add_checked_fixture(tm, setup, teardown);
 	tcase_add_test(tm, msix_reported_and_tracked_only_with_lock_msix);
+	tcase_add_test(tm, msix_table_write_errors_only_with_lock_msix);
 	tcase_add_test(tm, vendor_specific_error);
 	tcase_add_test(tm, set_mmio_attribute_range_fields);
 	tcase_add_test(tm, num_req_limits_for_the_requester);
