@@ -31,7 +31,7 @@ LDFLAGS_build-asan := -fsanitize=address,undefined
 LDFLAGS_build-cov  := --coverage
 
 .PHONY: all deps demo test unit scenarios-test bad-test cli-test docs docs-test determinism-test runahead-test sweep-test \
-	explore-test test-spin asan-test coverage check-includes check-headers clean bench valgrind-test fuzz
+	explore-test test-spin asan-test browser-test coverage check-includes check-headers clean bench valgrind-test fuzz
 
 all: build/tsmsim
 
@@ -81,7 +81,7 @@ demo: deps
 test: deps
 	@$(MAKE) --no-print-directory check-includes check-headers
 	@$(MAKE) --no-print-directory build/tsmsim build/check_tsmsim
-	@$(MAKE) --no-print-directory unit scenarios-test bad-test cli-test docs-test determinism-test runahead-test sweep-test
+	@$(MAKE) --no-print-directory unit scenarios-test bad-test cli-test docs-test determinism-test runahead-test sweep-test browser-test
 	@$(MAKE) --no-print-directory explore-test
 	@$(MAKE) --no-print-directory asan-test
 	@echo "make test: all passed"
@@ -98,6 +98,10 @@ bad-test: build/tsmsim
 cli-test: build/tsmsim
 	@bash tests/run_cli.sh ./build/tsmsim
 	@bash tests/run_hostile.sh ./build/tsmsim
+
+# the --html timeline in headless Chromium; screenshots stay in build/
+browser-test: build/tsmsim
+	@bash tests/run_browser.sh ./build/tsmsim build
 
 docs: build/tsmsim
 	@bash tests/gen_reference.sh ./build/tsmsim > docs/reference.md

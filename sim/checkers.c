@@ -153,7 +153,9 @@ void chk_sb_step(struct chk_sb *b, const struct sim_step_ref *r)
 	chk_sb_add(b, "%s", r->op ? r->op : "step");
 	if (r->label)
 		chk_sb_add(b, " [%s]", r->label);
-	chk_sb_add(b, " at line %u", r->line);
+	/* an injected fault (--inject) has no line: its op names the flag */
+	if (r->line)
+		chk_sb_add(b, " at line %u", r->line);
 }
 
 /* "during tsm.bind [bind0] at line 19", or "outside any step" (traffic). */

@@ -210,6 +210,44 @@ bool sim_runahead(struct sim *s, sim_cycles_t at, int prio)
 	return true;
 }
 
+bool sim_runahead_span(const struct sim *s, int prio, sim_cycles_t *last,
+		       uint64_t *left)
+{
+	sim_cycles_t l = s->run_limit;
+
+	if (s->no_runahead || s->stop)
+		return false;
+	if (s->max_cycles && s->max_cycles < l)
+		l = s->max_cycles;
+	if (s->nheap) {
+		const struct sim_event *e = &s->ev[s->heap[0]];
+
+		/* the same tie rule as sim_runahead() */
+		if (prio < e->prio) {
+			if (e->at < l)
+				l = e->at;
+		} else {
+			if (!e->at)
+				return false;
+			if (e->at - 1 < l)
+				l = e->at - 1;
+		}
+	}
+	*left = UINT64_MAX;
+	if (s->max_events)
+		*left = s->fired < s->max_events ? s->max_events - s->fired : 0;
+	*last = l;
+	return *left && l >= s->now;
+}
+
+void sim_runahead_commit(struct sim *s, sim_cycles_t at, uint64_t n)
+{
+	TSM_BUG_ON(at < s->now);
+	s->seq += n;
+	s->fired += n;
+	s->now = at;
+}
+
 void sim_set_runahead(struct sim *s, bool on)
 {
 	s->no_runahead = !on;

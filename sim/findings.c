@@ -100,6 +100,8 @@ struct sim_finding *sim_finding_add(struct sim *s, enum sim_finding_kind kind,
 	f->step = s->step.index;
 	f->line = s->step.line;
 	f->label = s->step.label;
+	/* a copy: the fault's words live in the world, gone before the report */
+	f->origin = s->step.index < 0 && s->step.op ? sim_xstrdup(s->step.op) : NULL;
 	f->open = true;
 	va_start(ap, fmt);
 	n = vsnprintf(NULL, 0, fmt, ap);
@@ -136,7 +138,9 @@ struct sim_finding *sim_finding_at_mut(struct sim *s, size_t i)
 
 void sim_findings_fini(struct sim *s)
 {
-	for (size_t i = 0; i < s->nfinds; i++)
+	for (size_t i = 0; i < s->nfinds; i++) {
 		free(s->finds[i].explain);
+		free(s->finds[i].origin);
+	}
 	free(s->finds);
 }

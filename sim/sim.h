@@ -171,6 +171,17 @@ void sim_set_wall_timeout(struct sim *s, uint64_t ms);
  * always when run-ahead is off.
  */
 bool sim_runahead(struct sim *s, sim_cycles_t at, int prio);
+/*
+ * sim_runahead_span() - how much sim_runahead() would allow at once:
+ * virtual events at (t, @prio) for any sim_now() <= t <= *@last, at most
+ * *@left of them, as long as the caller schedules nothing and stops
+ * nothing meanwhile.  False when not even one would be allowed.  The
+ * caller then accounts them with sim_runahead_commit().
+ */
+bool sim_runahead_span(const struct sim *s, int prio, sim_cycles_t *last,
+		       uint64_t *left);
+/* Account @n virtual events fired, the last at @at (inside the span). */
+void sim_runahead_commit(struct sim *s, sim_cycles_t at, uint64_t n);
 /* Run-ahead is on by default; off, every access is its own events. */
 void sim_set_runahead(struct sim *s, bool on);
 
@@ -455,6 +466,12 @@ struct sim_finding {
 	int step;
 	unsigned int line;
 	const char *label;
+	/*
+	 * The step context's op when no step ran it (step < 0): "fault KIND"
+	 * for a fault of the file, "--inject KIND@POINT.." for an injected
+	 * one; NULL otherwise.  Owned by the sim.
+	 */
+	char *origin;
 	char *explain;
 	bool open;		/* an access episode still extending */
 	bool suppressed;	/* an expect.allow window covered it */

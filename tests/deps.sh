@@ -11,6 +11,9 @@ command -v gcovr >/dev/null 2>&1 || need+=(gcovr)
 command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
 command -v cc >/dev/null 2>&1 || need+=(gcc)
 command -v make >/dev/null 2>&1 || need+=(make)
+# the output tests: the --html page in a browser, the VCD in GTKWave's reader
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v vcd2fst >/dev/null 2>&1 || need+=(gtkwave)
 [ ${#need[@]} -eq 0 ] && exit 0
 echo "deps: installing ${need[*]}"
 sudo=""

@@ -35,7 +35,7 @@ check 0 "vfio.region_read" list --help
 check 0 "vfio.region_write" list --help
 check 2 "no FILE given" run
 check 2 "unknown option" run --frob "$good"
-check 2 "more than one FILE" run "$good" "$good"
+check 2 "more than one FILE" compare "$good" "$good"
 check 2 "--seed wants" run --seed 0 "$good"
 check 2 "--seed needs a value" run "$good" --seed
 check 2 "--set wants PATH=VALUE" run --set novalue "$good"
@@ -56,8 +56,8 @@ check 0 "iotlb" run --stats "$good"
 check 0 "result on tdx: PASS" run -q --arch tdx "$good"
 check 1 "FAIL" run "$tmp/fail.yaml"
 check 65 "error" run --set seed=0 "$good"
-check 65 "unknown fault kind 'frob' (from --inject frob@before:lock)" run --inject frob@before:lock "$good"
-check 65 "--inject wants KIND@POINT" run --inject skip-step "$good"
+check 2 "--inject frob@before:lock: unknown fault kind 'frob'" run --inject frob@before:lock "$good"
+check 2 "--inject skip-step: wants KIND@POINT" run --inject skip-step "$good"
 check 65 "error" run --inject "skip-step@before:nolabel" "$good"
 check 1 "skipped" run -v --arch tdx --inject "skip-step@before:lock" "$good"
 check 1 "BUSY" run --arch tdx --inject "tdisp-busy@after:lock,device=dev0" "$good"
@@ -67,7 +67,7 @@ rules: { latent_at_lock: sometimes }
 YAML
 check 0 "PASS" run --arch scenarios/profiles/tdx-mce-at-tracking.yaml "$good"
 check 65 "badprof.yaml:2:" run --arch "$tmp/badprof.yaml" "$good"
-check 65 "error" run --arch nosuch "$good"
+check 2 "unknown arch 'nosuch'" run --arch nosuch "$good"
 cat >"$tmp/overlap.yaml" <<'YAML'
 scenario: bars-overlap
 platform:
@@ -100,7 +100,7 @@ check 0 "latent-mce" list findings
 check 0 "INVALID_NONCE" list results
 check 0 "cca" list arches
 check 0 "iotlb_inval" list timing
-check 2 "usage: tsmsim list" list nothing
+check 2 "tsmsim list: no list 'nothing'; there are: ops faults findings" list nothing
 # output files (docs/outputs.md): each is written, well-formed, and the
 # same bytes when the command runs again
 outs() {
@@ -185,6 +185,156 @@ check 1 "timed out" sweep scenarios/bench/dma-stream-sequential.yaml \
 	--faults drop-invalidation --points after:attached --set traffic.0.count=1e9 --timeout 200ms
 check 1 '"status":"timeout"' sweep scenarios/bench/dma-stream-sequential.yaml \
 	--faults drop-invalidation --points after:attached --set traffic.0.count=1e9 --timeout 200ms
+# ---- issue 12: the command line a new user meets
+# --set creates missing maps: the contract's own examples on every bundled
+# scenario (show runs nothing, so this is quick)
+for f in $(find scenarios -name '*.yaml' -not -path 'scenarios/profiles/*' | sort); do
+	out=$("$bin" show "$f" --arch tdx --set timing.iotlb_inval=2us \
+		--set platform.iommu.iotlb_entries=128 2>&1); rc=$?
+	wellformed "--set examples on $f" test "$rc" -eq 0 -a -n "$(grep -E '^  iotlb_inval +2000 +4000  --set$' <<<"$out")" \
+		-a -n "$(grep -F 'IOTLB 128 entries' <<<"$out")"
+done
+# several --set: the error names the flag that is wrong, not a line of the file
+check 65 "--set timing.iotlb_inval=2xs: error: expected a duration" run --set seed=3 --set timing.iotlb_inval=2xs "$good"
+out=$("$bin" run --set seed=3 --set timing.iotlb_inval=2xs "$good" 2>&1)
+wellformed "--set: only the bad flag is named" test "$(grep -c 'error' <<<"$out")" -eq 1 -a -z "$(grep -F -- '--set seed=3' <<<"$out")"
+check 65 "--set seed=0: error: seed must be >= 1" run --set seed=0 "$good"
+check 65 "--set platform.nope.x=1: error: unknown key 'nope' in platform" run --set platform.nope.x=1 "$good"
+# CLI errors: exit 2, what exists, did-you-mean
+check 2 "unknown arch 'tdc' (did you mean 'tdx'?)" run --arch tdc "$good"
+check 2 "arches: tdx sev cca, or a profile file" compare --arch nosuch "$good"
+check 2 "tsmsim sweep: --arch: unknown arch 'sve'" sweep "$good" --arch sve
+check 2 "unknown fault kind 'drop-invalidaton' (did you mean 'drop-invalidation'?)" run --inject drop-invalidaton@after:lock "$good"
+check 2 "takes no parameter 'devce' (did you mean 'device'?)" run --inject tdisp-busy@after:lock,devce=dev0 "$good"
+check 2 "expected before:LABEL, after:LABEL" run --inject skip-step@sideways:lock "$good"
+check 65 "--inject skip-step@before:lok: error: unknown label 'lok' (did you mean 'lock'?)" run --inject skip-step@before:lok "$good"
+check 2 "--points: 'before:lok': no step has that label (did you mean 'lock'?)" sweep "$good" --points before:lok
+check 2 "no list 'fault' (did you mean 'faults'?)" list fault
+check 2 "unknown command 'lst' (did you mean 'list'?)" lst ops
+check 0 "usage: tsmsim run FILE..." help run
+check 0 "usage: tsmsim show FILE" help show
+out=$("$bin" run /nonexistent.yaml 2>&1)
+wellformed "an unreadable file is one error" test "$(wc -l <<<"$out")" -eq 1
+# a finding an injected fault caused names the fault, not line 1
+sed '/^faults:/,/^expect:/{/^expect:/!d}' scenarios/corpus/flr-run.yaml >"$tmp/flr.yaml"
+check 0 ", at --inject" run "$tmp/flr.yaml" --arch tdx \
+	--inject device-flr@after:before-flr,device=dev1
+"$bin" run "$tmp/flr.yaml" --arch tdx --json --inject device-flr@after:before-flr,device=dev1 >"$tmp/flr.json"
+wellformed "json: an injected fault's finding has its origin" python3 -c '
+import json,sys
+f=[x for x in json.load(open(sys.argv[1]))["runs"][0]["findings"] if x["step"] < 0]
+assert f and all(x["origin"].startswith("--inject device-flr@") and x["line"] == 0 for x in f), f' "$tmp/flr.json"
+# units: list timing in ns/us/ms with cycles; every value it prints is one a scenario takes
+check 0 "iotlb_inval          2us        4000" list timing
+"$bin" list timing | awk '$2 ~ /^[0-9]+(ns|us|ms)$/ { print $1, $2, $3 }' >"$tmp/timing.txt"
+wellformed "list timing: every key listed" test "$(wc -l <"$tmp/timing.txt")" -ge 20
+while read -r key val cyc; do
+	out=$("$bin" show "$good" --arch tdx --set "timing.$key=$val" 2>&1)
+	wellformed "list timing: $key=$val is accepted and is $cyc cycles" \
+		test -n "$(grep -E "^  $key +[0-9]+ +$cyc  --set\$" <<<"$out")"
+done <"$tmp/timing.txt"
+# text and JSON number steps the same way (from 0, as --set steps.N)
+"$bin" run "$good" --arch tdx --json >"$tmp/num.json"
+idx=$(python3 -c 'import json,sys; print([s["index"] for s in json.load(open(sys.argv[1]))["runs"][0]["steps"] if s["label"]=="lock"][0])' "$tmp/num.json")
+check 0 "  $idx   18 device.tdisp [lock]" run "$good" --arch tdx
+# every listing and generated doc is valid UTF-8
+for w in ops faults findings results arches timing; do
+	wellformed "list $w is UTF-8" bash -c "'$bin' list $w | iconv -f UTF-8 -t UTF-8 >/dev/null"
+done
+for d in docs/*.md docs/arch/*.md README.md; do
+	wellformed "$d is UTF-8" iconv -f UTF-8 -t UTF-8 -o /dev/null "$d"
+done
+# VCD: a legal timescale matching the clock (2000 MHz: 500 ps = 5 x 100ps),
+# read by GTKWave's own converter; its save file groups per arch and names states
+"$bin" run "$good" -q --json --vcd "$tmp/v.vcd" >"$tmp/v.json"
+wellformed "vcd: timescale 100ps" grep -qx '\$timescale 100ps \$end' "$tmp/v.vcd"
+wellformed "vcd: the last time is the run's end in 100ps units" python3 -c '
+import json,re,sys
+end=max(r["cycles"] for r in json.load(open(sys.argv[1]))["runs"])
+ts=[int(m) for m in re.findall(r"^#(\d+)$", open(sys.argv[2]).read(), re.M)]
+assert ts[-1] == end * 5 and ts == sorted(ts), (ts[-1], end)' "$tmp/v.json" "$tmp/v.vcd"
+if command -v vcd2fst >/dev/null; then
+	wellformed "vcd: vcd2fst reads it" vcd2fst "$tmp/v.vcd" "$tmp/v.fst"
+	wellformed "vcd: fst2vcd gives the timescale back" bash -c "fst2vcd '$tmp/v.fst' | grep -A1 -x '\\\$timescale' | grep -q 100ps"
+else
+	fail=$((fail + 1)); echo "FAIL: vcd2fst not installed (apt-get install gtkwave)"
+fi
+wellformed "gtkw: written beside the VCD" test -s "$tmp/v.gtkw" -a -s "$tmp/v.tdi.txt" -a -s "$tmp/v.result.txt"
+wellformed "gtkw: one group per arch" test "$(grep -c '^-tdx$\|^-sev$\|^-cca$' "$tmp/v.gtkw")" -eq 6
+wellformed "gtkw: TDI states by name" grep -qx '1 CONFIG_LOCKED' "$tmp/v.tdi.txt"
+wellformed "gtkw: every signal is in the VCD" python3 -c '
+import re,sys
+g=open(sys.argv[1]).read(); v=open(sys.argv[2]).read()
+scopes={}; cur=None
+for l in v.splitlines():
+    m=re.match(r"\$scope module (\S+)",l)
+    if m: cur=m.group(1)
+    m=re.match(r"\$var \S+ \d+ \S+ (\S+)",l)
+    if m: scopes.setdefault(cur,set()).add(m.group(1))
+sig=[l for l in g.splitlines() if re.match(r"^[a-z]\w*\.\w+$",l)]
+assert sig and all(s.split(".")[1] in scopes[s.split(".")[0]] for s in sig), sig' "$tmp/v.gtkw" "$tmp/v.vcd"
+# JUnit as strict parsers want it
+"$bin" run "$good" "$tmp/fail.yaml" -q --junit "$tmp/j.xml" >/dev/null
+wellformed "junit: strict attributes" python3 -c '
+import re,sys,xml.etree.ElementTree as E
+r=E.parse(sys.argv[1]).getroot()
+assert r.tag=="testsuites" and len(r)==4, len(r)
+for s in r:
+    for a in ("name","tests","failures","errors","time","timestamp","hostname","id"):
+        assert s.get(a) is not None, (a, s.attrib)
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d", s.get("timestamp"))
+    n=0
+    for c in s.iter("testcase"):
+        n+=1
+        assert c.get("classname") and c.get("name"), c.attrib
+        float(c.get("time"))
+    assert n == int(s.get("tests"))' "$tmp/j.xml"
+SOURCE_DATE_EPOCH=1700000000 "$bin" run "$good" -q --junit "$tmp/j2.xml" >/dev/null
+wellformed "junit: SOURCE_DATE_EPOCH gives the timestamp" grep -q 'timestamp="2023-11-14T22:13:20"' "$tmp/j2.xml"
+# several FILEs and stdin
+check 1 "result on tdx: FAIL" run "$good" "$tmp/fail.yaml"
+check 66 "cannot read" run "$good" /nonexistent.yaml
+check 2 "--vcd, --trace and --html take one FILE" run "$good" "$good" --html "$tmp/x.html"
+out=$("$bin" run - --arch tdx -q <"$good" 2>&1); rc=$?
+wellformed "run - reads stdin" test "$rc" -eq 0 -a -n "$(grep -F 'result on tdx: PASS' <<<"$out")"
+out=$(echo "scenario: [" | "$bin" run - 2>&1); rc=$?
+wellformed "stdin diagnostics say <stdin>" test "$rc" -eq 65 -a -n "$(grep -F '<stdin>:' <<<"$out")"
+"$bin" run --json "$good" "$good" --arch tdx >"$tmp/two.jsonl"
+wellformed "--json with two FILEs: two documents" python3 -c '
+import json,sys; d=[json.loads(l) for l in open(sys.argv[1])]; assert len(d)==2' "$tmp/two.jsonl"
+# show: the resolved platform
+check 0 "bdf 0000:" show "$good"
+check 0 "hpa 0x3800000000..0x380000ffff (assigned), TEE" show "$good" --arch tdx
+check 0 "iotlb_inval                2000         4000  est." show "$good" --arch tdx
+check 0 "iotlb_inval                 500         1000  --set" show "$good" --arch sev --set clock_mhz=2000 --set timing.iotlb_inval=1000
+check 0 "arch profile" show "$good" --arch cca
+check 2 "show: takes FILE, --arch" show "$good" --json
+check 66 "cannot read" show /nonexistent.yaml
+# stats: unit and meaning per counter, latency distributions, firmware and TDISP counts
+check 0 "iotlb.hits" run --stats -q --arch tdx scenarios/seed/two-dmabuf.yaml
+check 0 "IOTLB lookups that hit" run --stats -q --arch tdx scenarios/seed/two-dmabuf.yaml
+check 0 "guest.write             2     1104     7605    14106    14106" run --stats -q --arch tdx scenarios/seed/two-dmabuf.yaml
+check 0 "TDH.MMIO.MAP                                     16          0" run --stats -q --arch tdx scenarios/seed/two-dmabuf.yaml
+check 0 "START_INTERFACE                                   3          2" run --stats -q --arch tdx "$good"
+"$bin" run -q --arch tdx --stats-file "$tmp/stats.txt" scenarios/seed/two-dmabuf.yaml >/dev/null
+wellformed "stats-file: counters with meaning and unit" grep -qE '^tdx\.iotlb\.hits +[0-9]+ # IOTLB lookups that hit \(count\)$' "$tmp/stats.txt"
+wellformed "stats-file: latency" grep -qE '^tdx\.latency\.guest\.write\.p99 +14106 # ' "$tmp/stats.txt"
+wellformed "stats-file: firmware" grep -qE '^tdx\.firmware\.TDH\.MMIO\.MAP +16 # ' "$tmp/stats.txt"
+"$bin" run -q --arch tdx --stats --json scenarios/seed/two-dmabuf.yaml >"$tmp/st.json"
+wellformed "stats json: latency, firmware, tdisp" python3 -c '
+import json,sys; r=json.load(open(sys.argv[1]))["runs"][0]
+assert r["latency"]["guest.write"]["p99"]==14106 and r["firmware"]["TDH.MMIO.MAP"]["count"]==16
+assert r["tdisp"]["LOCK_INTERFACE"]["error"]==0 and "sim.cycles" not in r["stats"]' "$tmp/st.json"
+# progress: on a terminal only
+long=(scenarios/bench/dma-stream-sequential.yaml --arch tdx -q --set traffic.0.count=1e5)
+err=$("$bin" run "${long[@]}" 2>&1 >/dev/null)
+wellformed "no progress when stderr is not a terminal" test -z "$err"
+if command -v script >/dev/null; then
+	out=$(TSMSIM_PROGRESS_MS=0 script -qec "'$bin' run ${long[*]} >/dev/null" /dev/null)
+	wellformed "run progress on a terminal" grep -q 'accesses, step 3/3' <<<"$out"
+	out=$(TSMSIM_PROGRESS_MS=0 script -qec "'$bin' sweep $tmp/sw.yaml --faults tdisp-busy --out $tmp/p.jsonl" /dev/null)
+	wellformed "sweep progress on a terminal" grep -q 'tsmsim sweep: points [0-9]*/16' <<<"$out"
+fi
 # explore (docs/explore.md): options; the orders themselves: run_explore.sh
 xo=scenarios/orders/flip-placement.yaml
 check 0 "usage: tsmsim explore" explore --help

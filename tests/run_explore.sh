@@ -71,7 +71,7 @@ f=scenarios/orders/flip-placement.yaml
 "$bin" explore "$f" --jobs 1 > "$tmp/j1" 2>/dev/null
 "$bin" explore "$f" --jobs 2 > "$tmp/j2" 2>/dev/null
 cmp -s "$tmp/j1" "$tmp/j2" || bad "--jobs 1 and --jobs 2 differ"
-"$bin" explore "$f" --max-orders 4 --out "$tmp/cap.jsonl" > "$tmp/cap.out" 2> "$tmp/cap.err"
+"$bin" explore "$f" --arch tdx,sev,cca --max-orders 4 --out "$tmp/cap.jsonl" > "$tmp/cap.out" 2> "$tmp/cap.err"
 rc=$?
 [ $rc = 1 ] || bad "--max-orders 4: exit $rc, want 1"
 grep -q 'more than --max-orders 4' "$tmp/cap.err" || bad "--max-orders 4: no message on stderr"

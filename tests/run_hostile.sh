@@ -144,9 +144,9 @@ check 65 "futile.yaml:11:29: error: the swap-steps fault can never act: swap-ste
 check 65 "futile.yaml:12:29: error: the swap-steps fault can never act: swap-steps would swap step 2 with itself" lint "$tmp/futile.yaml"
 check 65 "futile.yaml:13:28: error: the skip-step fault can never act: skip-step at during:b#2 acts on the step after 'b'" lint "$tmp/futile.yaml"
 check 65 "the swap-steps fault can never act" run --inject swap-steps@after:lock "$good"
-check 0 "fault tdisp-busy at during:lock#9 (line 1) did not fire" run --arch tdx \
+check 0 "fault tdisp-busy at during:lock#9 (--inject) did not fire" run --arch tdx \
 	--inject tdisp-busy@during:lock#9 "$good"
-check 0 '"kind":"tdisp-busy","at":"during:lock#9","line":1,"fired":false' run --json --arch tdx \
+check 0 '"kind":"tdisp-busy","at":"during:lock#9","line":0,"fired":false' run --json --arch tdx \
 	--inject tdisp-busy@during:lock#9 "$good"
 check 0 '"fired":true' sweep "$good" --arch tdx --faults tdisp-busy --points before:lock
 

@@ -25,8 +25,13 @@ enum {
 
 #define CLI_MAX_SETS 64
 
+#define CLI_MAX_FILES 256
+
 struct cli_run {
-	const char *file;
+	const char *file;		/* the first of @files */
+	const char *files[CLI_MAX_FILES];	/* `-` is stdin */
+	size_t nfiles;
+	bool one_file;			/* the command takes one FILE (compare) */
 	char *arches[SCN_MAX_ARCHES];	/* from --arch, split on ',' */
 	size_t narches;
 	struct scn_set sets[CLI_MAX_SETS];
@@ -34,8 +39,8 @@ struct cli_run {
 	size_t nsets;
 	bool json, stats;
 	int verbose;
-	/* output files (--junit, --vcd, --trace, --html); NULL when absent */
-	const char *junit, *vcd, *trace, *html;
+	/* output files (--junit, --vcd, --trace, --html, --stats-file) */
+	const char *junit, *vcd, *trace, *html, *stats_file;
 	struct run_opts ropts;
 };
 
@@ -45,6 +50,14 @@ struct cli_run {
  */
 int cli_parse_run(int argc, char **argv, struct cli_run *o);
 void cli_run_fini(struct cli_run *o);
+
+/*
+ * Checks of one --arch item and one --inject value, shared by run,
+ * compare and sweep: 0, or CLI_EX_USAGE after saying why (with "did you
+ * mean" and what exists) as "tsmsim @cmd: ...".
+ */
+int cli_check_arch(const char *cmd, const char *name);
+int cli_check_inject(const char *cmd, const char *arg);
 
 /* `tsmsim list WHAT`: returns an exit code. */
 int cli_list(int argc, char **argv, FILE *out);

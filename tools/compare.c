@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "compare.h"
+#include "report.h"
 #include "out.h"
 #include "version.h"
 
@@ -129,6 +130,7 @@ int compare_parse(int argc, char **argv, struct compare_opts *o)
 	if (!rc) {
 		struct compare_opts keep = *o;
 
+		o->run.one_file = true;
 		rc = cli_parse_run(nrest, rest, &o->run);
 		o->format = keep.format;
 		o->out = keep.out;
@@ -392,14 +394,15 @@ static bool same_finding(const struct sim_finding *a,
 
 /*
  * The first finding of kind @k on arch @a, unless an earlier arch had the
- * same one; @head gets "tdi-error on tdx, sev: x1, cycle 74002000, line
- * 29 [bme]" naming every arch that saw exactly this finding.
+ * same one; @head gets "tdi-error on tdx, sev: x1, cycle 74002000, at
+ * line 29 [bme]" naming every arch that saw exactly this finding.
  */
 static const struct sim_finding *explain_at(const struct run_result *runs,
 					    size_t n, int k, size_t a,
 					    char *head, size_t len)
 {
 	const struct sim_finding *fd = first_of(&runs[a], k);
+	char where[200];
 	size_t off;
 
 	for (size_t b = 0; fd && b < a; b++)
@@ -415,9 +418,9 @@ static const struct sim_finding *explain_at(const struct run_result *runs,
 						runs[b].arch);
 	if (off < len)
 		snprintf(head + off, len - off, ": x%" PRIu64 ", cycle %" PRIu64
-			 ", line %u%s%s%s%s", fd->count, fd->first, fd->line,
-			 fd->label ? " [" : "", fd->label ? fd->label : "",
-			 fd->label ? "]" : "", fd->suppressed ? " (allowed)" : "");
+			 ", at %s%s", fd->count, fd->first,
+			 report_finding_where(fd, where, sizeof(where)),
+			 fd->suppressed ? " (allowed)" : "");
 	return fd;
 }
 

@@ -18,6 +18,8 @@
 #include "scenario.h"
 #include "sim.h"
 
+struct arch_profile;
+
 struct world;
 
 struct exec_ctx {
@@ -63,6 +65,9 @@ struct world *world_create(const struct scenario *scn, const char *arch,
 void world_destroy(struct world *w);
 struct platform *world_platform(const struct world *w);
 struct pcie_dev *world_dev(const struct world *w, const char *name);
+/* The effective latency table in cycles: the profile's, then `timing:`. */
+void world_timing(const struct world *w, uint64_t *t);	/* AT_NR entries */
+const struct arch_profile *world_profile(const struct world *w);
 /* The arch profile's name ("tdx", or a profile file's `name:`). */
 const char *world_arch_name(const struct world *w);
 /* TDISP state name of @device's TDI, or NULL when there is no such device. */

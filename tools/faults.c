@@ -253,14 +253,16 @@ static const struct {
 
 /*
  * While the fault acts, findings it causes name it: "fault device-flr at
- * line 40" rather than "outside any step"; the step's context returns
- * after.
+ * line 40" rather than "outside any step", and an injected one its flag
+ * ("--inject device-flr@after:lock"), which has no line; the step's
+ * context returns after.
  */
 static int apply_one(struct world *w, const struct scn_fault *f, fault_fn *fn,
 		     int cur, struct fault_action *act)
 {
 	struct sim_step_ref saved = *sim_step(w->s);
-	struct sim_step_ref ref = { -1, f->pos.line, NULL,
+	struct sim_step_ref ref = { -1, f->flag ? 0 : f->pos.line, NULL,
+				    f->flag ? f->flag :
 				    world_keep(w, sim_xasprintf("fault %s",
 								f->kind)) };
 	int rc;

@@ -97,19 +97,62 @@ static void list_results(FILE *out)
 	}
 }
 
+/*
+ * @ps as a scenario writes it: the largest of ms / us / ns that holds it
+ * exactly (every default is whole ns), else picoseconds, which no
+ * scenario takes (then only the cycles column is writable).
+ */
+static void time_str(uint64_t ps, char *buf, size_t len)
+{
+	static const struct { uint64_t ps; const char *unit; } u[] = {
+		{ 1000000000ull, "ms" }, { 1000000ull, "us" }, { 1000ull, "ns" },
+	};
+
+	for (size_t i = 0; i < sizeof(u) / sizeof(u[0]); i++)
+		if (ps && ps % u[i].ps == 0) {
+			snprintf(buf, len, "%" PRIu64 "%s", ps / u[i].ps, u[i].unit);
+			return;
+		}
+	snprintf(buf, len, "%" PRIu64 "ps", ps);
+}
+
+/* Cycles of the default clock, rounded up as the loader converts. */
+static uint64_t def_cycles(uint64_t ps)
+{
+	const uint64_t mhz = 2000;
+
+	return ps / 1000000 * mhz + ((ps % 1000000) * mhz + 999999) / 1000000;
+}
+
 static void list_timing(FILE *out)
 {
-	fprintf(out, "%-18s %-6s %12s %12s %12s  source\n", "key", "unit",
-		"tdx", "sev", "cca");
+	fprintf(out, "%-16s", "key");
+	for (int a = 0; a < ARCH_NR; a++)
+		fprintf(out, " %7s %11s", arch_id_name((enum arch_id)a), "cycles");
+	fprintf(out, "\n%-16s", "");
+	for (int a = 0; a < ARCH_NR; a++)
+		fprintf(out, " %7s %11s", "", "@2000MHz");
+	fputc('\n', out);
 	for (int t = 0; t < AT_NR; t++) {
 		const struct arch_timing_desc *d = arch_timing_desc((enum arch_timing)t);
 
-		fprintf(out, "%-18s %-6s", d->key, d->in_cycles ? "cycles" : "ps");
-		for (int a = 0; a < ARCH_NR; a++)
-			fprintf(out, " %12" PRIu64, d->def_ps[a]);
-		fprintf(out, "  %s\n%-25s %s\n", d->source, "", d->help);
+		fprintf(out, "%-16s", d->key);
+		for (int a = 0; a < ARCH_NR; a++) {
+			char tm[24];
+
+			if (d->in_cycles)
+				snprintf(tm, sizeof(tm), "-");
+			else
+				time_str(d->def_ps[a], tm, sizeof(tm));
+			fprintf(out, " %7s %11" PRIu64, tm, d->in_cycles ?
+				d->def_ps[a] : def_cycles(d->def_ps[a]));
+		}
+		fprintf(out, "\n%-4s%s\n%-4s%s\n", "", d->help, "", d->source);
 	}
-	fprintf(out, "\nA scenario's timing: block takes cycles or ns/us/ms per key.\n");
+	fprintf(out, "\nA scenario's `timing:` block (or a profile's) takes each key in ns, us\n"
+		"or ms (converted with clock_mhz, rounded up) or as a plain integer of\n"
+		"cycles, e.g. --set timing.iotlb_inval=2us.  The cycles above are at\n"
+		"the default clock_mhz: 2000; tsmsim show FILE prints a scenario's own.\n");
 }
 
 static void print_line(void *ctx, const char *line)
@@ -175,6 +218,21 @@ int cli_list(int argc, char **argv, FILE *out)
 			lists[i].fn(out);
 			return 0;
 		}
+	if (argc == 1) {
+		const char *names[sizeof(lists) / sizeof(lists[0]) + 1] = { 0 };
+		const char *near;
+
+		for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++)
+			names[i] = lists[i].what;
+		near = scn_nearest(argv[0], names);
+		fprintf(stderr, "tsmsim list: no list '%s'%s%s%s; there are:", argv[0],
+			near ? " (did you mean '" : "", near ? near : "",
+			near ? "'?)" : "");
+		for (size_t i = 0; names[i]; i++)
+			fprintf(stderr, " %s", names[i]);
+		fputc('\n', stderr);
+		return CLI_EX_USAGE;
+	}
 	fprintf(stderr, "usage: tsmsim list ops|faults|findings|results|arches|timing\n");
 	return CLI_EX_USAGE;
 }

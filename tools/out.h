@@ -129,10 +129,19 @@ void out_trace_write(FILE *f, const struct scenario *scn,
 /**
  * out_vcd_write() - Value Change Dump: per run a scope with the running
  * step, each TDI's TDISP state and each initiator's last access result.
- * One time unit is one cycle.
+ * The timescale is the largest legal unit dividing the clock period.
  */
 void out_vcd_write(FILE *f, const struct scenario *scn,
 		   const struct out_run *runs, size_t n);
+
+/**
+ * out_vcd_gtkw() - beside @vcd_path (X.vcd): X.gtkw, a GTKWave save file
+ * grouping the signals per arch, and X.tdi.txt / X.result.txt, the
+ * translate filters that name TDI states and access results.  Returns 0
+ * or -errno.
+ */
+int out_vcd_gtkw(const char *vcd_path, const struct scenario *scn,
+		 const struct out_run *runs, size_t n);
 
 /**
  * out_junit_write() - JUnit XML: a testsuite per run, a testcase per step
@@ -141,11 +150,28 @@ void out_vcd_write(FILE *f, const struct scenario *scn,
 void out_junit_write(FILE *f, const struct scenario *scn,
 		     const struct out_run *runs, size_t n);
 
+/* One scenario's runs, for a report over several files. */
+struct out_doc {
+	const struct scenario *scn;
+	const struct out_run *runs;
+	size_t n;
+};
+
+/* out_junit_write() over several scenarios: one <testsuites> for all. */
+void out_junit_write_docs(FILE *f, const struct out_doc *docs, size_t ndocs);
+
 /**
  * out_html_write() - one self-contained HTML page: per run the header,
  * an SVG timeline, the steps, findings and expectations.
  */
 void out_html_write(FILE *f, const struct scenario *scn,
 		    const struct out_run *runs, size_t n);
+
+/**
+ * out_html_timeline() - the SVG timeline of one run for --html: a time
+ * axis whose idle stretches are drawn short, zero-length steps as
+ * markers, findings labelled (out_timeline.c).
+ */
+void out_html_timeline(FILE *f, const struct out_run *run, uint64_t mhz);
 
 #endif /* TSMSIM_TOOLS_OUT_H */

@@ -86,7 +86,7 @@ static void tr_step(struct tr *t, const struct run_step *st, size_t i)
 	fputs(",\"cat\":\"step\"", t->f);
 	tr_us(t, "ts", out_ns(st->start, t->mhz));
 	tr_us(t, "dur", out_ns(st->end, t->mhz) - out_ns(st->start, t->mhz));
-	fprintf(t->f, ",\"args\":{\"step\":%zu,\"line\":%u", i + 1, st->line);
+	fprintf(t->f, ",\"args\":{\"step\":%zu,\"line\":%u", i, st->line);
 	tr_kv(t->f, "result", st->result);
 	tr_kv(t->f, "expect", st->expect);
 	fprintf(t->f, ",\"ok\":%s", st->ok ? "true" : "false");
@@ -123,7 +123,7 @@ static void tr_ev(struct tr *t, const struct out_ev *e)
 	if (span)
 		tr_us(t, "dur", out_ns(e->end, t->mhz) - out_ns(e->start, t->mhz));
 	fprintf(t->f, ",\"args\":{\"cycle\":%" PRIu64 ",\"step\":%d,\"line\":%u",
-		e->cycle, e->step + 1, e->line);
+		e->cycle, e->step, e->line);
 	if (span)
 		fprintf(t->f, ",\"count\":%" PRIu64 ",\"last_cycle\":%" PRIu64,
 			e->count, e->end);

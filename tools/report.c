@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "report.h"
+#include "runstats.h"
 #include "version.h"
 
 #define WIDTH 80
@@ -55,7 +56,7 @@ static void text_steps(FILE *f, const struct run_result *r, int verbose)
 			continue;
 		snprintf(op, sizeof(op), "%s%s%s%s", s->op, s->label ? " [" : "",
 			 s->label ? s->label : "", s->label ? "]" : "");
-		fprintf(f, "  %3zu %4u %-26.26s %11" PRIu64 " %s\n", i + 1,
+		fprintf(f, "  %3zu %4u %-26.26s %11" PRIu64 " %s\n", i,
 			s->line, op, s->end, s->result);
 		if (!s->ok)
 			fprintf(f, "%*s^ FAIL: the step expected %s\n", 12, "",
@@ -68,6 +69,22 @@ static void text_steps(FILE *f, const struct run_result *r, int verbose)
 	}
 }
 
+const char *report_finding_where(const struct sim_finding *fd, char *buf,
+				 size_t len)
+{
+	if (fd->origin && fd->line)
+		snprintf(buf, len, "%s, line %u", fd->origin, fd->line);
+	else if (fd->origin)
+		snprintf(buf, len, "%s", fd->origin);
+	else if (fd->line)
+		snprintf(buf, len, "line %u%s%s%s", fd->line,
+			 fd->label ? " [" : "", fd->label ? fd->label : "",
+			 fd->label ? "]" : "");
+	else
+		snprintf(buf, len, "outside any step");
+	return buf;
+}
+
 static void text_findings(FILE *f, const struct run_result *r)
 {
 	size_t n = sim_findings_count(r->sim);
@@ -75,14 +92,14 @@ static void text_findings(FILE *f, const struct run_result *r)
 	fprintf(f, "findings: %zu\n", n);
 	for (size_t i = 0; i < n; i++) {
 		const struct sim_finding *fd = sim_finding_at(r->sim, i);
-		char head[160];
+		char head[320], where[200];
 
 		snprintf(head, sizeof(head),
 			 "%s%s x%" PRIu64 ", cycles %" PRIu64 "..%" PRIu64
-			 ", at line %u%s%s%s", sim_finding_name(fd->kind),
+			 ", at %s", sim_finding_name(fd->kind),
 			 fd->suppressed ? " (allowed)" : "", fd->count,
-			 fd->first, fd->last, fd->line, fd->label ? " [" : "",
-			 fd->label ? fd->label : "", fd->label ? "]" : "");
+			 fd->first, fd->last,
+			 report_finding_where(fd, where, sizeof(where)));
 		wrap(f, head, 2);
 		wrap(f, fd->explain, 6);
 	}
@@ -112,15 +129,21 @@ static void point_str(const struct scn_point *pt, char *buf, size_t len)
 static void text_faults(FILE *f, const struct scenario *scn,
 			const struct run_result *r)
 {
-	char at[128], line[320];
+	char at[128], where[32], line[320];
 
 	for (size_t i = 0; r->fault_fired && i < r->nfaults && i < scn->nfaults; i++) {
+		const struct scn_fault *fa = &scn->faults[i];
+
 		if (r->fault_fired[i])
 			continue;
-		point_str(&scn->faults[i].at, at, sizeof(at));
+		point_str(&fa->at, at, sizeof(at));
+		if (fa->pos.set || !fa->pos.line)
+			snprintf(where, sizeof(where), "--inject");
+		else
+			snprintf(where, sizeof(where), "line %u", fa->pos.line);
 		snprintf(line, sizeof(line),
-			 "fault %s at %s (line %u) did not fire: its point never came in this run",
-			 scn->faults[i].kind, at, scn->faults[i].pos.line);
+			 "fault %s at %s (%s) did not fire: its point never came in this run",
+			 fa->kind, at, where);
 		wrap(f, line, 2);
 	}
 }
@@ -137,20 +160,6 @@ static void text_checks(FILE *f, const struct run_result *r, int verbose)
 			c->ok ? "ok" : "FAIL", c->what, c->expected, c->actual);
 		if (c->detail)
 			wrap(f, c->detail, 8);
-	}
-}
-
-static void text_stats(FILE *f, const struct run_result *r)
-{
-	fprintf(f, "stats\n");
-	fprintf(f, "  %-40s %20" PRIu64 "\n", "sim.cycles", r->cycles);
-	fprintf(f, "  %-40s %20" PRIu64 "\n", "sim.events", r->events);
-	for (size_t i = 0; i < sim_stats_count(r->sim); i++) {
-		const char *name;
-		uint64_t v;
-
-		sim_stat_at(r->sim, i, &name, &v);
-		fprintf(f, "  %-40s %20" PRIu64 "\n", name, v);
 	}
 }
 
@@ -184,7 +193,7 @@ void report_text(FILE *f, const struct scenario *scn,
 		text_faults(f, scn, r);
 		text_checks(f, r, o->verbose);
 		if (o->stats)
-			text_stats(f, r);
+			run_stats_text(f, r);
 		fprintf(f, "result on %s: %s (%zu of %zu expectations held; %" PRIu64
 			" cycles%s)\n", r->arch, r->pass ? "PASS" : "FAIL",
 			r->nchecks - bad, r->nchecks, r->cycles,
@@ -258,6 +267,7 @@ static void json_findings(FILE *f, const struct run_result *r)
 			",\"last\":%" PRIu64 ",\"step\":%d,\"line\":%u,",
 			fd->count, fd->first, fd->last, fd->step, fd->line);
 		json_kv(f, "label", fd->label, true);
+		json_kv(f, "origin", fd->origin, true);
 		fprintf(f, "\"allowed\":%s,", fd->suppressed ? "true" : "false");
 		json_kv(f, "explain", fd->explain, false);
 		fputc('}', f);
@@ -300,22 +310,6 @@ static void json_faults(FILE *f, const struct scenario *scn,
 	fputs("],", f);
 }
 
-static void json_stats(FILE *f, const struct run_result *r)
-{
-	fputs("\"stats\":{", f);
-	for (size_t i = 0; i < sim_stats_count(r->sim); i++) {
-		const char *name;
-		uint64_t v;
-
-		sim_stat_at(r->sim, i, &name, &v);
-		if (i)
-			fputc(',', f);
-		report_json_str(f, name);
-		fprintf(f, ":%" PRIu64, v);
-	}
-	fputs("},", f);
-}
-
 void report_json(FILE *f, const struct scenario *scn,
 		 const struct run_result *runs, size_t nruns,
 		 const struct report_opts *o)
@@ -342,7 +336,7 @@ void report_json(FILE *f, const struct scenario *scn,
 		json_checks(f, r);
 		json_faults(f, scn, r);
 		if (o->stats)
-			json_stats(f, r);
+			run_stats_json(f, r);
 		fprintf(f, "\"pass\":%s}", r->pass ? "true" : "false");
 	}
 	fprintf(f, "],\"pass\":%s}\n", pass ? "true" : "false");

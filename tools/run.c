@@ -14,6 +14,7 @@
 #include "faults.h"
 #include "ops.h"
 #include "run.h"
+#include "runstats.h"
 #include "mem.h"
 #include "platform.h"
 
@@ -602,6 +603,14 @@ static void watchdog_where(struct run *r)
 /* Sinks subscribe before the platform exists, so they see every record. */
 static int attach_sinks(struct run *r)
 {
+	if (r->opts->stats) {
+		r->out->stats = run_stats_create();
+		TSM_BUG_ON(!r->out->stats);
+		if (run_stats_attach(r->s, r->out->stats)) {
+			r->out->error = sim_xstrdup("cannot attach the stats collector");
+			return -ENOMEM;
+		}
+	}
 	for (size_t i = 0; i < r->opts->nsinks; i++) {
 		int rc = r->opts->sinks[i].attach(r->s, r->opts->sinks[i].ctx);
 
@@ -697,6 +706,7 @@ void run_result_fini(struct run_result *r)
 	free(r->fault_fired);
 	free(r->error);
 	free(r->scn_error);
+	run_stats_destroy(r->stats);
 	sim_destroy(r->sim);
 	memset(r, 0, sizeof(*r));
 }

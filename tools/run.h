@@ -37,6 +37,7 @@ struct run_opts {
 	uint64_t timeout_ms;	/* --timeout: wall clock per run; 0 none */
 	const struct run_sink *sinks;	/* attached in order; may be NULL */
 	size_t nsinks;
+	bool stats;		/* collect latencies, firmware and TDISP counts */
 	/*
 	 * `tsmsim explore`: called each time the step at position @pos of
 	 * the run order is about to be chosen (after the previous step
@@ -71,6 +72,8 @@ struct run_check {
 	unsigned int line;	/* YAML line of the expectation */
 };
 
+struct run_stats;
+
 struct run_result {
 	char arch[64];		/* the profile's name: per_arch keys on it */
 	uint64_t seed;
@@ -82,6 +85,7 @@ struct run_result {
 	struct run_check *checks;
 	size_t nchecks;
 	struct sim *sim;	/* findings and stats; freed by run_result_fini */
+	struct run_stats *stats;	/* with run_opts.stats (runstats.h), else NULL */
 	bool pass;
 	/*
 	 * One per scenario fault (--inject ones last): its point was reached

@@ -67,42 +67,37 @@ void *ld_grow(void *p, size_t n, size_t sz)
 
 /* ------------------------------------------------------- diagnostics */
 
-static const char *set_suffix(struct ld *ld, struct scn_pos pos, char *buf,
-			      size_t len)
+/* "--set P=V" or "--inject F" for a node the @pos.set-th flag wrote; NULL: the file's. */
+char *ld_set_flag(struct ld *ld, struct scn_pos pos)
 {
-	size_t i;
+	const struct scn_set *s;
+	char *flag;
 
-	buf[0] = 0;
-	for (i = 0; i < ld->nsetpos; i++) {
-		const struct scn_set *s = &ld->sets[ld->setpos[i].set];
-
-		if (ld->setpos[i].pos.line == pos.line &&
-		    ld->setpos[i].pos.col == pos.col) {
-			if (!strcmp(s->path, SCN_SET_INJECT))
-				snprintf(buf, len, " (from --inject %s)", s->value);
-			else
-				snprintf(buf, len, " (from --set %s=%s)",
-					 s->path, s->value);
-			break;
-		}
-	}
-	return buf;
+	if (!pos.set || pos.set > ld->nsets)
+		return NULL;
+	s = &ld->sets[pos.set - 1];
+	if (!strcmp(s->path, SCN_SET_INJECT))
+		TSM_BUG_ON(asprintf(&flag, "--inject %s", s->value) < 0);
+	else
+		TSM_BUG_ON(asprintf(&flag, "--set %s=%s", s->path, s->value) < 0);
+	return flag;
 }
 
 static void diag_push(struct scn_diags *d, const char *file,
-		      struct scn_pos pos, char *msg)
+		      struct scn_pos pos, char *msg, char *flag)
 {
 	d->d = ld_grow(d->d, d->n, sizeof(*d->d));
 	d->d[d->n].file = ld_xstrdup(file);
 	d->d[d->n].pos = pos;
 	d->d[d->n].msg = msg;
+	d->d[d->n].flag = flag;
 	d->n++;
 }
 
 void __attribute__((format(printf, 3, 4)))
 ld_err(struct ld *ld, struct scn_pos pos, const char *fmt, ...)
 {
-	char *msg, *full, sfx[512];
+	char *msg;
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -110,19 +105,17 @@ ld_err(struct ld *ld, struct scn_pos pos, const char *fmt, ...)
 		msg = NULL;
 	va_end(ap);
 	TSM_BUG_ON(!msg);
-	set_suffix(ld, pos, sfx, sizeof(sfx));
-	if (sfx[0]) {
-		TSM_BUG_ON(asprintf(&full, "%s%s", msg, sfx) < 0);
-		free(msg);
-		msg = full;
-	}
-	diag_push(ld->diags, ld->file, pos, msg);
+	diag_push(ld->diags, ld->file, pos, msg, ld_set_flag(ld, pos));
 }
 
 static int diag_cmp(const void *a, const void *b)
 {
 	const struct scn_diag *x = a, *y = b;
 
+	/* the flags' errors first, in command-line order */
+	if (x->pos.set != y->pos.set)
+		return !x->pos.set ? 1 : !y->pos.set ? -1 :
+		       x->pos.set < y->pos.set ? -1 : 1;
 	if (x->pos.line != y->pos.line)
 		return x->pos.line < y->pos.line ? -1 : 1;
 	if (x->pos.col != y->pos.col)
@@ -147,6 +140,7 @@ static void diags_finish(struct ld *ld)
 		if (o && !diag_cmp(&v[o - 1], &v[i])) {
 			free(v[i].file);
 			free(v[i].msg);
+			free(v[i].flag);
 			continue;
 		}
 		v[o++] = v[i];
@@ -159,7 +153,9 @@ void scn_diags_print(const struct scn_diags *d, FILE *f)
 	size_t i;
 
 	for (i = 0; i < d->n; i++) {
-		if (d->d[i].pos.line)
+		if (d->d[i].flag)
+			fprintf(f, "%s: error: %s\n", d->d[i].flag, d->d[i].msg);
+		else if (d->d[i].pos.line)
 			fprintf(f, "%s:%u:%u: error: %s\n", d->d[i].file,
 				d->d[i].pos.line, d->d[i].pos.col,
 				d->d[i].msg);
@@ -178,6 +174,7 @@ void scn_diags_free(struct scn_diags *d)
 	for (i = 0; i < d->n; i++) {
 		free(d->d[i].file);
 		free(d->d[i].msg);
+		free(d->d[i].flag);
 	}
 	free(d->d);
 	d->d = NULL;
@@ -323,7 +320,7 @@ static bool parse(struct ld *ld, const char *text, size_t len)
 		goto out;
 	}
 	if (!yaml_document_get_root_node(&ld->doc)) {
-		ld_err(ld, (struct scn_pos){ 1, 1 }, "the file is empty");
+		ld_err(ld, (struct scn_pos){ 1, 1, 0 }, "the file is empty");
 		goto out_doc;
 	}
 	if (!yaml_parser_load(&ps, &extra)) {
@@ -396,17 +393,18 @@ static int load_common(const char *name, const char *text, size_t len,
 {
 	struct ld ld = {
 		.file = name, .diags = diags, .diag0 = diags->n, .sets = sets,
+		.nsets = nsets,
 		.clock_mhz = LD_DEF_CLOCK, .step = -1,
 	};
 	int rc;
 
 	*out = NULL;
+	TSM_BUG_ON(nsets > LD_MAX_SETS);
 	ld.scn = scn_new(name);
 	ld.dir = dir_of(name);
 	rc = load(&ld, text, len, nsets, out);
 	scn_free(ld.scn);
 	free(ld.dir);
-	free(ld.setpos);
 	free(ld.dupkey);
 	free(ld.syms.v);
 	diags_finish(&ld);
@@ -420,10 +418,15 @@ int scn_load_string(const char *name, const char *text,
 	return load_common(name, text, strlen(text), sets, nsets, out, diags);
 }
 
-/* The whole file, at most LD_MAX_FILE + 1 bytes; NULL with errno set. */
+/*
+ * The whole file, at most LD_MAX_FILE + 1 bytes; NULL with errno set.
+ * "-" is standard input, read to its end.
+ */
 static char *slurp(const char *file, size_t *len)
 {
-	FILE *f = sim_fopen_regular(file);
+	bool in = !strcmp(file, "-");
+	/* a file must be regular (a FIFO must not block); "-" is the user's pipe */
+	FILE *f = in ? stdin : sim_fopen_regular(file);
 	char *buf;
 	int e;
 
@@ -432,7 +435,8 @@ static char *slurp(const char *file, size_t *len)
 	buf = xrealloc(NULL, LD_MAX_FILE + 2);
 	*len = fread(buf, 1, LD_MAX_FILE + 1, f);
 	e = ferror(f) ? (errno ? errno : EIO) : 0;
-	fclose(f);
+	if (!in)
+		fclose(f);
 	if (e) {
 		free(buf);
 		errno = e;
@@ -454,16 +458,18 @@ int scn_load(const char *file, const struct scn_set *sets, size_t nsets,
 		char *msg;
 
 		TSM_BUG_ON(asprintf(&msg, "cannot read: %s", sim_open_strerror(errno)) < 0);
-		diag_push(diags, file, (struct scn_pos){ 0, 0 }, msg);
+		diag_push(diags, file, (struct scn_pos){ 0, 0, 0 }, msg, NULL);
 		return -ENOENT;
 	}
 	if (len > LD_MAX_FILE) {
 		free(text);
-		diag_push(diags, file, (struct scn_pos){ 1, 1 },
-			  ld_xstrdup("the file is larger than 4 MiB"));
+		diag_push(diags, file, (struct scn_pos){ 1, 1, 0 },
+			  ld_xstrdup("the file is larger than 4 MiB"), NULL);
 		return -EINVAL;
 	}
-	rc = load_common(file, text, len, sets, nsets, out, diags);
+	/* diagnostics and reports name standard input as compilers do */
+	rc = load_common(strcmp(file, "-") ? file : "<stdin>", text, len, sets,
+			 nsets, out, diags);
 	free(text);
 	return rc;
 }
@@ -553,6 +559,7 @@ void scn_free(struct scenario *scn)
 	free(scn->traffic);
 	for (i = 0; i < scn->nfaults; i++) {
 		free(scn->faults[i].kind);
+		free(scn->faults[i].flag);
 		free(scn->faults[i].at.label);
 		ld_value_free(&scn->faults[i].params);
 	}

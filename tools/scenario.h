@@ -22,6 +22,11 @@
 
 struct scn_pos {
 	unsigned int line, col;	/* 1-based, as editors show them */
+	/*
+	 * 0: the file.  k: the k-th --set / --inject (struct scn_set) wrote
+	 * this node; its diagnostics name the flag, not a line of the file.
+	 */
+	unsigned int set;
 };
 
 enum scn_type {
@@ -207,6 +212,7 @@ struct scn_point {
 
 struct scn_fault {
 	char *kind;		/* a name from the fault catalog */
+	char *flag;		/* "--inject KIND@POINT..." when it came from one */
 	struct scn_point at;
 	struct scn_value params;	/* the remaining keys (SCN_MAP) */
 	struct scn_pos pos;
@@ -340,6 +346,7 @@ struct scn_diag {
 	char *file;
 	struct scn_pos pos;
 	char *msg;
+	char *flag;		/* "--set P=V" / "--inject F" when pos.set, else NULL */
 };
 
 struct scn_diags {
@@ -379,11 +386,21 @@ int scn_load_string(const char *name, const char *text,
 		    struct scenario **out, struct scn_diags *diags);
 void scn_free(struct scenario *scn);
 void scn_diags_free(struct scn_diags *d);
-/* Prints "FILE:LINE:COL: error: MSG" lines to @f, in file order. */
+/*
+ * Prints "FILE:LINE:COL: error: MSG" lines to @f, in file order, after
+ * the "--set P=V: error: MSG" lines of the command-line flags.
+ */
 void scn_diags_print(const struct scn_diags *d, FILE *f);
 
 /* Step helpers for the runner. */
 int scn_label_index(const struct scenario *scn, const char *label);	/* -1 */
+/*
+ * "Did you mean": the candidate of @cands (NULL-terminated) nearest to
+ * @word by edit distance, or NULL when none is near; the same rule as the
+ * loader's messages.  scn_nearest_label() does it over @scn's labels.
+ */
+const char *scn_nearest(const char *word, const char *const *cands);
+const char *scn_nearest_label(const struct scenario *scn, const char *word);
 
 /*
  * Why a fault of @kind at @at (with swap-steps' `with:` label @with, or

@@ -23,8 +23,14 @@ yaml_node_t *ld_nd(struct ld *ld, int i)
 
 struct scn_pos ld_mark_pos(yaml_mark_t m)
 {
-	return (struct scn_pos){ (unsigned int)m.line + 1,
-				 (unsigned int)m.column + 1 };
+	unsigned int set;
+
+	if (m.index <= SIZE_MAX - LD_MAX_SETS)
+		return (struct scn_pos){ (unsigned int)m.line + 1,
+					 (unsigned int)m.column + 1, 0 };
+	/* a --set node: line 0 sorts it first, the column keeps flag order */
+	set = (unsigned int)(SIZE_MAX - m.index) + 1;
+	return (struct scn_pos){ 0, set, set };
 }
 
 struct scn_pos ld_npos(struct ld *ld, int i)
@@ -334,21 +340,30 @@ bool ld_check_caps(struct ld *ld)
 
 /* ------------------------------------------------------------- --set */
 
-static void set_note(struct ld *ld, struct scn_pos pos, size_t si)
+/* The mark of every node flag @si writes: its errors name the flag. */
+static yaml_mark_t set_mark(size_t si)
 {
-	ld->setpos = ld_grow(ld->setpos, ld->nsetpos, sizeof(*ld->setpos));
-	ld->setpos[ld->nsetpos++] = (struct ld_setpos){ pos, si };
+	return (yaml_mark_t){ .index = LD_SET_MARK(si) };
 }
 
-static int new_scalar(struct ld *ld, const char *text, yaml_mark_t m)
+static int new_scalar(struct ld *ld, const char *text, size_t si)
 {
 	int i = yaml_document_add_scalar(&ld->doc, NULL,
 					 (yaml_char_t *)text, -1,
 					 YAML_PLAIN_SCALAR_STYLE);
 
 	TSM_BUG_ON(!i);
-	ld_nd(ld, i)->start_mark = m;
-	ld_nd(ld, i)->end_mark = m;
+	ld_nd(ld, i)->start_mark = ld_nd(ld, i)->end_mark = set_mark(si);
+	return i;
+}
+
+static int new_map(struct ld *ld, size_t si)
+{
+	int i = yaml_document_add_mapping(&ld->doc, NULL,
+					  YAML_FLOW_MAPPING_STYLE);
+
+	TSM_BUG_ON(!i);
+	ld_nd(ld, i)->start_mark = ld_nd(ld, i)->end_mark = set_mark(si);
 	return i;
 }
 
@@ -362,61 +377,55 @@ static bool seg_index(const char *seg, size_t *idx)
 	return !*end;
 }
 
-/* One path step from @cur through @seg; @last replaces or creates. */
+/*
+ * One path step from @cur through @seg; @last replaces or creates the
+ * value.  A missing key on the way is created as an empty map, so
+ * `timing.iotlb_inval=2us` works on a file without `timing:`; the
+ * loader's checks then judge the result as if the file had said it.
+ */
 static int set_step(struct ld *ld, size_t si, int cur, const char *seg,
 		    bool last, const char *path)
 {
 	const struct scn_set *s = &ld->sets[si];
 	yaml_node_t *n = ld_nd(ld, cur);
-	yaml_mark_t m = n->start_mark;
 	yaml_node_pair_t *p;
 	size_t idx, len;
+	int k, v;
 
 	if (n->type == YAML_MAPPING_NODE) {
 		for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
-			yaml_node_t *k = ld_nd(ld, p->key);
+			yaml_node_t *key = ld_nd(ld, p->key);
 
-			if (k->type != YAML_SCALAR_NODE || strcmp(ld_sval(k), seg))
+			if (key->type != YAML_SCALAR_NODE || strcmp(ld_sval(key), seg))
 				continue;
-			if (!last)
-				return p->value;
-			m = ld_nd(ld, p->value)->start_mark;
-			p->value = new_scalar(ld, s->value, m);
-			set_note(ld, ld_mark_pos(m), si);
+			if (last || ld_is_null(ld_nd(ld, p->value)))
+				p->value = last ? new_scalar(ld, s->value, si) :
+					   new_map(ld, si);
 			return p->value;
 		}
-		if (last) {
-			int k = new_scalar(ld, seg, m), v = new_scalar(ld, s->value, m);
-
-			TSM_BUG_ON(!yaml_document_append_mapping_pair(&ld->doc, cur, k, v));
-			set_note(ld, ld_mark_pos(m), si);
-			return v;
-		}
-		set_note(ld, ld_mark_pos(m), si);
-		ld_err(ld, ld_mark_pos(m), "no key '%s' under '%s'", seg, path);
-		return 0;
+		k = new_scalar(ld, seg, si);
+		v = last ? new_scalar(ld, s->value, si) : new_map(ld, si);
+		TSM_BUG_ON(!yaml_document_append_mapping_pair(&ld->doc, cur, k, v));
+		return v;
 	} else if (n->type == YAML_SEQUENCE_NODE) {
 		len = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
 		if (!seg_index(seg, &idx) || idx >= len) {
-			set_note(ld, ld_mark_pos(m), si);
-			ld_err(ld, ld_mark_pos(m), "'%s' is not an index of '%s' (a list of %zu)",
+			ld_err(ld, ld_mark_pos(set_mark(si)),
+			       "'%s' is not an index of '%s' (a list of %zu)",
 			       seg, path, len);
 			return 0;
 		}
-		if (!last)
-			return n->data.sequence.items.start[idx];
-		m = ld_nd(ld, n->data.sequence.items.start[idx])->start_mark;
-		n->data.sequence.items.start[idx] = new_scalar(ld, s->value, m);
-		set_note(ld, ld_mark_pos(m), si);
+		if (last)
+			n->data.sequence.items.start[idx] = new_scalar(ld, s->value, si);
 		return n->data.sequence.items.start[idx];
 	}
-	set_note(ld, ld_mark_pos(m), si);
-	ld_err(ld, ld_mark_pos(m), "'%s' is a scalar; it has no '%s'", path, seg);
+	ld_err(ld, ld_mark_pos(set_mark(si)), "'%s' is a scalar; it has no '%s'",
+	       path, seg);
 	return 0;
 }
 
 /* The `faults` sequence of the root map, created when absent. */
-static int faults_seq(struct ld *ld, yaml_mark_t m)
+static int faults_seq(struct ld *ld, size_t si)
 {
 	yaml_node_t *root = ld_nd(ld, 1);
 	yaml_node_pair_t *p;
@@ -429,18 +438,18 @@ static int faults_seq(struct ld *ld, yaml_mark_t m)
 			return ld_nd(ld, p->value)->type == YAML_SEQUENCE_NODE ?
 			       p->value : 0;
 	}
-	k = new_scalar(ld, "faults", m);
+	k = new_scalar(ld, "faults", si);
 	v = yaml_document_add_sequence(&ld->doc, NULL, YAML_FLOW_SEQUENCE_STYLE);
 	TSM_BUG_ON(!v);
-	ld_nd(ld, v)->start_mark = ld_nd(ld, v)->end_mark = m;
+	ld_nd(ld, v)->start_mark = ld_nd(ld, v)->end_mark = set_mark(si);
 	TSM_BUG_ON(!yaml_document_append_mapping_pair(&ld->doc, 1, k, v));
 	return v;
 }
 
 static void inject_pair(struct ld *ld, int map, const char *key,
-			const char *val, yaml_mark_t m)
+			const char *val, size_t si)
 {
-	int k = new_scalar(ld, key, m), v = new_scalar(ld, val, m);
+	int k = new_scalar(ld, key, si), v = new_scalar(ld, val, si);
 
 	TSM_BUG_ON(!yaml_document_append_mapping_pair(&ld->doc, map, k, v));
 }
@@ -448,38 +457,36 @@ static void inject_pair(struct ld *ld, int map, const char *key,
 /*
  * --inject KIND@POINT[,KEY=VALUE...] arrives as the set "faults+": it
  * appends one fault to `faults`, so it gets the same checks as the file.
+ * (The command line checked the syntax already; a sweep's are generated.)
  */
 static void apply_inject(struct ld *ld, size_t si)
 {
-	yaml_mark_t m = ld_nd(ld, 1)->start_mark;
+	struct scn_pos pos = ld_mark_pos(set_mark(si));
 	char *text = ld_xstrdup(ld->sets[si].value), *at, *tok, *save = NULL;
 	int seq, map;
 
-	set_note(ld, ld_mark_pos(m), si);
 	at = strchr(text, '@');
-	seq = faults_seq(ld, m);
+	seq = faults_seq(ld, si);
 	if (!at || at == text || !seq) {
-		ld_err(ld, ld_mark_pos(m), seq ? "--inject wants KIND@POINT[,KEY=VALUE...]" :
+		ld_err(ld, pos, seq ? "--inject wants KIND@POINT[,KEY=VALUE...]" :
 		       "faults is not a list");
 		free(text);
 		return;
 	}
 	*at++ = 0;
-	map = yaml_document_add_mapping(&ld->doc, NULL, YAML_FLOW_MAPPING_STYLE);
-	TSM_BUG_ON(!map);
-	ld_nd(ld, map)->start_mark = ld_nd(ld, map)->end_mark = m;
-	inject_pair(ld, map, "kind", text, m);
+	map = new_map(ld, si);
+	inject_pair(ld, map, "kind", text, si);
 	tok = strtok_r(at, ",", &save);
-	inject_pair(ld, map, "at", tok ? tok : "", m);
+	inject_pair(ld, map, "at", tok ? tok : "", si);
 	while ((tok = strtok_r(NULL, ",", &save))) {
 		char *eq = strchr(tok, '=');
 
 		if (!eq) {
-			ld_err(ld, ld_mark_pos(m), "--inject parameter '%s' wants KEY=VALUE", tok);
+			ld_err(ld, pos, "--inject parameter '%s' wants KEY=VALUE", tok);
 			continue;
 		}
 		*eq = 0;
-		inject_pair(ld, map, tok, eq + 1, m);
+		inject_pair(ld, map, tok, eq + 1, si);
 	}
 	TSM_BUG_ON(!yaml_document_append_sequence_item(&ld->doc, seq, map));
 	free(text);
@@ -502,10 +509,7 @@ void ld_apply_set(struct ld *ld, size_t si)
 		if (next)
 			*next++ = 0;
 		if (!*seg) {
-			struct scn_pos pos = { 1, 1 };
-
-			set_note(ld, pos, si);
-			ld_err(ld, pos, "empty path segment");
+			ld_err(ld, ld_mark_pos(set_mark(si)), "empty path segment");
 			cur = 0;
 			break;
 		}

@@ -63,6 +63,24 @@ static void guess_list(struct ld_guess *g, const char *const *list)
 		ld_guess_try(g, *list);
 }
 
+const char *scn_nearest(const char *word, const char *const *cands)
+{
+	struct ld_guess g = { .word = word };
+
+	guess_list(&g, cands);
+	return g.best;
+}
+
+const char *scn_nearest_label(const struct scenario *scn, const char *word)
+{
+	struct ld_guess g = { .word = word };
+
+	for (size_t i = 0; i < scn->nsteps; i++)
+		if (scn->steps[i].label)
+			ld_guess_try(&g, scn->steps[i].label);
+	return g.best;
+}
+
 /* " (did you mean 'x'?)" or "" */
 const char *ld_guess_str(const struct ld_guess *g, char *buf, size_t len)
 {

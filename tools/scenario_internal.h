@@ -67,10 +67,12 @@ struct ld_symtab {
 	size_t cap, n;
 };
 
-struct ld_setpos {
-	struct scn_pos pos;
-	size_t set;
-};
+/*
+ * A node written by --set / --inject number si carries a mark whose index
+ * is LD_SET_MARK(si): ld_mark_pos() turns it into scn_pos.set = si + 1.
+ */
+#define LD_MAX_SETS	4096u
+#define LD_SET_MARK(si)	(SIZE_MAX - (size_t)(si))
 
 /* The loader's context: everything one scn_load() call needs. */
 struct ld {
@@ -81,8 +83,7 @@ struct ld {
 	struct scn_diags *diags;
 	size_t diag0;		/* first diagnostic of this load */
 	const struct scn_set *sets;
-	struct ld_setpos *setpos;
-	size_t nsetpos;
+	size_t nsets;
 	unsigned char *dupkey;	/* per node: a later duplicate key */
 	size_t nnodes;
 	struct ld_symtab syms;
@@ -116,6 +117,7 @@ typedef bool ld_conv_fn(struct ld *ld, int node, const struct scn_field_desc *fd
 void *ld_xcalloc(size_t n, size_t sz);
 char *ld_xstrdup(const char *s);
 void *ld_grow(void *p, size_t n, size_t sz);
+char *ld_set_flag(struct ld *ld, struct scn_pos pos);
 void __attribute__((format(printf, 3, 4)))
 ld_err(struct ld *ld, struct scn_pos pos, const char *fmt, ...);
 

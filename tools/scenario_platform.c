@@ -166,8 +166,10 @@ void ld_top_timing(struct ld *ld, int node)
 			continue;
 		}
 		scn->timing = ld_grow(scn->timing, scn->ntiming, sizeof(*scn->timing));
+		/* the key's place, or the flag's when --set wrote the value */
 		scn->timing[scn->ntiming++] = (struct scn_timing){
-			ld_xstrdup(k), v, ld_npos(ld, p->key) };
+			ld_xstrdup(k), v, ld_npos(ld, p->value).set ?
+			ld_npos(ld, p->value) : ld_npos(ld, p->key) };
 	}
 }
 
@@ -273,7 +275,7 @@ bool ld_is_pow2(uint64_t v)
 static void iommu_load(struct ld *ld, const struct scn_value *v)
 {
 	struct scn_iommu *io = &ld->scn->platform.iommu;
-	struct scn_pos pos = v ? v->pos : (struct scn_pos){ 0, 0 };
+	struct scn_pos pos = v ? v->pos : (struct scn_pos){ 0, 0, 0 };
 
 	io->iotlb_entries = scn_get_u64(v, "iotlb_entries", 64);
 	io->iotlb_ways = scn_get_u64(v, "iotlb_ways", io->iotlb_entries);

@@ -187,6 +187,7 @@ static void fault_load(struct ld *ld, int node, struct scn_fault *f)
 
 	f->pos = ld_npos(ld, node);
 	f->params.pos = f->pos;
+	f->flag = ld_set_flag(ld, f->pos);
 	if (!ld_want(ld, node, YAML_MAPPING_NODE, "a fault"))
 		return;
 	kn = ld_map_lookup(ld, node, "kind");

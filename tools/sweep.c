@@ -359,16 +359,23 @@ static int list_points(struct planner *pl)
 		struct scn_point pt;
 		int bad = scn_parse_point(at, pl->scn->clock_mhz, &pt, &why);
 
+		const char *near = NULL;
+
 		if (!bad && pt.kind != SCN_PT_CYCLE &&
-		    scn_label_index(pl->scn, pt.label) < 0)
+		    scn_label_index(pl->scn, pt.label) < 0) {
 			why = "no step has that label";
-		if (!bad)
-			free(pt.label);
+			near = scn_nearest_label(pl->scn, pt.label);
+		}
 		if (bad || why) {
-			fprintf(stderr, "tsmsim sweep: --points: '%s': %s\n(see tsmsim sweep --help)\n",
-				at, why ? why : "not a point");
+			fprintf(stderr, "tsmsim sweep: --points: '%s': %s%s%s%s\n(see tsmsim sweep --help)\n",
+				at, why ? why : "not a point",
+				near ? " (did you mean '" : "", near ? near : "",
+				near ? "'?)" : "");
+			if (!bad)
+				free(pt.label);
 			return CLI_EX_USAGE;
 		}
+		free(pt.label);
 		add_at(pl, sim_xstrdup(at));
 	}
 	return 0;
@@ -455,10 +462,8 @@ static int load_combo(const struct sweep_opts *o, struct sweep_combo *c)
 
 	scn_diags_print(&d, stderr);
 	scn_diags_free(&d);
-	if (rc == -ENOENT) {
-		fprintf(stderr, "tsmsim: %s: cannot read the file\n", o->file);
+	if (rc == -ENOENT)
 		return CLI_EX_NOINPUT;
-	}
 	return rc ? CLI_EX_DATAERR : 0;
 }
 

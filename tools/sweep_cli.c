@@ -55,6 +55,11 @@ static int set_arches(struct sweep_opts *o, const char *list)
 		free_list(v, n);
 		return bad("--arch wants A[,B..] (at most 8), got '%s'", list);
 	}
+	for (size_t i = 0; i < n; i++)
+		if (cli_check_arch("sweep", v[i])) {
+			free_list(v, n);
+			return CLI_EX_USAGE;
+		}
 	for (size_t i = 0; i < o->narches; i++)
 		free(o->arches[i]);
 	for (size_t i = 0; i < n; i++) {

@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -18,6 +19,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "progress.h"
 #include "sweep.h"
 
 struct worker {
@@ -38,6 +40,8 @@ struct pool {
 	size_t nw, active, next;
 	bool any_bad;		/* a point crashed or timed out */
 	bool write_failed;
+	size_t finished, todo;	/* points of this invocation, for progress */
+	struct progress *pg;	/* NULL unless stderr is a terminal */
 };
 
 static uint64_t now_ms(void)
@@ -153,6 +157,20 @@ static void reap(struct pool *pl, struct worker *w, bool timed_out)
 	free(w->buf);
 	memset(w, 0, sizeof(*w));
 	pl->active--;
+	pl->finished++;
+}
+
+/* "points 12/40, 2 running, 31 s, about 72 s left" on a terminal. */
+static void show_progress(struct pool *pl)
+{
+	uint64_t ms = progress_elapsed_ms(pl->pg), left;
+
+	if (!progress_due(pl->pg))
+		return;
+	left = pl->finished ? ms / pl->finished * (pl->todo - pl->finished) / 1000 : 0;
+	progress_show(pl->pg, "tsmsim sweep: points %zu/%zu, %zu running, %" PRIu64
+		      " s, %s%" PRIu64 " s left", pl->finished, pl->todo, pl->active,
+		      ms / 1000, pl->finished ? "about " : "? ", left);
 }
 
 /* Read what the worker sent; EOF means it is done. */
@@ -236,11 +254,16 @@ static int run_pool(struct pool *pl)
 	pl->nw = pl->o->jobs;
 	pl->w = calloc(pl->nw, sizeof(*pl->w));
 	TSM_BUG_ON(!pl->w);
+	for (size_t i = 0; i < pl->p->npoints; i++)
+		pl->todo += wanted(pl, i);
+	pl->pg = progress_start();
 	while (!rc && (pl->active || pl->next < pl->p->npoints)) {
 		rc = fill(pl);
 		if (pl->active)
 			wait_some(pl);
+		show_progress(pl);
 	}
+	progress_end(pl->pg);
 	while (pl->active)	/* after an error: stop the rest */
 		for (size_t s = 0; s < pl->nw; s++)
 			if (pl->w[s].pid)

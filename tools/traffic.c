@@ -31,6 +31,8 @@ struct stream {
 	struct plat_access acc;
 	sim_cycles_t issued;
 	bool fast;		/* the access in flight took plat_dma_again() */
+	bool pending;		/* stream_batch() drew @pending_addr already */
+	uint64_t pending_addr;
 	char name[96];
 	sim_cycles_t first_issue;
 	uint64_t *st_issued, *st_not_issued, *st_cycles;
@@ -119,8 +121,9 @@ static bool issue_one(struct sim *s, struct stream *x, bool *complete,
 {
 	struct platform *p = x->t->w->p;
 	struct plat_access *a = &x->acc;
-	uint64_t addr = next_addr(x);
+	uint64_t addr = x->pending ? x->pending_addr : next_addr(x);
 
+	x->pending = false;
 	x->issued = sim_now(s);
 	if (!(*x->st_issued)++)
 		x->first_issue = x->issued;
@@ -168,6 +171,63 @@ static bool issue_one(struct sim *s, struct stream *x, bool *complete,
 }
 
 /*
+ * Same-page repeats in one go: while the next access repeats the last one
+ * on its page (plat_dma_same_page()), do its issue and its completion as
+ * issue_one() and complete_one() would, inside one run-ahead span,
+ * instead of asking sim_runahead() twice per access.  A repeat schedules
+ * nothing, stops nothing and changes nothing another model reads, so the
+ * span stays valid throughout.  Returns false when the stream's next
+ * event is queued or the stream stopped; else *@at is the issue to do.
+ */
+static bool stream_batch(struct sim *s, struct stream *x, sim_cycles_t *at)
+{
+	struct plat_access *a = &x->acc;
+	sim_cycles_t last, t = *at, cur = 0, done;
+	uint64_t left, n = 0, addr;
+	bool more = true;
+
+	if (!x->dev || !a->again || x->pending ||
+	    !sim_runahead_span(s, SIM_PRIO_ACCESS, &last, &left))
+		return true;
+	while (more && t <= last && n < left) {
+		addr = next_addr(x);
+		if (!plat_dma_same_page(x->t->w->p, a, addr)) {
+			x->pending = true;
+			x->pending_addr = addr;
+			break;
+		}
+		n++;				/* the issue at t */
+		cur = x->issued = t;
+		(*x->st_issued)++;
+		a->value = x->k;
+		x->fast = true;
+		if (__builtin_add_overflow(t, a->lat, &done)) {
+			stream_stop(x);
+			break;
+		}
+		if (done > last || n >= left) {
+			/* the completion waits in the queue */
+			sim_runahead_commit(s, cur, n);
+			sim_event_schedule(s, done, SIM_PRIO_ACCESS,
+					   stream_complete, x, NULL);
+			return false;
+		}
+		n++;				/* the completion at done */
+		cur = done;
+		x->k++;
+		*x->st_cycles = done - x->first_issue;
+		more = !(x->cfg->count && x->k >= x->cfg->count) &&
+		       !__builtin_add_overflow(done, x->cfg->gap, &t);
+		if (!more)
+			stream_stop(x);
+	}
+	if (n)
+		sim_runahead_commit(s, cur, n);
+	*at = t;
+	return !x->stopped;
+}
+
+/*
  * A stream's life is issue -> completion -> (gap) -> issue ...  Each of
  * those is an event; sim_runahead() lets the stream do the next one at
  * once while nothing else is due first, which gives the same results as
@@ -177,6 +237,8 @@ static void stream_run(struct sim *s, struct stream *x, bool complete,
 		       sim_cycles_t at)
 {
 	for (;;) {
+		if (!complete && !stream_batch(s, x, &at))
+			return;
 		if (!sim_runahead(s, at, SIM_PRIO_ACCESS)) {
 			sim_event_schedule(s, at, SIM_PRIO_ACCESS,
 					   complete ? stream_complete : stream_issue,

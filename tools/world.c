@@ -49,9 +49,7 @@ static int load_profile(struct world *w, const char *arch, uint64_t *t,
 		return rc;
 	}
 	free(d.text);
-	arch_profile_cycles(&w->prof, w->scn->clock_mhz, t);
-	for (size_t i = 0; i < w->scn->ntiming; i++)
-		t[arch_timing_find(w->scn->timing[i].key)] = w->scn->timing[i].cycles;
+	world_timing(w, t);
 	return 0;
 }
 
@@ -116,6 +114,18 @@ static int add_guests(struct world *w, char **err)
 		}
 	}
 	return 0;
+}
+
+void world_timing(const struct world *w, uint64_t *t)
+{
+	arch_profile_cycles(&w->prof, w->scn->clock_mhz, t);
+	for (size_t i = 0; i < w->scn->ntiming; i++)
+		t[arch_timing_find(w->scn->timing[i].key)] = w->scn->timing[i].cycles;
+}
+
+const struct arch_profile *world_profile(const struct world *w)
+{
+	return &w->prof;
 }
 
 struct world *world_create(const struct scenario *scn, const char *arch,

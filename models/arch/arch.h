@@ -158,7 +158,7 @@ const struct arch_rule_desc *arch_rule_desc(enum arch_rule r);
 int arch_rule_find(const char *key);
 
 #define ARCH_NAME_MAX	64
-#define ARCH_SRC_MAX	96
+#define ARCH_SRC_MAX	160
 
 /**
  * struct arch_profile - one architecture as data (contract section 3).

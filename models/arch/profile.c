@@ -140,9 +140,22 @@ int arch_rule_find(const char *key)
 	return -1;
 }
 
+/*
+ * Copy a source note, cutting a long one at a character boundary: a cut
+ * inside a UTF-8 sequence (a "§" is two bytes) would make `list arches`
+ * and the generated docs invalid UTF-8.
+ */
 static void copy_src(char *dst, const char *src)
 {
-	snprintf(dst, ARCH_SRC_MAX, "%s", src ? src : "");
+	size_t n = src ? strlen(src) : 0;
+
+	if (n >= ARCH_SRC_MAX) {
+		n = ARCH_SRC_MAX - 1;
+		while (n && ((unsigned char)src[n] & 0xc0) == 0x80)
+			n--;	/* src[n] continues a sequence: cut before it */
+	}
+	memcpy(dst, src ? src : "", n);
+	dst[n] = 0;
 }
 
 int arch_profile_builtin_id(enum arch_id id, struct arch_profile *out)

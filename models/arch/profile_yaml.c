@@ -107,7 +107,7 @@ static void load_block(struct pctx *c, yaml_node_t *map, const char *block,
 		yaml_node_t *kn = yaml_document_get_node(c->doc, pr->key);
 		yaml_node_t *vn = yaml_document_get_node(c->doc, pr->value);
 		const char *k = scalar(c, kn, "a key"), *v;
-		char src[ARCH_SRC_MAX];
+		char src[512];	/* copy_src() cuts it to ARCH_SRC_MAX */
 		int ret;
 
 		if (!k)

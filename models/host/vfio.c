@@ -43,6 +43,7 @@ static void buf_release(void *ctx, struct dmabuf *buf)
 	struct vfio_buf *vb = ctx;
 	struct host *h = vb->h;
 
+	host_req_forget(h, vb);		/* a revoke queued for it: nothing to do */
 	for (size_t i = 0; i < h->nbufs; i++)
 		if (h->bufs[i] == vb) {
 			h->bufs[i] = h->bufs[--h->nbufs];
@@ -201,18 +202,27 @@ const char *vfio_dmabuf_close(struct host *h, struct sim_seq *q,
 	return buf_push(h, q, name, BUF_CLOSE, false, "vfio.dmabuf_close");
 }
 
-/* A revoke of one buffer, by name, as its own sub-operation. */
+/*
+ * A revoke of one buffer as its own sub-operation.  By the buffer, not
+ * its name: a buffer whose fd userspace closed has no name any more but
+ * is still revoked while an importer holds it (r->obj is cleared if it
+ * is released before this runs).
+ */
 static const char *revoke_one_fn(struct sim *s, void *ctx, uint64_t arg)
 {
 	struct host_req *r = ctx;
-	struct dmabuf *buf = dmabuf_find(r->h->dc, r->n[0]);
+	struct vfio_buf *vb = r->obj;
 
-	return host_req_done(r, buf ? dmabuf_revoke_now(buf, r->q) : NULL);
+	return host_req_done(r, vb ? dmabuf_revoke_now(vb->buf, r->q) : NULL);
 }
 
 /*
  * vfio_pci_dma_buf_move(vdev, true): one buffer after the other, each
  * waiting for its importers (the newer dma_buf_invalidate_mappings()).
+ * Every buffer on the device's list, including one whose fd userspace
+ * closed: the list holds a buffer until vfio_pci_dma_buf_release(), and
+ * get_file_active() succeeds while an importer (KVM, iommufd) still holds
+ * its reference (drivers/vfio/pci/vfio_pci_dmabuf.c).
  * @next: insert right after the running sub-op (else append).
  */
 static void push_revokes(struct host *h, struct sim_seq *q,
@@ -224,11 +234,11 @@ static void push_revokes(struct host *h, struct sim_seq *q,
 		struct vfio_buf *vb = h->bufs[i];
 		struct host_req *r;
 
-		if (vb->dev != dev || dmabuf_is_closed(vb->buf) ||
+		if (vb->dev != dev ||
 		    (priv_only && !dmabuf_is_private(vb->buf)))
 			continue;
 		r = host_req_new(h, q);
-		host_req_name(r, 0, dmabuf_name(vb->buf));
+		r->obj = vb;
 		if (next)
 			sim_seq_next(q, 0, "dma-buf revoke", revoke_one_fn, r, 0);
 		else
@@ -242,10 +252,11 @@ void vfio_push_revoke_dev(struct host *h, struct sim_seq *q,
 	push_revokes(h, q, dev, priv_only, false);
 }
 
+/* vfio_pci_dma_buf_move(vdev, false): the same list as the revoke */
 static void unrevoke_dev(struct host *h, struct pcie_dev *dev)
 {
 	for (size_t i = 0; i < h->nbufs; i++)
-		if (h->bufs[i]->dev == dev && !dmabuf_is_closed(h->bufs[i]->buf))
+		if (h->bufs[i]->dev == dev)
 			dmabuf_unrevoke_now(h->bufs[i]->buf);
 }
 

@@ -405,6 +405,22 @@ void plat_dma(struct platform *p, struct pcie_dev *dev, struct plat_access *a)
 	dma_translated(p, dev, a, &x);
 }
 
+bool plat_dma_same_page(struct platform *p, struct plat_access *a,
+			uint64_t addr)
+{
+	uint64_t hpa;
+
+	if (!a->again || (addr ^ a->addr) >> 12 ||
+	    (addr & 4095) + a->size > 4096 ||
+	    !iommu_hit_again(p->iommu, a->tlb_slot, addr, a->write, &hpa))
+		return false;
+	(*p->st_dma)++;
+	a->lat = p->t[AT_IOTLB_HIT] + a->lat_rest;
+	a->addr = addr;
+	a->hpa = hpa;
+	return true;
+}
+
 /*
  * Same page: the IOTLB entry is still MRU, so the lookup hits it and
  * nothing else changes.  Another page: the translation runs for real
@@ -416,18 +432,12 @@ enum plat_again plat_dma_again(struct platform *p, struct pcie_dev *dev,
 			       struct plat_access *a, uint64_t addr)
 {
 	struct iommu_xlate x;
-	uint64_t hpa, epoch;
+	uint64_t epoch;
 
 	if (!a->again || (addr & 4095) + a->size > 4096)
 		return PLAT_AGAIN_NONE;
-	if (!((addr ^ a->addr) >> 12) &&
-	    iommu_hit_again(p->iommu, a->tlb_slot, addr, a->write, &hpa)) {
-		(*p->st_dma)++;
-		a->lat = p->t[AT_IOTLB_HIT] + a->lat_rest;
-		a->addr = addr;
-		a->hpa = hpa;
+	if (plat_dma_same_page(p, a, addr))
 		return PLAT_AGAIN_REPEAT;
-	}
 	(*p->st_dma)++;
 	iommu_translate(p->iommu, pcie_dev_rid(dev), IOMMU_NO_PASID, false,
 			addr, a->size, a->write, &x);

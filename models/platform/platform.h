@@ -177,6 +177,13 @@ void plat_emit_access(struct platform *p, struct plat_access *a,
  * (@a->again clear, or a page-crossing request): run plat_dma().
  */
 enum plat_again { PLAT_AGAIN_NONE, PLAT_AGAIN_REPEAT, PLAT_AGAIN_FULL };
+/*
+ * plat_dma_same_page() - plat_dma_again()'s first case alone: @addr on the
+ * page of @a and the IOTLB entry still the MRU one.  True when it counted
+ * the repeat (IOTLB hit, DMA) and updated @a; false when it did nothing.
+ */
+bool plat_dma_same_page(struct platform *p, struct plat_access *a,
+			uint64_t addr);
 enum plat_again plat_dma_again(struct platform *p, struct pcie_dev *dev,
 			       struct plat_access *a, uint64_t addr);
 

@@ -374,6 +374,58 @@ START_TEST(profile_file_loads)
 }
 END_TEST
 
+/* True when @s is well-formed UTF-8 (no sequence cut in half). */
+static bool utf8_ok(const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p;) {
+		int n = *p < 0x80 ? 0 : (*p & 0xe0) == 0xc0 ? 1 :
+			(*p & 0xf0) == 0xe0 ? 2 : (*p & 0xf8) == 0xf0 ? 3 : -1;
+
+		if (n < 0)
+			return false;
+		for (p++; n > 0; n--, p++)
+			if ((*p & 0xc0) != 0x80)
+				return false;
+	}
+	return true;
+}
+
+/*
+ * A source note longer than ARCH_SRC_MAX is cut at a character boundary:
+ * a path of "§" (two bytes each) makes every odd cut land mid-character.
+ */
+START_TEST(profile_source_cut_keeps_utf8)
+{
+	static const char *const prefix[] = { "/tmp/", "/tmp/x" };
+	struct diag_buf d = { 0 };
+	struct arch_diag diag = { diag_cb, &d, 0 };
+	struct arch_profile p;
+
+	/* the two parities: one of them cuts mid-character without the fix */
+	for (int k = 0; k < 2; k++) {
+		char dir[ARCH_SRC_MAX + 64], path[sizeof(dir) + 16];
+
+		snprintf(dir, sizeof(dir), "%s", prefix[k]);
+		while (strlen(dir) < ARCH_SRC_MAX)
+			strcat(dir, "\xc2\xa7");
+		snprintf(path, sizeof(path), "%s%d.yaml", dir, (int)getpid());
+		write_file(path, "base: tdx\ntiming:\n  fw_call: 7\n");
+		ck_assert_int_eq(arch_profile_load(path, &p, &diag), 0);
+		unlink(path);
+		ck_assert(utf8_ok(p.timing_src[AT_FW_CALL]));
+		ck_assert_uint_ge(strlen(p.timing_src[AT_FW_CALL]), ARCH_SRC_MAX - 2);
+	}
+	/* and the built-in notes print as valid UTF-8 */
+	for (int a = 0; a < ARCH_NR; a++) {
+		ck_assert_int_eq(arch_profile_builtin_id((enum arch_id)a, &p), 0);
+		for (int r = 0; r < AR_NR; r++)
+			ck_assert(utf8_ok(p.rule_src[r]));
+		for (int t = 0; t < AT_NR; t++)
+			ck_assert(utf8_ok(p.timing_src[t]));
+	}
+}
+END_TEST
+
 START_TEST(profile_file_errors_have_line_col)
 {
 	char path[] = "/tmp/tsmsim_prof_XXXXXX";
@@ -499,6 +551,7 @@ Suite *arch_common_suite(void)
 	tcase_add_test(tp, example_profile_file);
 	tcase_add_test(tp, profile_print_lists_everything);
 	tcase_add_test(tp, results_table_names);
+	tcase_add_test(tp, profile_source_cut_keeps_utf8);
 	suite_add_tcase(su, tp);
 	return su;
 }

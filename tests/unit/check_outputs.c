@@ -98,12 +98,16 @@ START_TEST(junit_escapes_and_fails)
 	out_junit_write(f, fx.scn, fx.or, 2);
 	fclose(f);
 	ck_assert_ptr_nonnull(strstr(fx.buf, "<?xml version=\"1.0\""));
-	ck_assert_ptr_nonnull(strstr(fx.buf, "<testsuite name=\"outputs-unit.tdx\" tests=\"7\" failures=\"1\""));
-	ck_assert_ptr_nonnull(strstr(fx.buf, "<testsuite name=\"outputs-unit.sev\" tests=\"7\" failures=\"0\""));
+	ck_assert_ptr_nonnull(strstr(fx.buf, "<testsuite name=\"outputs-unit.tdx\" id=\"0\" tests=\"7\" failures=\"1\""));
+	ck_assert_ptr_nonnull(strstr(fx.buf, "<testsuite name=\"outputs-unit.sev\" id=\"1\" tests=\"7\" failures=\"0\""));
+	/* what strict parsers want: timestamp, hostname, a time on every testcase */
+	ck_assert_ptr_nonnull(strstr(fx.buf, " timestamp=\"1970-01-01T00:00:00\" hostname=\"localhost\""));
+	for (const char *tc = strstr(fx.buf, "<testcase"); tc; tc = strstr(tc + 1, "<testcase"))
+		ck_assert_ptr_nonnull(memmem(tc, strcspn(tc, ">"), " time=\"", 7));
 	ck_assert_ptr_nonnull(strstr(fx.buf, "got &lt;&amp;&gt; &quot;q&quot; &#39;a&#39;</failure>"));
 	ck_assert_ptr_nonnull(strstr(fx.buf, "message=\"expected ok, got ok\""));
 	ck_assert_ptr_null(strchr(fx.buf, '\x01'));
-	ck_assert_ptr_nonnull(strstr(fx.buf, "name=\"step 2 line 10 device.tdisp [lock]\""));
+	ck_assert_ptr_nonnull(strstr(fx.buf, "name=\"step 1 line 10 device.tdisp [lock]\""));
 	ck_assert_ptr_nonnull(strstr(fx.buf, "name=\"expect findings.tdi-error (line 14)\""));
 	fini(&fx);
 }
@@ -120,20 +124,21 @@ START_TEST(vcd_changes_at_the_lock)
 	f = mem(&fx);
 	out_vcd_write(f, fx.scn, fx.or, 1);
 	fclose(f);
-	ck_assert_ptr_nonnull(strstr(fx.buf, "$timescale 1ns $end"));
+	/* 2000 MHz: a cycle is 500 ps, 5 units of the legal timescale 100ps */
+	ck_assert_ptr_nonnull(strstr(fx.buf, "$timescale 100ps $end"));
 	ck_assert_ptr_nonnull(strstr(fx.buf, "$var wire 2 # tdi_dev0 $end"));
 	ck_assert_ptr_nonnull(strstr(fx.buf, "$enddefinitions $end\n#0\n$dumpvars\n"));
 	/* the TDI locks when the LOCK step completes: 01 at that cycle */
-	snprintf(want, sizeof(want), "\n#%" PRIu64 "\n", fx.runs[0].steps[1].end);
+	snprintf(want, sizeof(want), "\n#%" PRIu64 "\n", fx.runs[0].steps[1].end * 5);
 	p = strstr(fx.buf, want);
 	ck_assert_ptr_nonnull(p);
 	next = strchr(p + strlen(want), '#');
 	ck_assert_ptr_nonnull(strstr(p, "b01 #\n"));
 	ck_assert(strstr(p, "b01 #\n") < next);
-	/* step 2 started at step 1's end; ERROR (11) at the config write */
-	snprintf(want, sizeof(want), "\n#%" PRIu64 "\nb10 !\n", fx.runs[0].steps[0].end);
+	/* step 1 (from 0) started at step 0's end; ERROR (11) at the config write */
+	snprintf(want, sizeof(want), "\n#%" PRIu64 "\nb1 !\n", fx.runs[0].steps[0].end * 5);
 	ck_assert_ptr_nonnull(strstr(fx.buf, want));
-	snprintf(want, sizeof(want), "\n#%" PRIu64 "\n", fx.runs[0].steps[3].end);
+	snprintf(want, sizeof(want), "\n#%" PRIu64 "\n", fx.runs[0].steps[3].end * 5);
 	p = strstr(fx.buf, want);
 	ck_assert_ptr_nonnull(p);
 	ck_assert_ptr_nonnull(strstr(p, "b11 #\n"));
@@ -185,6 +190,38 @@ START_TEST(html_is_self_contained)
 	ck_assert_ptr_null(strstr(fx.buf, "<link"));
 	ck_assert_ptr_null(strstr(fx.buf, "<script"));
 	ck_assert_ptr_nonnull(strstr(fx.buf, "</html>\n"));
+	/* the timeline: page wide, a mark per step and a labelled finding */
+	ck_assert_ptr_nonnull(strstr(fx.buf, "class=\"timeline\" width=\"100%\""));
+	for (int i = 0; i < 4; i++) {
+		char want[32];
+
+		snprintf(want, sizeof(want), "data-step=\"%d\"", i);
+		ck_assert_ptr_nonnull(strstr(fx.buf, want));
+	}
+	ck_assert_ptr_nonnull(strstr(fx.buf, "data-finding=\"0\""));
+	ck_assert_ptr_nonnull(strstr(strstr(fx.buf, "data-finding=\"0\""), ">tdi-error</text>"));
+	/* an axis in time units, not cycles */
+	ck_assert_ptr_nonnull(strstr(fx.buf, " ms</text>"));
+	fini(&fx);
+}
+END_TEST
+
+/* A zero-cycle step (an assert) gets a slot and a diamond, FAIL when it failed. */
+START_TEST(html_zero_cycle_step_is_a_marker)
+{
+	struct fixture fx;
+	const char *g;
+	FILE *f;
+
+	load_and_run(&fx);
+	fx.runs[0].steps[1].start = fx.runs[0].steps[1].end;	/* make it take no time */
+	fx.runs[0].steps[1].ok = false;
+	f = mem(&fx);
+	out_html_write(f, fx.scn, fx.or, 1);
+	fclose(f);
+	g = strstr(fx.buf, "<g data-step=\"1\" class=\"step zero fail\"><polygon");
+	ck_assert_ptr_nonnull(g);
+	ck_assert_ptr_nonnull(strstr(g, "1 FAIL</text></g>"));
 	fini(&fx);
 }
 END_TEST
@@ -318,6 +355,7 @@ Suite *outputs_suite(void)
 	tcase_add_test(tc, vcd_changes_at_the_lock);
 	tcase_add_test(tc, trace_is_integer_microseconds);
 	tcase_add_test(tc, html_is_self_contained);
+	tcase_add_test(tc, html_zero_cycle_step_is_a_marker);
 	tcase_add_test(tc, compare_text_rows);
 	tcase_add_test(tc, log_folds_alike_accesses);
 	tcase_add_test(tc, helpers);

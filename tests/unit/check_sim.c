@@ -582,6 +582,59 @@ START_TEST(runahead_refuses_what_would_not_fire_next)
 }
 END_TEST
 
+static void span_probe(struct sim *s, void *subject, void *object)
+{
+	sim_cycles_t *out = subject;
+	uint64_t left;
+
+	out[0] = sim_runahead_span(s, SIM_PRIO_ACCESS, &out[1], &left);
+	out[2] = left;
+	if (out[0] && out[1] > sim_now(s)) {
+		sim_runahead_commit(s, out[1], 3);
+		out[3] = sim_now(s);
+	}
+}
+
+START_TEST(runahead_span_matches_runahead)
+{
+	static const struct {
+		int prio; sim_cycles_t limit; uint64_t max_ev;
+		bool ok; sim_cycles_t last; uint64_t left;
+	} v[] = {
+		/* a STATE event at 8 goes first at 8: up to 7 */
+		{ SIM_PRIO_STATE, SIM_CYCLES_MAX, 0, true, 7, UINT64_MAX },
+		/* a LATE one at 8 goes after an ACCESS one at 8 */
+		{ SIM_PRIO_LATE, SIM_CYCLES_MAX, 0, true, 8, UINT64_MAX },
+		{ SIM_PRIO_LATE, 5, 0, true, 5, UINT64_MAX },
+		/* one event fired of 4: 3 left */
+		{ SIM_PRIO_LATE, SIM_CYCLES_MAX, 4, true, 8, 3 },
+		{ SIM_PRIO_LATE, SIM_CYCLES_MAX, 1, false, 8, 0 },
+	};
+
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		struct sim *s = sim_create(1);
+		sim_cycles_t out[4] = { 0 };
+		uint64_t fired;
+
+		sim_set_limits(s, 0, v[i].max_ev);
+		sim_event_schedule(s, 2, SIM_PRIO_ACCESS, span_probe, out, NULL);
+		sim_event_schedule(s, 8, v[i].prio, log_ev, &(struct log){ .n = 0 },
+				   (void *)'x');
+		sim_run_until(s, v[i].limit);
+		ck_assert_uint_eq(out[0], v[i].ok);
+		if (v[i].ok) {
+			ck_assert_uint_eq(out[1], v[i].last);
+			ck_assert_uint_eq(out[2], v[i].left);
+			/* commit: the clock at the last virtual event, 3 more fired */
+			ck_assert_uint_eq(out[3], v[i].last);
+		}
+		fired = sim_events_fired(s);
+		ck_assert_uint_ge(fired, 1);
+		sim_destroy(s);
+	}
+}
+END_TEST
+
 Suite *sim_suite(void)
 {
 	Suite *su = suite_create("sim");
@@ -603,6 +656,7 @@ Suite *sim_suite(void)
 	tcase_add_test(tc, bug_on_exits_70);
 	tcase_add_test(tc, input_files_and_lines);
 	tcase_add_test(tc, runahead_is_exact);
+	tcase_add_test(tc, runahead_span_matches_runahead);
 	tcase_add_test(tc, runahead_refuses_what_would_not_fire_next);
 	suite_add_tcase(su, tc);
 	return su;

@@ -258,10 +258,14 @@ START_TEST(plan_errors)
 	ck_assert_int_eq(build(&t, "--set seed=1,0", &o, &p), CLI_EX_DATAERR);
 	sweep_plan_fini(&p);
 	opts_fini(&o);
-	ck_assert_int_eq(build(&t, "--arch nosuch --faults skip-step --points before:lock", &o, &p), 0);
+	ck_assert_int_eq(build(&t, "--arch /nonexistent/p.yaml --faults skip-step --points before:lock", &o, &p), 0);
 	sweep_plan_fini(&p);
 	opts_fini(&o);
-	ck_assert_int_eq(build(&t, "--arch nosuch", &o, &p), CLI_EX_DATAERR);
+	ck_assert_int_eq(build(&t, "--arch /nonexistent/p.yaml", &o, &p), CLI_EX_DATAERR);
+	sweep_plan_fini(&p);
+	opts_fini(&o);
+	/* a name that is no arch and no file is a bad command line */
+	ck_assert_int_eq(parse("f.yaml --arch tdc", &o), CLI_EX_USAGE);
 	sweep_plan_fini(&p);
 	opts_fini(&o);
 	ck_assert_int_eq(parse("/nonexistent.yaml", &o), 0);
