@@ -136,7 +136,7 @@ asan-test:
 	@ASAN_OPTIONS=detect_leaks=1 bash tests/run_scenarios.sh ./build-asan/tsmsim $(SCENARIOS)
 	@ASAN_OPTIONS=detect_leaks=1 bash tests/run_bad.sh ./build-asan/tsmsim tests/bad
 	@ASAN_OPTIONS=detect_leaks=1 bash tests/run_cli.sh ./build-asan/tsmsim
-	@ASAN_OPTIONS=detect_leaks=1 bash tests/run_hostile.sh ./build-asan/tsmsim
+	@HOSTILE_TIME_LIMIT=60 ASAN_OPTIONS=detect_leaks=1 bash tests/run_hostile.sh ./build-asan/tsmsim
 	@ASAN_OPTIONS=detect_leaks=1 bash tests/run_sweep.sh ./build-asan/tsmsim $(DEMO) --arch tdx
 	@ASAN_OPTIONS=detect_leaks=1 bash tests/run_explore.sh ./build-asan/tsmsim quick
 
@@ -151,7 +151,7 @@ coverage: deps
 	@bash tests/run_scenarios.sh ./build-cov/tsmsim $(SCENARIOS) >/dev/null
 	@bash tests/run_bad.sh ./build-cov/tsmsim tests/bad >/dev/null
 	@bash tests/run_cli.sh ./build-cov/tsmsim >/dev/null
-	@bash tests/run_hostile.sh ./build-cov/tsmsim >/dev/null
+	@HOSTILE_TIME_LIMIT=60 bash tests/run_hostile.sh ./build-cov/tsmsim >/dev/null
 	@bash tests/run_explore.sh ./build-cov/tsmsim quick >/dev/null
 	@mkdir -p build-cov/html
 	gcovr --root . --object-directory build-cov --filter 'sim/' --filter 'models/' --filter 'tools/' \
