@@ -65,7 +65,7 @@ struct host {
 	enum vfio_bind_policy bind_policy;
 
 	struct iofd_obj **objs;
-	size_t nobjs;
+	size_t nobjs, cap_objs;
 	/* objects by name (chained, power-of-two buckets): a lookup per
 	 * step must not scan every object of a 10^5-step scenario */
 	struct iofd_obj **obj_hash;

@@ -83,7 +83,11 @@ struct iofd_obj *iofd_obj_add(struct host *h, enum iofd_type type,
 	o->type = type;
 	snprintf(o->name, sizeof(o->name), "%s", name);
 	hash_grow(h);
-	h->objs = sim_xrealloc(h->objs, h->nobjs + 1, sizeof(*h->objs));
+	/* doubling: a copy per object is quadratic where realloc cannot grow in place */
+	if (h->nobjs == h->cap_objs) {
+		h->cap_objs = h->cap_objs ? 2 * h->cap_objs : 16;
+		h->objs = sim_xrealloc(h->objs, h->cap_objs, sizeof(*h->objs));
+	}
 	h->objs[h->nobjs++] = o;
 	hash_insert(h, o);
 	return o;
@@ -643,6 +647,7 @@ void iommufd_fini(struct host *h)
 		free_unreferenced(h);
 	free(h->objs);
 	h->objs = NULL;
+	h->cap_objs = 0;
 	free(h->obj_hash);
 	h->obj_hash = NULL;
 	h->nobj_hash = 0;
