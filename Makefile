@@ -31,7 +31,8 @@ LDFLAGS_build-asan := -fsanitize=address,undefined
 LDFLAGS_build-cov  := --coverage
 
 .PHONY: all deps demo test unit scenarios-test bad-test cli-test docs docs-test determinism-test runahead-test sweep-test \
-	explore-test test-spin asan-test browser-test coverage check-includes check-headers clean bench valgrind-test fuzz
+	scaleout-test test-slurm explore-test test-spin asan-test browser-test coverage check-includes check-headers \
+	clean bench valgrind-test fuzz
 
 all: build/tsmsim
 
@@ -82,7 +83,7 @@ test: deps
 	@$(MAKE) --no-print-directory check-includes check-headers
 	@$(MAKE) --no-print-directory build/tsmsim build/check_tsmsim
 	@$(MAKE) --no-print-directory unit scenarios-test bad-test cli-test docs-test determinism-test runahead-test sweep-test browser-test
-	@$(MAKE) --no-print-directory explore-test
+	@$(MAKE) --no-print-directory scaleout-test explore-test
 	@$(MAKE) --no-print-directory asan-test
 	@echo "make test: all passed"
 
@@ -114,6 +115,17 @@ docs-test: build/tsmsim
 sweep-test: build/tsmsim
 	@bash tests/run_sweep.sh ./build/tsmsim $(DEMO)
 
+# workers die with the sweep (TERM, KILL, a stopped parent), GNU parallel
+# shards merge into the unsharded result, minimize's output lints and
+# reproduces
+scaleout-test: build/tsmsim
+	@bash tests/run_scaleout.sh ./build/tsmsim
+
+# A single-node Slurm on this machine (root): see tests/run_slurm.sh.
+test-slurm: build/tsmsim
+	@TSMSIM_DEPS_SLURM=1 bash tests/deps.sh
+	@bash tests/run_slurm.sh ./build/tsmsim
+
 explore-test: build/tsmsim
 	@bash tests/run_explore.sh ./build/tsmsim
 
@@ -138,6 +150,7 @@ asan-test:
 	@ASAN_OPTIONS=detect_leaks=1 bash tests/run_cli.sh ./build-asan/tsmsim
 	@HOSTILE_TIME_LIMIT=60 ASAN_OPTIONS=detect_leaks=1 bash tests/run_hostile.sh ./build-asan/tsmsim
 	@ASAN_OPTIONS=detect_leaks=1 bash tests/run_sweep.sh ./build-asan/tsmsim $(DEMO) --arch tdx
+	@ASAN_OPTIONS=detect_leaks=1 bash tests/run_scaleout.sh ./build-asan/tsmsim quick
 	@ASAN_OPTIONS=detect_leaks=1 bash tests/run_explore.sh ./build-asan/tsmsim quick
 
 valgrind-test: build/tsmsim build/check_tsmsim
@@ -214,6 +227,7 @@ fuzz:
 
 bench: build/tsmsim
 	@bash tools/bench/run.sh
+	@bash tools/bench/sweep.sh
 
 clean:
 	rm -rf $(FLAVOURS) build-fuzz

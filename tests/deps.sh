@@ -11,6 +11,13 @@ command -v gcovr >/dev/null 2>&1 || need+=(gcovr)
 command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
 command -v cc >/dev/null 2>&1 || need+=(gcc)
 command -v make >/dev/null 2>&1 || need+=(make)
+# GNU parallel: the scale-out script is tested for real in make test;
+# slurm-wlm and munge: make test-slurm (TSMSIM_DEPS_SLURM=1)
+command -v parallel >/dev/null 2>&1 || need+=(parallel)
+if [ "${TSMSIM_DEPS_SLURM:-0}" = 1 ]; then
+	command -v slurmctld >/dev/null 2>&1 || need+=(slurm-wlm)
+	command -v munged >/dev/null 2>&1 || need+=(munge)
+fi
 # the output tests: the --html page in a browser, the VCD in GTKWave's reader
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v vcd2fst >/dev/null 2>&1 || need+=(gtkwave)

@@ -76,6 +76,28 @@ platform:
     - { name: d1, bars: [ { index: 0, size: 64KiB, hpa: 0x3800000000 } ] }
 YAML
 check 65 "overlap.yaml:5:57: error: BAR 0 of device 'd1' (0x3800000000-0x380000ffff) overlaps BAR 0 of device 'd0'" run "$tmp/overlap.yaml"
+cat >"$tmp/stale.yaml" <<'YAML'
+scenario: stale-with-one-lock
+platform:
+  devices:
+    - { name: d0, bars: [ { index: 0, size: 64KiB } ] }
+steps:
+  - { op: tsm.connect, device: d0 }
+  - { op: device.tdisp, device: d0, request: LOCK_INTERFACE }
+  - { op: device.tdisp, device: d0, request: START_INTERFACE, nonce: stale }
+YAML
+check 65 "stale.yaml:8:5: error: nonce: stale needs an earlier lock epoch" run "$tmp/stale.yaml"
+cat >"$tmp/gpa.yaml" <<'YAML'
+scenario: gpa-above-47
+arch: sev
+platform:
+  guests:
+    - { name: g0 }
+steps:
+  - { op: guest.read, guest: g0, gpa: 0x800000000000, expect: any }
+YAML
+check 0 "" lint "$tmp/gpa.yaml"
+check 65 "gpa.yaml:7:39: error: gpa 0x800000000000 of confidential guest 'g0' reaches the shared bit (GPA bit 47, gpaw 48) on tdx" run --arch tdx "$tmp/gpa.yaml"
 cat >"$tmp/nobar.yaml" <<'YAML'
 scenario: hitless-no-bar
 platform:
@@ -168,7 +190,7 @@ wellformed "sweep: ids" grep -q '"id":"sev/tdisp-busy/during:stop#2"' "$tmp/all.
 wellformed "sweep: 32 lines" test "$(wc -l <"$tmp/all.jsonl")" -eq 32
 wellformed "sweep: lines are JSON" python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$tmp/all.jsonl"
 check 0 "" "${sw[@]}" --shard 1/2 --out "$tmp/s1.jsonl"
-SLURM_ARRAY_TASK_ID=1 SLURM_ARRAY_TASK_COUNT=2 "$bin" "${sw[@]}" --out "$tmp/s2.jsonl" 2>/dev/null
+SLURM_ARRAY_TASK_ID=1 SLURM_ARRAY_TASK_COUNT=2 "$bin" "${sw[@]}" --out "$tmp/s2.jsonl" >/dev/null 2>&1
 wellformed "sweep: shards split the points" test "$(cat "$tmp/s1.jsonl" "$tmp/s2.jsonl" | wc -l)" -eq 32
 check 0 "" merge "$tmp/s2.jsonl" "$tmp/s1.jsonl" --out "$tmp/m.jsonl"
 wellformed "sweep: shards merge into the unsharded result" cmp -s "$tmp/m.jsonl" <(sort -t: -k3,3n "$tmp/all.jsonl")
@@ -185,6 +207,72 @@ check 1 "timed out" sweep scenarios/bench/dma-stream-sequential.yaml \
 	--faults drop-invalidation --points after:attached --set traffic.0.count=1e9 --timeout 200ms
 check 1 '"status":"timeout"' sweep scenarios/bench/dma-stream-sequential.yaml \
 	--faults drop-invalidation --points after:attached --set traffic.0.count=1e9 --timeout 200ms
+# safe resume and merge: lines carry the scenario hash and the version
+wellformed "sweep: lines carry scenario and version" grep -q '"scenario":"[0-9a-f]\{16\}","version":"' "$tmp/all.jsonl"
+sed 's/LOCK_INTERFACE, label: lock/LOCK_INTERFACE, label: lock, at: 1us/' "$tmp/sw.yaml" >"$tmp/sw2.yaml"
+head -c 2000 "$tmp/all.jsonl" >"$tmp/edit.jsonl"
+check 2 "will not resume from this line: it comes from another scenario" \
+	sweep "$tmp/sw2.yaml" --faults drop-invalidation,tdisp-busy --out "$tmp/edit.jsonl" --resume
+check 2 "will not resume from this line: it comes from another scenario" \
+	"${sw[@]}" --set seed=5 --out "$tmp/edit.jsonl" --resume
+# a comment or the layout is not the scenario: resume goes on
+{ echo "# a comment"; cat "$tmp/sw.yaml"; } >"$tmp/sw3.yaml"
+cp "$tmp/r.jsonl" "$tmp/r3.jsonl"
+check 0 "" sweep "$tmp/sw3.yaml" --faults drop-invalidation,tdisp-busy --out "$tmp/r3.jsonl" --resume
+"$bin" sweep "$tmp/sw2.yaml" --faults drop-invalidation,tdisp-busy --shard 2/2 --out "$tmp/o2.jsonl" >/dev/null 2>&1
+check 2 "will not merge this line: it comes from another scenario" merge "$tmp/s1.jsonl" "$tmp/o2.jsonl"
+sed 's/"version":"[^"]*"/"version":"0.0.1"/' "$tmp/s2.jsonl" >"$tmp/v2.jsonl"
+check 2 "written by another tsmsim version" merge "$tmp/s1.jsonl" "$tmp/v2.jsonl"
+sed 's/,"scenario":"[0-9a-f]*","version":"[^"]*"//' "$tmp/s2.jsonl" >"$tmp/old.jsonl"
+check 2 "written by an older tsmsim" merge "$tmp/s1.jsonl" "$tmp/old.jsonl"
+check 2 "written by an older tsmsim" sweep --summary "$tmp/s1.jsonl" "$tmp/old.jsonl"
+# the summary: at the end of the sweep (stdout with --out) and from --summary
+check 0 "tsmsim sweep summary: 32 of 32 points" "${sw[@]}" --out "$tmp/sum.jsonl"
+check 0 "outcome signatures" sweep --summary "$tmp/all.jsonl"
+check 0 "tsmsim run $tmp/sw.yaml --arch sev --seed" sweep --summary "$tmp/all.jsonl"
+check 0 "| fault kind | lock | stop |" sweep --summary "$tmp/all.jsonl" --format md
+check 0 "<!DOCTYPE html>" sweep --summary "$tmp/all.jsonl" --format=html
+check 0 '"schema":"tsmsim-sweep-summary/1"' sweep --summary "$tmp/all.jsonl" --format json
+check 0 "16 of 32 points" sweep --summary "$tmp/s2.jsonl" "$tmp/s2.jsonl"
+check 2 "--format wants text, md, html or json" sweep --summary "$tmp/all.jsonl" --format pdf
+check 2 "--summary: no RESULTS file given" sweep --summary
+check 2 "--summary and --resume" sweep --summary "$tmp/all.jsonl" --resume
+check 65 "not a tsmsim-sweep/1 result line" sweep --summary "$tmp/bad.yaml"
+check 66 "cannot read" sweep --summary /nonexistent.jsonl
+"$bin" sweep --summary "$tmp/all.jsonl" >"$tmp/sum1.txt"
+"$bin" sweep --summary "$tmp/s2.jsonl" "$tmp/s1.jsonl" >"$tmp/sum2.txt"
+wellformed "sweep --summary: any line order, same summary" cmp -s "$tmp/sum1.txt" "$tmp/sum2.txt"
+wellformed "sweep --summary fits 80 columns" awk 'length > 80 { exit 1 }' "$tmp/sum1.txt"
+"$bin" sweep --summary "$tmp/all.jsonl" --format json >"$tmp/sum.json"
+wellformed "sweep --summary --format json is JSON" python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$tmp/sum.json"
+# stepped and sparse Slurm arrays
+SLURM_ARRAY_TASK_ID=4 SLURM_ARRAY_TASK_COUNT=4 SLURM_ARRAY_TASK_MIN=0 SLURM_ARRAY_TASK_MAX=6 \
+	SLURM_ARRAY_TASK_STEP=2 "$bin" "${sw[@]}" --out "$tmp/st3.jsonl" >/dev/null 2>&1
+"$bin" "${sw[@]}" --shard 3/4 --out "$tmp/k3.jsonl" >/dev/null 2>&1
+wellformed "sweep: --array=0-6:2 task 4 is shard 3/4" cmp -s "$tmp/st3.jsonl" "$tmp/k3.jsonl"
+export SLURM_ARRAY_TASK_ID=4 SLURM_ARRAY_TASK_COUNT=3 SLURM_ARRAY_TASK_MIN=1 SLURM_ARRAY_TASK_MAX=9 SLURM_ARRAY_TASK_STEP=1
+check 2 "the Slurm array is sparse" "${sw[@]}"
+unset SLURM_ARRAY_TASK_ID SLURM_ARRAY_TASK_COUNT SLURM_ARRAY_TASK_MIN SLURM_ARRAY_TASK_MAX SLURM_ARRAY_TASK_STEP
+# minimize (docs/minimize.md)
+check 0 "usage: tsmsim minimize" minimize --help
+check 2 "no FILE given" minimize
+check 2 "--jobs wants an integer" minimize "$good" --jobs 0
+check 2 "--arch takes one arch here" minimize "$good" --arch tdx,sev
+check 2 "--from RESULTS.jsonl and --point ID go together" minimize "$good" --from "$tmp/all.jsonl"
+check 2 "has no point 'nope'" minimize "$tmp/sw.yaml" --from "$tmp/all.jsonl" --point nope
+check 66 "cannot read" minimize "$tmp/sw.yaml" --from /nonexistent.jsonl --point 1
+check 66 "cannot read" minimize /nonexistent.yaml
+check 65 "bad.yaml:1:11: error" minimize "$tmp/bad.yaml"
+check 1 "has no finding: nothing to keep" minimize scenarios/tdisp/iommu-superpages.yaml
+check 2 "cannot write" minimize scenarios/corpus/vm-destroy-bound.yaml --out /nonexistent/dir/m.yaml
+check 0 "teardown-order at step 6 (vm.destroy [destroy], line" \
+	minimize scenarios/corpus/vm-destroy-bound.yaml --out "$tmp/min.yaml"
+check 0 "" lint "$tmp/min.yaml"
+check 0 "result on tdx: PASS" run "$tmp/min.yaml"
+wellformed "minimize: 3 steps left" test "$(grep -c '^- {op:' "$tmp/min.yaml")" -eq 3
+"$bin" minimize scenarios/corpus/vm-destroy-bound.yaml --jobs 3 >"$tmp/min3.yaml" 2>/dev/null
+wellformed "minimize: the same scenario with --jobs 3" cmp -s "$tmp/min.yaml" "$tmp/min3.yaml"
+wellformed "minimize: the header says where it came from" grep -q '^# Minimized by tsmsim minimize .* from scenarios/corpus/vm-destroy-bound.yaml' "$tmp/min.yaml"
 # ---- issue 12: the command line a new user meets
 # --set creates missing maps: the contract's own examples on every bundled
 # scenario (show runs nothing, so this is quick)

@@ -11,7 +11,7 @@ points=$(for l in $labels; do printf 'before:%s,after:%s,' "$l" "$l"; done)
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 "$bin" sweep "$file" --faults all --points "${points%,}" --jobs 2 \
-	--timeout 60 --out "$out" "$@" 2>/dev/null
+	--timeout 60 --out "$out" "$@" >/dev/null 2>&1
 rc=$?
 n=$(wc -l <"$out")
 bad=$(grep -vc '"status":"ran"' "$out")

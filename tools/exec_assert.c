@@ -166,7 +166,8 @@ static void guest_target(struct exec_ctx *x, const struct scn_value *e,
 	struct arch_xlate xl = { ARCH_X_NOT_MAPPED, 0, 0, 0, NULL };
 
 	memset(t, 0, sizeof(*t));
-	if (!plat_guest_ram_hpa(g, gpa, 1, hpa)) {
+	if (!plat_guest_ram_hpa(g, gpa, 1, scn_get_bool(e, "private", false),
+				hpa)) {
 		t->kind = MEM_DRAM;
 		return;
 	}
@@ -195,9 +196,14 @@ static void ioas_target(struct exec_ctx *x, const struct scn_value *e,
 	mem_decode(plat_mem(x->w->p), *hpa, t);
 }
 
+/*
+ * @view_priv: the backing of guest RAM `to: {guest, gpa}` means when it
+ * names none (`private:`): the translate entry's view for a guest
+ * address, the shared backing (what iommufd.map maps) for an IOVA.
+ */
 static void check_target(struct exec_ctx *x, size_t i,
 			 const struct scn_value *to, const struct mem_target *t,
-			 uint64_t hpa, struct mismatches *m)
+			 uint64_t hpa, bool view_priv, struct mismatches *m)
 {
 	struct pcie_dev *dev;
 
@@ -221,13 +227,16 @@ static void check_target(struct exec_ctx *x, size_t i,
 	}
 	{
 		struct plat_guest *g = world_guest(x->w, scn_get_str(to, "guest", NULL));
+		bool priv = scn_get_bool(to, "private", view_priv);
 		uint64_t want = 0;
 
 		if (t->kind != MEM_DRAM || !g ||
-		    plat_guest_ram_hpa(g, scn_get_u64(to, "gpa", 0), 1, &want) ||
+		    plat_guest_ram_hpa(g, scn_get_u64(to, "gpa", 0), 1, priv,
+				       &want) ||
 		    want != hpa)
-			miss(m, "translate.%zu: expected %s RAM at GPA 0x%" PRIx64
+			miss(m, "translate.%zu: expected %s %s RAM at GPA 0x%" PRIx64
 			     ", got %s;", i, g ? g->name : "guest",
+			     priv && g && g->confidential ? "private" : "shared",
 			     scn_get_u64(to, "gpa", 0),
 			     t->kind == MEM_NONE ? "none" :
 			     t->kind == MEM_MMIO ? "MMIO" : "other RAM");
@@ -246,7 +255,8 @@ static void assert_translate(struct exec_ctx *x, const struct scn_value *v,
 			ioas_target(x, e, &t, &hpa);
 		else
 			guest_target(x, e, &t, &hpa);
-		check_target(x, i, scn_get(e, "to"), &t, hpa, m);
+		check_target(x, i, scn_get(e, "to"), &t, hpa,
+			     scn_get_bool(e, "private", false), m);
 	}
 }
 

@@ -172,8 +172,14 @@ static const char *x_kvm_map(struct exec_ctx *x)
 
 static const char *x_kvm_unmap(struct exec_ctx *x)
 {
-	return kvm_unmap(x->w->host, x->q, str(x, "guest"), u64(x, "gpa", 0),
-			 flag(x, "private", false));
+	struct kvm_unmap_args a = {
+		.guest = str(x, "guest"), .has_gpa = scn_has(F(x), "gpa"),
+		.gpa = u64(x, "gpa", 0), .dmabuf = str(x, "dmabuf"),
+		.has_priv = scn_has(F(x), "private"),
+		.priv = flag(x, "private", false),
+	};
+
+	return kvm_unmap(x->w->host, x->q, &a);
 }
 
 /* ------------------------------------------------------------- iommufd */

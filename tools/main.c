@@ -16,6 +16,7 @@
 #include "cmd.h"
 #include "compare.h"
 #include "explore.h"
+#include "minimize.h"
 #include "out.h"
 #include "report.h"
 #include "run.h"
@@ -39,6 +40,8 @@ static const char usage_text[] =
 "  sweep FILE     run FILE at many points (arch x fault x point x --set),\n"
 "                 one JSON line per point, in worker processes, sharded\n"
 "  merge FILE...  merge sweep results, proving every point is there once\n"
+"  minimize FILE  shrink a run with a finding to a smallest scenario\n"
+"                 with the same first finding (a regression scenario)\n"
 "  explore FILE   run every order of the `unordered:` steps (docs/explore.md)\n"
 "\n"
 "  tsmsim help COMMAND     options of one command (or COMMAND --help)\n"
@@ -76,12 +79,16 @@ static const char sweep_usage[] =
 "usage: tsmsim sweep FILE [--arch A[,B..]] [--faults all|LIST]\n"
 "                    [--points all|LIST] [--set PATH=V1,V2,..]...\n"
 "                    [--jobs N] [--shard K/N] [--timeout S]\n"
-"                    [--out RESULTS.jsonl] [--resume]\n"
+"                    [--out RESULTS.jsonl] [--resume] [--format F]\n"
+"       tsmsim sweep --summary RESULTS.jsonl... [--format F] [--out FILE]\n"
 "\n"
 "Runs FILE once per point: (arch, --set combination, fault kind with the\n"
 "parameters it needs, fault point), each in a worker process, and writes\n"
-"one JSON line (schema tsmsim-sweep/1) per point as soon as it is known.\n"
-"The point list and the seeds depend on FILE and these flags only.\n"
+"one JSON line (schema tsmsim-sweep/1) per point as soon as it is known,\n"
+"then a summary: points run, crashed, timed out; per arch a matrix of\n"
+"fault kind x labelled step; the distinct outcomes with the command that\n"
+"reproduces each.  The point list and the seeds depend on FILE and these\n"
+"flags only.\n"
 "\n"
 "  --arch A,B      arches (default: the scenario's)\n"
 "  --faults L      all (default: the catalog, tsmsim list faults) or kinds\n"
@@ -90,10 +97,14 @@ static const char sweep_usage[] =
 "  --set P=V1,V2   a swept dimension; without a comma, a plain override\n"
 "  --jobs N        workers at a time (default 1)\n"
 "  --shard K/N     only the points whose index mod N is K-1; default from\n"
-"                  SLURM_ARRAY_TASK_ID / SLURM_ARRAY_TASK_COUNT\n"
+"                  SLURM_ARRAY_TASK_ID / _COUNT / _MIN / _STEP\n"
 "  --timeout S     seconds per point (or Nms; default 60)\n"
-"  --out F         append-safe results file (default stdout)\n"
-"  --resume        skip the points F already holds\n"
+"  --out F         append-safe results file (default stdout); the summary\n"
+"                  then goes to stdout (else to stderr)\n"
+"  --resume        skip the points F already holds (refused when F holds\n"
+"                  lines of another scenario or tsmsim version)\n"
+"  --summary       summarise RESULTS files instead of sweeping\n"
+"  --format F      the summary as text (80 columns), md, html or json\n"
 "                  (docs/sweep.md)\n"
 "\n"
 "exit: 0 every point ran (whatever it found), 1 a point crashed or timed\n"
@@ -107,7 +118,32 @@ static const char merge_usage[] =
 "0..N-1 is there exactly once, and writes the lines sorted by point, byte\n"
 "for byte, to MERGED.jsonl or stdout.\n"
 "exit: 0 complete, 1 a point missing or duplicated (listed on stderr),\n"
-"2 bad command line, 65 a line that is not a result, 66 unreadable file\n";
+"2 bad command line or lines of another scenario or tsmsim version, 65 a\n"
+"line that is not a result, 66 unreadable file\n";
+
+static const char minimize_usage[] =
+"usage: tsmsim minimize FILE [--arch A] [--seed N] [--set PATH=VALUE]...\n"
+"                       [--inject KIND@POINT[,K=V..]]... [--jobs N]\n"
+"                       [--timeout S] [--out MIN.yaml]\n"
+"       tsmsim minimize FILE --from RESULTS.jsonl --point ID|INDEX\n"
+"                       [--set PATH=VALUE]... [--jobs N] [--out MIN.yaml]\n"
+"\n"
+"Runs FILE (on one arch) and shrinks it by delta debugging: drops steps,\n"
+"traffic streams, faults, devices, guests, expect windows, labels nothing\n"
+"references and optional keys, and shortens counts and durations, as long\n"
+"as the first finding keeps its kind and its step.  Writes the smallest\n"
+"such scenario as YAML (arch, seed, --set and --inject written in, the\n"
+"expectations pinned to what it does) with a header saying where it came\n"
+"from.  --from/--point take arch, seed, swept --set and the fault of one\n"
+"sweep point (its id or index); give the sweep's plain --set again.\n"
+"\n"
+"  --jobs N        candidates run at a time, each in a worker process\n"
+"  --timeout S     seconds per candidate run (default 60)\n"
+"  --out F         write the scenario there (default stdout)\n"
+"                  (docs/minimize.md)\n"
+"\n"
+"exit: 0 written, 1 the run has no finding, 2 bad command line, 65 bad\n"
+"scenario, 66 unreadable file, 70 internal error\n";
 
 static int usage_error(const char *fmt, const char *arg)
 {
@@ -238,6 +274,21 @@ static int cmd_merge(int argc, char **argv)
 	return rc;
 }
 
+static int cmd_minimize(int argc, char **argv)
+{
+	struct mz_opts o;
+	int rc = minimize_parse(argc, argv, &o);
+
+	if (rc == CLI_HELP) {
+		fputs(minimize_usage, stdout);
+		rc = 0;
+	} else if (!rc) {
+		rc = minimize_main(&o);
+	}
+	minimize_opts_fini(&o);
+	return rc;
+}
+
 static int cmd_list(int argc, char **argv)
 {
 	return cli_list(argc, argv, stdout);
@@ -254,6 +305,7 @@ static const struct {
 	{ "show", cmd_show },
 	{ "sweep", cmd_sweep },
 	{ "merge", cmd_merge },
+	{ "minimize", cmd_minimize },
 	{ "explore", explore_main },
 };
 

@@ -84,6 +84,8 @@ static const struct scn_field_desc target_f[] = {
 	F("offset", SCN_FT_SIZE, 0, "offset in the BAR"),
 	FREF("guest", SCN_REF_GUEST, 0, "guest whose RAM is reached"),
 	F("gpa", SCN_FT_ADDR, 0, "guest physical address reached"),
+	F("private", SCN_FT_BOOL, 0,
+	  "RAM backing: private (guest_memfd) or shared (default: the view)"),
 };
 static const struct scn_schema target_s = SCHEMA("translate.to", target_f);
 
@@ -189,9 +191,10 @@ static const struct scn_field_desc kvm_map_f[] = {
 };
 static const struct scn_field_desc kvm_unmap_f[] = {
 	FREF("guest", SCN_REF_GUEST, REQ, "the guest"),
-	FREF("dmabuf", SCN_REF_DMABUF, 0, "the dma-buf"),
-	F("gpa", SCN_FT_ADDR, REQ, "GPA of the mapping"),
-	F("private", SCN_FT_BOOL, 0, "private stage-2 (default false)"),
+	FREF("dmabuf", SCN_REF_DMABUF, 0,
+	     "every slot of this dma-buf (with gpa: the same slot)"),
+	F("gpa", SCN_FT_ADDR, 0, "GPA of the slot (gpa or dmabuf, or both)"),
+	F("private", SCN_FT_BOOL, 0, "only that view's slots (default: any)"),
 };
 static const struct scn_field_desc ioas_f[] = {
 	FDEF("name", SCN_REF_IOAS, REQ, "the IOAS's name"),
@@ -382,7 +385,8 @@ const struct scn_op_desc scn_ops[] = {
 	OP("vfio.reset", OPER, "function level reset", dev_f),
 	OP("kvm.map", OPER, "import a dma-buf into a guest stage-2",
 	   kvm_map_f),
-	OP("kvm.unmap", OPER, "remove it from the guest stage-2", kvm_unmap_f),
+	OP("kvm.unmap", OPER, "remove slots by gpa and/or dma-buf",
+	   kvm_unmap_f),
 	OP("iommufd.ioas", OPER, "allocate an IOAS", ioas_f),
 	OP("iommufd.attach", OPER, "attach a device to an IOAS/HWPT",
 	   attach_f),

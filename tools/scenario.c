@@ -31,6 +31,8 @@
 
 #include "scenario_internal.h"
 
+static void gpa_check(struct ld *ld);
+
 /* ------------------------------------------------------------ memory */
 
 static void *xrealloc(void *p, size_t n)
@@ -243,6 +245,61 @@ static void validate(struct ld *ld)
 		ld_err(ld, ld_npos(ld, 1), "missing key 'scenario' (the scenario's name)");
 	if (!ld->scn->narches)
 		ld->scn->arches[ld->scn->narches++] = ld_xstrdup(LD_DEF_ARCH);
+	gpa_check(ld);
+}
+
+/* ------------------------------------------------- guest addresses */
+
+struct gpa_ck {
+	struct ld *ld;
+	int arch;
+	struct scn_pos *seen;	/* reported once, whichever arch finds it */
+	size_t nseen;
+};
+
+static void gpa_one(void *ctx, const struct scn_guest *g, uint64_t gpa,
+		    struct scn_pos pos)
+{
+	struct gpa_ck *c = ctx;
+	char msg[320];
+
+	for (size_t i = 0; i < c->nseen; i++)
+		if (c->seen[i].line == pos.line && c->seen[i].col == pos.col)
+			return;
+	if (!scn_gpa_error(g, gpa, c->arch, msg, sizeof(msg)))
+		return;
+	ld_err(c->ld, pos, "%s", msg);
+	c->seen = ld_grow(c->seen, c->nseen, sizeof(*c->seen));
+	c->seen[c->nseen++] = pos;
+}
+
+/* The implementation an arch name or profile file runs on; -1: unknown. */
+static int arch_base(const char *name)
+{
+	struct arch_diag quiet = { NULL, NULL, 0 };
+	struct arch_profile *prof;
+	int id = arch_id_parse(name);
+
+	if (id >= 0)
+		return id;
+	prof = ld_xcalloc(1, sizeof(*prof));
+	/* an unreadable profile is reported where the run loads it */
+	id = arch_profile_resolve(name, prof, &quiet) ? -1 : (int)prof->base;
+	free(prof);
+	return id;
+}
+
+/* Contract section 4: no gpa carries the arch's shared / protected bit. */
+static void gpa_check(struct ld *ld)
+{
+	struct gpa_ck c = { .ld = ld };
+
+	for (size_t i = 0; i < ld->scn->narches; i++) {
+		c.arch = arch_base(ld->scn->arches[i]);
+		if (c.arch >= 0)
+			scn_gpa_walk(ld->scn, gpa_one, &c);
+	}
+	free(c.seen);
 }
 
 static void yaml_error(struct ld *ld, yaml_parser_t *ps, const char *text,

@@ -192,6 +192,7 @@ struct scn_traffic {
 	char *start_label;
 	unsigned int index;	/* position in traffic: RNG stream index */
 	struct scn_pos pos;
+	struct scn_pos addr_pos;	/* of the gpa / iova / offset key's value */
 };
 
 /* ---------------------------------------------------------------- faults */
@@ -391,6 +392,23 @@ void scn_diags_free(struct scn_diags *d);
  * the "--set P=V: error: MSG" lines of the command-line flags.
  */
 void scn_diags_print(const struct scn_diags *d, FILE *f);
+
+/*
+ * Guest addresses (contract section 4): scn_gpa_walk() calls @fn for every
+ * (guest, gpa) the scenario names: steps (and assert translate entries),
+ * guest traffic, fault parameters, hitless ranges.  scn_gpa_error() writes
+ * the diagnostic into @buf and returns 1 when @gpa of @g carries the
+ * shared / protected bit of arch @arch (enum arch_id; a non-confidential
+ * guest has none), else 0.  The loader checks every arch of the scenario
+ * with them, the runner the arch it runs.
+ */
+typedef void scn_gpa_fn(void *ctx, const struct scn_guest *g, uint64_t gpa,
+			struct scn_pos pos);
+void scn_gpa_walk(const struct scenario *scn, scn_gpa_fn *fn, void *ctx);
+const char *scn_gpa_bad(const struct scn_guest *g, uint64_t gpa, int arch,
+			char *buf, size_t len);
+int scn_gpa_error(const struct scn_guest *g, uint64_t gpa, int arch,
+		  char *buf, size_t len);
 
 /* Step helpers for the runner. */
 int scn_label_index(const struct scenario *scn, const char *label);	/* -1 */

@@ -79,6 +79,7 @@ static void traffic_from(struct ld *ld, const struct scn_value *v,
 	if (t->from == SCN_FROM_HOST && scn_has(v, "private"))
 		ld_err(ld, ld_vpos(v, "private", pos), "host traffic takes no 'private'");
 	t->addr = scn_get_u64(v, kinds[i].addr, 0);
+	t->addr_pos = ld_vpos(v, kinds[i].addr, pos);
 }
 
 static void traffic_start(struct ld *ld, const struct scn_value *v,

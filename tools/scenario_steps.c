@@ -154,6 +154,14 @@ static void rule_unmap(struct ld *ld, const struct scn_step *st)
 		ld_err(ld, f->pos, "iommufd.unmap needs 'iova' and 'size', or 'area'");
 }
 
+static void rule_kvm_unmap(struct ld *ld, const struct scn_step *st)
+{
+	const struct scn_value *f = &st->fields;
+
+	if (!scn_has(f, "gpa") && !scn_has(f, "dmabuf"))
+		ld_err(ld, f->pos, "kvm.unmap needs 'gpa' or 'dmabuf' (or both)");
+}
+
 static void rule_hwpt(struct ld *ld, const struct scn_step *st)
 {
 	ld_need_one(ld, &st->fields, "ioas", "parent", "iommufd.hwpt");
@@ -240,8 +248,9 @@ static void translate_one(struct ld *ld, const struct scn_value *t)
 	if (scn_has(to, "device") == scn_has(to, "guest") ||
 	    scn_has(to, "device") != scn_has(to, "bar") ||
 	    scn_has(to, "guest") != scn_has(to, "gpa") ||
-	    (scn_has(to, "offset") && !scn_has(to, "device")))
-		ld_err(ld, to->pos, "'to' is none, {device, bar, offset} or {guest, gpa}");
+	    (scn_has(to, "offset") && !scn_has(to, "device")) ||
+	    (scn_has(to, "private") && !scn_has(to, "guest")))
+		ld_err(ld, to->pos, "'to' is none, {device, bar, offset} or {guest, gpa, private}");
 	else
 		ld_bar_check(ld, to, "device", "bar");
 }
@@ -268,6 +277,7 @@ struct ld_rule {
 
 static const struct ld_rule rules[] = {
 	{ "iommufd.unmap", rule_unmap },
+	{ "kvm.unmap", rule_kvm_unmap },
 	{ "iommufd.hwpt", rule_hwpt },
 	{ "iommufd.map", rule_map },
 	{ "iommufd.map_dmabuf", rule_map },

@@ -536,6 +536,21 @@ static void set_arches(const struct sweep_opts *o, struct sweep_plan *p)
 	}
 }
 
+/* The plain (one-valued) --set overrides are part of the scenario. */
+static void plan_hash(const struct sweep_opts *o, struct sweep_plan *p)
+{
+	struct scn_set sets[SWEEP_MAX_SETS];
+	size_t n = 0;
+
+	for (size_t i = 0; i < o->ndims; i++)
+		if (o->dims[i].nvalues == 1)
+			sets[n++] = (struct scn_set){ o->dims[i].path,
+						      o->dims[i].values[0] };
+	snprintf(p->hash, sizeof(p->hash), "%016llx",
+		 (unsigned long long)sweep_scenario_hash(o->file, sets, n,
+							 p->arches, p->narches));
+}
+
 int sweep_plan_build(const struct sweep_opts *o, struct sweep_plan *p)
 {
 	struct planner pl = { .o = o, .p = p };
@@ -548,6 +563,7 @@ int sweep_plan_build(const struct sweep_opts *o, struct sweep_plan *p)
 	if (rc)
 		return rc;
 	set_arches(o, p);
+	plan_hash(o, p);
 	for (pl.arch = 0; !rc && pl.arch < p->narches; pl.arch++)
 		for (pl.combo = 0; !rc && pl.combo < p->ncombos; pl.combo++) {
 			struct baseline bl = { 0 };

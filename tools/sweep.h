@@ -59,8 +59,11 @@ struct sweep_dim {
  * @jobs:       workers at a time (default 1)
  * @shard_k, @shard_n: this shard (1-based K of N); N == 0: no sharding
  * @timeout_ms: per point, wall clock (default 60 s)
- * @out:        results file; NULL: stdout
+ * @out:        results file; NULL: stdout (--summary: the summary's file)
  * @resume:     skip the points already in @out
+ * @summary:    --summary: summarise the result files @files, run nothing
+ * @files:      --summary: the result files (@file is the first)
+ * @format:     --format of the summary (enum sweep_fmt, sweep_summary.h)
  */
 struct sweep_opts {
 	const char *file;
@@ -77,6 +80,10 @@ struct sweep_opts {
 	uint64_t timeout_ms;
 	const char *out;
 	bool resume;
+	bool summary;
+	const char **files;
+	size_t nfiles;
+	int format;
 };
 
 /*
@@ -100,6 +107,20 @@ int sweep_parse_shard(const char *text, unsigned int *k, unsigned int *n);
  */
 int sweep_shard_env(const char *task_id, const char *task_count,
 		    unsigned int *k, unsigned int *n);
+/* The Slurm array variables SLURM_ARRAY_TASK_ID, _COUNT, _MIN, _MAX, _STEP. */
+struct sweep_slurm {
+	const char *id, *count, *min, *max, *step;
+};
+/*
+ * K/N from a Slurm array: N = COUNT, K = (ID - MIN) / STEP + 1, so a
+ * stepped array (--array=0-14:2) numbers its tasks 1..N.  Without MIN or
+ * STEP (an old Slurm), K = ID mod N + 1.  Returns 0; -ENOENT when ID or
+ * COUNT is missing; -EINVAL when one is not an integer; -EDOM for a
+ * sparse array (--array=1,4,9: MAX != MIN + STEP * (COUNT - 1)), whose
+ * tasks cannot be numbered 1..N from the variables.
+ */
+int sweep_shard_slurm(const struct sweep_slurm *e, unsigned int *k,
+		      unsigned int *n);
 /* True when point @index belongs to shard @k of @n (n == 0: no shards). */
 bool sweep_in_shard(size_t index, unsigned int k, unsigned int n);
 /* The seed of point @index: splitmix64(@scn_seed ^ @index) | 1. */
@@ -152,6 +173,8 @@ struct sweep_combo {
  * @combos:  every set combination, the last dim varying fastest
  * @points:  every point, by index
  * @notes:   kinds or points that were skipped, and why (for stderr)
+ * @hash:    sweep_scenario_hash() as 16 hex digits: the "scenario" of
+ *           every line, what --resume and merge compare
  */
 struct sweep_plan {
 	const char *file;
@@ -164,7 +187,16 @@ struct sweep_plan {
 	size_t npoints;
 	char **notes;
 	size_t nnotes;
+	char hash[17];
 };
+
+/*
+ * The hash of the scenario @file as loaded (its YAML document, not its
+ * bytes), the one-valued --set overrides @sets and the documents of the
+ * @arches that are profile files (docs/sweep.md).
+ */
+uint64_t sweep_scenario_hash(const char *file, const struct scn_set *sets,
+			     size_t nsets, char *const *arches, size_t narches);
 
 /*
  * Enumerate the points of @o into @p (zeroed first): loads the scenario
@@ -192,6 +224,7 @@ const char *sweep_status_name(enum sweep_status st);
  * @first:    the earliest of them (lowest first cycle), or NULL
  * @cycles:   the final cycle
  * @pass:     every expectation of the scenario held
+ * @unexpected: per kind: its `expect: findings` check failed
  */
 struct sweep_result {
 	enum sweep_status status;
@@ -199,6 +232,7 @@ struct sweep_result {
 	const struct sim_finding *first;
 	uint64_t cycles;
 	bool pass;
+	bool unexpected[SIM_FIND_NR];
 	bool fired;		/* the point's fault was applied (its point came) */
 };
 
@@ -215,19 +249,33 @@ char *sweep_line(const struct sweep_plan *p, const struct sweep_point *pt,
  * @npoints: how many points the sweep has
  * @id:      the point id (malloc'd)
  * @status:  ran, crashed or timeout
+ * @scenario: the scenario hash (malloc'd), NULL in lines of a tsmsim
+ *           that did not write one
+ * @version: the tsmsim version that wrote it (malloc'd), or NULL
  */
 struct sweep_line_info {
 	size_t point;
 	size_t npoints;
 	char *id;
 	enum sweep_status status;
+	char *scenario;
+	char *version;
 };
 
 /*
  * Read one result line (without or with its newline).  Returns 0, or
  * -EINVAL when it is not a tsmsim-sweep/1 line (then nothing to free).
+ * Free with sweep_line_info_fini().
  */
 int sweep_line_parse(const char *line, struct sweep_line_info *info);
+void sweep_line_info_fini(struct sweep_line_info *info);
+
+/*
+ * Does @li come from the same scenario (hash @hash) and tsmsim version as
+ * this one?  Returns NULL, or why not (a static string).
+ */
+const char *sweep_line_mismatch(const struct sweep_line_info *li,
+				const char *hash, const char *version);
 
 /*
  * Run one point in this process: load, run, make the line.  Returns the

@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "ops.h"
 #include "sweep.h"
+#include "sweep_summary.h"
 
 static int bad(const char *fmt, const char *arg)
 {
@@ -165,23 +166,47 @@ int sweep_parse_shard(const char *text, unsigned int *k, unsigned int *n)
 	return 0;
 }
 
+static int env_u(const char *v, unsigned long *out)
+{
+	char *end;
+
+	if (!v || !*v || *v == '-')
+		return -EINVAL;
+	*out = strtoul(v, &end, 10);
+	return *end || *out > 100000000UL ? -EINVAL : 0;
+}
+
+int sweep_shard_slurm(const struct sweep_slurm *e, unsigned int *k,
+		      unsigned int *n)
+{
+	unsigned long id, cnt, min, max, step;
+
+	if (!e->id || !e->count || !*e->id || !*e->count)
+		return -ENOENT;
+	if (env_u(e->id, &id) || env_u(e->count, &cnt) || !cnt || cnt > 1000000)
+		return -EINVAL;
+	*n = (unsigned int)cnt;
+	if (!e->min || !e->step) {
+		/* a Slurm without MIN / STEP: any N consecutive ids */
+		*k = (unsigned int)(id % cnt) + 1;
+		return 0;
+	}
+	if (env_u(e->min, &min) || env_u(e->step, &step) || !step)
+		return -EINVAL;
+	if (e->max && (env_u(e->max, &max) || max != min + step * (cnt - 1)))
+		return -EDOM;	/* ids that are not MIN, MIN+STEP, ..: sparse */
+	if (id < min || (id - min) % step || (id - min) / step >= cnt)
+		return -EDOM;
+	*k = (unsigned int)((id - min) / step) + 1;
+	return 0;
+}
+
 int sweep_shard_env(const char *task_id, const char *task_count,
 		    unsigned int *k, unsigned int *n)
 {
-	unsigned long id, cnt;
-	char *end;
+	struct sweep_slurm e = { .id = task_id, .count = task_count };
 
-	if (!task_id || !task_count || !*task_id || !*task_count)
-		return -ENOENT;
-	id = strtoul(task_id, &end, 10);
-	if (*end || task_id[0] == '-')
-		return -EINVAL;
-	cnt = strtoul(task_count, &end, 10);
-	if (*end || !cnt || cnt > 1000000 || task_count[0] == '-')
-		return -EINVAL;
-	*n = (unsigned int)cnt;
-	*k = (unsigned int)(id % cnt) + 1;
-	return 0;
+	return sweep_shard_slurm(&e, k, n);
 }
 
 bool sweep_in_shard(size_t index, unsigned int k, unsigned int n)
@@ -193,7 +218,7 @@ static bool takes_value(const char *opt)
 {
 	static const char *const opts[] = {
 		"--arch", "--faults", "--points", "--set", "--jobs",
-		"--shard", "--timeout", "--out", NULL,
+		"--shard", "--timeout", "--out", "--format", NULL,
 	};
 
 	for (size_t i = 0; opts[i]; i++)
@@ -225,6 +250,16 @@ static int with_value(struct sweep_opts *o, const char *opt, const char *val)
 		o->out = val;
 		return 0;
 	}
+	if (!strcmp(opt, "--format")) {
+		static const char *const names[] = { "text", "md", "html", "json" };
+
+		for (int i = 0; i < 4; i++)
+			if (!strcmp(val, names[i])) {
+				o->format = i;
+				return 0;
+			}
+		return bad("--format wants text, md, html or json, got '%s'", val);
+	}
 	if (!strcmp(opt, "--shard")) {
 		if (sweep_parse_shard(val, &o->shard_k, &o->shard_n))
 			return bad("--shard wants K/N with 1 <= K <= N, got '%s'", val);
@@ -242,13 +277,17 @@ static int one_arg(struct sweep_opts *o, int argc, char **argv, int *i)
 	if (!strcmp(a, "--help") || !strcmp(a, "-h"))
 		return CLI_HELP;
 	if (a[0] != '-' || !a[1]) {
-		if (o->file)
-			return bad("more than one FILE ('%s')", a);
-		o->file = a;
+		o->files = sim_xrealloc(o->files, o->nfiles + 1, sizeof(*o->files));
+		o->files[o->nfiles++] = a;
+		o->file = o->files[0];
 		return 0;
 	}
 	if (!strcmp(a, "--resume")) {
 		o->resume = true;
+		return 0;
+	}
+	if (!strcmp(a, "--summary")) {
+		o->summary = true;
 		return 0;
 	}
 	if (a[1] == '-' && eq && (size_t)(eq - a) < sizeof(opt)) {
@@ -265,13 +304,23 @@ static int one_arg(struct sweep_opts *o, int argc, char **argv, int *i)
 
 static int shard_from_env(struct sweep_opts *o)
 {
-	int rc = sweep_shard_env(getenv("SLURM_ARRAY_TASK_ID"),
-				 getenv("SLURM_ARRAY_TASK_COUNT"),
-				 &o->shard_k, &o->shard_n);
+	struct sweep_slurm e = {
+		getenv("SLURM_ARRAY_TASK_ID"), getenv("SLURM_ARRAY_TASK_COUNT"),
+		getenv("SLURM_ARRAY_TASK_MIN"), getenv("SLURM_ARRAY_TASK_MAX"),
+		getenv("SLURM_ARRAY_TASK_STEP"),
+	};
+	int rc = sweep_shard_slurm(&e, &o->shard_k, &o->shard_n);
 
 	if (rc == -EINVAL)
-		return bad("SLURM_ARRAY_TASK_ID / SLURM_ARRAY_TASK_COUNT are not integers%s",
+		return bad("SLURM_ARRAY_TASK_ID / _COUNT / _MIN / _MAX / _STEP are not integers%s",
 			   "");
+	if (rc == -EDOM) {
+		fprintf(stderr, "tsmsim sweep: the Slurm array is sparse: task %s of %s tasks, ids %s..%s step %s are not\n"
+			"  MIN, MIN+STEP, .. MAX, so the tasks cannot be numbered as shards 1..COUNT;\n"
+			"  submit a range (--array=A-B or A-B:S) or give --shard K/N yourself\n",
+			e.id, e.count, e.min, e.max ? e.max : "?", e.step);
+		return CLI_EX_USAGE;
+	}
 	return 0;
 }
 
@@ -288,7 +337,12 @@ int sweep_parse(int argc, char **argv, struct sweep_opts *o)
 			return rc;
 	}
 	if (!o->file)
-		return bad("no FILE given%s", "");
+		return bad(o->summary ? "--summary: no RESULTS file given%s" :
+			   "no FILE given%s", "");
+	if (o->summary)
+		return o->resume ? bad("--summary and --resume do not go together%s", "") : 0;
+	if (o->nfiles > 1)
+		return bad("more than one FILE ('%s')", o->files[1]);
 	if (o->resume && !o->out)
 		return bad("--resume needs --out RESULTS.jsonl%s", "");
 	return o->shard_n ? 0 : shard_from_env(o);
@@ -298,6 +352,7 @@ void sweep_opts_fini(struct sweep_opts *o)
 {
 	for (size_t i = 0; i < o->narches; i++)
 		free(o->arches[i]);
+	free(o->files);
 	free_list(o->faults, o->nfaults);
 	free_list(o->points, o->npoints);
 	for (size_t i = 0; i < o->ndims; i++) {

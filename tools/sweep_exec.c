@@ -21,87 +21,29 @@
 #include "cli.h"
 #include "progress.h"
 #include "sweep.h"
-
-struct worker {
-	pid_t pid;		/* 0: the slot is free */
-	int fd;			/* read end of the result pipe */
-	size_t point;
-	uint64_t deadline;	/* ms, CLOCK_MONOTONIC */
-	char *buf;
-	size_t len;
-};
+#include "sweep_summary.h"
+#include "version.h"
+#include "workers.h"
 
 struct pool {
 	const struct sweep_opts *o;
 	const struct sweep_plan *p;
 	const bool *done;	/* points already in the results file */
 	FILE *out;
-	struct worker *w;
-	size_t nw, active, next;
+	size_t next;
 	bool any_bad;		/* a point crashed or timed out */
 	bool write_failed;
-	size_t finished, todo;	/* points of this invocation, for progress */
+	struct sweep_summary *sum;	/* fed every line written */
+	size_t started, finished, todo;	/* points of this invocation */
 	struct progress *pg;	/* NULL unless stderr is a terminal */
 };
-
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
-/* The child: run the point, send its line, never return. */
-static void child(const struct sweep_plan *p, size_t point, int fd)
-{
-	int rc;
-	char *line = sweep_run_point(p, &p->points[point], &rc);
-	size_t off = 0, len = line ? strlen(line) : 0;
-
-	while (off < len) {
-		ssize_t n = write(fd, line + off, len - off);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			_exit(CLI_EX_SOFTWARE);
-		off += (size_t)n;
-	}
-	free(line);
-	/* _exit: the parent's stdio buffers and atexit handlers are not ours */
-	_exit(rc);
-}
-
-static int spawn(struct pool *pl, struct worker *w, size_t point)
-{
-	int fds[2];
-	pid_t pid;
-
-	if (pipe2(fds, O_CLOEXEC))
-		return -errno;
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0) {
-		close(fds[0]);
-		close(fds[1]);
-		return -errno;
-	}
-	if (!pid) {
-		close(fds[0]);
-		child(pl->p, point, fds[1]);
-	}
-	close(fds[1]);
-	*w = (struct worker){ .pid = pid, .fd = fds[0], .point = point,
-			      .deadline = now_ms() + pl->o->timeout_ms };
-	pl->active++;
-	return 0;
-}
 
 static void emit_line(struct pool *pl, const char *line)
 {
 	if (fputs(line, pl->out) < 0 || fflush(pl->out))
 		pl->write_failed = true;
+	if (pl->sum)
+		sweep_summary_add(pl->sum, line);
 }
 
 static void emit_status(struct pool *pl, size_t point, enum sweep_status st)
@@ -116,48 +58,44 @@ static void emit_status(struct pool *pl, size_t point, enum sweep_status st)
 }
 
 /* A worker's result line is whole and names its own point. */
-static bool line_ok(const struct pool *pl, const struct worker *w)
+static bool line_ok(const char *buf, size_t len, size_t point)
 {
 	struct sweep_line_info li;
 	bool ok;
 
-	if (!w->len || w->buf[w->len - 1] != '\n' ||
-	    memchr(w->buf, '\n', w->len - 1) || sweep_line_parse(w->buf, &li))
+	if (!len || buf[len - 1] != '\n' || memchr(buf, '\n', len - 1) ||
+	    sweep_line_parse(buf, &li))
 		return false;
-	ok = li.point == w->point && li.status == SWEEP_RAN;
-	free(li.id);
+	ok = li.point == point && li.status == SWEEP_RAN;
+	sweep_line_info_fini(&li);
 	return ok;
 }
 
-static void reap(struct pool *pl, struct worker *w, bool timed_out)
+/* In the worker: one point. */
+static char *run_one(void *ctx, uint64_t id, const char *payload, size_t len,
+		     int *rc)
 {
-	const struct sweep_point *pt = &pl->p->points[w->point];
-	int st = 0;
+	const struct pool *pl = ctx;
 
-	if (timed_out)
-		kill(w->pid, SIGKILL);
-	while (waitpid(w->pid, &st, 0) < 0 && errno == EINTR)
-		;
-	if (timed_out) {
-		fprintf(stderr, "tsmsim sweep: point %zu (%s) timed out after %llu ms\n",
-			pt->index, pt->id, (unsigned long long)pl->o->timeout_ms);
-		emit_status(pl, w->point, SWEEP_TIMEOUT);
-	} else if (WIFEXITED(st) && !WEXITSTATUS(st) && line_ok(pl, w)) {
-		emit_line(pl, w->buf);
-	} else {
-		if (WIFSIGNALED(st))
-			fprintf(stderr, "tsmsim sweep: point %zu (%s) crashed: signal %d\n",
-				pt->index, pt->id, WTERMSIG(st));
-		else
-			fprintf(stderr, "tsmsim sweep: point %zu (%s) crashed: exit %d\n",
-				pt->index, pt->id, WEXITSTATUS(st));
-		emit_status(pl, w->point, SWEEP_CRASHED);
-	}
-	close(w->fd);
-	free(w->buf);
-	memset(w, 0, sizeof(*w));
-	pl->active--;
-	pl->finished++;
+	return sweep_run_point(pl->p, &pl->p->points[id], rc);
+}
+
+static bool wanted(const struct pool *pl, size_t i)
+{
+	return !pl->done[i] && sweep_in_shard(i, pl->o->shard_k, pl->o->shard_n);
+}
+
+static bool next_point(void *ctx, uint64_t *id, char **payload, size_t *len)
+{
+	struct pool *pl = ctx;
+
+	while (pl->next < pl->p->npoints && !wanted(pl, pl->next))
+		pl->next++;
+	if (pl->next == pl->p->npoints)
+		return false;
+	*id = pl->next++;
+	pl->started++;
+	return true;
 }
 
 /* "points 12/40, 2 running, 31 s, about 72 s left" on a terminal. */
@@ -169,107 +107,68 @@ static void show_progress(struct pool *pl)
 		return;
 	left = pl->finished ? ms / pl->finished * (pl->todo - pl->finished) / 1000 : 0;
 	progress_show(pl->pg, "tsmsim sweep: points %zu/%zu, %zu running, %" PRIu64
-		      " s, %s%" PRIu64 " s left", pl->finished, pl->todo, pl->active,
-		      ms / 1000, pl->finished ? "about " : "? ", left);
+		      " s, %s%" PRIu64 " s left", pl->finished, pl->todo,
+		      pl->started - pl->finished, ms / 1000,
+		      pl->finished ? "about " : "? ", left);
 }
 
-/* Read what the worker sent; EOF means it is done. */
-static void drain(struct pool *pl, struct worker *w)
+static void point_end(struct pool *pl, uint64_t id,
+		      const struct workers_end *end)
 {
-	char chunk[4096];
-	ssize_t n = read(w->fd, chunk, sizeof(chunk));
+	const struct sweep_point *pt = &pl->p->points[id];
 
-	if (n < 0 && errno == EINTR)
-		return;
-	if (n <= 0) {
-		reap(pl, w, false);
-		return;
-	}
-	w->buf = sim_xrealloc(w->buf, w->len + (size_t)n + 1, 1);
-	memcpy(w->buf + w->len, chunk, (size_t)n);
-	w->len += (size_t)n;
-	w->buf[w->len] = 0;
-}
-
-static bool wanted(const struct pool *pl, size_t i)
-{
-	return !pl->done[i] && sweep_in_shard(i, pl->o->shard_k, pl->o->shard_n);
-}
-
-static int fill(struct pool *pl)
-{
-	for (size_t s = 0; s < pl->nw && pl->next < pl->p->npoints; s++) {
-		int rc;
-
-		if (pl->w[s].pid)
-			continue;
-		while (pl->next < pl->p->npoints && !wanted(pl, pl->next))
-			pl->next++;
-		if (pl->next == pl->p->npoints)
-			break;
-		rc = spawn(pl, &pl->w[s], pl->next++);
-		if (rc) {
-			fprintf(stderr, "tsmsim sweep: cannot start a worker: %s\n",
-				strerror(-rc));
-			return CLI_EX_SOFTWARE;
+	switch (end->st) {
+	case WORKERS_OK:
+		if (line_ok(end->out, end->len, pt->index)) {
+			emit_line(pl, end->out);
+			return;
 		}
+		fprintf(stderr, "tsmsim sweep: point %zu (%s) crashed: a garbled result\n",
+			pt->index, pt->id);
+		break;
+	case WORKERS_TIMEOUT:
+		fprintf(stderr, "tsmsim sweep: point %zu (%s) timed out after %llu ms\n",
+			pt->index, pt->id, (unsigned long long)pl->o->timeout_ms);
+		emit_status(pl, id, SWEEP_TIMEOUT);
+		return;
+	case WORKERS_SIGNALED:
+		fprintf(stderr, "tsmsim sweep: point %zu (%s) crashed: signal %d\n",
+			pt->index, pt->id, end->code);
+		break;
+	case WORKERS_FAILED:
+		fprintf(stderr, "tsmsim sweep: point %zu (%s) crashed: exit %d\n",
+			pt->index, pt->id, end->code);
+		break;
 	}
-	return 0;
+	emit_status(pl, id, SWEEP_CRASHED);
 }
 
-static void wait_some(struct pool *pl)
+static void point_done(void *ctx, uint64_t id, const struct workers_end *end)
 {
-	struct pollfd *pfd = calloc(pl->nw, sizeof(*pfd));
-	uint64_t now = now_ms(), first = UINT64_MAX;
-	size_t n = 0;
+	struct pool *pl = ctx;
 
-	TSM_BUG_ON(!pfd);
-	for (size_t s = 0; s < pl->nw; s++) {
-		if (!pl->w[s].pid)
-			continue;
-		pfd[n++] = (struct pollfd){ .fd = pl->w[s].fd, .events = POLLIN };
-		if (pl->w[s].deadline < first)
-			first = pl->w[s].deadline;
-	}
-	poll(pfd, n, first <= now ? 0 : (int)(first - now > 60000 ? 60000 : first - now));
-	n = 0;
-	now = now_ms();
-	for (size_t s = 0; s < pl->nw; s++) {
-		struct worker *w = &pl->w[s];
-
-		if (!w->pid)
-			continue;
-		if (pfd[n++].revents)
-			drain(pl, w);
-		if (w->pid && now >= w->deadline)
-			reap(pl, w, true);
-	}
-	free(pfd);
+	point_end(pl, id, end);
+	pl->finished++;
+	show_progress(pl);
 }
 
 static int run_pool(struct pool *pl)
 {
-	int rc = 0;
+	static const struct workers_ops ops = { run_one, next_point, point_done };
+	struct workers_opts wo = { pl->o->jobs, pl->o->timeout_ms };
+	int rc;
 
-	pl->nw = pl->o->jobs;
-	pl->w = calloc(pl->nw, sizeof(*pl->w));
-	TSM_BUG_ON(!pl->w);
 	for (size_t i = 0; i < pl->p->npoints; i++)
 		pl->todo += wanted(pl, i);
 	pl->pg = progress_start();
-	while (!rc && (pl->active || pl->next < pl->p->npoints)) {
-		rc = fill(pl);
-		if (pl->active)
-			wait_some(pl);
-		show_progress(pl);
-	}
+	rc = workers_run(&wo, &ops, pl);
 	progress_end(pl->pg);
-	while (pl->active)	/* after an error: stop the rest */
-		for (size_t s = 0; s < pl->nw; s++)
-			if (pl->w[s].pid)
-				reap(pl, &pl->w[s], true);
-	free(pl->w);
-	return rc;
+	if (rc) {
+		fprintf(stderr, "tsmsim sweep: cannot start a worker: %s\n",
+			strerror(-rc));
+		return CLI_EX_SOFTWARE;
+	}
+	return 0;
 }
 
 /* ---------------------------------------------------------------- resume */
@@ -280,11 +179,11 @@ static int run_pool(struct pool *pl)
  * after it run again.  Returns 0 or an exit code.
  */
 static int resume_read(const char *path, const struct sweep_plan *p,
-		       bool *done, bool *any_bad)
+		       bool *done, struct pool *pl)
 {
 	FILE *f = sim_fopen_regular(path);
 	char *line = NULL;
-	size_t cap = 0;
+	size_t cap = 0, lineno = 0;
 	off_t keep = 0;
 	ssize_t n;
 	int rc = 0;
@@ -298,19 +197,31 @@ static int resume_read(const char *path, const struct sweep_plan *p,
 	}
 	while (!rc && (n = sim_read_line(f, &line, &cap, SWEEP_LINE_MAX)) > 0) {
 		struct sweep_line_info li;
+		const char *why;
 
+		lineno++;
 		if (line[n - 1] != '\n' || sweep_line_parse(line, &li))
 			break;
-		if (li.npoints != p->npoints || strcmp(li.id, p->points[li.point].id)) {
+		why = sweep_line_mismatch(&li, p->hash, TSMSIM_VERSION);
+		if (why) {
+			fprintf(stderr, "tsmsim sweep: %s:%zu: will not resume from this line: %s\n"
+				"  the line: scenario %s, tsmsim %s; this sweep: scenario %s, tsmsim %s\n"
+				"  (move the file away, or run the sweep as it was)\n",
+				path, lineno, why, li.scenario ? li.scenario : "none",
+				li.version ? li.version : "none", p->hash, TSMSIM_VERSION);
+			rc = CLI_EX_USAGE;
+		} else if (li.npoints != p->npoints || strcmp(li.id, p->points[li.point].id)) {
 			fprintf(stderr, "tsmsim sweep: %s holds results of another sweep (point %zu is '%s' there)\n",
 				path, li.point, li.id);
 			rc = CLI_EX_USAGE;
 		} else {
 			done[li.point] = true;
-			*any_bad |= li.status != SWEEP_RAN;
+			pl->any_bad |= li.status != SWEEP_RAN;
 			keep += n;
+			if (pl->sum)
+				sweep_summary_add(pl->sum, line);
 		}
-		free(li.id);
+		sweep_line_info_fini(&li);
 	}
 	free(line);
 	fclose(f);
@@ -341,12 +252,31 @@ static int open_results(const struct sweep_opts *o, FILE **out)
 	return CLI_EX_USAGE;
 }
 
+/*
+ * The summary of every line the results now hold (resumed ones too): on
+ * stdout, or on stderr when the lines themselves went to stdout.
+ */
+static void summary_out(const struct sweep_opts *o, struct sweep_summary *s)
+{
+	FILE *f = o->out ? stdout : stderr;
+
+	sweep_summary_build(s);
+	sweep_summary_write(f, s, (enum sweep_fmt)o->format);
+	fflush(f);
+}
+
 int sweep_main(const struct sweep_opts *o)
 {
 	struct sweep_plan p;
 	struct pool pl = { .o = o, .p = &p };
 	bool *done = NULL;
-	int rc = sweep_plan_build(o, &p);
+	int rc;
+
+	if (o->summary)
+		return sweep_summary_main(o->files, o->nfiles,
+					  (enum sweep_fmt)o->format, o->out);
+	rc = sweep_plan_build(o, &p);
+	pl.sum = sweep_summary_new();
 
 	for (size_t i = 0; i < p.nnotes; i++)
 		fprintf(stderr, "%s\n", p.notes[i]);
@@ -358,7 +288,7 @@ int sweep_main(const struct sweep_opts *o)
 		pl.done = done;
 	}
 	if (!rc && o->resume)
-		rc = resume_read(o->out, &p, done, &pl.any_bad);
+		rc = resume_read(o->out, &p, done, &pl);
 	if (!rc)
 		rc = open_results(o, &pl.out);
 	if (!rc) {
@@ -372,6 +302,9 @@ int sweep_main(const struct sweep_opts *o)
 			o->out ? o->out : "the results");
 		rc = CLI_EX_USAGE;
 	}
+	if (!rc && p.npoints)
+		summary_out(o, pl.sum);
+	sweep_summary_free(pl.sum);
 	free(done);
 	sweep_plan_fini(&p);
 	return rc ? rc : pl.any_bad ? CLI_EX_FAIL : 0;
@@ -470,6 +403,32 @@ static void missing(size_t from, size_t to, size_t *nmissing, size_t *lines)
 			from, to - 1);
 }
 
+/*
+ * Every line from one scenario (the first line's) and from this tsmsim
+ * version; else exit 2.
+ */
+static int merge_same(const struct merge *m)
+{
+	const struct merge_line *ref = &m->v[0];
+	const char *hash = ref->li.scenario ? ref->li.scenario : "";
+
+	for (size_t i = 0; i < m->n; i++) {
+		const struct merge_line *ml = &m->v[i];
+		const char *why = sweep_line_mismatch(&ml->li, hash, TSMSIM_VERSION);
+
+		if (!why)
+			continue;
+		fprintf(stderr, "tsmsim merge: %s:%zu: will not merge this line: %s\n"
+			"  the line: scenario %s, tsmsim %s; %s:%zu: scenario %s; this is tsmsim %s\n",
+			ml->file, ml->lineno, why,
+			ml->li.scenario ? ml->li.scenario : "none",
+			ml->li.version ? ml->li.version : "none", ref->file,
+			ref->lineno, *hash ? hash : "none", TSMSIM_VERSION);
+		return CLI_EX_USAGE;
+	}
+	return 0;
+}
+
 static size_t merge_check(const struct merge *m)
 {
 	size_t bad = 0, nmiss = 0, lines = 0, expect = 0;
@@ -538,12 +497,15 @@ int sweep_merge(const char *const *files, size_t nfiles, const char *out_path)
 		rc = CLI_EX_FAIL;
 	}
 	if (!rc) {
+		rc = merge_same(&m);
+	}
+	if (!rc) {
 		if (m.n)	/* qsort(NULL, 0) is undefined */
 			qsort(m.v, m.n, sizeof(*m.v), by_point);
 		rc = merge_check(&m) ? CLI_EX_FAIL : merge_write(&m, out_path);
 	}
 	for (size_t i = 0; i < m.n; i++) {
-		free(m.v[i].li.id);
+		sweep_line_info_fini(&m.v[i].li);
 		free(m.v[i].text);
 	}
 	free(m.v);

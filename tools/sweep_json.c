@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * sweep_json.c - one point run in this process, and its result as one
- * JSON line of schema tsmsim-sweep/1 (docs/sweep.md); the minimal reader
- * merge and --resume need (the keys they check, every other value
- * skipped by its JSON syntax).
+ * JSON line of schema tsmsim-sweep/1 (docs/sweep.md); the keys merge and
+ * --resume check, read back with jsonr.c.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -11,9 +10,11 @@
 #include <string.h>
 
 #include "cli.h"
+#include "jsonr.h"
 #include "report.h"
 #include "run.h"
 #include "sweep.h"
+#include "version.h"
 
 static const char *const status_names[SWEEP_STATUS_NR] = {
 	[SWEEP_RAN] = "ran",
@@ -81,6 +82,68 @@ static void w_first(FILE *f, const struct sim_finding *fi)
 	fputc('}', f);
 }
 
+static void w_unexpected(FILE *f, const struct sweep_result *r)
+{
+	bool any = false;
+
+	fputc('[', f);
+	for (int k = 0; r->status == SWEEP_RAN && k < SIM_FIND_NR; k++) {
+		if (!r->unexpected[k])
+			continue;
+		if (any)
+			fputc(',', f);
+		report_json_str(f, sim_finding_name((enum sim_finding_kind)k));
+		any = true;
+	}
+	fputc(']', f);
+}
+
+/* One shell word: quoted when it holds anything but the safe characters. */
+static void shell_word(FILE *f, const char *w)
+{
+	if (*w && strspn(w, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+			 "0123456789_@%+=:,./-#") == strlen(w)) {
+		fputs(w, f);
+		return;
+	}
+	fputc('\'', f);
+	for (; *w; w++)
+		if (*w == '\'')
+			fputs("'\\''", f);
+		else
+			fputc(*w, f);
+	fputc('\'', f);
+}
+
+/* The `tsmsim run` command line that reproduces the point. */
+static void w_run(FILE *f, const struct sweep_plan *p,
+		  const struct sweep_point *pt)
+{
+	const struct sweep_combo *c = &p->combos[pt->combo];
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+
+	TSM_BUG_ON(!m);
+	fputs("tsmsim run ", m);
+	shell_word(m, p->file);
+	fputs(" --arch ", m);
+	shell_word(m, p->arches[pt->arch]);
+	fprintf(m, " --seed %llu", (unsigned long long)pt->seed);
+	for (size_t i = 0; i < c->nsets; i++) {
+		char *kv = sim_xasprintf("%s=%s", c->sets[i].path, c->sets[i].value);
+
+		fputs(" --set ", m);
+		shell_word(m, kv);
+		free(kv);
+	}
+	fputs(" --inject ", m);
+	shell_word(m, pt->inject);
+	TSM_BUG_ON(fclose(m));
+	report_json_str(f, buf);
+	free(buf);
+}
+
 char *sweep_line(const struct sweep_plan *p, const struct sweep_point *pt,
 		 const struct sweep_result *r)
 {
@@ -93,6 +156,10 @@ char *sweep_line(const struct sweep_plan *p, const struct sweep_point *pt,
 		return NULL;
 	fprintf(f, "{\"schema\":\"%s\",\"point\":%zu,\"points\":%zu", SWEEP_SCHEMA,
 		pt->index, p->npoints);
+	w_key(f, "scenario");
+	report_json_str(f, p->hash);
+	w_key(f, "version");
+	report_json_str(f, TSMSIM_VERSION);
 	w_key(f, "id");
 	report_json_str(f, pt->id);
 	w_key(f, "arch");
@@ -122,7 +189,12 @@ char *sweep_line(const struct sweep_plan *p, const struct sweep_point *pt,
 		fprintf(f, "%llu", (unsigned long long)r->cycles);
 	else
 		fputs("null", f);
-	fprintf(f, ",\"pass\":%s}\n", ran && r->pass ? "true" : "false");
+	fprintf(f, ",\"pass\":%s", ran && r->pass ? "true" : "false");
+	w_key(f, "unexpected");
+	w_unexpected(f, r);
+	w_key(f, "run");
+	w_run(f, p, pt);
+	fputs("}\n", f);
 	if (fclose(f)) {
 		free(buf);
 		return NULL;
@@ -149,6 +221,15 @@ static void collect(const struct run_result *res, struct sweep_result *r)
 		r->findings[f->kind]++;
 		if (!r->first || f->first < r->first->first)
 			r->first = f;
+	}
+	for (size_t i = 0; i < res->nchecks; i++) {
+		const struct run_check *c = &res->checks[i];
+
+		if (c->ok || strncmp(c->what, "findings.", 9))
+			continue;
+		for (int k = 0; k < SIM_FIND_NR; k++)
+			if (!strcmp(c->what + 9, sim_finding_name((enum sim_finding_kind)k)))
+				r->unexpected[k] = true;
 	}
 }
 
@@ -189,245 +270,74 @@ char *sweep_run_point(const struct sweep_plan *p, const struct sweep_point *pt,
 
 /* ------------------------------------------------------------------ read */
 
-static const char *ws(const char *s)
+/* Member @key of @j when it is there exactly once, else NULL. */
+static const struct jsonr *once(const struct jsonr *j, const char *key,
+				bool *twice)
 {
-	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
-		s++;
-	return s;
-}
+	const struct jsonr *v = NULL;
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* \uXXXX as UTF-8 (a BMP code point; surrogates are kept as they come). */
-static const char *unicode(const char *s, FILE *o)
-{
-	unsigned int cp = 0;
-
-	for (int i = 0; i < 4; i++) {
-		int h = hexval(s[i]);
-
-		if (h < 0)
-			return NULL;
-		cp = cp << 4 | (unsigned int)h;
-	}
-	if (cp < 0x80) {
-		fputc((int)cp, o);
-	} else if (cp < 0x800) {
-		fputc((int)(0xc0 | cp >> 6), o);
-		fputc((int)(0x80 | (cp & 0x3f)), o);
-	} else {
-		fputc((int)(0xe0 | cp >> 12), o);
-		fputc((int)(0x80 | ((cp >> 6) & 0x3f)), o);
-		fputc((int)(0x80 | (cp & 0x3f)), o);
-	}
-	return s + 4;
-}
-
-static const char *escape(const char *s, FILE *o)
-{
-	static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
-	const char *k = *s ? strchr(from, *s) : NULL;
-
-	if (*s == 'u')
-		return unicode(s + 1, o);
-	if (!k)
-		return NULL;
-	fputc(to[k - from], o);
-	return s + 1;
-}
-
-/* A JSON string at @s; its text into *@out when @out (malloc'd). */
-static const char *str(const char *s, char **out)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *o = open_memstream(&buf, &len);
-
-	if (!o)
-		return NULL;
-	if (*s++ != '"')
-		s = NULL;
-	while (s && *s != '"') {
-		if ((unsigned char)*s < 0x20)
-			s = NULL;
-		else if (*s == '\\')
-			s = escape(s + 1, o);
-		else
-			fputc(*s++, o);
-	}
-	fclose(o);
-	if (s && out)
-		*out = buf;
-	else
-		free(buf);
-	return s ? s + 1 : NULL;
-}
-
-static const char *uint_val(const char *s, uint64_t *v)
-{
-	char *end;
-
-	if (*s < '0' || *s > '9')
-		return NULL;
-	*v = strtoull(s, &end, 10);
-	return end;
-}
-
-static const char *digits(const char *s)
-{
-	const char *b = s;
-
-	while (*s >= '0' && *s <= '9')
-		s++;
-	return s > b ? s : NULL;
-}
-
-/* -?digits(.digits)?([eE][+-]?digits)?: skipped, its value unused */
-static const char *number(const char *s)
-{
-	s = digits(s + (*s == '-'));
-	if (s && *s == '.')
-		s = digits(s + 1);
-	if (s && (*s == 'e' || *s == 'E'))
-		s = digits(s + 1 + (s[1] == '+' || s[1] == '-'));
-	return s;
-}
-
-static const char *value(const char *s, int depth);
-
-/* An object or array: its members skipped. */
-static const char *compound(const char *s, int depth)
-{
-	char close = *s == '{' ? '}' : ']';
-
-	s = ws(s + 1);
-	if (*s == close)
-		return s + 1;
-	while (s) {
-		if (close == '}') {
-			s = str(s, NULL);
-			s = s ? ws(s) : NULL;
-			if (!s || *s != ':')
-				return NULL;
-			s = ws(s + 1);
+	for (size_t i = 0; i < j->n; i++)
+		if (!strcmp(j->keys[i], key)) {
+			*twice |= v != NULL;
+			v = &j->v[i];
 		}
-		s = value(s, depth + 1);
-		s = s ? ws(s) : NULL;
-		if (s && *s == close)
-			return s + 1;
-		if (!s || *s != ',')
-			return NULL;
-		s = ws(s + 1);
-	}
-	return NULL;
+	return v;
 }
 
-static const char *value(const char *s, int depth)
+static char *str_of(const struct jsonr *v)
 {
-	static const char *const words[] = { "true", "false", "null" };
-
-	if (depth > 16)
-		return NULL;
-	if (*s == '"')
-		return str(s, NULL);
-	if (*s == '{' || *s == '[')
-		return compound(s, depth);
-	for (size_t i = 0; i < 3; i++)
-		if (!strncmp(s, words[i], strlen(words[i])))
-			return s + strlen(words[i]);
-	return number(s);
-}
-
-struct line_keys {
-	char *schema, *id, *status;
-	uint64_t point, points;
-	unsigned int seen;	/* bit per key below */
-};
-
-enum { K_SCHEMA, K_POINT, K_POINTS, K_ID, K_STATUS };
-
-static const char *member(const char *s, const char *key, struct line_keys *lk)
-{
-	static const char *const keys[] = { "schema", "point", "points", "id",
-					     "status" };
-	int k = -1;
-
-	for (int i = 0; i < 5; i++)
-		if (!strcmp(key, keys[i]))
-			k = i;
-	if (k < 0)
-		return value(s, 0);
-	if (lk->seen & (1u << k))
-		return NULL;	/* a key twice */
-	lk->seen |= 1u << k;
-	switch (k) {
-	case K_SCHEMA:
-		return str(s, &lk->schema);
-	case K_ID:
-		return str(s, &lk->id);
-	case K_STATUS:
-		return str(s, &lk->status);
-	case K_POINT:
-		return uint_val(s, &lk->point);
-	default:
-		return uint_val(s, &lk->points);
-	}
-}
-
-static bool parse_object(const char *s, struct line_keys *lk)
-{
-	s = ws(s);
-	if (*s++ != '{')
-		return false;
-	s = ws(s);
-	while (s && *s != '}') {
-		char *key = NULL;
-
-		s = str(s, &key);
-		s = s ? ws(s) : NULL;
-		if (s && *s == ':')
-			s = member(ws(s + 1), key, lk);
-		else
-			s = NULL;
-		free(key);
-		s = s ? ws(s) : NULL;
-		if (s && *s == ',')
-			s = ws(s + 1);
-		else if (!s || *s != '}')
-			return false;
-	}
-	return s && !*ws(s + 1);
+	return v && v->type == JSONR_STR ? sim_xstrdup(v->str) : NULL;
 }
 
 int sweep_line_parse(const char *line, struct sweep_line_info *info)
 {
-	struct line_keys lk = { 0 };
+	static const char *const keys[] = { "schema", "point", "points", "id",
+					    "status", "scenario", "version" };
+	const struct jsonr *v[7] = { 0 };
+	struct jsonr j;
+	bool twice = false, ok;
 	int st = -1;
-	bool ok = parse_object(line, &lk);
 
-	for (int i = 0; lk.status && i < SWEEP_STATUS_NR; i++)
-		if (!strcmp(lk.status, status_names[i]))
-			st = i;
-	ok = ok && lk.seen == 0x1f && st >= 0 &&
-	     !strcmp(lk.schema, SWEEP_SCHEMA) && lk.point < lk.points;
-	free(lk.schema);
-	free(lk.status);
-	if (!ok) {
-		free(lk.id);
+	if (jsonr_parse(line, &j))
 		return -EINVAL;
+	for (int k = 0; j.type == JSONR_OBJ && k < 7; k++)
+		v[k] = once(&j, keys[k], &twice);
+	for (int i = 0; v[4] && v[4]->type == JSONR_STR && i < SWEEP_STATUS_NR; i++)
+		if (!strcmp(v[4]->str, status_names[i]))
+			st = i;
+	ok = !twice && st >= 0 && v[0] && v[0]->type == JSONR_STR &&
+	     !strcmp(v[0]->str, SWEEP_SCHEMA) && v[1] && v[1]->is_u &&
+	     v[2] && v[2]->is_u && v[1]->u < v[2]->u && v[3] &&
+	     v[3]->type == JSONR_STR && (!v[5] || v[5]->type == JSONR_STR) &&
+	     (!v[6] || v[6]->type == JSONR_STR);
+	if (ok) {
+		info->point = (size_t)v[1]->u;
+		info->npoints = (size_t)v[2]->u;
+		info->id = str_of(v[3]);
+		info->status = (enum sweep_status)st;
+		info->scenario = str_of(v[5]);
+		info->version = str_of(v[6]);
 	}
-	info->point = (size_t)lk.point;
-	info->npoints = (size_t)lk.points;
-	info->id = lk.id;
-	info->status = (enum sweep_status)st;
-	return 0;
+	jsonr_free(&j);
+	return ok ? 0 : -EINVAL;
+}
+
+void sweep_line_info_fini(struct sweep_line_info *info)
+{
+	free(info->id);
+	free(info->scenario);
+	free(info->version);
+	info->id = info->scenario = info->version = NULL;
+}
+
+const char *sweep_line_mismatch(const struct sweep_line_info *li,
+				const char *hash, const char *version)
+{
+	if (!li->scenario || !li->version)
+		return "it has no scenario hash or version (written by an older tsmsim)";
+	if (strcmp(li->scenario, hash))
+		return "it comes from another scenario (the file, a --set or a profile changed)";
+	if (strcmp(li->version, version))
+		return "it was written by another tsmsim version";
+	return NULL;
 }

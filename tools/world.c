@@ -116,6 +116,43 @@ static int add_guests(struct world *w, char **err)
 	return 0;
 }
 
+struct gpa_run {
+	const struct world *w;
+	struct diag_buf d;
+};
+
+static void gpa_run_one(void *ctx, const struct scn_guest *g, uint64_t gpa,
+			struct scn_pos pos)
+{
+	struct gpa_run *c = ctx;
+	char msg[320];
+	char *line;
+
+	if (!scn_gpa_error(g, gpa, (int)c->w->prof.base, msg, sizeof(msg)))
+		return;
+	line = sim_xasprintf("%s:%u:%u: error: %s", c->w->scn->file, pos.line,
+			     pos.col, msg);
+	diag_collect(&c->d, line);
+	free(line);
+}
+
+/*
+ * Contract section 4: no gpa carries the shared / protected bit of the
+ * arch this run uses (the loader checked the scenario's own arches; --arch
+ * may name another).  Every bad gpa is listed.
+ */
+static int gpa_check(struct world *w, char **err)
+{
+	struct gpa_run c = { .w = w };
+
+	scn_gpa_walk(w->scn, gpa_run_one, &c);
+	if (!c.d.text)
+		return 0;
+	c.d.text[c.d.len - 1] = 0;	/* the caller adds the newline */
+	*err = c.d.text;
+	return -EINVAL;
+}
+
 void world_timing(const struct world *w, uint64_t *t)
 {
 	arch_profile_cycles(&w->prof, w->scn->clock_mhz, t);
@@ -160,7 +197,7 @@ struct world *world_create(const struct scenario *scn, const char *arch,
 	}
 	/* the platform a scenario describes cannot be built: its error (65) */
 	*bad_input = true;
-	if (add_devices(w, err) || add_guests(w, err)) {
+	if (add_devices(w, err) || add_guests(w, err) || gpa_check(w, err)) {
 		world_destroy(w);
 		return NULL;
 	}

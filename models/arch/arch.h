@@ -493,6 +493,13 @@ const struct arch_profile *arch_profile_of(const struct arch *a);
  */
 uint64_t arch_vm_addr(const struct arch *a, const struct arch_vm *vm,
 		      uint64_t gpa, bool priv);
+/**
+ * arch_gpa_limit() - the shared / protected bit of arch @id for a guest of
+ * @addr_bits (tdx gpaw, cca ipa_bits; 0 = the default 48): tdx and cca
+ * 1 << (@addr_bits - 1), sev the C-bit 1 << 51.  A GPA written without the
+ * bit is below it.
+ */
+uint64_t arch_gpa_limit(enum arch_id id, unsigned int addr_bits);
 /** arch_vm_addr_limit() - GPAs (without the bit) must be below this. */
 uint64_t arch_vm_addr_limit(const struct arch *a, const struct arch_vm *vm);
 

@@ -186,6 +186,8 @@ struct arch_prange *arch_prange_at_hpa(const struct arch *a, uint64_t hpa);
 struct arch_srange *arch_srange_at_gpa(const struct arch *a,
 				       const struct arch_vm *vm, uint64_t gpa);
 const struct arch_ram *arch_ram_at_gpa(const struct arch_vm *vm, uint64_t gpa);
+const struct arch_ram *arch_ram_shared_at_gpa(const struct arch_vm *vm,
+					      uint64_t gpa);
 const struct arch_ram *arch_ram_at_hpa(const struct arch *a, uint64_t hpa,
 				       const struct arch_vm **vm);
 bool arch_tdi_hpa_tee(const struct arch_tdi *ti, uint64_t hpa);

@@ -148,10 +148,25 @@ struct arch_srange *arch_srange_at_gpa(const struct arch *a,
 	return NULL;
 }
 
+/*
+ * The first RAM region at @gpa: the platform registers a confidential
+ * guest's private backing before its shared one, so this is the private
+ * page where there is one (what the trusted DMA paths reach).
+ */
 const struct arch_ram *arch_ram_at_gpa(const struct arch_vm *vm, uint64_t gpa)
 {
 	for (size_t i = 0; i < vm->nram; i++)
 		if (in(gpa, vm->ram[i].gpa, vm->ram[i].size))
+			return &vm->ram[i];
+	return NULL;
+}
+
+/* The shared backing at @gpa (the VMM's memory), or NULL. */
+const struct arch_ram *arch_ram_shared_at_gpa(const struct arch_vm *vm,
+					      uint64_t gpa)
+{
+	for (size_t i = 0; i < vm->nram; i++)
+		if (!vm->ram[i].priv && in(gpa, vm->ram[i].gpa, vm->ram[i].size))
 			return &vm->ram[i];
 	return NULL;
 }

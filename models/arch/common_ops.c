@@ -50,15 +50,22 @@ void arch_common_vm_ram(struct arch *a, struct arch_vm *vm, uint64_t gpa,
 						 priv && vm->confidential };
 }
 
-uint64_t arch_vm_addr_limit(const struct arch *a, const struct arch_vm *vm)
+uint64_t arch_gpa_limit(enum arch_id id, unsigned int addr_bits)
 {
-	switch (a->impl->id) {
+	if (!addr_bits)
+		addr_bits = 48;
+	switch (id) {
 	case ARCH_TDX:
 	case ARCH_CCA:
-		return 1ULL << (vm->addr_bits - 1);
+		return 1ULL << (addr_bits - 1);
 	default:
 		return 1ULL << 51;	/* est.: C-bit at 51, GPA below it */
 	}
+}
+
+uint64_t arch_vm_addr_limit(const struct arch *a, const struct arch_vm *vm)
+{
+	return arch_gpa_limit(a->impl->id, vm->addr_bits);
 }
 
 uint64_t arch_vm_addr(const struct arch *a, const struct arch_vm *vm,
@@ -352,7 +359,10 @@ static void xlate_shared(struct arch *a, struct arch_vm *vm, uint64_t gpa,
 		shared_hit(a, pr->hpa + (gpa - pr->gpa), pr->map_id, out);
 		return;
 	}
-	ram = arch_ram_at_gpa(vm, gpa);
+	/* the shared view reaches the VMM's memory, not guest_memfd pages */
+	ram = arch_ram_shared_at_gpa(vm, gpa);
+	if (!ram)
+		ram = arch_ram_at_gpa(vm, gpa);
 	if (ram && !ram->priv)
 		x_set(out, ARCH_X_OK, ram->hpa + (gpa - ram->gpa), 0, NULL);
 	else if (ram && a->impl->id == ARCH_SEV)

@@ -247,7 +247,8 @@ const char *iommufd_ioas(struct host *h, struct sim_seq *q, const char *name);
  * paging HWPT) or a HWPT.
  * @h: the stack  @q: the step  @device: function  @to: IOAS or HWPT
  * Results: ENOENT, EINVAL (already attached: use replace; or a target that
- * is neither IOAS nor HWPT).
+ * is neither IOAS nor HWPT), EADDRINUSE (the IOAS gets its first domain and
+ * an area does not fit its 4 KiB pages: iopt_check_iova_alignment()).
  */
 const char *iommufd_attach(struct host *h, struct sim_seq *q,
 			   const char *device, const char *to);
@@ -266,7 +267,9 @@ const char *iommufd_detach(struct host *h, struct sim_seq *q,
 const char *iommufd_replace(struct host *h, struct sim_seq *q,
 			    const char *device, const char *to);
 /**
- * iommufd_map() - IOMMU_IOAS_MAP of guest RAM.  Reports "iova".
+ * iommufd_map() - IOMMU_IOAS_MAP of guest RAM.  Reports "iova".  The IOVA
+ * alignment is the IOAS's iova_alignment: 1 while no domain holds the
+ * IOAS, 4 KiB once one does (@a->page_size above 4 KiB: that size).
  * @h: the stack  @q: the step  @a: arguments
  * Results: ENOENT, EINVAL (alignment, size 0, reserved range), EFAULT
  * (outside guest RAM), EEXIST (overlap), ENOSPC (no IOVA hole).
@@ -288,6 +291,8 @@ const char *iommufd_map_dmabuf(struct host *h, struct sim_seq *q,
  * @h: the stack  @q: the step  @ioas: the IOAS  @iova, @size: the range
  * Results: ENOENT (the range cuts an area: areas before it stay unmapped,
  * as iopt_unmap_iova_range() does; or nothing was mapped), EINVAL (size 0).
+ * @iova 0 with @size UINT64_MAX is unmap-all: ok even on an empty IOAS
+ * (iopt_unmap_all()).
  */
 const char *iommufd_unmap(struct host *h, struct sim_seq *q, const char *ioas,
 			  uint64_t iova, uint64_t size);
@@ -336,7 +341,9 @@ const char *iommufd_reserve(struct host *h, struct sim_seq *q,
  * its areas; @nest_parent forces a stage-2 table), or a nested HWPT over
  * the nest-parent HWPT @parent (exactly one of @ioas, @parent).
  * @h: the stack  @q: the step  @name: object  @device: the dev_id
- * Results: EEXIST, ENOENT, EINVAL (parent not a nest parent; both or
+ * Results: EEXIST, ENOENT, EOPNOTSUPP (@nest_parent on a nested HWPT,
+ * checked before the parent), EADDRINUSE (an area of @ioas does not fit
+ * the new domain's 4 KiB pages), EINVAL (parent not a nest parent; both or
  * neither of @ioas / @parent).
  */
 const char *iommufd_hwpt(struct host *h, struct sim_seq *q, const char *name,
@@ -458,15 +465,32 @@ struct kvm_map_args {
 const char *kvm_map(struct host *h, struct sim_seq *q,
 		    const struct kvm_map_args *a);
 /**
- * kvm_unmap() - delete the slot at @gpa: zap + TLB shootdown (timing
- * kvm_zap) for a shared slot, the arch's unmap_private for a private one;
- * then the dma-buf attachment is unmapped and detached.
- * @h: the stack  @q: the step  @guest: name  @gpa: slot start
- * @priv: which view's slot
- * Results: ENOENT.
+ * struct kvm_unmap_args - kvm.unmap (contract section 4).
+ * @guest:    the guest
+ * @has_gpa, @gpa: the slot(s) starting at @gpa (without the shared bit)
+ * @dmabuf:   or / and: every slot of this dma-buf in the guest (NULL: none)
+ * @has_priv, @priv: only the slots of that view (both views may hold a
+ *            slot at one GPA on tdx and cca)
  */
-const char *kvm_unmap(struct host *h, struct sim_seq *q, const char *guest,
-		      uint64_t gpa, bool priv);
+struct kvm_unmap_args {
+	const char *guest;
+	bool has_gpa;
+	uint64_t gpa;
+	const char *dmabuf;
+	bool has_priv, priv;
+};
+
+/**
+ * kvm_unmap() - delete the slots @a names, in slot order: zap + TLB
+ * shootdown (timing kvm_zap) for a shared slot, the arch's unmap_private
+ * for a private one; then each slot's dma-buf attachment is unmapped and
+ * detached.  With both @gpa and @dmabuf only the slots both name go.
+ * @h: the stack  @q: the step  @a: the selectors
+ * Results: ENOENT (nothing named), EINVAL (neither selector; or @gpa and
+ * @dmabuf each name slots but none in common), the arch's unmap errors.
+ */
+const char *kvm_unmap(struct host *h, struct sim_seq *q,
+		      const struct kvm_unmap_args *a);
 /**
  * kvm_slot_count() - live memslots of @guest.
  * @h: the stack  @guest: name
@@ -515,11 +539,12 @@ const char *tsm_set_policy(struct host *h, struct sim_seq *q,
 			   const char *device, enum tsm_policy pol);
 /**
  * tsm_guest_tdisp() - guest.tdisp: a guest's TDISP request relayed by the
- * host TSM layer.  Legal for the bound guest: GET_DEVICE_INTERFACE_REPORT,
- * GET_DEVICE_INTERFACE_STATE, START_INTERFACE (with the live nonce),
- * STOP_INTERFACE.  Anything else (or from another guest) is illegal:
- * refused with EPERM under keep-state; under fail-closed the TDI is also
- * stopped.
+ * host TSM layer.  From the guest the TDI is bound to it is relayed (START
+ * with the live nonce) and the device answers; a request the device
+ * rejects for its state (INVALID_INTERFACE_STATE) under fail-closed also
+ * unbinds the TDI through the arch.  From another guest: EPERM, never
+ * relayed.  LOCK_INTERFACE is the host's (bind): EPERM in the ioctl
+ * (timing ioctl), never sent to the device, whatever the policy.
  * @h: the stack  @q: the step  @guest: name  @device: function
  * @request: TDISP request code (enum tdisp_req)
  */

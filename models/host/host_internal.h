@@ -185,6 +185,10 @@ struct iofd_idev {
 /* The paging domains that hold @ioas's areas (up to @max in @out). */
 size_t iofd_ioas_domains(const struct host *h, const struct iofd_obj *ioas,
 			 struct iommu_domain **out, size_t max);
+/* iopt->iova_alignment of @ioas: 1 without a domain, else 4 KiB. */
+uint64_t iofd_ioas_align(const struct host *h, const struct iofd_obj *ioas);
+/* Every area of @ioas obeys @align (iopt_check_iova_alignment()). */
+bool iofd_ioas_aligned(const struct iofd_obj *ioas, uint64_t align);
 /* Map every non-revoked area of @ioas into @dom (a new paging HWPT). */
 int iofd_dom_fill(struct iofd_obj *ioas, struct iommu_domain *dom);
 /* The first area of @ioas that overlaps [@first, @last], or NULL. */

@@ -12,7 +12,9 @@
  * nested HWPT's stage-1 is the identity in the model: it translates
  * through its nest parent's domain and exists for attach and user
  * invalidation.  Each area is one SIM_MAP_IOMMU mapping of the ownership
- * index.  The IOAS's iova_alignment is 4 KiB (the domains' smallest page).
+ * index.  The IOAS's iova_alignment follows io_pagetable.c: 1 while no
+ * domain holds it (iopt_init_table()), the domains' smallest page (4 KiB)
+ * once one does (iopt_table_add_domain(), iopt_calculate_iova_alignment()).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -56,6 +58,33 @@ static uint64_t iova_max(const struct host *h)
 static bool overlaps(uint64_t a0, uint64_t a1, uint64_t b0, uint64_t b1)
 {
 	return a0 <= b1 && b0 <= a1;
+}
+
+/*
+ * iopt->iova_alignment: an io_pagetable starts as a software table with
+ * no alignment restriction (iopt_init_table() sets 1); each domain added
+ * raises it to the domain's smallest page (iopt_table_add_domain()), and
+ * removing the last one lowers it again (iopt_calculate_iova_alignment()).
+ */
+uint64_t iofd_ioas_align(const struct host *h, const struct iofd_obj *ioas)
+{
+	return iofd_ioas_domains(h, ioas, NULL, 0) ? HOST_PAGE : 1;
+}
+
+/*
+ * iopt_check_iova_alignment(): before a domain joins, every area must
+ * already obey its alignment (IOVA, length and page offset), else the
+ * HWPT allocation or the attach fails with EADDRINUSE.
+ */
+bool iofd_ioas_aligned(const struct iofd_obj *ioas, uint64_t align)
+{
+	for (size_t i = 0; i < ioas->nareas; i++) {
+		const struct iofd_area *a = ioas->areas[i];
+
+		if ((a->iova | a->size | a->hpa) & (align - 1))
+			return false;
+	}
+	return true;
 }
 
 /* ---------------------------------------------------------------- areas */
@@ -133,7 +162,7 @@ static void area_unlink(struct iofd_obj *ioas, struct iofd_area *a)
 		}
 }
 
-/* iopt_check_iova(): a fixed IOVA */
+/* iopt_check_iova() and iopt_alloc_area_pages(): a fixed IOVA */
 static const char *check_fixed(const struct iofd_obj *ioas, uint64_t iova,
 			       uint64_t size, uint64_t align)
 {
@@ -160,8 +189,11 @@ static uint64_t roundup_pow2(uint64_t x)
  * lowest set bit of the source address) (roundup_pow_of_two(length) alone
  * when the address is 0), capped at HPAGE_SIZE; then the first hole, from
  * PAGE_SIZE up, inside an allowed range (all when none), clear of areas
- * and reserved ranges.  The model raises the alignment to @page_size when
- * that is larger, since it maps with the leaf size it is given.
+ * and reserved ranges, with the source's offset in its page kept
+ * (ALIGN(hole, alignment) | page_offset).  An alignment below the IOAS's
+ * iova_alignment is EINVAL.  The model raises the alignment to
+ * @page_size when that is larger, since it maps with the leaf size it is
+ * given.
  */
 static const char *alloc_iova(const struct host *h, const struct iofd_obj *ioas,
 			      uint64_t addr, uint64_t size, uint64_t page_size,
@@ -170,18 +202,19 @@ static const char *alloc_iova(const struct host *h, const struct iofd_obj *ioas,
 	struct iofd_range all = { HOST_PAGE, UINT64_MAX - HOST_PAGE };
 	const struct iofd_range *spans = ioas->nallowed ? ioas->allowed : &all;
 	size_t nspans = ioas->nallowed ? ioas->nallowed : 1;
-	uint64_t align;
+	uint64_t align, min = iofd_ioas_align(h, ioas);
+	uint64_t pgoff = addr & (HOST_PAGE - 1);
 
-	if (!size || size >= UINT64_MAX / 2 || size & (HOST_PAGE - 1))
+	if (!size || size >= UINT64_MAX / 2 || size & (min - 1))
 		return "EINVAL";
 	align = roundup_pow2(size);
 	if (addr && (1ULL << __builtin_ctzll(addr)) < align)
 		align = 1ULL << __builtin_ctzll(addr);
 	if (align >= IOFD_MAX_ALIGN)
 		align = IOFD_MAX_ALIGN;
-	if (align < page_size)
+	if (align < page_size && page_size > HOST_PAGE)
 		align = page_size;
-	if (align < HOST_PAGE)
+	if (align < min)
 		return "EINVAL";
 	*align_out = align;
 	for (size_t i = 0; i < nspans; i++) {
@@ -194,7 +227,7 @@ static const char *alloc_iova(const struct host *h, const struct iofd_obj *ioas,
 
 			if (__builtin_add_overflow(cur, align - 1, &cand))
 				break;
-			cand &= ~(align - 1);
+			cand = (cand & ~(align - 1)) | pgoff;
 			if (__builtin_add_overflow(cand, size - 1, &last) ||
 			    last > spans[i].last || last > iova_max(h))
 				break;
@@ -233,7 +266,8 @@ static const char *area_create(struct host *h, struct iofd_obj *ioas,
 	struct iofd_area *a;
 	char table[HOST_NAME_LEN + 8];
 
-	if (hpa & (page_size - 1))
+	/* a domain maps whole pages; a domain-less IOAS takes any offset */
+	if ((nd || page_size > HOST_PAGE) && hpa & (page_size - 1))
 		return "EINVAL";
 	a = calloc(1, sizeof(*a));
 	TSM_BUG_ON(!a);
@@ -380,8 +414,8 @@ static const char *map_iova(struct host_req *r, struct iofd_obj *ioas,
 
 	if (r->b[0]) {
 		*iova = r->v[0];
-		*align = ps;
-		return check_fixed(ioas, *iova, size, ps);
+		*align = ps > HOST_PAGE ? ps : iofd_ioas_align(r->h, ioas);
+		return check_fixed(ioas, *iova, size, *align);
 	}
 	return alloc_iova(r->h, ioas, addr, size, ps, iova, align);
 }
@@ -405,7 +439,12 @@ static const char *map_ram_fn(struct sim *s, void *ctx, uint64_t arg)
 		return host_req_done(r, "ENOENT");
 	if (!page_size_ok(r->v[3]))
 		return host_req_done(r, "EINVAL");
-	if (plat_guest_ram_hpa(g, r->v[2], r->v[1], &hpa))
+	/*
+	 * IOMMU_IOAS_MAP pins the VMM's memory: a confidential guest's shared
+	 * backing, never its guest_memfd pages (which cannot be pinned through
+	 * a user VA: guest_memfd has no mapping for GUP)
+	 */
+	if (plat_guest_ram_hpa(g, r->v[2], r->v[1], false, &hpa))
 		return host_req_done(r, "EFAULT");
 	/* the VMM's VA of guest RAM keeps the GPA's alignment: use the GPA */
 	res = map_iova(r, ioas, r->v[2], &iova, &align);
@@ -523,7 +562,7 @@ const char *iommufd_map_dmabuf(struct host *h, struct sim_seq *q,
  * unmapped); nothing unmapped at all is -ENOENT (iommufd_ioas_unmap()).
  */
 static const char *unmap_range(struct host_req *r, struct iofd_obj *ioas,
-			       uint64_t first, uint64_t last)
+			       uint64_t first, uint64_t last, bool all)
 {
 	uint64_t unmapped = 0;
 	const char *res = NULL;
@@ -537,7 +576,8 @@ static const char *unmap_range(struct host_req *r, struct iofd_obj *ioas,
 		unmapped += a->size;
 		iofd_area_remove(r->h, r, a);
 	}
-	if (!unmapped && !res)
+	/* iopt_unmap_all(): "if the IOVAs are empty then unmap all succeeds" */
+	if (!unmapped && !res && !all)
 		res = "ENOENT";
 	sim_seq_report(r->q, "unmapped", unmapped);
 	return host_req_wait_inval(r, res);
@@ -560,9 +600,13 @@ static const char *unmap_fn(struct sim *s, void *ctx, uint64_t arg)
 		if (!r->v[1])
 			return host_req_done(r, "ENOENT");
 	}
+	/* iommufd_ioas_unmap(): iova 0, length U64_MAX is unmap-all */
+	if (!r->n[1][0] && !r->v[0] && r->v[1] == UINT64_MAX)
+		return host_req_done(r, unmap_range(r, ioas, 0, UINT64_MAX,
+						    true));
 	if (!r->v[1] || __builtin_add_overflow(r->v[0], r->v[1] - 1, &last))
 		return host_req_done(r, "EINVAL");
-	return host_req_done(r, unmap_range(r, ioas, r->v[0], last));
+	return host_req_done(r, unmap_range(r, ioas, r->v[0], last, false));
 }
 
 const char *iommufd_unmap(struct host *h, struct sim_seq *q, const char *ioas,
@@ -638,12 +682,12 @@ static const char *copy_fn(struct sim *s, void *ctx, uint64_t arg)
 
 	if (!src || !dst)
 		return host_req_done(r, "ENOENT");
-	if (!r->v[2] || (r->v[0] | r->v[2]) & (HOST_PAGE - 1) ||
-	    r->v[0] + r->v[2] - 1 < r->v[0])
+	if (!r->v[2] || r->v[0] + r->v[2] - 1 < r->v[0])
 		return host_req_done(r, "EINVAL");
 	res = copy_collect(src, r->v[0], r->v[2], &p, &n);
+	/* iopt_map_pages() into dst: dst's iova_alignment applies */
 	if (!res)
-		res = check_fixed(dst, iova, r->v[2], HOST_PAGE);
+		res = check_fixed(dst, iova, r->v[2], iofd_ioas_align(h, dst));
 	for (size_t i = 0; !res && i < n; i++) {
 		res = area_create(h, dst, iova, p[i].hpa, p[i].size,
 				  p[i].page_size, NULL, NULL);
@@ -651,7 +695,7 @@ static const char *copy_fn(struct sim *s, void *ctx, uint64_t arg)
 	}
 	free(p);
 	if (!res)
-		report_iova(r, r->v[1], HOST_PAGE);
+		report_iova(r, r->v[1], iofd_ioas_align(h, dst));
 	return host_req_done(r, res);
 }
 

@@ -175,9 +175,18 @@ static const char *hwpt_fn(struct sim *s, void *ctx, uint64_t arg)
 		return host_req_done(r, "ENOENT");
 	if (has_parent && !(parent = iofd_obj_typed(h, r->n[2], IOFD_HWPT)))
 		return host_req_done(r, "ENOENT");
-	/* iommufd_hwpt_nested_alloc(): the parent must be a nest parent */
+	/*
+	 * iommufd_hwpt_nested_alloc(): any flag but FAULT_ID_VALID is
+	 * EOPNOTSUPP, checked before the parent; then the parent must be a
+	 * nest parent (a nested HWPT is not a paging one: EINVAL)
+	 */
+	if (parent && r->b[0])
+		return host_req_done(r, "EOPNOTSUPP");
 	if (parent && (!parent->nest_parent || parent->parent))
 		return host_req_done(r, "EINVAL");
+	/* iopt_table_add_domain(): the areas must fit the domain's pages */
+	if (ioas && !iofd_ioas_aligned(ioas, HOST_PAGE))
+		return host_req_done(r, "EADDRINUSE");
 	if (ioas) {
 		o = hwpt_paging_new(h, ioas, r->n[0], false);
 		o->nest_parent = r->b[0];
@@ -228,6 +237,12 @@ static struct iofd_obj *target_hwpt(struct host *h, const char *to,
 
 	if (!o) {
 		*res = "ENOENT";
+		return NULL;
+	}
+	if (o->type == IOFD_IOAS && !auto_hwpt(h, o, false) &&
+	    !iofd_ioas_aligned(o, HOST_PAGE)) {
+		/* iopt_table_add_domain() of the automatic domain */
+		*res = "EADDRINUSE";
 		return NULL;
 	}
 	if (o->type == IOFD_IOAS)

@@ -399,6 +399,10 @@ const char *kvm_map(struct host *h, struct sim_seq *q,
 
 /* ----------------------------------------------------------- kvm.unmap */
 
+/*
+ * One slot's removal, after the zap + TLB shootdown (shared) or the arch's
+ * private unmap: the slot goes, and its dma-buf attachment with it.
+ */
 static const char *slot_delete_fn(struct sim *s, void *ctx, uint64_t arg)
 {
 	struct host_req *r = ctx;
@@ -412,39 +416,100 @@ static const char *slot_delete_fn(struct sim *s, void *ctx, uint64_t arg)
 	return host_req_done(r, NULL);
 }
 
+/* Push the removal of @sl onto @q: NULL, or the arch's error at once. */
+static const char *slot_remove_push(struct host *h, struct sim_seq *q,
+				    struct kvm_slot *sl)
+{
+	struct host_req *c = host_req_new(h, q);
+	const char *res;
+
+	c->obj = sl;
+	if (!sl->priv) {
+		/* zap + TLB shootdown: the entries live until it is done */
+		sim_seq_add(q, host_t(h, AT_KVM_ZAP), "kvm zap", slot_delete_fn,
+			    c, 0);
+		return NULL;
+	}
+	/* a userspace unmap: the firmware may refuse it (no host error path) */
+	res = h->ops->unmap_private(h->arch, sl->g->vm, sl->gpa, sl->size,
+				    false, q);
+	if (res) {
+		host_req_free(c);
+		return res;
+	}
+	sim_seq_add(q, 0, "kvm slot delete", slot_delete_fn, c, 0);
+	return NULL;
+}
+
+/* Does @sl match @r's selectors?  v[0] gpa (b[0]), n[1] dmabuf, b[1..2] private */
+static bool slot_at_gpa(const struct kvm_slot *sl, const struct host_req *r)
+{
+	return sl->gpa == r->v[0] && (!r->b[1] || sl->priv == r->b[2]);
+}
+
+static bool slot_of_buf(const struct kvm_slot *sl, const struct host_req *r)
+{
+	return sl->att && !strcmp(dmabuf_name(dmabuf_attach_buf(sl->att)),
+				  r->n[1]) &&
+	       (!r->b[1] || sl->priv == r->b[2]);
+}
+
+/*
+ * Contract section 4: `gpa` names the slot(s) starting there, `dmabuf`
+ * every slot of that buffer in the guest; with both, only the slots both
+ * name go, and if they name none in common while either names one, the
+ * request is EINVAL; nothing named at all is ENOENT.  `private` (optional)
+ * keeps only the slots of that view (tdx / cca may hold a private and a
+ * shared slot at one GPA).
+ */
 static const char *kvm_unmap_fn(struct sim *s, void *ctx, uint64_t arg)
 {
 	struct host_req *r = ctx;
 	struct host *h = r->h;
 	struct plat_guest *g = plat_guest(h->p, r->n[0]);
-	struct kvm_slot *sl = g ? slot_at(h, g, r->v[0], r->b[0]) : NULL;
-	const char *res;
+	struct kvm_slot **pick;
+	size_t n = 0, at_gpa = 0, of_buf = 0;
+	bool by_gpa = r->b[0], by_buf = r->n[1][0];
+	const char *res = NULL;
 
-	if (!sl || sl->gpa != r->v[0])
+	if (!g)
 		return host_req_done(r, "ENOENT");
-	r->obj = sl;
-	if (!sl->priv) {
-		/* zap + TLB shootdown: the entries live until it is done */
-		sim_seq_next(r->q, host_t(h, AT_KVM_ZAP), "kvm zap",
-			     slot_delete_fn, r, 0);
-		return NULL;
+	pick = sim_xrealloc(NULL, h->nslots + 1, sizeof(*pick));
+	for (size_t i = 0; i < h->nslots; i++) {
+		struct kvm_slot *sl = h->slots[i];
+		bool a, b;
+
+		if (sl->g != g)
+			continue;
+		a = by_gpa && slot_at_gpa(sl, r);
+		b = by_buf && slot_of_buf(sl, r);
+		at_gpa += a;
+		of_buf += b;
+		if ((a || !by_gpa) && (b || !by_buf))
+			pick[n++] = sl;
 	}
-	res = h->ops->unmap_private(h->arch, g->vm, sl->gpa, sl->size, false,
-				    r->q);
-	if (res)
-		return host_req_done(r, res);
-	sim_seq_add(r->q, 0, "kvm slot delete", slot_delete_fn, r, 0);
-	return NULL;
+	if (!n)
+		res = at_gpa || of_buf ? "EINVAL" : "ENOENT";
+	for (size_t i = 0; i < n && !res; i++)
+		res = slot_remove_push(h, r->q, pick[i]);
+	free(pick);
+	return host_req_done(r, res);
 }
 
-const char *kvm_unmap(struct host *h, struct sim_seq *q, const char *guest,
-		      uint64_t gpa, bool priv)
+const char *kvm_unmap(struct host *h, struct sim_seq *q,
+		      const struct kvm_unmap_args *a)
 {
-	struct host_req *r = host_req_new(h, q);
+	struct host_req *r;
 
-	host_req_name(r, 0, guest);
-	r->v[0] = gpa;
-	r->b[0] = priv;
+	if (!a->guest || (!a->has_gpa && !a->dmabuf))
+		return "EINVAL";
+	r = host_req_new(h, q);
+	host_req_name(r, 0, a->guest);
+	host_req_name(r, 1, a->dmabuf);
+	r->v[0] = a->gpa;
+	r->b[0] = a->has_gpa;
+	r->b[1] = a->has_priv;
+	r->b[2] = a->priv;
 	sim_seq_add(q, host_t(h, AT_IOCTL), "kvm.unmap", kvm_unmap_fn, r, 0);
 	return NULL;
 }

@@ -300,11 +300,11 @@ static const char *guest_req_fn(struct sim *s, void *ctx, uint64_t arg)
 	if (!dev || !g)
 		return host_req_done(r, "ENOENT");
 	t = tdev_of(h, dev);
-	if (!t->bound || t->g != g || code == TDISP_REQ_LOCK_INTERFACE) {
-		sim_trace_note(s, "tsm: %s from %s for %s refused (%s)",
+	/* LOCK never gets here: tsm_guest_tdisp() refuses it in the ioctl */
+	if (!t->bound || t->g != g) {
+		sim_trace_note(s, "tsm: %s from %s for %s refused (not bound to it)",
 			       tdisp_req_name(code), g->name,
-			       pcie_dev_name(dev), code == TDISP_REQ_LOCK_INTERFACE ?
-			       "LOCK is the host's" : "not bound to it");
+			       pcie_dev_name(dev));
 		return host_req_done(r, "EPERM");
 	}
 	res = send_tdisp(dev, code);
@@ -319,6 +319,22 @@ static const char *guest_req_fn(struct sim *s, void *ctx, uint64_t arg)
 	return host_req_done(r, NULL);
 }
 
+/*
+ * A guest's LOCK_INTERFACE: the lock is part of the host's bind (contract
+ * section 4), and no guest ABI carries one (TDG.TDI.*, the SEV-TIO guest
+ * messages, RSI_VDEV_*), so the TSM layer refuses it in the ioctl: it
+ * never reaches the device and is not a device-state rejection, so the
+ * fail-closed policy does not apply (docs/host.md, TSM table).
+ */
+static const char *guest_lock_fn(struct sim *s, void *ctx, uint64_t arg)
+{
+	struct host_req *r = ctx;
+
+	sim_trace_note(s, "tsm: guest %s may not LOCK %s: bind is the host's",
+		       r->n[0], r->n[1]);
+	return host_req_done(r, "EPERM");
+}
+
 const char *tsm_guest_tdisp(struct host *h, struct sim_seq *q,
 			    const char *guest, const char *device,
 			    unsigned int request)
@@ -331,6 +347,11 @@ const char *tsm_guest_tdisp(struct host *h, struct sim_seq *q,
 	host_req_name(r, 0, guest);
 	host_req_name(r, 1, device);
 	r->v[0] = request;
+	if (request == TDISP_REQ_LOCK_INTERFACE) {
+		sim_seq_add(q, host_t(h, AT_IOCTL), "guest.tdisp",
+			    guest_lock_fn, r, 0);
+		return NULL;
+	}
 	sim_seq_add(q, host_t(h, AT_DOE_ROUNDTRIP), "guest.tdisp",
 		    guest_req_fn, r, 0);
 	return NULL;

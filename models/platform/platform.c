@@ -134,6 +134,17 @@ struct plat_guest *plat_add_guest(struct platform *p, const char *name,
 		free(g);
 		return NULL;
 	}
+	g->shared_hpa = g->ram_hpa;
+	/*
+	 * A confidential guest's RAM has two backings, as with guest_memfd
+	 * (KVM_MEM_GUEST_MEMFD memslots): private pages for the private view,
+	 * and the VMM's shared memory (userspace_addr) for the shared one.
+	 */
+	if (confidential &&
+	    mem_alloc_dram(p->mem, ram_size, 0x200000, &g->shared_hpa)) {
+		free(g);
+		return NULL;
+	}
 	if (p->ops) {
 		g->vm = p->ops->vm_create(p->arch, g->name, confidential,
 					  addr_bits);
@@ -141,9 +152,12 @@ struct plat_guest *plat_add_guest(struct platform *p, const char *name,
 			free(g);
 			return NULL;
 		}
-		/* a confidential guest's RAM is private memory */
+		/* the private backing first: trusted paths look it up first */
 		p->ops->vm_ram(p->arch, g->vm, 0, g->ram_hpa, ram_size,
 			       confidential);
+		if (confidential)
+			p->ops->vm_ram(p->arch, g->vm, 0, g->shared_hpa,
+				       ram_size, false);
 	}
 	p->guests = sim_xrealloc(p->guests, p->nguests + 1, sizeof(*p->guests));
 	p->guests[p->nguests++] = g;
@@ -169,11 +183,11 @@ struct plat_guest *plat_guest_at(const struct platform *p, size_t i)
 }
 
 int plat_guest_ram_hpa(const struct plat_guest *g, uint64_t gpa, uint64_t size,
-		       uint64_t *hpa)
+		       bool priv, uint64_t *hpa)
 {
 	if (gpa >= g->ram_size || size > g->ram_size - gpa)
 		return -EFAULT;
-	*hpa = g->ram_hpa + gpa;
+	*hpa = (priv ? g->ram_hpa : g->shared_hpa) + gpa;
 	return 0;
 }
 
@@ -313,8 +327,12 @@ void plat_guest_access(struct platform *p, struct plat_guest *g,
 		a->detail = "the guest was destroyed";
 		return;
 	}
-	/* guest RAM is always there; tsmsim studies the MMIO around it */
-	if (!plat_guest_ram_hpa(g, a->addr, a->size, &hpa)) {
+	/*
+	 * guest RAM is always there (tsmsim studies the MMIO around it); each
+	 * view reaches its own backing: a private access the guest_memfd page,
+	 * a shared one the VMM's memory (bounce buffers)
+	 */
+	if (!plat_guest_ram_hpa(g, a->addr, a->size, a->priv, &hpa)) {
 		a->hpa = hpa;
 		a->lat += p->t[AT_MEMORY];
 		return;

@@ -33,14 +33,21 @@ struct platform;
  * struct plat_guest - one guest and where its RAM lives.
  * @vm:        the arch's per-guest state (stage-2 tables, firmware ids)
  * @ram_hpa:   guest RAM is GPA [0, @ram_size) backed contiguously from here;
- *             it is always mapped (RAM faults are not what tsmsim studies)
+ *             it is always mapped (RAM faults are not what tsmsim studies).
+ *             For a confidential guest this is the private backing (the
+ *             guest_memfd pages, reached only through the private view and
+ *             trusted DMA)
+ * @shared_hpa: the VMM's shared memory for the same GPAs (the memslot's
+ *             userspace_addr): the shared view and iommufd.map reach it,
+ *             e.g. bounce buffers.  Equal to @ram_hpa for a guest that is
+ *             not confidential (it has only this backing)
  * @addr_bits: tdx gpaw / cca ipa_bits (0: the arch default)
  */
 struct plat_guest {
 	char name[64];
 	bool confidential;
 	struct arch_vm *vm;
-	uint64_t ram_hpa, ram_size;
+	uint64_t ram_hpa, ram_size, shared_hpa;
 	unsigned int addr_bits;
 	bool destroyed;
 };
@@ -139,9 +146,13 @@ struct plat_guest *plat_add_guest(struct platform *p, const char *name,
 struct plat_guest *plat_guest(const struct platform *p, const char *name);
 size_t plat_guest_count(const struct platform *p);
 struct plat_guest *plat_guest_at(const struct platform *p, size_t i);
-/* HPA of guest RAM [gpa, gpa + size); -EFAULT when outside RAM. */
+/*
+ * HPA of guest RAM [gpa, gpa + size) in the private (@priv) or the shared
+ * backing (a guest that is not confidential has only the shared one);
+ * -EFAULT when outside RAM.
+ */
 int plat_guest_ram_hpa(const struct plat_guest *g, uint64_t gpa, uint64_t size,
-		       uint64_t *hpa);
+		       bool priv, uint64_t *hpa);
 
 void plat_set_fault_handler(struct platform *p, plat_fault_fn *fn, void *ctx);
 

@@ -10,6 +10,7 @@
 static struct hfx F;
 
 static void setup(void) { hfx_init(&F, NULL); }
+static void setup_tdx(void) { hfx_init(&F, "tdx"); }
 static void teardown(void) { hfx_fini(&F); }
 
 #define KiB(x) ((uint64_t)(x) << 10)
@@ -53,7 +54,6 @@ START_TEST(map_overlap_is_eexist)
 	ck_assert_str_eq(map_fixed("a", 0x103000, KiB(8), 0x10000), "EEXIST");
 	ck_assert_str_eq(map_fixed("a", 0x0ff000, KiB(8), 0x10000), "EEXIST");
 	ck_assert_str_eq(map_fixed("a", 0x104000, KiB(4), 0x10000), "ok");
-	ck_assert_str_eq(map_fixed("a", 0x105001, KiB(4), 0), "EINVAL");
 	ck_assert_str_eq(map_fixed("a", 0x106000, 0, 0), "EINVAL");
 	ck_assert_str_eq(map_fixed("nope", 0x106000, KiB(4), 0), "ENOENT");
 	/* guest RAM ends at 1 GiB */
@@ -109,9 +109,14 @@ START_TEST(alloc_reports_alignment)
 	a.size = KiB(4);
 	HFX_R(&F, iommufd_map(F.h, F.q, &a), "iova", &iova);
 	ck_assert_uint_eq(iova, KiB(12));
-	/* a fixed IOVA obeys the page size */
+	/* a fixed IOVA obeys the IOAS's iova_alignment: 1 without a domain */
 	a.has_iova = true;
 	a.iova = 0x40000000;
+	HFX_R(&F, iommufd_map(F.h, F.q, &a), "iova.aligned", &align);
+	ck_assert_str_eq(F.res, "ok");
+	ck_assert_uint_eq(align, 1);
+	ck_assert_str_eq(HFX(&F, iommufd_attach(F.h, F.q, "dev0", "a")), "ok");
+	a.iova = 0x40100000;
 	HFX_R(&F, iommufd_map(F.h, F.q, &a), "iova.aligned", &align);
 	ck_assert_str_eq(F.res, "ok");
 	ck_assert_uint_eq(align, KiB(4));
@@ -322,6 +327,115 @@ START_TEST(nested_invalidation_batch)
 }
 END_TEST
 
+/* iopt_init_table(): iova_alignment 1; a domain raises it to 4 KiB. */
+START_TEST(ioas_alignment_follows_domains)
+{
+	const char *res;
+	uint64_t un, iova;
+
+	HFX(&F, iommufd_ioas(F.h, F.q, "a"));
+	/* no domain: byte-granular IOVA, length and source offset */
+	ck_assert_str_eq(map_fixed("a", 0x105001, 0x801, 0x20801), "ok");
+	/* iopt_check_iova_alignment(): the area does not fit 4 KiB pages */
+	ck_assert_str_eq(HFX(&F, iommufd_attach(F.h, F.q, "dev0", "a")),
+			 "EADDRINUSE");
+	ck_assert_ptr_null(iommufd_domain(F.h, "a"));
+	ck_assert_str_eq(HFX(&F, iommufd_hwpt(F.h, F.q, "h", "a", NULL, "dev0",
+					      false)), "EADDRINUSE");
+	ck_assert_str_eq(unmap("a", 0x105001, 0x801, &un), "ok");
+	ck_assert_uint_eq(un, 0x801);
+	/* an allocated IOVA keeps the source's page offset */
+	iova = map_alloc("a", 0x800, 0x30800, &res);
+	ck_assert_str_eq(res, "ok");
+	ck_assert_uint_eq(iova & 0xfff, 0x800);
+	ck_assert_str_eq(unmap("a", iova, 0x800, &un), "ok");
+	/* with a domain: 4 KiB */
+	ck_assert_str_eq(HFX(&F, iommufd_attach(F.h, F.q, "dev0", "a")), "ok");
+	ck_assert_str_eq(map_fixed("a", 0x105001, KiB(4), 0), "EINVAL");
+	ck_assert_str_eq(map_fixed("a", 0x105000, 0x800, 0), "EINVAL");
+	map_alloc("a", 0x800, 0x30800, &res);
+	ck_assert_str_eq(res, "EINVAL");
+	/* the last domain gone: back to 1 */
+	ck_assert_str_eq(HFX(&F, iommufd_detach(F.h, F.q, "dev0")), "ok");
+	ck_assert_str_eq(map_fixed("a", 0x105001, KiB(4), 0), "ok");
+}
+END_TEST
+
+/* iopt_unmap_all(): "if the IOVAs are empty then unmap all succeeds". */
+START_TEST(unmap_all_on_empty_ioas)
+{
+	uint64_t un = 1;
+
+	HFX(&F, iommufd_ioas(F.h, F.q, "a"));
+	ck_assert_str_eq(unmap("a", 0, UINT64_MAX, &un), "ok");
+	ck_assert_uint_eq(un, 0);
+	/* any other range that finds nothing stays ENOENT */
+	ck_assert_str_eq(unmap("a", 0, UINT64_MAX - 1, &un), "ENOENT");
+	ck_assert_str_eq(map_fixed("a", 0x100000, KiB(8), 0), "ok");
+	ck_assert_str_eq(map_fixed("a", 0x900000, KiB(4), 0x8000), "ok");
+	ck_assert_str_eq(unmap("a", 0, UINT64_MAX, &un), "ok");
+	ck_assert_uint_eq(un, KiB(12));
+	ck_assert_int_eq(iommufd_area_count(F.h, "a"), 0);
+}
+END_TEST
+
+/* iommufd_hwpt_nested_alloc(): flags first (EOPNOTSUPP), then the parent. */
+START_TEST(nested_nest_parent_is_eopnotsupp)
+{
+	HFX(&F, iommufd_ioas(F.h, F.q, "a"));
+	HFX(&F, iommufd_hwpt(F.h, F.q, "np", "a", NULL, "dev0", true));
+	HFX(&F, iommufd_hwpt(F.h, F.q, "plain", "a", NULL, "dev0", false));
+	ck_assert_str_eq(HFX(&F, iommufd_hwpt(F.h, F.q, "n", NULL, "np", "dev0",
+					      true)), "EOPNOTSUPP");
+	/* the flag is checked before the parent, which is no nest parent */
+	ck_assert_str_eq(HFX(&F, iommufd_hwpt(F.h, F.q, "n", NULL, "plain",
+					      "dev0", true)), "EOPNOTSUPP");
+	ck_assert_str_eq(HFX(&F, iommufd_hwpt(F.h, F.q, "n", NULL, "plain",
+					      "dev0", false)), "EINVAL");
+	ck_assert_str_eq(HFX(&F, iommufd_hwpt(F.h, F.q, "n", NULL, "np", "dev0",
+					      false)), "ok");
+}
+END_TEST
+
+/*
+ * A confidential guest's RAM has two backings (guest_memfd): each CPU
+ * view reaches its own, and iommufd.map pins only the shared one, so T=0
+ * DMA through it works while the private page stays out of reach.
+ */
+START_TEST(confidential_ram_two_backings)
+{
+	struct plat_access a = { .who = SIM_INIT_GUEST, .initiator = "vm0",
+				 .addr = 0x1000, .size = 8, .priv = true };
+	struct arch_check c = { .result = SIM_RES_OK };
+	uint64_t hpa;
+
+	ck_assert(F.g->confidential);
+	ck_assert_uint_ne(F.g->ram_hpa, F.g->shared_hpa);
+	ck_assert_int_eq(plat_guest_ram_hpa(F.g, 0x1000, 8, true, &hpa), 0);
+	ck_assert_uint_eq(hpa, F.g->ram_hpa + 0x1000);
+	ck_assert_int_eq(plat_guest_ram_hpa(F.g, 0x1000, 8, false, &hpa), 0);
+	ck_assert_uint_eq(hpa, F.g->shared_hpa + 0x1000);
+	plat_guest_access(F.p, F.g, &a);
+	ck_assert_int_eq(a.result, SIM_RES_OK);
+	ck_assert_uint_eq(a.hpa, F.g->ram_hpa + 0x1000);
+	a.priv = false;
+	plat_guest_access(F.p, F.g, &a);
+	ck_assert_int_eq(a.result, SIM_RES_OK);
+	ck_assert_uint_eq(a.hpa, F.g->shared_hpa + 0x1000);
+	/* iommufd.map: the shared backing, and T=0 DMA to it is fine */
+	HFX(&F, iommufd_ioas(F.h, F.q, "a"));
+	ck_assert_str_eq(HFX(&F, iommufd_attach(F.h, F.q, "dev0", "a")), "ok");
+	ck_assert_str_eq(map_fixed("a", 0x100000, KiB(4), 0x1000), "ok");
+	a = hfx_dma(&F, 0x100000);
+	ck_assert_int_eq(a.result, SIM_RES_OK);
+	ck_assert_uint_eq(a.hpa, F.g->shared_hpa + 0x1000);
+	/* a T=0 DMA that reached the private page would fault (t0_private_dram) */
+	plat_arch_ops(F.p)->dma_check(plat_arch(F.p), pcie_dev_rid(F.dev),
+				      F.g->ram_hpa + 0x1000, false, true, &c);
+	ck_assert_int_eq(c.result, SIM_RES_FAULT);
+}
+END_TEST
+
 START_TEST(viommu_vdevice)
 {
 	HFX(&F, iommufd_ioas(F.h, F.q, "a"));
@@ -432,9 +546,16 @@ Suite *iommufd_suite(void)
 	tcase_add_test(tc, attach_replace_destroy);
 	tcase_add_test(tc, unmap_stale_window);
 	tcase_add_test(tc, nested_invalidation_batch);
+	tcase_add_test(tc, ioas_alignment_follows_domains);
+	tcase_add_test(tc, unmap_all_on_empty_ioas);
+	tcase_add_test(tc, nested_nest_parent_is_eopnotsupp);
 	tcase_add_test(tc, viommu_vdevice);
 	tcase_add_test(tc, map_dmabuf_bounds_and_revoke);
 	tcase_add_test(tc, unmap_dmabuf_area_holds_importer_until_inval);
+	suite_add_tcase(su, tc);
+	tc = tcase_create("confidential");
+	tcase_add_checked_fixture(tc, setup_tdx, teardown);
+	tcase_add_test(tc, confidential_ram_two_backings);
 	suite_add_tcase(su, tc);
 	return su;
 }

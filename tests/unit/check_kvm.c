@@ -25,6 +25,15 @@ static const char *kmap(const char *buf, uint64_t gpa, bool priv, bool eager,
 	return HFX(&F, kvm_map(F.h, F.q, &a));
 }
 
+/* kvm.unmap by @gpa (when @by_gpa) and / or @buf (NULL: none) */
+static const char *kunmap(bool by_gpa, uint64_t gpa, const char *buf)
+{
+	struct kvm_unmap_args a = { .guest = "vm0", .has_gpa = by_gpa,
+				    .gpa = gpa, .dmabuf = buf };
+
+	return HFX(&F, kvm_unmap(F.h, F.q, &a));
+}
+
 static struct plat_access gacc(uint64_t gpa, bool priv)
 {
 	struct plat_access a = { .who = SIM_INIT_GUEST, .initiator = "vm0",
@@ -80,15 +89,53 @@ START_TEST(eager_populate_and_unmap_zap)
 	ck_assert_uint_eq(F.t1 - F.t0, plat_t(F.p, AT_IOCTL) +
 					plat_t(F.p, AT_KVM_FAULT_IN));
 	ck_assert_int_eq(gacc(GPA, false).result, SIM_RES_OK);
-	ck_assert_str_eq(HFX(&F, kvm_unmap(F.h, F.q, "vm0", GPA + 0x1000, false)),
-			 "ENOENT");
-	ck_assert_str_eq(HFX(&F, kvm_unmap(F.h, F.q, "vm0", GPA, false)), "ok");
+	ck_assert_str_eq(kunmap(true, GPA + 0x1000, NULL), "ENOENT");
+	ck_assert_str_eq(kunmap(true, GPA, NULL), "ok");
 	ck_assert_uint_eq(F.t1 - F.t0, plat_t(F.p, AT_IOCTL) +
 					plat_t(F.p, AT_KVM_ZAP));
 	ck_assert_uint_eq(kvm_slot_count(F.h, "vm0"), 0);
 	ck_assert_int_eq(gacc(GPA, false).result, SIM_RES_FAULT);
 	ck_assert_uint_eq(dmabuf_attach_count(dmabuf_find(host_dmabuf_core(F.h),
 							  "s")), 0);
+}
+END_TEST
+
+/* contract section 4: kvm.unmap by gpa, by dma-buf, or both (one slot) */
+START_TEST(unmap_by_gpa_dmabuf_or_both)
+{
+	struct kvm_unmap_args a = { .guest = "vm0", .has_gpa = true,
+				    .gpa = GPA, .has_priv = true,
+				    .priv = true };
+
+	export("s", false);
+	ck_assert_str_eq(HFX(&F, vfio_dmabuf(F.h, F.q, "dev0", 0, 0, 0x8000,
+					     false, "t")), "ok");
+	ck_assert_str_eq(kmap("s", GPA, false, false, false), "ok");
+	ck_assert_str_eq(kmap("s", GPA + 0x100000, false, false, false), "ok");
+	ck_assert_str_eq(kmap("t", GPA + 0x200000, false, false, false), "ok");
+	/* both, naming different slots: EINVAL, nothing goes */
+	ck_assert_str_eq(kunmap(true, GPA, "t"), "EINVAL");
+	ck_assert_uint_eq(kvm_slot_count(F.h, "vm0"), 3);
+	/* neither selector is refused before the ioctl */
+	ck_assert_str_eq(kvm_unmap(F.h, F.q, &(struct kvm_unmap_args){
+					   .guest = "vm0" }), "EINVAL");
+	/* the dma-buf alone: both of its slots, one zap each */
+	ck_assert_str_eq(kunmap(false, 0, "s"), "ok");
+	ck_assert_uint_eq(F.t1 - F.t0, plat_t(F.p, AT_IOCTL) +
+					2 * plat_t(F.p, AT_KVM_ZAP));
+	ck_assert_uint_eq(kvm_slot_count(F.h, "vm0"), 1);
+	ck_assert_uint_eq(dmabuf_attach_count(dmabuf_find(host_dmabuf_core(F.h),
+							  "s")), 0);
+	ck_assert_str_eq(kunmap(true, GPA, NULL), "ENOENT");
+	ck_assert_str_eq(kunmap(false, 0, "s"), "ENOENT");
+	/* both naming the same slot */
+	ck_assert_str_eq(kunmap(true, GPA + 0x200000, "t"), "ok");
+	ck_assert_uint_eq(kvm_slot_count(F.h, "vm0"), 0);
+	/* private: keeps only that view's slots */
+	ck_assert_str_eq(kmap("t", GPA, false, false, false), "ok");
+	ck_assert_str_eq(HFX(&F, kvm_unmap(F.h, F.q, &a)), "ENOENT");
+	a.priv = false;
+	ck_assert_str_eq(HFX(&F, kvm_unmap(F.h, F.q, &a)), "ok");
 }
 END_TEST
 
@@ -166,6 +213,7 @@ Suite *kvm_suite(void)
 	tcase_add_test(tc, fault_in_on_first_access);
 	tcase_add_test(tc, eager_populate_and_unmap_zap);
 	tcase_add_test(tc, map_rules);
+	tcase_add_test(tc, unmap_by_gpa_dmabuf_or_both);
 	tcase_add_test(tc, revoke_zaps_and_refault_fails);
 	tcase_add_test(tc, slow_importer_delays_revoke);
 	tcase_add_test(tc, flavor_flip_moves_the_gfn);

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "arch.h"
 #include "host.h"
 #include "ops.h"
 #include "scenario.h"
@@ -608,6 +609,38 @@ START_TEST(error_positions)
 }
 END_TEST
 
+/* contract section 4: a gpa never carries the shared / protected bit */
+START_TEST(gpa_shared_bit)
+{
+	static const struct scn_guest td = { .name = "td", .confidential = true };
+	static const struct scn_guest wide = { .name = "w", .confidential = true,
+					       .gpaw = 52 };
+	static const struct scn_guest vm = { .name = "vm" };
+	char m[320];
+
+	ck_assert_int_eq(scn_gpa_error(&td, 0x7fffffffffffULL, ARCH_TDX, m,
+				       sizeof(m)), 0);
+	ck_assert_int_eq(scn_gpa_error(&td, 1ULL << 47, ARCH_TDX, m, sizeof(m)), 1);
+	ck_assert(strstr(m, "shared bit (GPA bit 47, gpaw 48) on tdx"));
+	ck_assert_int_eq(scn_gpa_error(&td, 1ULL << 47, ARCH_CCA, m, sizeof(m)), 1);
+	ck_assert(strstr(m, "unprotected-IPA bit (IPA bit 47"));
+	ck_assert_int_eq(scn_gpa_error(&td, 1ULL << 47, ARCH_SEV, m, sizeof(m)), 0);
+	ck_assert_int_eq(scn_gpa_error(&td, 1ULL << 51, ARCH_SEV, m, sizeof(m)), 1);
+	ck_assert(strstr(m, "C-bit (bit 51) on sev"));
+	ck_assert_int_eq(scn_gpa_error(&wide, 1ULL << 47, ARCH_TDX, m, sizeof(m)), 0);
+	ck_assert_int_eq(scn_gpa_error(&wide, 1ULL << 51, ARCH_TDX, m, sizeof(m)), 1);
+	/* a non-confidential guest has no such bit */
+	ck_assert_int_eq(scn_gpa_error(&vm, 1ULL << 51, ARCH_TDX, m, sizeof(m)), 0);
+	/* the loader checks every arch of the scenario, each gpa once */
+	expect_one("scenario: x\narch: [sev, tdx]\nplatform: { guests: [ { name: g } ] }\n"
+		   "steps:\n  - { op: guest.read, guest: g, gpa: 0x800000000000 }\n",
+		   5, 38, "reaches the shared bit (GPA bit 47, gpaw 48) on tdx");
+	expect_one("scenario: x\narch: [sev, tdx]\nplatform: { guests: [ { name: g } ] }\n"
+		   "steps:\n  - { op: guest.read, guest: g, gpa: 0x8000000000000 }\n",
+		   5, 38, "reaches the C-bit (bit 51) on sev");
+}
+END_TEST
+
 START_TEST(errors_all_sorted)
 {
 	struct scenario *scn = NULL;
@@ -810,6 +843,7 @@ Suite *loader_suite(void)
 	tcase_add_test(sections, schema_tables);
 	tcase_add_test(errors, error_positions);
 	tcase_add_test(errors, errors_all_sorted);
+	tcase_add_test(errors, gpa_shared_bit);
 	tcase_add_test(errors, enoent_and_big_file);
 	tcase_add_test(errors, set_override_and_create);
 	tcase_add_test(errors, set_creates_parent_maps);

@@ -15,6 +15,7 @@
 
 #include "cli.h"
 #include "sweep.h"
+#include "version.h"
 
 static const char scn_text[] =
 "scenario: sweep-unit\n"
@@ -389,14 +390,19 @@ START_TEST(line_writer_and_reader)
 	line = sweep_line(&p, &p.points[1], &r);
 	ck_assert_ptr_nonnull(line);
 	ck_assert_ptr_nonnull(strstr(line, "\"status\":\"timeout\",\"fired\":null,\"findings\":null,"
-				     "\"first_finding\":null,\"cycles\":null,\"pass\":false}\n"));
+				     "\"first_finding\":null,\"cycles\":null,\"pass\":false,"
+				     "\"unexpected\":[],\"run\":\"tsmsim run "));
+	/* the run command reproduces the point: arch, seed and fault */
+	ck_assert_ptr_nonnull(strstr(line, " --arch tdx --seed "));
+	ck_assert_ptr_nonnull(strstr(line, " --inject skip-step@after:lock\"}\n"));
+	ck_assert_ptr_nonnull(strstr(line, ",\"scenario\":\""));
 	ck_assert_ptr_eq(strchr(line, '\n'), line + strlen(line) - 1);
 	ck_assert_int_eq(sweep_line_parse(line, &li), 0);
 	ck_assert_uint_eq(li.point, 1);
 	ck_assert_uint_eq(li.npoints, 2);
 	ck_assert_int_eq(li.status, SWEEP_TIMEOUT);
 	ck_assert_str_eq(li.id, p.points[1].id);
-	free(li.id);
+	sweep_line_info_fini(&li);
 	free(line);
 	free(p.points[1].id);
 	p.points[1].id = weird;
@@ -406,16 +412,21 @@ START_TEST(line_writer_and_reader)
 	r.cycles = 123;
 	r.pass = true;
 	r.fired = false;
+	r.unexpected[SIM_FIND_MCE] = true;
+	r.unexpected[SIM_FIND_WATCHDOG] = true;
 	line = sweep_line(&p, &p.points[0], &r);
 	ck_assert_ptr_nonnull(strstr(line, "{\"schema\":\"tsmsim-sweep/1\",\"point\":0,\"points\":2,"
+				     "\"scenario\":\""));
+	ck_assert_ptr_nonnull(strstr(line, "\",\"version\":\"" TSMSIM_VERSION "\","
 				     "\"id\":\"tdx/skip-step/before:lock\",\"arch\":\"tdx\","
 				     "\"fault\":\"skip-step\",\"at\":\"before:lock\","
 				     "\"inject\":\"skip-step@before:lock\",\"set\":{},\"seed\":"));
 	ck_assert_ptr_nonnull(strstr(line, "\"status\":\"ran\",\"fired\":false,\"findings\":{\"mce\":2,\"host-fault\":0,"));
-	ck_assert_ptr_nonnull(strstr(line, "\"first_finding\":null,\"cycles\":123,\"pass\":true}\n"));
+	ck_assert_ptr_nonnull(strstr(line, "\"first_finding\":null,\"cycles\":123,\"pass\":true,"
+				     "\"unexpected\":[\"mce\",\"watchdog\"],\"run\":"));
 	ck_assert_int_eq(sweep_line_parse(line, &li), 0);
 	ck_assert_int_eq(li.status, SWEEP_RAN);
-	free(li.id);
+	sweep_line_info_fini(&li);
 	free(line);
 
 	/* what the reader refuses */
@@ -437,7 +448,7 @@ START_TEST(line_writer_and_reader)
 					  "\"id\":\"x\",\"status\":\"ran\",\"n\":[1,-2.5e3,{\"a\":[true,null]}],"
 					  "\"u\":\"\\u00e9\\/\"}\r\n", &li), 0);
 	ck_assert_str_eq(li.id, "x");
-	free(li.id);
+	sweep_line_info_fini(&li);
 	ck_assert_int_eq(sweep_line_parse("{\"schema\":\"tsmsim-sweep/1\",\"point\":0,\"points\":2,"
 					  "\"id\":\"x\",\"status\":\"ran\",\"n\":[1,]}", &li), -EINVAL);
 	ck_assert_int_eq(sweep_line_parse("{\"schema\":\"tsmsim-sweep/1\",\"point\":0,\"points\":2,"
@@ -467,17 +478,17 @@ START_TEST(one_point_in_process)
 	ck_assert_ptr_nonnull(line);
 	/* LOCK answered BUSY: the step fails and TDISP says so */
 	ck_assert_ptr_nonnull(strstr(line, "\"status\":\"ran\""));
-	ck_assert_ptr_nonnull(strstr(line, "\"pass\":false}"));
+	ck_assert_ptr_nonnull(strstr(line, "\"pass\":false,"));
 	ck_assert_ptr_null(strstr(line, "\"tdisp-protocol\":0"));
 	ck_assert_ptr_nonnull(strstr(line, "\"first_finding\":{\"name\":\"tdisp-protocol\""));
 	ck_assert_int_eq(sweep_line_parse(line, &li), 0);
 	ck_assert_uint_eq(li.point, 0);
-	free(li.id);
+	sweep_line_info_fini(&li);
 	free(line);
 	/* no invalidation to drop here: the scenario's expectations hold */
 	line = sweep_run_point(&p, &p.points[1], &rc);
 	ck_assert_int_eq(rc, 0);
-	ck_assert_ptr_nonnull(strstr(line, "\"pass\":true}"));
+	ck_assert_ptr_nonnull(strstr(line, "\"pass\":true,\"unexpected\":[],"));
 	ck_assert_ptr_nonnull(strstr(line, "\"first_finding\":null"));
 	free(line);
 	sweep_plan_fini(&p);

@@ -331,6 +331,29 @@ START_TEST(nonce_valid_wrong_stale)
 }
 END_TEST
 
+/* stale: an epoch before the latest LOCK, not the nonce a STOP destroyed */
+START_TEST(nonce_stale_is_before_latest_lock)
+{
+	uint8_t e2[TDISP_NONCE_LEN], got[TDISP_NONCE_LEN];
+
+	ck_assert_uint_eq(lock(pf, 0), 0);
+	ck_assert_uint_eq(send_code(pf, TDISP_REQ_STOP_INTERFACE), 0);
+	ck_assert_uint_eq(lock(pf, 0), 0);
+	ck_assert_int_eq(tdisp_nonce_get(pf, TDISP_NONCE_VALID, e2), 0);
+	ck_assert_uint_eq(send_code(pf, TDISP_REQ_STOP_INTERFACE), 0);
+	/* unlocked again: the latest LOCK is still epoch 2, so stale is 1 */
+	ck_assert_int_eq(tdisp_nonce_get(pf, TDISP_NONCE_STALE, got), 0);
+	ck_assert(memcmp(got, e2, TDISP_NONCE_LEN) != 0);
+	ck_assert_uint_eq(lock(pf, 0), 0);
+	ck_assert_int_eq(tdisp_lock_epoch(pf), 3);
+	ck_assert_int_eq(tdisp_nonce_get(pf, TDISP_NONCE_STALE, got), 0);
+	ck_assert_mem_eq(got, e2, TDISP_NONCE_LEN);
+	ck_assert_uint_eq(start(pf, TDISP_NONCE_STALE), TDISP_ERR_INVALID_NONCE);
+	ck_assert_int_eq(tdisp_state(pf), TDISP_ST_CONFIG_LOCKED);
+	ck_assert_uint_eq(start(pf, TDISP_NONCE_VALID), 0);
+}
+END_TEST
+
 START_TEST(nonce_replay_after_unlock)
 {
 	ck_assert_uint_eq(lock(pf, 0), 0);
@@ -511,6 +534,7 @@ Suite *tdisp_suite(void)
 
 	tcase_add_checked_fixture(tn, setup, teardown);
 	tcase_add_test(tn, nonce_valid_wrong_stale);
+	tcase_add_test(tn, nonce_stale_is_before_latest_lock);
 	tcase_add_test(tn, nonce_replay_after_unlock);
 	tcase_add_test(tn, nonce_destroyed_on_error);
 	tcase_add_test(tn, nonce_in_lock_response_and_deterministic);

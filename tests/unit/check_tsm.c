@@ -164,6 +164,26 @@ START_TEST(guest_requests_fail_closed)
 }
 END_TEST
 
+/* contract section 4: a guest's LOCK is refused in the ioctl, any policy */
+START_TEST(guest_lock_never_reaches_device)
+{
+	up();
+	ck_assert_str_eq(HFX(&F, tsm_set_policy(F.h, F.q, "dev0",
+						TSM_POLICY_FAIL_CLOSED)), "ok");
+	ck_assert_str_eq(HFX(&F, tsm_guest_tdisp(F.h, F.q, "vm0", "dev0",
+			 TDISP_REQ_LOCK_INTERFACE)), "EPERM");
+	/* no DOE round trip, and fail-closed did not STOP the TDI */
+	ck_assert_uint_eq(F.t1 - F.t0, plat_t(F.p, AT_IOCTL));
+	ck_assert_int_eq(tdisp_state(F.dev), TDISP_ST_RUN);
+	/* an unlocked TDI stays unlocked */
+	ck_assert_str_eq(HFX(&F, tsm_unbind(F.h, F.q, "dev0")), "ok");
+	ck_assert_str_eq(HFX(&F, tsm_guest_tdisp(F.h, F.q, "vm0", "dev0",
+			 TDISP_REQ_LOCK_INTERFACE)), "EPERM");
+	ck_assert_int_eq(tdisp_state(F.dev), TDISP_ST_CONFIG_UNLOCKED);
+	ck_assert_uint_eq(tdisp_lock_epoch(F.dev), 1);
+}
+END_TEST
+
 START_TEST(disconnect_unbinds_first)
 {
 	up();
@@ -241,6 +261,7 @@ Suite *tsm_suite(void)
 	tcase_add_test(tc, flip_before_bind_maps_on_accept);
 	tcase_add_test(tc, guest_requests_keep_state);
 	tcase_add_test(tc, guest_requests_fail_closed);
+	tcase_add_test(tc, guest_lock_never_reaches_device);
 	tcase_add_test(tc, bind_other_guest_ebusy);
 	tcase_add_test(tc, unbind_never_bound);
 	tcase_add_test(tc, disconnect_unbinds_first);
