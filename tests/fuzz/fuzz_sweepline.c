@@ -17,7 +17,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!sweep_line_parse(text, &li)) {
 		if (li.point >= li.npoints)
 			abort();
-		free(li.id);
+		sweep_line_info_fini(&li);
 	}
 	free(text);
 	return 0;
