@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: MIT
 /*
- * checkers.c - the judges of contract section 7.  They read trace records
- * only (design.md "Layers": models publish facts, checkers judge them), and
+ * checkers.c - the judges of docs/scenarios.md.  They read trace records
+ * only (docs/architecture.md "Facts, not judgements":
+ * models publish facts, checkers judge them), and
  * each finding names its cause chain with YAML lines: the step that
  * created the mapping, the step that made it dangerous, the access that
  * hit it.
  *
- * Counting (contract section 7, "Counting"):
+ * Counting (docs/scenarios.md, "Findings are counted deduplicated"):
  * - latent-*: once per (mapping, TDI, event), the event being one OWNER
  *   occurrence (a step's OWNER records for several BAR ranges are one);
  * - access findings: once per (initiator, mapping, result) per contiguous

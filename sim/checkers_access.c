@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * checkers_access.c - the access judges of contract section 7: one finding
+ * checkers_access.c - the access judges of docs/scenarios.md: one finding
  * per access episode by the precedence mce > host-fault > unaccepted-access
  * > use-after-revoke > stale-translation > access-error, and data-loss
  * judged on its own (see the counting rules atop checkers.c).

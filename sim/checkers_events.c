@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * checkers_events.c - the judges of contract section 7 that read one
+ * checkers_events.c - the judges of docs/scenarios.md that read one
  * event each: latent-mce / latent-host-fault (OWNER against the live
  * hypervisor-side mappings), tdi-error, tdisp-protocol and teardown-order.
  */

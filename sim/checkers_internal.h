@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * checkers_internal.h - private state of the contract section 7 checkers
+ * checkers_internal.h - private state of the docs/scenarios.md checkers
  * (checkers.c: install, bookkeeping and text helpers; checkers_access.c,
  * checkers_windows.c, checkers_events.c: the judges).  Only sim/ includes
  * it.
@@ -16,10 +16,10 @@
 
 #include "sim.h"
 
-/* Hypervisor-side kinds of contract section 7 (mem.h MEM_HYP_KINDS). */
+/* Hypervisor-side kinds of docs/scenarios.md (mem.h MEM_HYP_KINDS). */
 /*
  * The latent findings are about CPU-reachable hypervisor-side mappings
- * (contract section 8: "CPU-reachable hypervisor-side mapping of TEE MMIO
+ * (docs/arch/rules.md: "CPU-reachable hypervisor-side mapping of TEE MMIO
  * live when the TDI locks"); an iommufd P2P area is hypervisor-side but
  * only DMA reaches through it, and its use after lock is `ur` (no source
  * says it is an MCE), which the access checkers report when it happens.

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * checkers_windows.c - the expect windows of contract section 7: hitless
+ * checkers_windows.c - the expect windows of docs/scenarios.md: hitless
  * windows (open / close on step records, which accesses they cover, the
  * hitless-violation finding) and allow windows (which access-error results
  * a window suppresses).  The bookkeeper (checkers.c) drives chk_on_step().
@@ -177,7 +177,7 @@ void chk_on_step(struct sim *s, struct chk_ctx *c, const struct sim_rec *rec,
 
 /* ------------------------------------------------------------ hitless */
 
-/* Where @a went "as mapped when the window opened" (contract section 7). */
+/* Where @a went "as mapped when the window opened" (docs/scenarios.md). */
 static bool hit_snap_covers(const struct chk_ctx *c, const struct chk_hitless *h,
 			    const struct sim_rec_access *a,
 			    const struct chk_map *m, uint64_t bit)

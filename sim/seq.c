@@ -2,7 +2,7 @@
 /*
  * seq.c - step sequences: one event per sub-operation, fired at its
  * completion cycle with SIM_PRIO_STATE, so a state change lands before any
- * access of the same cycle (contract section 4).
+ * access of the same cycle (docs/scenarios.md).
  */
 #include <stdlib.h>
 #include <string.h>

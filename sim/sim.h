@@ -190,7 +190,7 @@ void sim_set_runahead(struct sim *s, bool on);
 /*
  * xorshift64* (Vigna 2016: shifts 12, 25, 27; multiplier
  * 0x2545F4914F6CDD1D), output taken after the state update, as in the
- * contract section 5 and ../bench/WORKLOAD.md.  Stream 0 is seeded with the
+ * docs/scenarios.md and docs/bench.md.  Stream 0 is seeded with the
  * scenario seed, stream i > 0 with splitmix64(seed + i).
  */
 struct sim_rng {
@@ -275,7 +275,7 @@ enum sim_initiator {
 };
 const char *sim_initiator_name(enum sim_initiator i);
 
-/* Access results of contract section 7, in no particular order. */
+/* Access results of docs/scenarios.md, in no particular order. */
 enum sim_result {
 	SIM_RES_OK,
 	SIM_RES_RETRIED,
@@ -312,7 +312,7 @@ struct sim_rec_tdi_state {
 
 /*
  * MMIO pages of a TDI change owner, or the TDI locks: the arch publishes
- * which hazard its profile attaches to this event (contract section 8),
+ * which hazard its profile attaches to this event (docs/arch/rules.md),
  * so the latent-mapping checker stays arch-agnostic: every hypervisor-side
  * mapping (mem.h MEM_HYP_KINDS minus @exempt_kinds and @exempt_ids) live over
  * [@hpa, @hpa + @size) at this moment is a @finding.
@@ -427,7 +427,7 @@ void sim_trace_note(struct sim *s, const char *fmt, ...)
 
 /* --------------------------------------------------------------- findings */
 
-/* Finding names of contract section 7, in its table order. */
+/* Finding names of docs/scenarios.md, in its table order. */
 enum sim_finding_kind {
 	SIM_FIND_MCE,
 	SIM_FIND_HOST_FAULT,
@@ -542,7 +542,7 @@ void sim_stat_at(const struct sim *s, size_t i, const char **name,
 /* ------------------------------------------------------------- sequences */
 
 /*
- * A step is a sequence of sub-operations (contract section 4): each takes
+ * A step is a sequence of sub-operations (docs/scenarios.md): each takes
  * effect at the cycle it completes, the next starts then, and the step
  * completes with its last.  A sub-operation returns NULL (success), a
  * result name that ends the sequence ("EEXIST", "INVALID_NONCE", "ur"),
@@ -617,7 +617,7 @@ static inline bool sim_trace_wanted(const struct sim *s, enum sim_rec_type type)
 /* ------------------------------------------- checkers (issue 6, item 1) */
 
 /*
- * The contract section 7 checkers (sim/checkers.c) and the expect windows
+ * The docs/scenarios.md checkers (sim/checkers.c) and the expect windows
  * they evaluate.  The runner resolves labels to step indices and a
  * `{ device, bar }` range to its HPA window, then calls
  * sim_checkers_install() once, before the first step.

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# run_cli.sh BIN - the command line's exit codes and messages (contract
-# section 1).  Each case: expected exit, a substring of the output
+# run_cli.sh BIN - the command line's exit codes and messages (README.md,
+# command line).  Each case: expected exit, a substring of the output
 # (stdout+stderr), then the arguments.
 set -u
 bin=$1

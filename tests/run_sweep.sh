@@ -15,5 +15,5 @@ trap 'rm -f "$out"' EXIT
 rc=$?
 n=$(wc -l <"$out")
 bad=$(grep -vc '"status":"ran"' "$out")
-echo "sweep $file: $n points, $bad crashed or timed out"
+echo "sweep $file: $n points ran, $bad crashed or timed out; $((n - bad)) passed, $bad failed"
 [ "$rc" -eq 0 ] && [ "$n" -gt 0 ] && [ "$bad" -eq 0 ]

@@ -12,7 +12,7 @@
 #include "run.h"
 #include "scenario.h"
 
-/* Exit codes of contract section 1 (sysexits.h values where they exist). */
+/* Exit codes of README.md (sysexits.h values where they exist). */
 enum {
 	CLI_EX_OK = 0,
 	CLI_EX_FAIL = 1,

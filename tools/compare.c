@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arch.h"
 #include "compare.h"
 #include "report.h"
 #include "out.h"
@@ -107,10 +108,8 @@ static int split_args(int argc, char **argv, struct compare_opts *o,
 
 static int default_arches(struct cli_run *r)
 {
-	static const char *const arches[] = { "tdx", "sev", "cca" };
-
-	for (size_t i = 0; i < 3; i++) {
-		r->arches[i] = strdup(arches[i]);
+	for (size_t i = 0; i < ARCH_NR; i++) {
+		r->arches[i] = strdup(arch_id_name((enum arch_id)i));
 		if (!r->arches[i])
 			return CLI_EX_SOFTWARE;
 		r->narches = i + 1;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * compare.h - `tsmsim compare FILE [--arch tdx,sev,cca] [--format
- * text|md|html] [--out FILE]` (contract section 1): one scenario on
+ * text|md|html] [--out FILE]` (README.md): one scenario on
  * several arches, side by side.
  */
 #ifndef TSMSIM_TOOLS_COMPARE_H

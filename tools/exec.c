@@ -36,18 +36,13 @@ static enum arch_timing tdisp_latency(unsigned int code)
 	}
 }
 
+/* the scenario's own requests: the record is expected when the step is */
 static void emit_tdisp(struct exec_ctx *x, const char *res)
 {
-	struct sim_rec rec = { .type = SIM_REC_TDISP };
 	struct world_tdisp *t = &x->w->tdisp;
 
-	if (!sim_trace_wanted(x->s, SIM_REC_TDISP))
-		return;
-	rec.u.tdisp.device = pcie_dev_name(t->dev);
-	rec.u.tdisp.request = tdisp_req_name(t->req.code);
-	rec.u.tdisp.response = res;
-	rec.u.tdisp.expected = exec_step_expects(x->step, res);
-	sim_trace_emit(x->s, &rec);
+	tdisp_xchg_record(x->s, t->dev, t->req.code, res,
+			  exec_step_expects(x->step, res));
 }
 
 static const char *sub_tdisp_done(struct sim *s, void *ctx, uint64_t arg)
@@ -72,11 +67,6 @@ static const char *sub_tdisp_answer(struct sim *s, void *ctx, uint64_t arg)
 	return strcmp(res, "ok") ? res : NULL;
 }
 
-static const char *sub_timeout(struct sim *s, void *ctx, uint64_t arg)
-{
-	return "ETIMEDOUT";
-}
-
 static const char *sub_tdisp_send(struct sim *s, void *ctx, uint64_t arg)
 {
 	struct exec_ctx *x = ctx;
@@ -88,8 +78,7 @@ static const char *sub_tdisp_send(struct sim *s, void *ctx, uint64_t arg)
 		/* unsecured or lost: the requester waits for the DOE timeout */
 		t->valid = false;
 		emit_tdisp(x, "ETIMEDOUT");
-		sim_seq_next(x->q, plat_t(p, AT_DOE_TIMEOUT), "DOE timeout",
-			     sub_timeout, NULL, 0);
+		tdisp_xchg_timeout(x->q, plat_t(p, AT_DOE_TIMEOUT));
 		return NULL;
 	}
 	if (!t->rsp.pending) {
@@ -130,19 +119,11 @@ static bool tout_blocked(const struct world *w, const struct pcie_dev *dev)
 	return n_tdi >= this_tdi || n_dsm >= all || n == WORLD_TDISP_OUT;
 }
 
+/* its step ended when it was sent: the record is expected */
 static void emit_tout(struct world *w, const struct world_tdisp_out *o,
 		      const char *res)
 {
-	struct sim_rec rec = { .type = SIM_REC_TDISP };
-	struct sim *s = plat_sim(w->p);
-
-	if (!sim_trace_wanted(s, SIM_REC_TDISP))
-		return;
-	rec.u.tdisp.device = pcie_dev_name(o->dev);
-	rec.u.tdisp.request = tdisp_req_name(o->req.code);
-	rec.u.tdisp.response = res;
-	rec.u.tdisp.expected = true;	/* its step ended when it was sent */
-	sim_trace_emit(s, &rec);
+	tdisp_xchg_record(plat_sim(w->p), o->dev, o->req.code, res, true);
 }
 
 /* The answer (or the timeout) is in: the slot frees, a waiter may go. */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * exec_assert.c - the `assert` op (contract section 4, "Observing the
+ * exec_assert.c - the `assert` op (docs/scenarios.md, "Observing the
  * model"): state, response, report, translate, last.  It reads the model
  * at the cycle the step runs and fails the run at the step's line with
  * every mismatch listed.

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * exec_host.c - the host software ops (contract section 4: tsm.*,
+ * exec_host.c - the host software ops (docs/scenarios.md: tsm.*,
  * vfio.*, kvm.*, iommufd.*, vm.destroy, guest ABI calls, host accesses)
  * onto models/host.  Each handler only reads the step's converted fields;
  * the semantics (errno results, ordering, revoke waits) live in the model.

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * explore.h - `tsmsim explore` (contract section 9): every order of the
+ * explore.h - `tsmsim explore` (docs/scenarios.md): every order of the
  * scenario's `unordered:` blocks that their `needs` allow, the product
  * over blocks, each a complete run on each arch.
  *

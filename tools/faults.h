@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * faults.h - fault injection (contract section 6): each fault is applied
+ * faults.h - fault injection (docs/scenarios.md): each fault is applied
  * at its point as a real perturbation of a model (an invalidation that
  * never lands, a TDISP request answered BUSY, an FLR), never as a flag a
  * checker reads.

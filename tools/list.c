@@ -138,14 +138,16 @@ static void list_timing(FILE *out)
 
 		fprintf(out, "%-16s", d->key);
 		for (int a = 0; a < ARCH_NR; a++) {
+			uint64_t v = arch_timing_default((enum arch_id)a,
+							 (enum arch_timing)t);
 			char tm[24];
 
 			if (d->in_cycles)
 				snprintf(tm, sizeof(tm), "-");
 			else
-				time_str(d->def_ps[a], tm, sizeof(tm));
+				time_str(v, tm, sizeof(tm));
 			fprintf(out, " %7s %11" PRIu64, tm, d->in_cycles ?
-				d->def_ps[a] : def_cycles(d->def_ps[a]));
+				v : def_cycles(v));
 		}
 		fprintf(out, "\n%-4s%s\n%-4s%s\n", "", d->help, "", d->source);
 	}

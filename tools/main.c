@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * main.c - the tsmsim command line (contract section 1).  Only tools/
+ * main.c - the tsmsim command line (README.md).  Only tools/
  * parses argv, prints to the terminal or exits; exit codes are the
  * contract's: 0 pass, 1 expectation failed, 2 bad command line, 65 bad
  * scenario, 66 file not readable, 70 internal error.  An output file that

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * minimize.h - `tsmsim minimize` (contract section 1): from a run with a
+ * minimize.h - `tsmsim minimize` (README.md): from a run with a
  * finding (a scenario plus --set / --inject, or one point of sweep
  * results) to a smallest scenario with the same first finding at the same
  * step, written as a ready regression scenario (docs/minimize.md).

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * ops.c - the schema tables: step ops (contract section 4), fault kinds
+ * ops.c - the schema tables: step ops (docs/scenarios.md), fault kinds
  * (section 6) and result names (section 7).  Data only; scenario.c
  * interprets it and `tsmsim list` prints it.
  */
@@ -29,7 +29,7 @@ static const char *const populate_v[] = { "fault", "eager", NULL };
 static const char *const ide_state_v[] = { "secure", "insecure", NULL };
 static const char *const on_illegal_v[] = { "keep-state", "fail-closed", NULL };
 static const char *const nonce_v[] = { "valid", "wrong", "stale", NULL };
-/* contract section 4, vfio.config_write; [TDISP] Table 11-2 */
+/* docs/scenarios.md, vfio.config_write; [TDISP] Table 11-2 */
 static const char *const reg_v[] = {
 	"bar0", "bar1", "bar2", "bar3", "bar4", "bar5", "command.mse",
 	"command.bme", "msix", "devctl", "rebar", "sriov", "pasid", "ide", NULL
@@ -40,7 +40,7 @@ const char *const scn_errno_names[] = {
 	"EADDRINUSE", "EOPNOTSUPP", "EFAULT", "ETIMEDOUT", "EIO", NULL
 };
 
-/* [TDISP] error codes, domain.md section 1 */
+/* [TDISP] error codes, docs/tdisp.md */
 const char *const scn_tdisp_error_names[] = {
 	"INVALID_REQUEST", "BUSY", "INVALID_INTERFACE_STATE", "UNSPECIFIED",
 	"UNSUPPORTED_REQUEST", "VERSION_MISMATCH", "VENDOR_SPECIFIC_ERROR",
@@ -49,7 +49,7 @@ const char *const scn_tdisp_error_names[] = {
 	"INVALID_DEVICE_CONFIGURATION", NULL
 };
 
-/* [TDISP] request codes 81h..8Ah, contract section 4 device.tdisp */
+/* [TDISP] request codes 81h..8Ah, docs/scenarios.md device.tdisp */
 const char *const scn_tdisp_request_names[] = {
 	"GET_TDISP_VERSION", "GET_TDISP_CAPABILITIES", "LOCK_INTERFACE",
 	"GET_DEVICE_INTERFACE_REPORT", "GET_DEVICE_INTERFACE_STATE",

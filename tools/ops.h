@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * ops.h - the scenario schema as data: every step op of contract section 4
+ * ops.h - the scenario schema as data: every step op of docs/scenarios.md
  * with its fields, the field types, the fault catalog of section 6 and the
  * step result names of section 7.
  *
@@ -111,7 +111,7 @@ enum scn_op_kind {
 };
 
 /**
- * struct scn_op_desc - one step op of contract section 4.
+ * struct scn_op_desc - one step op of docs/scenarios.md.
  * @name:   "tsm.bind"
  * @kind:   operation, access or assert
  * @help:   one line for `tsmsim list ops`
@@ -135,7 +135,7 @@ const char *scn_ftype_name(enum scn_ftype t);
 const char *scn_ref_name(enum scn_ref r);
 
 /**
- * struct scn_fault_desc - one fault kind of contract section 6.
+ * struct scn_fault_desc - one fault kind of docs/scenarios.md.
  * @name:   "delay-invalidation"
  * @help:   one line for `tsmsim list faults`
  * @params: the keys besides kind and at
@@ -150,7 +150,7 @@ extern const struct scn_fault_desc scn_faults[];
 extern const size_t scn_nfaults;
 int scn_fault_find(const char *name);	/* -1 when unknown */
 
-/* Step result names of contract section 7 (NULL-terminated lists). */
+/* Step result names of docs/scenarios.md (NULL-terminated lists). */
 extern const char *const scn_errno_names[];
 extern const char *const scn_tdisp_error_names[];
 extern const char *const scn_tdisp_request_names[];	/* without _REQUEST */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * out.h - the output files of `tsmsim run` (--trace, --vcd, --junit,
- * --html) (contract section 1; formats in docs/outputs.md).
+ * --html) (README.md; formats in docs/outputs.md).
  *
  * A struct out_log records the trace of one run: it is attached as a
  * struct run_sink before the run starts and keeps a copy of what the

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * run.c - the runner: steps in order, never overlapping (contract
- * section 4), each a sequence of sub-operations; traffic alongside; then
+ * run.c - the runner: steps in order, never overlapping (docs/scenarios.md
+ * (steps)), each a sequence of sub-operations; traffic alongside; then
  * the checkers' findings held against `expect:` (section 7).
  */
 #include <errno.h>
@@ -433,7 +433,7 @@ static void check_steps(struct run *r)
 }
 
 /*
- * Contract section 7: a violated window "gives one finding", so whether a
+ * docs/scenarios.md: a violated window "gives one finding", so whether a
  * violation was expected is said under `findings: hitless-violation`.
  */
 static bool violations_expected(struct run *r, const struct scn_expect *e)

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * scenario.c - the scenario loader: libyaml document API, schema checks
- * against ops.c, unit conversion (contract section 2), references, and
+ * against ops.c, unit conversion (docs/scenarios.md), references, and
  * FILE:LINE:COL diagnostics for every error of the file in one run.
  *
  * Passes, in order:
@@ -289,7 +289,7 @@ static int arch_base(const char *name)
 	return id;
 }
 
-/* Contract section 4: no gpa carries the arch's shared / protected bit. */
+/* docs/scenarios.md: no gpa carries the arch's shared / protected bit. */
 static void gpa_check(struct ld *ld)
 {
 	struct gpa_ck c = { .ld = ld };

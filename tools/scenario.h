@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * scenario.h - a loaded, validated scenario (contract sections 2-7).
+ * scenario.h - a loaded, validated scenario (docs/scenarios.md).
  *
  * The loader (scenario.c, libyaml document API) checks every key against
  * the schema in ops.c / schema tables, converts units (durations to cycles
@@ -152,7 +152,7 @@ struct scn_step {
 };
 
 /*
- * An `unordered:` block (contract section 9): steps [first, first + n) of
+ * An `unordered:` block (docs/scenarios.md): steps [first, first + n) of
  * the flattened step list, which may run in any order their `needs`
  * allow.  `run` takes file order; `explore` takes every allowed order.
  */
@@ -394,7 +394,7 @@ void scn_diags_free(struct scn_diags *d);
 void scn_diags_print(const struct scn_diags *d, FILE *f);
 
 /*
- * Guest addresses (contract section 4): scn_gpa_walk() calls @fn for every
+ * Guest addresses (docs/scenarios.md): scn_gpa_walk() calls @fn for every
  * (guest, gpa) the scenario names: steps (and assert translate entries),
  * guest traffic, fault parameters, hitless ranges.  scn_gpa_error() writes
  * the diagnostic into @buf and returns 1 when @gpa of @g carries the
@@ -433,7 +433,7 @@ const char *scn_fault_futile(const struct scenario *scn, const char *kind,
 			     char *buf, size_t len);
 
 /*
- * Units (contract section 2), shared with --set and the profile loader.
+ * Units (docs/scenarios.md), shared with --set and the profile loader.
  * Each returns 0 or -EINVAL and writes a short reason into @why.
  */
 int scn_parse_duration(const char *text, uint64_t clock_mhz, uint64_t *cycles,
@@ -441,7 +441,7 @@ int scn_parse_duration(const char *text, uint64_t clock_mhz, uint64_t *cycles,
 int scn_parse_size(const char *text, uint64_t *bytes, const char **why);
 int scn_parse_count(const char *text, uint64_t *n, const char **why);
 /*
- * A fault point (contract section 6): before:LABEL, after:LABEL,
+ * A fault point (docs/scenarios.md): before:LABEL, after:LABEL,
  * during:LABEL#K (K >= 1) or a duration.  Syntax only: the caller checks
  * the label (scn_label_index()).  @pt->label is malloc'd (free it).
  */

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * scenario_blocks.c - `unordered:` blocks and `needs:` (contract section
- * 9).  The loader flattens a block into the step list in file order and
- * keeps its bounds; `needs` become step indices.  Errors: a block inside
+ * scenario_blocks.c - `unordered:` blocks and `needs:` (docs/explore.md).
+ * The loader flattens a block into the step list in file order and keeps
+ * its bounds; `needs` become step indices.  Errors: a block inside
  * a block, a need outside the block or on a step outside any block, a
  * cycle, a file order that breaks the block's own needs (`run` takes file
  * order, so it must be one of the allowed orders), and a step that uses a

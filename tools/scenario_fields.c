@@ -277,7 +277,7 @@ static bool importer_check(struct ld *ld, struct scn_pos pos, const char *s)
 	return false;
 }
 
-/* A step result name of contract section 7. */
+/* A step result name of docs/scenarios.md. */
 bool ld_result_known(const char *name)
 {
 	return sim_result_parse(name) >= 0 || !strcmp(name, "completed") ||

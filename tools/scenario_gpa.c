@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * scenario_gpa.c - every guest physical address a scenario names, and the
- * rule that none carries the shared / protected bit (contract section 4,
+ * rule that none carries the shared / protected bit (docs/scenarios.md,
  * "Guest addresses"): the arch forms the real address from `private:`, so
  * a `gpa` at or above the bit (tdx: GPA bit gpaw - 1; cca: the top IPA
  * bit; sev: the C-bit, 51) of a confidential guest is a scenario error.
@@ -92,21 +92,7 @@ const char *scn_gpa_bad(const struct scn_guest *g, uint64_t gpa, int arch,
 	limit = arch_gpa_limit((enum arch_id)arch, bits);
 	if (gpa < limit)
 		return NULL;
-	bits = bits ? bits : 48;
-	switch (arch) {
-	case ARCH_TDX:
-		snprintf(buf, len, "the shared bit (GPA bit %u, gpaw %u)",
-			 bits - 1, bits);
-		break;
-	case ARCH_CCA:
-		snprintf(buf, len, "the unprotected-IPA bit (IPA bit %u, ipa_bits %u)",
-			 bits - 1, bits);
-		break;
-	default:
-		snprintf(buf, len, "the C-bit (bit %d)", __builtin_ctzll(limit));
-		break;
-	}
-	return buf;
+	return arch_gpa_bit_words((enum arch_id)arch, bits, buf, len);
 }
 
 int scn_gpa_error(const struct scn_guest *g, uint64_t gpa, int arch,

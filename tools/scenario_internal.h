@@ -29,7 +29,7 @@
 	{ .key = (k), .type = (t), .flags = (fl), .sub = (s), .help = (h) }
 #define REQ SCN_F_REQ
 
-/* Caps (contract section 2 leaves them to us; docs/scenario.md lists them). */
+/* Caps (the language leaves them to us; docs/scenarios.md lists them). */
 #define LD_MAX_FILE	(4u << 20)
 #define LD_MAX_DEPTH	32
 #define LD_MAX_ALIASES	100

@@ -85,7 +85,7 @@ static bool is_profile_path(const char *s)
 
 static void arch_one(struct ld *ld, int node)
 {
-	static const char *const builtin[] = { "tdx", "sev", "cca", NULL };
+	const char *const *builtin = arch_names();
 	struct scenario *scn = ld->scn;
 	const char *s = ld_scalar(ld, node, "an arch name or profile path");
 	char *path;

@@ -470,9 +470,7 @@ static void per_arch_load(struct ld *ld, int node)
 		struct scn_per_arch *pa;
 
 		if (arch_id_parse(ld_pkey(ld, p)) < 0) {
-			static const char *const arches[] = { "tdx", "sev", "cca", NULL };
-
-			ld_one_of(ld, p->key, "arch", arches);
+			ld_one_of(ld, p->key, "arch", arch_names());
 			continue;
 		}
 		scn->per_arch = ld_grow(scn->per_arch, scn->nper_arch, sizeof(*scn->per_arch));

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * scenario_units.c - unit conversion (contract section 2): counts,
+ * scenario_units.c - unit conversion (docs/scenarios.md): counts,
  * sizes, durations in cycles at clock_mhz, count constraints (">= 1",
  * "2..4") and fault points; exact integer arithmetic, no floating point.
  * See scenario.c for the passes.

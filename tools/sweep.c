@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * sweep.c - the point list of a sweep (contract section 6): arches x set
+ * sweep.c - the point list of a sweep (docs/scenarios.md): arches x set
  * combinations x fault kinds (with the parameters each needs, chosen from
  * the scenario) x fault points.  Everything here depends on the scenario
- * and the flags only, never on --jobs or --shard (contract section 1).
+ * and the flags only, never on --jobs or --shard (README.md).
  * docs/sweep.md describes the rules.
  */
 #include <errno.h>

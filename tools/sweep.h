@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * sweep.h - `tsmsim sweep` and `tsmsim merge` (contract sections 1 and 6).
+ * sweep.h - `tsmsim sweep` and `tsmsim merge` (README.md and docs/scenarios.md).
  *
  * A sweep runs one scenario at many points, a point being (arch, set
  * combination, fault kind with its parameters, fault point).  The point

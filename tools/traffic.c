@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: MIT
 /*
- * traffic.c - background load (contract section 5): closed-loop streams,
+ * traffic.c - background load (docs/scenarios.md): closed-loop streams,
  * each issuing one access, completing it after its latency, and issuing
  * the next `gap` cycles after the completion.  Two events per access: the
  * issue (the access is resolved against the state of that cycle) and the
  * completion (the access record, DMA completion checks).
  *
  * Addresses follow the contract so streams are reproducible across
- * implementations (../bench/WORKLOAD.md): random draws r from the
+ * implementations (docs/bench.md): random draws r from the
  * stream's xorshift64*, page = r % pages, offset = ((r >> 32) % lines) *
  * size; sequential walks lines in order and wraps.
  */
@@ -25,6 +25,7 @@ struct stream {
 	struct sim_rng rng;
 	uint64_t k;		/* accesses completed */
 	uint64_t pages, lines;	/* lines per page */
+	uint64_t pmask, lmask;	/* pages - 1, lines - 1 when powers of 2, else 0 */
 	bool started, stopped;
 	struct pcie_dev *dev;
 	struct plat_guest *g;
@@ -59,8 +60,10 @@ static uint64_t next_addr(struct stream *x)
 		break;
 	case SCN_PAT_RANDOM:
 		r = sim_rng_next(&x->rng);
-		page = r % x->pages;
-		off = ((r >> 32) % x->lines) * c->size;
+		/* the same remainders; a mask when the count is a power of 2 */
+		page = x->pmask ? r & x->pmask : r % x->pages;
+		off = (x->lmask ? (r >> 32) & x->lmask : (r >> 32) % x->lines) *
+		      c->size;
 		break;
 	default:
 		page = off = 0;
@@ -170,36 +173,81 @@ static bool issue_one(struct sim *s, struct stream *x, bool *complete,
 	return stream_at(x, x->issued, sim_cycles_add(x->cfg->gap, 1), next);
 }
 
-/*
- * Same-page repeats in one go: while the next access repeats the last one
- * on its page (plat_dma_same_page()), do its issue and its completion as
- * issue_one() and complete_one() would, inside one run-ahead span,
- * instead of asking sim_runahead() twice per access.  A repeat schedules
- * nothing, stops nothing and changes nothing another model reads, so the
- * span stays valid throughout.  Returns false when the stream's next
- * event is queued or the stream stopped; else *@at is the issue to do.
- */
-static bool stream_batch(struct sim *s, struct stream *x, sim_cycles_t *at)
+/* Keep @addr, drawn ahead, for the next issue. */
+static bool stream_pend(struct stream *x, uint64_t addr)
 {
+	x->pending = true;
+	x->pending_addr = addr;
+	return true;
+}
+
+/*
+ * An access on another page inside the span: the clock moves to its issue
+ * first (the translation reads it, e.g. for a fault record), and the
+ * events so far are accounted.  plat_dma_other_page() translates; a
+ * repeat (same mapping, same region) schedules and publishes nothing, so
+ * the span stays valid; anything else did the whole issue.
+ */
+static enum plat_again batch_translate(struct sim *s, struct stream *x,
+				       sim_cycles_t t, uint64_t addr,
+				       uint64_t *n, uint64_t *left)
+{
+	sim_runahead_commit(s, t, *n + 1);
+	*left -= *n + 1;
+	*n = 0;
+	x->issued = t;
+	(*x->st_issued)++;
+	x->acc.value = x->k;
+	return plat_dma_other_page(x->t->w->p, x->dev, &x->acc, addr);
+}
+
+/*
+ * Repeats in one go: while the next access repeats the last one
+ * (plat_dma_same_page(), or plat_dma_other_page() after a translation),
+ * do its issue and its completion as issue_one() and complete_one()
+ * would, inside one run-ahead span, instead of asking sim_runahead()
+ * twice per access.  A repeat schedules nothing, stops nothing and
+ * changes nothing another model reads, so the span stays valid
+ * throughout.  Returns false when the stream's next event is queued or
+ * the stream stopped; else *@at is the next event to do: the issue, or
+ * when *@complete is set the completion of an access that was not a
+ * repeat after all.
+ */
+static bool stream_batch(struct sim *s, struct stream *x, sim_cycles_t *at,
+			 bool *complete)
+{
+	struct platform *p = x->t->w->p;
 	struct plat_access *a = &x->acc;
 	sim_cycles_t last, t = *at, cur = 0, done;
 	uint64_t left, n = 0, addr;
-	bool more = true;
 
-	if (!x->dev || !a->again || x->pending ||
-	    !sim_runahead_span(s, SIM_PRIO_ACCESS, &last, &left))
+	if (!x->dev || !a->again || x->pending)
 		return true;
-	while (more && t <= last && n < left) {
-		addr = next_addr(x);
-		if (!plat_dma_same_page(x->t->w->p, a, addr)) {
-			x->pending = true;
-			x->pending_addr = addr;
+	addr = next_addr(x);
+	if (!sim_runahead_span(s, SIM_PRIO_ACCESS, &last, &left))
+		return stream_pend(x, addr);
+	for (;;) {
+		if (t > last || n >= left) {
+			stream_pend(x, addr);
 			break;
 		}
-		n++;				/* the issue at t */
-		cur = x->issued = t;
-		(*x->st_issued)++;
-		a->value = x->k;
+		if (plat_dma_same_page(p, a, addr)) {
+			n++;			/* the issue at t */
+			cur = x->issued = t;
+			(*x->st_issued)++;
+			a->value = x->k;
+		} else if ((addr & 4095) + a->size > 4096) {
+			stream_pend(x, addr);	/* issue_one() takes it */
+			break;
+		} else {
+			cur = t;
+			if (batch_translate(s, x, t, addr, &n, &left) !=
+			    PLAT_AGAIN_REPEAT) {
+				x->fast = false;
+				*complete = true;
+				return stream_at(x, t, a->lat, at);
+			}
+		}
 		x->fast = true;
 		if (__builtin_add_overflow(t, a->lat, &done)) {
 			stream_stop(x);
@@ -216,10 +264,12 @@ static bool stream_batch(struct sim *s, struct stream *x, sim_cycles_t *at)
 		cur = done;
 		x->k++;
 		*x->st_cycles = done - x->first_issue;
-		more = !(x->cfg->count && x->k >= x->cfg->count) &&
-		       !__builtin_add_overflow(done, x->cfg->gap, &t);
-		if (!more)
+		if ((x->cfg->count && x->k >= x->cfg->count) ||
+		    __builtin_add_overflow(done, x->cfg->gap, &t)) {
 			stream_stop(x);
+			break;
+		}
+		addr = next_addr(x);
 	}
 	if (n)
 		sim_runahead_commit(s, cur, n);
@@ -237,7 +287,7 @@ static void stream_run(struct sim *s, struct stream *x, bool complete,
 		       sim_cycles_t at)
 {
 	for (;;) {
-		if (!complete && !stream_batch(s, x, &at))
+		if (!complete && !stream_batch(s, x, &at, &complete))
 			return;
 		if (!sim_runahead(s, at, SIM_PRIO_ACCESS)) {
 			sim_event_schedule(s, at, SIM_PRIO_ACCESS,
@@ -323,6 +373,8 @@ static void stream_init(struct traffic *t, struct stream *x,
 	x->pages = span / PAGE ? span / PAGE : 1;
 	if (!x->lines)
 		x->lines = 1;
+	x->pmask = x->pages > 1 && !(x->pages & (x->pages - 1)) ? x->pages - 1 : 0;
+	x->lmask = x->lines > 1 && !(x->lines & (x->lines - 1)) ? x->lines - 1 : 0;
 	/* "<guest|device> <stream>": checkers tie an access to its issuer */
 	snprintf(x->name, sizeof(x->name), "%s %s", c->from_name, c->name);
 	if (c->from == SCN_FROM_DEVICE)

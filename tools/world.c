@@ -137,7 +137,7 @@ static void gpa_run_one(void *ctx, const struct scn_guest *g, uint64_t gpa,
 }
 
 /*
- * Contract section 4: no gpa carries the shared / protected bit of the
+ * docs/scenarios.md: no gpa carries the shared / protected bit of the
  * arch this run uses (the loader checked the scenario's own arches; --arch
  * may name another).  Every bad gpa is listed.
  */

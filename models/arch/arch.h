@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * arch.h - the architecture models behind one interface: the arch
- * profiles (latency table + the rules of contract section 8) and the
+ * profiles (latency table + the rules of docs/arch/rules.md) and the
  * per-arch stage-2 and TSM firmware ops (TDX Connect, SEV-TIO, CCA RME-DA).
  *
  * A profile is data.  Built-in profiles are `tdx`, `sev` and `cca`; a
@@ -14,13 +14,27 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/*
+ * The arch registry: one line per arch, X(ID, name).  Its file
+ * models/arch/<name>.c defines `const struct arch_desc arch_<name>_desc`
+ * (everything the arch does differently); the enum, the name table and
+ * arch_desc_get() are generated from this list.  Order is the order of
+ * `tsmsim list` columns and of `arch: [..]` defaults.
+ */
+#define ARCH_REGISTRY(X) \
+	X(TDX, tdx) \
+	X(SEV, sev) \
+	X(CCA, cca)
+
 enum arch_id {
-	ARCH_TDX,
-	ARCH_SEV,
-	ARCH_CCA,
+#define ARCH_ENUM_(ID, name) ARCH_##ID,
+	ARCH_REGISTRY(ARCH_ENUM_)
+#undef ARCH_ENUM_
 	ARCH_NR
 };
 const char *arch_id_name(enum arch_id id);
+/** arch_names() - the registered names in registry order, NULL-terminated. */
+const char *const *arch_names(void);
 int arch_id_parse(const char *name);	/* -1 when not a built-in */
 
 /*
@@ -78,12 +92,14 @@ enum arch_timing {
 struct arch_timing_desc {
 	const char *key;	/* the scenario's `timing:` key */
 	const char *help;
-	uint64_t def_ps[ARCH_NR];	/* default per arch, picoseconds */
+	uint64_t def_ps;	/* default, picoseconds (an arch may differ) */
 	bool in_cycles;		/* def_ps holds cycles, not ps */
 	const char *source;	/* where the number comes from, or "est." */
 };
 
 const struct arch_timing_desc *arch_timing_desc(enum arch_timing t);
+/** arch_timing_default() - @t's default on arch @id (its own, or def_ps). */
+uint64_t arch_timing_default(enum arch_id id, enum arch_timing t);
 int arch_timing_find(const char *key);	/* -1 when unknown */
 /* Convert a table value to cycles of @clock_mhz, rounding up. */
 uint64_t arch_ps_to_cycles(uint64_t ps, uint64_t clock_mhz);
@@ -106,7 +122,7 @@ bool arch_result_known(const char *name);
 /* ------------------------------------------------------------ profiles */
 
 /*
- * The rules of contract section 8, one value each.  A rule's type says
+ * The rules of docs/arch/rules.md, one value each.  A rule's type says
  * how its value is read:
  *  ARCH_RT_RESULT:  an access result (enum sim_result).  For the host and
  *                   P2P rows, SIM_RES_UR means "the arch lets the access
@@ -161,7 +177,7 @@ int arch_rule_find(const char *key);
 #define ARCH_SRC_MAX	160
 
 /**
- * struct arch_profile - one architecture as data (contract section 3).
+ * struct arch_profile - one architecture as data (docs/scenarios.md).
  * @name:       "tdx", or the profile file's `name:` (default: its path)
  * @base:       which implementation runs it
  * @timing_ps:  latency table by enum arch_timing (ps, or cycles when the
@@ -341,14 +357,35 @@ struct arch_check {
 };
 
 /*
- * The host's part of tsm.unbind (dma-buf revoke + KVM unmap of the
- * private dma-buf): the arch calls it at the point of its order where
- * that part belongs, and the callee pushes its sub-operations on @q.
+ * An unbind as an explicit phase plan: the arch returns its phases in
+ * its order, the host executes them one after the other on the
+ * operation's sequence.  A firmware phase (@push set) appends the arch's
+ * sub-operations (STOP relayed through the firmware, the metadata
+ * removal); the host's phase (@push NULL) is the dma-buf revoke and the
+ * KVM unmap of the private dma-buf, which the host runs when the
+ * sequence reaches it (its zap needs the state after the phases before
+ * it) and then goes on with the next phase.  Without a host (the arch's
+ * own tests) arch_unbind_unmap() stands in for it.  The plan is the
+ * operation's: it lives with the caller, not on the TDI.
  */
-typedef void arch_host_part_fn(void *ctx, struct sim_seq *q);
+#define ARCH_MAX_PHASES	4
+struct arch_phase {
+	const char *name;	/* the sub-operation name of a host phase */
+	void (*push)(void *ctx, struct sim_seq *q);
+	void *ctx;
+};
+struct arch_unbind_plan {
+	struct arch *a;
+	struct pcie_dev *dev;
+	struct arch_phase v[ARCH_MAX_PHASES];
+	size_t n;
+};
+/** arch_unbind_unmap() - the host phase without a host: unmap the TDI's private MMIO. */
+void arch_unbind_unmap(const struct arch_unbind_plan *plan,
+		       struct sim_seq *q);
 
 /**
- * struct arch_ops - one architecture (contract section 8).
+ * struct arch_ops - one architecture (docs/arch/rules.md).
  *
  * Operations push their sub-operations (firmware calls, TDISP messages,
  * table edits) on @q with latencies from env->t and return NULL, or
@@ -398,13 +435,14 @@ typedef void arch_host_part_fn(void *ctx, struct sim_seq *q);
  *              fails, blocks the stream) and unmaps
  * @connect:    SPDM session (spdm_session), then IDE keys of stream 0
  *              (ide_keys) when @ide
- * @bind:       contract section 4 "What tsm.bind does"; TDI ends
+ * @bind:       docs/scenarios.md "What `tsm.bind` does"; TDI ends
  *              CONFIG_LOCKED.  "EBUSY" already bound, "EINVAL" @vm not
  *              confidential, the TDISP error name of LOCK, "ETIMEDOUT"
  *              after doe_timeout when LOCK was dropped
- * @unbind:     STOP, then @host_part (may be NULL: the arch unmaps the
- *              TDI's private MMIO itself), then firmware metadata, in the
- *              arch's order.  "EINVAL" when not bound
+ * @unbind:     the plan of tsm.unbind in @plan (struct arch_unbind_plan:
+ *              STOP, the host's revoke + unmap, firmware metadata, in the
+ *              arch's order); nothing pushed yet, @q is the sequence the
+ *              phases will run on.  "EINVAL" when not bound
  * @refresh_report: the host fetches the interface report again through
  *              the firmware (cca: bumps the report sequence number, so a
  *              guest's older view is stale)
@@ -455,8 +493,7 @@ struct arch_ops {
 	const char *(*bind)(struct arch *a, struct arch_vm *vm,
 			    struct pcie_dev *dev, struct sim_seq *q);
 	const char *(*unbind)(struct arch *a, struct pcie_dev *dev,
-			      struct sim_seq *q, arch_host_part_fn *host_part,
-			      void *host_ctx);
+			      struct sim_seq *q, struct arch_unbind_plan *plan);
 	const char *(*refresh_report)(struct arch *a, struct pcie_dev *dev,
 				      struct sim_seq *q);
 	const char *(*guest_validate)(struct arch *a, struct arch_vm *vm,
@@ -476,9 +513,58 @@ struct arch_ops {
 			  bool write, struct arch_check *out);
 };
 
-extern const struct arch_ops arch_tdx_ops;
-extern const struct arch_ops arch_sev_ops;
-extern const struct arch_ops arch_cca_ops;
+/* One rule's default on an arch, with its source (docs/arch/rules.md). */
+struct arch_rule_default {
+	int64_t v;
+	const char *src;
+};
+
+/* A latency default where the arch differs from the shared table's. */
+struct arch_timing_default {
+	enum arch_timing t;
+	uint64_t ps;
+};
+
+/**
+ * struct arch_desc - one architecture, everything it does differently:
+ * its ops table (its firmware sequences; the shared ops come from
+ * ARCH_COMMON_OPS in its file), its rule defaults with sources, its
+ * latency defaults where they differ, and its firmware result names.
+ * Its wording (firmware call names, fault details, the hazard in words)
+ * sits behind @ops in the arch's private data.  Defined in the arch's
+ * file, listed once in ARCH_REGISTRY.
+ */
+struct arch_desc {
+	const char *name;
+	const struct arch_ops *ops;
+	/*
+	 * 0: GPAs stay below bit addr_bits - 1, which is the shared bit
+	 * (tdx GPAW, cca top IPA bit); else GPAs stay below this bit and the
+	 * GPA carries no shared bit (sev: the C-bit is in the page table)
+	 */
+	unsigned int addr_limit_bit;
+	/* that bit in words: a format taking (bit, addr_bits) */
+	const char *gpa_bit_words;
+	const struct arch_rule_default *rules;		/* [AR_NR] */
+	const struct arch_timing_default *timing;
+	size_t ntiming;
+	const struct arch_result_desc *results;
+	size_t nresults;
+};
+
+#define ARCH_DESC_DECL_(ID, name) extern const struct arch_desc arch_##name##_desc;
+ARCH_REGISTRY(ARCH_DESC_DECL_)
+#undef ARCH_DESC_DECL_
+
+/** arch_desc_get() - the registered arch @id, or NULL when out of range. */
+const struct arch_desc *arch_desc_get(enum arch_id id);
+/**
+ * arch_profile_from_desc() - the built-in profile of @d into @out, named
+ * @d->name with base @base (a registered arch's own id; a test's toy arch
+ * passes the id whose results it borrows).
+ */
+void arch_profile_from_desc(const struct arch_desc *d, enum arch_id base,
+			    struct arch_profile *out);
 
 /** arch_ops_get() - the implementation of @id, or NULL when out of range. */
 const struct arch_ops *arch_ops_get(enum arch_id id);
@@ -500,6 +586,12 @@ uint64_t arch_vm_addr(const struct arch *a, const struct arch_vm *vm,
  * bit is below it.
  */
 uint64_t arch_gpa_limit(enum arch_id id, unsigned int addr_bits);
+/**
+ * arch_gpa_bit_words() - that bit in the arch's words ("the shared bit
+ * (GPA bit 47, gpaw 48)") into @buf; NULL for an unknown @id.
+ */
+const char *arch_gpa_bit_words(enum arch_id id, unsigned int addr_bits,
+			       char *buf, size_t len);
 /** arch_vm_addr_limit() - GPAs (without the bit) must be below this. */
 uint64_t arch_vm_addr_limit(const struct arch *a, const struct arch_vm *vm);
 
@@ -528,6 +620,12 @@ bool arch_tdi_owned(const struct arch *a, uint64_t hpa);
  * The host calls it when a guest destroy starts (before it unbinds them).
  */
 size_t arch_vm_bound_check(struct arch *a, const struct arch_vm *vm);
+/**
+ * arch_one_s2_entry() - does one stage-2 entry per GPA serve the private
+ * and the shared view (sev's NPT), so KVM refuses a shared and a private
+ * slot at the same GPA?  tdx and cca keep two tables.
+ */
+bool arch_one_s2_entry(const struct arch *a);
 /** arch_tdi_bound() - is @dev bound (to any guest) now? */
 bool arch_tdi_bound(const struct arch *a, const struct pcie_dev *dev);
 /**

@@ -18,8 +18,8 @@
  *
  * Invariants: a page leaves NONE only through the arch's map sub-op and
  * goes back to NONE only through its unmap sub-op; ACCEPTED only from
- * PENDING; the guest has no un-accept (domain.md §2).  "Owned" (the owner
- * change of contract §8) is: tdx, the TDI's TEE MMIO while MMIO tracking
+ * PENDING; the guest has no un-accept (docs/arch/rules.md).  "Owned" (the owner
+ * change of docs/arch/rules.md) is: tdx, the TDI's TEE MMIO while MMIO tracking
  * is on; sev and cca, a page in PENDING / ACCEPTED / BLOCKED.
  */
 #ifndef TSMSIM_MODELS_ARCH_ARCH_INTERNAL_H
@@ -36,6 +36,11 @@
 #include "sim.h"
 
 #define ARCH_PAGE	4096ULL
+/* an arch file's rule and latency defaults */
+#define ARCH_NO_FINDING	(-1)		/* a finding rule that reports nothing */
+#define ARCH_MIB(x)	((int64_t)(x) << 20)
+#define ARCH_NS(x)	((uint64_t)(x) * 1000ULL)		/* in ps */
+#define ARCH_US(x)	((uint64_t)(x) * 1000000ULL)
 #define ARCH_NAME_LEN	48
 
 enum arch_pg {
@@ -80,13 +85,8 @@ struct arch_tdi {
 	uint64_t g_lock_epoch, g_meas_seq, g_report_seq;
 	/* the operation in progress */
 	struct sim_seq *q;
-	arch_host_part_fn *host_part;
-	void *host_ctx;
 	const char *fw;			/* firmware call relaying TDISP */
-	/* unbind: pushes the firmware metadata removal after the host part */
-	void (*unbind_fini)(struct arch_tdi *ti, struct sim_seq *q);
-	struct tdisp_request req;
-	struct tdisp_response rsp;
+	struct tdisp_xchg x;		/* the last TDISP exchange */
 };
 
 /* One private MMIO mapping (one map_private call). */
@@ -118,7 +118,19 @@ struct arch_srange {
  * the owner predicate used by the shared access hooks.
  */
 struct arch_impl {
-	enum arch_id id;
+	/* the guest's address width: NULL accepts any (sev ignores it) */
+	bool (*addr_bits_ok)(unsigned int bits);
+	const struct arch_desc *desc;	/* its desc: the address rule */
+	/*
+	 * sev: one NPT entry per GPA serves both views, so a private mapping
+	 * takes the GPA for shared maps too and a C=0 access reaches it (the
+	 * RMP judges); the details say how a view mismatch on RAM faults
+	 */
+	bool one_s2_entry;
+	const char *priv_on_shared_detail;	/* C=1 to a shared entry */
+	const char *shared_on_priv_ram_detail;	/* C=0 to private RAM */
+	/* the latent hazard in words, by finding (docs/arch/rules.md) */
+	const char *why_mce, *why_host_fault;
 	const char *shared_tbl_fmt;	/* "%s shared EPT" */
 	const char *priv_tbl_fmt;	/* "%s S-EPT" */
 	const char *fw_spdm, *fw_ide;	/* connect's firmware calls */
@@ -217,7 +229,11 @@ const char *arch_sub_lock(struct sim *s, void *ctx, uint64_t arg);
 const char *arch_sub_report(struct sim *s, void *ctx, uint64_t arg);
 const char *arch_sub_stop(struct sim *s, void *ctx, uint64_t arg);
 const char *arch_sub_start(struct sim *s, void *ctx, uint64_t arg);
-const char *arch_sub_host_part(struct sim *s, void *ctx, uint64_t arg);
+void arch_unbind_phase(struct arch_unbind_plan *plan, const char *name,
+		       void (*push)(void *ctx, struct sim_seq *q), void *ctx);
+struct arch_tdi *arch_unbind_start(struct arch *a, struct pcie_dev *dev,
+				   struct sim_seq *q,
+				   struct arch_unbind_plan *plan);
 const char *arch_bind_check(struct arch *a, struct arch_vm *vm,
 			    struct pcie_dev *dev, struct arch_tdi **out);
 const char *arch_map_check(struct arch *a, struct arch_vm *vm,

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * cca.c - Arm CCA RME-DA (domain.md §2, [rmm] TF-RMM smc-rmi.h,
+ * cca.c - Arm CCA RME-DA (docs/arch/cca.md, [rmm] TF-RMM smc-rmi.h,
  * runtime/rmi/vdev.c).
  *
  * The RMM owns the realm stage-2 (RTT); the host maps unprotected IPA
@@ -48,7 +48,7 @@ static const char *sub_vdev_lock(struct sim *s, void *ctx, uint64_t arg)
 
 	ti->fw = "RMI_VDEV_LOCK";
 	r = arch_sub_lock(s, ti, 0);
-	if (r || ti->rsp.dropped) {
+	if (r || ti->x.rsp.dropped) {
 		arch_bind_rollback(ti, "RMI_VDEV_DESTROY");
 		return r;
 	}
@@ -120,28 +120,34 @@ static const char *sub_vdev_destroy(struct sim *s, void *ctx, uint64_t arg)
 	return arch_fw(ti->a, "RMI_VDEV_DESTROY", NULL);
 }
 
-static void cca_unbind_fini(struct arch_tdi *ti, struct sim_seq *q)
+static void push_vdev_destroy(void *ctx, struct sim_seq *q)
 {
+	struct arch_tdi *ti = ctx;
+
 	sim_seq_add(q, arch_t(ti->a, AT_FW_CALL), "RMI_VDEV_DESTROY",
 		    sub_vdev_destroy, ti, 0);
 }
 
-static const char *cca_unbind(struct arch *a, struct pcie_dev *dev,
-			      struct sim_seq *q, arch_host_part_fn *host_part,
-			      void *host_ctx)
+static void push_vdev_unlock(void *ctx, struct sim_seq *q)
 {
-	struct arch_tdi *ti = dev ? arch_tdi_find(a, dev) : NULL;
+	struct arch_tdi *ti = ctx;
 
-	if (!ti || !ti->bound)
-		return "EINVAL";
-	ti->q = q;
-	ti->host_part = host_part;
-	ti->host_ctx = host_ctx;
-	ti->unbind_fini = cca_unbind_fini;
-	sim_seq_add(q, arch_t(a, AT_FW_CALL) + arch_t(a, AT_TDISP_STOP),
+	sim_seq_add(q, arch_t(ti->a, AT_FW_CALL) + arch_t(ti->a, AT_TDISP_STOP),
 		    "RMI_VDEV_UNLOCK", sub_vdev_unlock, ti, 0);
-	sim_seq_add(q, 0, "host: revoke + unmap + undelegate",
-		    arch_sub_host_part, ti, 0);
+}
+
+/* VDEV unlock (STOP), the host's revoke + undelegate, VDEV destroy */
+static const char *cca_unbind(struct arch *a, struct pcie_dev *dev,
+			      struct sim_seq *q, struct arch_unbind_plan *plan)
+{
+	struct arch_tdi *ti = arch_unbind_start(a, dev, q, plan);
+
+	if (!ti)
+		return "EINVAL";
+	arch_unbind_phase(plan, "RMI_VDEV_UNLOCK", push_vdev_unlock, ti);
+	arch_unbind_phase(plan, "host: revoke + unmap + undelegate", NULL,
+			  NULL);
+	arch_unbind_phase(plan, "RMI_VDEV_DESTROY", push_vdev_destroy, ti);
 	return NULL;
 }
 
@@ -360,8 +366,17 @@ static const struct iommu_trusted_ops cca_trusted = {
 	.translate = cca_trusted_translate,
 };
 
+/* ipa_bits 32..52 (RMI_REALM_CREATE s2sz) */
+static bool cca_addr_bits_ok(unsigned int bits)
+{
+	return bits >= 32 && bits <= 52;
+}
+
 static const struct arch_impl cca_impl = {
-	.id = ARCH_CCA,
+	.desc = &arch_cca_desc,
+	.addr_bits_ok = cca_addr_bits_ok,
+	.why_mce = "on this cca profile a CPU access to it is a machine check",
+	.why_host_fault = "on cca a host CPU access to it takes a granule protection fault",
 	.shared_tbl_fmt = "%s NS stage-2",
 	.priv_tbl_fmt = "%s RTT",
 	.fw_spdm = "RMI_PDEV_CREATE",
@@ -386,13 +401,15 @@ static const struct arch_impl cca_impl = {
 	.owned = arch_prange_owned,
 };
 
+static const struct arch_ops cca_ops;
+
 static struct arch *cca_create(const struct arch_env *env,
 			       const struct arch_profile *prof)
 {
-	return arch_common_create(&arch_cca_ops, &cca_impl, env, prof);
+	return arch_common_create(&cca_ops, &cca_impl, env, prof);
 }
 
-const struct arch_ops arch_cca_ops = {
+static const struct arch_ops cca_ops = {
 	ARCH_COMMON_OPS,
 	.name = "cca",
 	.create = cca_create,
@@ -402,4 +419,77 @@ const struct arch_ops arch_cca_ops = {
 	.unbind = cca_unbind,
 	.guest_validate = cca_guest_validate,
 	.guest_start = cca_guest_start,
+};
+
+/* --------------------------------------- rules, timing, results, registry */
+
+/* docs/arch/rules.md on cca: each rule's default with its source */
+static const struct arch_rule_default cca_rules[AR_NR] = {
+	[AR_HOST_READ_LOCKED] = { SIM_RES_UR,
+		"before the delegate the locked TDI rejects T=0 [seed][TDISP]" },
+	[AR_HOST_WRITE_LOCKED] = { SIM_RES_UR,
+		"before the delegate the locked TDI rejects T=0 [seed][TDISP]" },
+	[AR_HOST_READ_OWNED] = { SIM_RES_HOST_FAULT,
+		"granule protection fault on Realm PAS (TF-A GPT design; arm64 GPF patch, S. Price)" },
+	[AR_HOST_WRITE_OWNED] = { SIM_RES_HOST_FAULT,
+		"granule protection fault on Realm PAS (docs/arch/cca.md)" },
+	[AR_P2P_LOCKED] = { SIM_RES_UR,
+		"[TDISP] §11.2.1" },
+	[AR_P2P_OWNED] = { SIM_RES_FAULT,
+		"the SMMU's granule check aborts a Non-secure access to Realm PAS (docs/arch/rules.md)" },
+	[AR_T0_PRIVATE_DRAM] = { SIM_RES_FAULT,
+		"SMMU granule protection check on Realm PAS (docs/arch/cca.md)" },
+	[AR_PRIV_UNACCEPTED] = { SIM_RES_FAULT,
+		"RIPAS EMPTY: the RMM injects an abort into the realm [rmm] lib/s2tt" },
+	[AR_LATENT_AT_LOCK] = { ARCH_NO_FINDING,
+		"allowed but unusable: the TDI rejects T=0 (docs/arch/rules.md)" },
+	[AR_LATENT_AT_OWNER] = { SIM_FIND_LATENT_HOST_FAULT,
+		"host access after the delegate is a granule protection fault (docs/arch/rules.md, H1)" },
+	[AR_LATENT_AT_MAP] = { ARCH_NO_FINDING,
+		"the private map is the granule delegate: latent_at_owner covers it" },
+	[AR_GUEST_S2_EXPECTED] = { 0,
+		"protected and unprotected IPA are separate: an NS entry is a hypervisor mapping" },
+	[AR_TEARDOWN_UNMAP_LOCKED] = { 0,
+		"no such rule published (docs/arch/rules.md)" },
+	[AR_TEARDOWN_VM_BOUND] = { 1,
+		"docs/arch/rules.md" },
+	[AR_VALIDATE_BEFORE_START] = { 1,
+		"RSI_VDEV_VALIDATE_MAPPING valid while LOCKED [rmm]; docs/scenarios.md (a profile option)" },
+	[AR_MAX_PRIVATE_PAGE] = { ARCH_MIB(2),
+		"RMI_VDEV_MAP at level 2 or 3 only [rmm] (docs/scenarios.md)" },
+};
+
+/* where cca's latencies differ from the shared table (timing.c) */
+static const struct arch_timing_default cca_timing[] = {
+	{ AT_FW_CALL, ARCH_US(2) },
+	{ AT_FW_MMIO_MAP_PAGE, ARCH_US(2) },
+};
+
+/* the firmware result names a cca step may end with */
+static const struct arch_result_desc cca_results[] = {
+	{ "RMI_ERROR_INPUT", ARCH_CCA, "an RMI argument is invalid",
+	  "[rmm] smc-rmi.h" },
+	{ "RMI_ERROR_REALM", ARCH_CCA, "the realm is in the wrong state",
+	  "[rmm] smc-rmi.h" },
+	{ "RMI_ERROR_RTT", ARCH_CCA, "the RTT walk ended at the wrong level or state",
+	  "[rmm] smc-rmi.h" },
+	{ "RMI_ERROR_DEVICE", ARCH_CCA, "the PDEV or VDEV is in the wrong state",
+	  "[rmm] smc-rmi.h" },
+	{ "RMI_ERROR_GPT", ARCH_CCA, "the granule is not in the PAS the call needs",
+	  "[rmm]" },
+	{ "RSI_ERROR_INPUT", ARCH_CCA, "an RSI argument is invalid",
+	  "[rmm] smc-rsi.h" },
+	{ "RSI_ERROR_STATE", ARCH_CCA, "stale lock nonce or sequence numbers, or wrong VDEV state",
+	  "[rmm] smc-rsi.h" },
+};
+
+const struct arch_desc arch_cca_desc = {
+	.name = "cca",
+	.ops = &cca_ops,
+	.gpa_bit_words = "the unprotected-IPA bit (IPA bit %u, ipa_bits %u)",
+	.rules = cca_rules,
+	.timing = cca_timing,
+	.ntiming = sizeof(cca_timing) / sizeof(cca_timing[0]),
+	.results = cca_results,
+	.nresults = sizeof(cca_results) / sizeof(cca_results[0]),
 };

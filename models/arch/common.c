@@ -3,7 +3,7 @@
  * common.c - what the three architectures share: the instance and its
  * lookups, trace facts, the TDISP relay sub-operations, the shared
  * stage-2, and the access hooks driven by the profile's rules
- * (contract section 8).  The arch files add their firmware sequences.
+ * (docs/arch/rules.md).  The arch files add their firmware sequences.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -61,13 +61,14 @@ void arch_common_destroy(struct arch *a)
 
 const struct arch_ops *arch_ops_get(enum arch_id id)
 {
-	static const struct arch_ops *const tab[ARCH_NR] = {
-		[ARCH_TDX] = &arch_tdx_ops,
-		[ARCH_SEV] = &arch_sev_ops,
-		[ARCH_CCA] = &arch_cca_ops,
-	};
+	const struct arch_desc *d = arch_desc_get(id);
 
-	return (unsigned int)id < ARCH_NR ? tab[id] : NULL;
+	return d ? d->ops : NULL;
+}
+
+bool arch_one_s2_entry(const struct arch *a)
+{
+	return a->impl->one_s2_entry;
 }
 
 const struct arch_profile *arch_profile_of(const struct arch *a)
@@ -243,23 +244,12 @@ const char *arch_fw(struct arch *a, const char *call, const char *status)
 	return status && strcmp(status, "ok") ? status : NULL;
 }
 
-/* The hazard in words, as a reviewer would put it (contract section 8). */
-static const char *owner_why(enum arch_id id, int finding)
+/* The hazard in words, as a reviewer would put it (docs/arch/rules.md). */
+static const char *owner_why(const struct arch_impl *impl, int finding)
 {
-	static const char *const mce[ARCH_NR] = {
-		[ARCH_TDX] = "on tdx a CPU access to it is a machine check",
-		[ARCH_SEV] = "on this sev profile a CPU access to it is a machine check",
-		[ARCH_CCA] = "on this cca profile a CPU access to it is a machine check",
-	};
-	static const char *const fault[ARCH_NR] = {
-		[ARCH_TDX] = "on this tdx profile a CPU access to it is a host fault",
-		[ARCH_SEV] = "on sev a host CPU write to it takes an RMP fault",
-		[ARCH_CCA] = "on cca a host CPU access to it takes a granule protection fault",
-	};
-
 	if (finding == SIM_FIND_LATENT_MCE)
-		return mce[id];
-	return finding == SIM_FIND_LATENT_HOST_FAULT ? fault[id] : NULL;
+		return impl->why_mce;
+	return finding == SIM_FIND_LATENT_HOST_FAULT ? impl->why_host_fault : NULL;
 }
 
 /* The live shared stage-2 mappings of the guest @dev is bound to. */
@@ -288,7 +278,7 @@ void arch_owner(struct arch *a, struct pcie_dev *dev, uint64_t hpa,
 	rec.u.owner.size = size;
 	rec.u.owner.event = event;
 	rec.u.owner.to_private = to_private;
-	/* the hazard the profile attaches to this event (contract section 8) */
+	/* the hazard the profile attaches to this event (docs/arch/rules.md) */
 	if (!strcmp(event, "lock"))
 		rec.u.owner.finding = (int)arch_rule(a, AR_LATENT_AT_LOCK);
 	else if (!strcmp(event, "mmio-map"))
@@ -299,14 +289,14 @@ void arch_owner(struct arch *a, struct pcie_dev *dev, uint64_t hpa,
 	/*
 	 * sev: the bound guest's own NPT entries are expected (MMIO validate
 	 * needs them); any other guest's shared slot of the MMIO, like a host
-	 * mmap, is a hypervisor-side mapping (contract §8).
+	 * mmap, is a hypervisor-side mapping (docs/arch/rules.md).
 	 */
 	if (arch_rule(a, AR_GUEST_S2_EXPECTED))
 		rec.u.owner.nexempt = guest_own_ids(a, dev, exempt,
 						    sizeof(exempt) / sizeof(exempt[0]));
 	rec.u.owner.exempt_ids = exempt;
 	rec.u.owner.arch = a->prof.name;
-	rec.u.owner.why = owner_why(a->impl->id, rec.u.owner.finding);
+	rec.u.owner.why = owner_why(a->impl, rec.u.owner.finding);
 	sim_trace_emit(a->env.s, &rec);
 }
 
@@ -345,38 +335,33 @@ void arch_teardown_order(struct arch *a, const struct pcie_dev *dev,
 
 /* ----------------------------------------------------- TDISP relaying */
 
-static const char *sub_etimedout(struct sim *s, void *ctx, uint64_t arg)
+/*
+ * One exchange through the shared requester (models/pcie tdisp_req.c):
+ * the step's expect judges a relayed failure, so the record is expected.
+ */
+static const char *arch_xchg(struct arch_tdi *ti, struct tdisp_xchg *x)
 {
-	return "ETIMEDOUT";
-}
-
-static void emit_tdisp(struct arch_tdi *ti, const char *req, const char *rsp)
-{
-	struct sim *s = ti->a->env.s;
-	struct sim_rec rec = { .type = SIM_REC_TDISP };
-
-	if (!sim_trace_wanted(s, SIM_REC_TDISP))
-		return;
-	rec.u.tdisp.device = pcie_dev_name(ti->dev);
-	rec.u.tdisp.request = req;
-	rec.u.tdisp.response = rsp;
-	/* the step's expect judges a relayed failure: the step fails */
-	rec.u.tdisp.expected = true;
-	sim_trace_emit(s, &rec);
+	x->s = ti->a->env.s;
+	x->dev = ti->dev;
+	x->q = ti->q;
+	x->doe_timeout = arch_t(ti->a, AT_DOE_TIMEOUT);
+	x->expected = true;
+	return tdisp_xchg_run(x);
 }
 
 /*
  * Relay one TDISP request through the firmware (ti->fw names the call:
  * TDH.DEVIF.REQUEST, the PSP, RMI_VDEV_*).  Takes effect now (the
  * sub-operation's completion).  A dropped request fails the sequence
- * with ETIMEDOUT after doe_timeout (contract §4).
+ * with ETIMEDOUT after doe_timeout (docs/scenarios.md).
  */
 const char *arch_tdisp(struct arch_tdi *ti, unsigned int code)
 {
 	struct arch *a = ti->a;
+	struct tdisp_xchg *x = &ti->x;
 	const char *res;
 
-	tdisp_request_init(&ti->req, ti->dev, code);
+	tdisp_request_init(&x->req, ti->dev, code);
 	/*
 	 * START carries the nonce of the lock the guest attested: after a
 	 * STOP + re-LOCK behind its back that nonce is stale and the device
@@ -384,21 +369,12 @@ const char *arch_tdisp(struct arch_tdi *ti, unsigned int code)
 	 */
 	if (code == TDISP_REQ_START_INTERFACE &&
 	    tdisp_nonce_get(ti->dev, arch_attested(ti) ? TDISP_NONCE_VALID :
-			    TDISP_NONCE_STALE, ti->req.nonce))
-		memset(ti->req.nonce, 0, sizeof(ti->req.nonce));
-	memset(&ti->rsp, 0, sizeof(ti->rsp));
-	TSM_BUG_ON(tdisp_handle(ti->dev, &ti->req, &ti->rsp));
-	res = tdisp_response_result(&ti->rsp);
-	emit_tdisp(ti, tdisp_req_name(code), res);
-	if (ti->rsp.dropped) {
-		arch_fw(a, ti->fw, "ETIMEDOUT");
-		if (ti->q)
-			sim_seq_next(ti->q, arch_t(a, AT_DOE_TIMEOUT),
-				     "DOE timeout", sub_etimedout, ti, 0);
-		return ti->q ? NULL : "ETIMEDOUT";
-	}
-	arch_fw(a, ti->fw, res);
-	return strcmp(res, "ok") ? res : NULL;
+			    TDISP_NONCE_STALE, x->req.nonce))
+		memset(x->req.nonce, 0, sizeof(x->req.nonce));
+	res = arch_xchg(ti, x);
+	arch_fw(a, ti->fw, x->rsp.dropped ? "ETIMEDOUT" :
+		tdisp_response_result(&x->rsp));
+	return res;
 }
 
 /*
@@ -421,7 +397,7 @@ bool arch_attested(const struct arch_tdi *ti)
 /* A dropped request ends the sequence after the timeout: stop here. */
 static bool dropped(const struct arch_tdi *ti)
 {
-	return ti->rsp.dropped;
+	return ti->x.rsp.dropped;
 }
 
 const char *arch_sub_lock(struct sim *s, void *ctx, uint64_t arg)
@@ -439,28 +415,23 @@ const char *arch_sub_lock(struct sim *s, void *ctx, uint64_t arg)
 const char *arch_sub_report(struct sim *s, void *ctx, uint64_t arg)
 {
 	struct arch_tdi *ti = ctx;
+	struct tdisp_xchg *x = &ti->x;
 	const char *r;
 
-	tdisp_request_init(&ti->req, ti->dev,
+	tdisp_request_init(&x->req, ti->dev,
 			   TDISP_REQ_GET_DEVICE_INTERFACE_REPORT);
-	ti->req.offset = (uint16_t)arg;
-	memset(&ti->rsp, 0, sizeof(ti->rsp));
-	TSM_BUG_ON(tdisp_handle(ti->dev, &ti->req, &ti->rsp));
-	r = tdisp_response_result(&ti->rsp);
-	emit_tdisp(ti, "GET_DEVICE_INTERFACE_REPORT", r);
-	if (ti->rsp.dropped) {
-		sim_seq_next(ti->q, arch_t(ti->a, AT_DOE_TIMEOUT),
-			     "DOE timeout", sub_etimedout, ti, 0);
-		return NULL;
-	}
-	arch_fw(ti->a, ti->fw, r);
-	if (strcmp(r, "ok"))
+	x->req.offset = (uint16_t)arg;
+	r = arch_xchg(ti, x);
+	if (x->rsp.dropped)
+		return r;
+	arch_fw(ti->a, ti->fw, tdisp_response_result(&x->rsp));
+	if (r)
 		return r;
 	/* the report comes in portions: fetch the rest */
-	if (ti->rsp.remainder_length)
+	if (x->rsp.remainder_length)
 		sim_seq_next(ti->q, arch_t(ti->a, AT_TDISP_REPORT),
 			     "GET_DEVICE_INTERFACE_REPORT", arch_sub_report, ti,
-			     arg + ti->rsp.portion_length);
+			     arg + x->rsp.portion_length);
 	return NULL;
 }
 
@@ -474,21 +445,38 @@ const char *arch_sub_start(struct sim *s, void *ctx, uint64_t arg)
 	return arch_tdisp(ctx, TDISP_REQ_START_INTERFACE);
 }
 
-const char *arch_sub_host_part(struct sim *s, void *ctx, uint64_t arg)
+/*
+ * The TDI an unbind plan starts from: bound, or NULL ("EINVAL").  The
+ * plan starts empty; the arch adds its phases with arch_unbind_phase().
+ */
+struct arch_tdi *arch_unbind_start(struct arch *a, struct pcie_dev *dev,
+				   struct sim_seq *q,
+				   struct arch_unbind_plan *plan)
 {
-	struct arch_tdi *ti = ctx;
+	struct arch_tdi *ti = dev ? arch_tdi_find(a, dev) : NULL;
 
-	/*
-	 * Runs after the arch's first phase (STOP); what the host and then
-	 * the metadata removal push is appended in that order.
-	 */
-	if (ti->host_part)
-		ti->host_part(ti->host_ctx, ti->q);
-	else
-		arch_unmap_tdi_private(ti, ti->q);
-	if (ti->unbind_fini)
-		ti->unbind_fini(ti, ti->q);
-	return NULL;
+	if (!ti || !ti->bound)
+		return NULL;
+	*plan = (struct arch_unbind_plan){ .a = a, .dev = dev };
+	ti->q = q;	/* the sequence STOP's TDISP relay fails */
+	return ti;
+}
+
+/* Add a phase: @push NULL is the host's (revoke + unmap), named @name. */
+void arch_unbind_phase(struct arch_unbind_plan *plan, const char *name,
+		       void (*push)(void *ctx, struct sim_seq *q), void *ctx)
+{
+	TSM_BUG_ON(plan->n >= ARCH_MAX_PHASES);
+	plan->v[plan->n++] = (struct arch_phase){ name, push, ctx };
+}
+
+void arch_unbind_unmap(const struct arch_unbind_plan *plan,
+		       struct sim_seq *q)
+{
+	struct arch_tdi *ti = arch_tdi_find(plan->a, plan->dev);
+
+	if (ti)
+		arch_unmap_tdi_private(ti, q);
 }
 
 /* ------------------------------------------------------------ checks */
@@ -535,7 +523,7 @@ const char *arch_map_check(struct arch *a, struct arch_vm *vm,
 		return "EINVAL";
 	/*
 	 * Xu Yilun's KVM RFC: private MMIO only for a device assigned to
-	 * the same CoCo VM (domain.md §3).
+	 * the same CoCo VM (docs/host.md).
 	 */
 	ti = arch_tdi_find(a, dev);
 	if (!ti || !ti->bound || ti->vm != vm)
@@ -632,7 +620,7 @@ size_t arch_pranges_in(const struct arch *a, const struct arch_vm *vm,
 	return n;
 }
 
-/* unbind without a host part: the arch unmaps the TDI's private MMIO. */
+/* the host phase of an unbind without a host: unmap the TDI's private MMIO */
 void arch_unmap_tdi_private(struct arch_tdi *ti, struct sim_seq *q)
 {
 	struct arch *a = ti->a;
@@ -763,7 +751,7 @@ size_t arch_tdi_pranges(const struct arch *a, const struct arch_tdi *ti,
 
 /*
  * Accept / validate work from the interface report the guest attested
- * (contract §8 v1.2), not from what the host mapped: every page of a
+ * (docs/arch/rules.md v1.2), not from what the host mapped: every page of a
  * reported TEE range (range id = BAR) must have a private mapping in the
  * TDI's guest.  Returns the bytes of BAR @bar not covered by one.  The
  * guest finds the range where the host mapped its first page (its BAR

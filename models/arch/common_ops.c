@@ -2,8 +2,8 @@
 /*
  * common_ops.c - the ops whose shape is the same on the three
  * architectures: guests, KVM's shared stage-2, connect, the accept
- * order, and the access hooks, which read the profile's rules (contract
- * section 8) rather than hard-coding an arch.
+ * order, and the access hooks, which read the profile's rules (
+ * docs/arch/rules.md) rather than hard-coding an arch.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -21,10 +21,7 @@ struct arch_vm *arch_common_vm_create(struct arch *a, const char *name,
 
 	if (!addr_bits)
 		addr_bits = 48;
-	/* tdx: GPAW 48 or 52 (domain.md §2); cca: ipa_bits 32..52 */
-	if (a->impl->id == ARCH_TDX && addr_bits != 48 && addr_bits != 52)
-		return NULL;
-	if (a->impl->id == ARCH_CCA && (addr_bits < 32 || addr_bits > 52))
+	if (a->impl->addr_bits_ok && !a->impl->addr_bits_ok(addr_bits))
 		return NULL;
 	vm = calloc(1, sizeof(*vm));
 	if (!vm)
@@ -50,29 +47,48 @@ void arch_common_vm_ram(struct arch *a, struct arch_vm *vm, uint64_t gpa,
 						 priv && vm->confidential };
 }
 
-uint64_t arch_gpa_limit(enum arch_id id, unsigned int addr_bits)
+/* the desc's address rule: 0 = the shared bit at addr_bits - 1 (tdx, cca) */
+static uint64_t gpa_limit(const struct arch_desc *d, unsigned int addr_bits)
 {
 	if (!addr_bits)
 		addr_bits = 48;
-	switch (id) {
-	case ARCH_TDX:
-	case ARCH_CCA:
-		return 1ULL << (addr_bits - 1);
-	default:
-		return 1ULL << 51;	/* est.: C-bit at 51, GPA below it */
-	}
+	if (d->addr_limit_bit)
+		return 1ULL << d->addr_limit_bit;
+	return 1ULL << (addr_bits - 1);
+}
+
+uint64_t arch_gpa_limit(enum arch_id id, unsigned int addr_bits)
+{
+	const struct arch_desc *d = arch_desc_get(id);
+
+	return d ? gpa_limit(d, addr_bits) : 0;
+}
+
+const char *arch_gpa_bit_words(enum arch_id id, unsigned int addr_bits,
+			       char *buf, size_t len)
+{
+	const struct arch_desc *d = arch_desc_get(id);
+	uint64_t limit;
+
+	if (!d)
+		return NULL;
+	limit = gpa_limit(d, addr_bits);
+	/* the format takes the bit and the width (sev's only the bit) */
+	snprintf(buf, len, d->gpa_bit_words, (unsigned int)__builtin_ctzll(limit),
+		 addr_bits ? addr_bits : 48);
+	return buf;
 }
 
 uint64_t arch_vm_addr_limit(const struct arch *a, const struct arch_vm *vm)
 {
-	return arch_gpa_limit(a->impl->id, vm->addr_bits);
+	return gpa_limit(a->impl->desc, vm->addr_bits);
 }
 
 uint64_t arch_vm_addr(const struct arch *a, const struct arch_vm *vm,
 		      uint64_t gpa, bool priv)
 {
 	/* tdx: shared bit gpaw - 1; cca: top IPA bit unprotected (§2) */
-	if (a->impl->id != ARCH_SEV && !priv && vm->confidential)
+	if (!a->impl->desc->addr_limit_bit && !priv && vm->confidential)
 		return gpa | arch_vm_addr_limit(a, vm);
 	return gpa;
 }
@@ -155,8 +171,8 @@ const char *arch_common_map_shared(struct arch *a, struct arch_vm *vm,
 	for (uint64_t g = gpa; g < gpa + size; g += ARCH_PAGE) {
 		if (arch_srange_at_gpa(a, vm, g))
 			return "EEXIST";
-		/* sev: one NPT entry per GPA, private or not (contract §4) */
-		if (a->impl->id == ARCH_SEV && arch_prange_at_gpa(a, vm, g))
+		/* sev: one NPT entry per GPA, private or not (docs/scenarios.md) */
+		if (a->impl->one_s2_entry && arch_prange_at_gpa(a, vm, g))
 			return "EEXIST";
 	}
 	sr = calloc(1, sizeof(*sr));
@@ -262,7 +278,7 @@ const char *arch_common_refresh_report(struct arch *a, struct pcie_dev *dev,
 	return NULL;
 }
 
-/* contract §4 "What guest.accept does" */
+/* docs/scenarios.md "What `guest.accept` does" */
 const char *arch_common_guest_accept(struct arch *a, struct arch_vm *vm,
 				     struct pcie_dev *dev, int bar,
 				     struct sim_seq *q)
@@ -318,9 +334,8 @@ static void xlate_private(struct arch *a, struct arch_vm *vm, uint64_t gpa,
 		x_set(out, ARCH_X_OK, ram->hpa + (gpa - ram->gpa), 0, NULL);
 	else if (ram)
 		x_set(out, ARCH_X_FAULT, 0, 0, "private access to shared RAM");
-	else if (a->impl->id == ARCH_SEV && arch_srange_at_gpa(a, vm, gpa))
-		x_set(out, ARCH_X_FAULT, 0, 0,
-		      "#NPF: RMP: C=1 access to a page not assigned to the guest");
+	else if (a->impl->priv_on_shared_detail && arch_srange_at_gpa(a, vm, gpa))
+		x_set(out, ARCH_X_FAULT, 0, 0, a->impl->priv_on_shared_detail);
 	else
 		x_set(out, ARCH_X_NOT_MAPPED, 0, 0, "no private stage-2 entry");
 }
@@ -328,7 +343,7 @@ static void xlate_private(struct arch *a, struct arch_vm *vm, uint64_t gpa,
 /*
  * A guest's shared-view access that reached @hpa: on sev and cca, MMIO
  * that changed owner (RMP assigned / Realm PAS) is checked for the guest
- * too, so the access faults in the stage-2 (contract §8: the RMP checks
+ * too, so the access faults in the stage-2 (docs/arch/rules.md: the RMP checks
  * a guest's C=0 accesses as well as C=1, a nested page fault; the GPC
  * check on cca) instead of reaching the device.  tdx leaves it to
  * host_check (a machine check).
@@ -354,7 +369,7 @@ static void xlate_shared(struct arch *a, struct arch_vm *vm, uint64_t gpa,
 		return;
 	}
 	/* sev: the one NPT entry serves C=0 too; the RMP judges it */
-	pr = a->impl->id == ARCH_SEV ? arch_prange_at_gpa(a, vm, gpa) : NULL;
+	pr = a->impl->one_s2_entry ? arch_prange_at_gpa(a, vm, gpa) : NULL;
 	if (pr && pr->pg[(gpa - pr->gpa) / ARCH_PAGE] != ARCH_PG_NONE) {
 		shared_hit(a, pr->hpa + (gpa - pr->gpa), pr->map_id, out);
 		return;
@@ -365,9 +380,8 @@ static void xlate_shared(struct arch *a, struct arch_vm *vm, uint64_t gpa,
 		ram = arch_ram_at_gpa(vm, gpa);
 	if (ram && !ram->priv)
 		x_set(out, ARCH_X_OK, ram->hpa + (gpa - ram->gpa), 0, NULL);
-	else if (ram && a->impl->id == ARCH_SEV)
-		x_set(out, ARCH_X_FAULT, 0, 0,
-		      "#NPF: RMP: C=0 access to a guest-assigned page");
+	else if (ram && a->impl->shared_on_priv_ram_detail)
+		x_set(out, ARCH_X_FAULT, 0, 0, a->impl->shared_on_priv_ram_detail);
 	else
 		x_set(out, ARCH_X_NOT_MAPPED, 0, 0, "no shared stage-2 entry");
 }
@@ -407,7 +421,7 @@ static void verdict(struct arch *a, enum arch_rule r, const char *stop_detail,
 
 /*
  * Which TDI's TEE MMIO @hpa is, and whether it is locked / owned.
- * Returns false when the rules of contract §8 do not apply (DRAM, no
+ * Returns false when the rules of docs/arch/rules.md do not apply (DRAM, no
  * device, non-TEE range, TDI unlocked and not owned).
  */
 static bool tee_target(struct arch *a, uint64_t hpa, bool *owned)

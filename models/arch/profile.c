@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * profile.c - the built-in arch profiles (contract section 8 as data,
+ * profile.c - the built-in arch profiles (docs/arch/rules.md as data,
  * every value with its source) and the text forms of rules and
  * durations shared by the profile-file loader and `--set`.
  */
@@ -15,6 +15,7 @@
 
 #define KIB(x) ((int64_t)(x) << 10)
 #define MIB(x) ((int64_t)(x) << 20)
+
 
 static const struct arch_rule_desc rule_desc[AR_NR] = {
 	[AR_HOST_READ_LOCKED] = { "host_read_locked", ARCH_RT_RESULT,
@@ -51,82 +52,6 @@ static const struct arch_rule_desc rule_desc[AR_NR] = {
 		"largest page size for private device memory" },
 };
 
-struct rule_default {
-	int64_t v[ARCH_NR];
-	const char *src[ARCH_NR];
-};
-
-#define R_OK SIM_RES_OK
-#define R_UR SIM_RES_UR
-#define R_MCE SIM_RES_MCE
-#define R_HF SIM_RES_HOST_FAULT
-#define R_F SIM_RES_FAULT
-#define NONE (-1)
-
-static const struct rule_default rule_def[AR_NR] = {
-	[AR_HOST_READ_LOCKED] = { { R_MCE, R_UR, R_UR }, {
-		"[seed] Gunthorpe; Xu Yilun agrees (domain.md §2); mechanism unpublished",
-		"RMP does not check hypervisor reads (AMD APM vol.2 RMP table); the TDI rejects T=0 (domain.md §2)",
-		"before the delegate the locked TDI rejects T=0 [seed][TDISP]" } },
-	[AR_HOST_WRITE_LOCKED] = { { R_MCE, R_UR, R_UR }, {
-		"[seed] (domain.md §2)",
-		"no RMP entry assigned yet: the TDI rejects T=0 (contract §8)",
-		"before the delegate the locked TDI rejects T=0 [seed][TDISP]" } },
-	[AR_HOST_READ_OWNED] = { { R_MCE, R_UR, R_HF }, {
-		"[seed] (domain.md §2)",
-		"RMP does not check hypervisor reads (AMD APM vol.2, as quoted in the SNP host series)",
-		"granule protection fault on Realm PAS (TF-A GPT design; arm64 GPF patch, S. Price)" } },
-	[AR_HOST_WRITE_OWNED] = { { R_MCE, R_HF, R_HF }, {
-		"[seed] (domain.md §2)",
-		"RMP violation on a hypervisor write to an assigned page; not confirmed for MMIO (domain.md §2)",
-		"granule protection fault on Realm PAS (domain.md §2)" } },
-	[AR_P2P_LOCKED] = { { R_UR, R_UR, R_UR }, {
-		"the TDI rejects T=0 to TEE MMIO when locked [TDISP] §11.2.1",
-		"[TDISP] §11.2.1", "[TDISP] §11.2.1" } },
-	[AR_P2P_OWNED] = { { R_UR, R_UR, R_F }, {
-		"no source says it is an MCE; the TDI rejects T=0 (contract §8)",
-		"IOMMU does not RMP-check P2P MMIO targets (est.); the TDI rejects T=0 (contract §8)",
-		"the SMMU's granule check aborts a Non-secure access to Realm PAS (contract §8)" } },
-	[AR_T0_PRIVATE_DRAM] = { { R_F, R_F, R_F }, {
-		"est.: the IOMMU refuses T=0 DMA to TD-private (keyed) memory",
-		"IOMMU RMP_PAGE_FAULT on an assigned page (domain.md §2)",
-		"SMMU granule protection check on Realm PAS (domain.md §2)" } },
-	[AR_PRIV_UNACCEPTED] = { { R_F, R_F, R_F }, {
-		"EPT violation on an MMIO_PENDING page [ovmm] (domain.md §2)",
-		"#VC: page not validated [tio-g]",
-		"RIPAS EMPTY: the RMM injects an abort into the realm [rmm] lib/s2tt" } },
-	[AR_LATENT_AT_LOCK] = { { SIM_FIND_LATENT_MCE, NONE, NONE }, {
-		"[seed]; mechanism unpublished: latent_at_owner is the alternative knob",
-		"allowed: MMIO_VALIDATE needs the NPT mapping [tio-g]; Xu Yilun: AMD leaves MMIO mapped",
-		"allowed but unusable: the TDI rejects T=0 (contract §8)" } },
-	[AR_LATENT_AT_OWNER] = { { NONE, SIM_FIND_LATENT_HOST_FAULT, SIM_FIND_LATENT_HOST_FAULT }, {
-		"tdx uses latent_at_lock by default (see scenarios/profiles/tdx-mce-at-tracking.yaml)",
-		"hypervisor writes after the RMP assign take an RMP fault (contract §8, H1)",
-		"host access after the delegate is a granule protection fault (contract §8, H1)" } },
-	[AR_LATENT_AT_MAP] = { { NONE, NONE, NONE }, {
-		"the third knob position: TDH.MMIO.MAP tags the S-EPT entry (tdx-module tdh_mmio_map.c)",
-		"the private map is the RMP assign: latent_at_owner covers it",
-		"the private map is the granule delegate: latent_at_owner covers it" } },
-	[AR_GUEST_S2_EXPECTED] = { { 0, 1, 0 }, {
-		"S-EPT and shared EPT are separate tables: a shared entry is a hypervisor mapping",
-		"one NPT entry per GPA serves the private mapping [tio-g] (contract §4)",
-		"protected and unprotected IPA are separate: an NS entry is a hypervisor mapping" } },
-	[AR_TEARDOWN_UNMAP_LOCKED] = { { 1, 0, 0 }, {
-		"Xu Yilun, LKML May 2025: remove the S-EPT MMIO mapping only after CONFIG_UNLOCKED (H2)",
-		"no such rule published (contract §8)", "no such rule published (contract §8)" } },
-	[AR_TEARDOWN_VM_BOUND] = { { 1, 1, 1 }, {
-		"Xu Yilun, May 2025: destroy the VM only after its TDIs (H2)",
-		"contract §8", "contract §8" } },
-	[AR_VALIDATE_BEFORE_START] = { { 0, 0, 1 }, {
-		"OpenVMM tdxconnect.rs: TDG.TDI.START first, then accept [ovmm]",
-		"the guest validates only in RUN [tio-g]",
-		"RSI_VDEV_VALIDATE_MAPPING valid while LOCKED [rmm]; contract §4 (a profile option)" } },
-	[AR_MAX_PRIVATE_PAGE] = { { MIB(1024), MIB(2), MIB(2) }, {
-		"TDH.MMIO.MAP takes levels PT..PDPT: 4 KiB, 2 MiB, 1 GiB (tdx-module tdh_mmio_map.c)",
-		"est.: RMP entries are 4 KiB or 2 MiB",
-		"RMI_VDEV_MAP at level 2 or 3 only [rmm] (contract §4)" } },
-};
-
 const struct arch_rule_desc *arch_rule_desc(enum arch_rule r)
 {
 	return (unsigned int)r < AR_NR ? &rule_desc[r] : NULL;
@@ -158,24 +83,34 @@ static void copy_src(char *dst, const char *src)
 	dst[n] = 0;
 }
 
+void arch_profile_from_desc(const struct arch_desc *d, enum arch_id base,
+			    struct arch_profile *out)
+{
+	memset(out, 0, sizeof(*out));
+	snprintf(out->name, sizeof(out->name), "%s", d->name);
+	out->base = base;
+	for (int t = 0; t < AT_NR; t++) {
+		const struct arch_timing_desc *td = arch_timing_desc(t);
+
+		out->timing_ps[t] = td->def_ps;
+		out->timing_cycles[t] = td->in_cycles;
+		copy_src(out->timing_src[t], td->source);
+	}
+	for (size_t i = 0; i < d->ntiming; i++)
+		out->timing_ps[d->timing[i].t] = d->timing[i].ps;
+	for (int r = 0; r < AR_NR; r++) {
+		out->rule[r] = d->rules[r].v;
+		copy_src(out->rule_src[r], d->rules[r].src);
+	}
+}
+
 int arch_profile_builtin_id(enum arch_id id, struct arch_profile *out)
 {
-	if ((unsigned int)id >= ARCH_NR)
-		return -ENOENT;
-	memset(out, 0, sizeof(*out));
-	snprintf(out->name, sizeof(out->name), "%s", arch_id_name(id));
-	out->base = id;
-	for (int t = 0; t < AT_NR; t++) {
-		const struct arch_timing_desc *d = arch_timing_desc(t);
+	const struct arch_desc *d = arch_desc_get(id);
 
-		out->timing_ps[t] = d->def_ps[id];
-		out->timing_cycles[t] = d->in_cycles;
-		copy_src(out->timing_src[t], d->source);
-	}
-	for (int r = 0; r < AR_NR; r++) {
-		out->rule[r] = rule_def[r].v[id];
-		copy_src(out->rule_src[r], rule_def[r].src[id]);
-	}
+	if (!d)
+		return -ENOENT;
+	arch_profile_from_desc(d, id, out);
 	return 0;
 }
 
@@ -232,7 +167,7 @@ int arch_profile_set_rule(struct arch_profile *p, const char *key,
 	switch (rule_desc[r].type) {
 	case ARCH_RT_RESULT:
 		v = sim_result_parse(val);
-		/* only the verdicts an arch check can give (contract §7) */
+		/* only the verdicts an arch check can give (docs/scenarios.md) */
 		if (v != SIM_RES_OK && v != SIM_RES_UR && v != SIM_RES_FAULT &&
 		    v != SIM_RES_MCE && v != SIM_RES_HOST_FAULT)
 			return -EINVAL;
@@ -282,7 +217,7 @@ int arch_profile_set_timing(struct arch_profile *p, const char *key,
 	if (parse_u64(val, &v, &e))
 		return -EINVAL;
 	if (!*e) {
-		/* contract §2: a plain integer is cycles */
+		/* docs/scenarios.md: a plain integer is cycles */
 		if (v > ARCH_TIMING_MAX_CYCLES)
 			return -ERANGE;
 		p->timing_ps[t] = v;

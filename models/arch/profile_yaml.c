@@ -8,7 +8,7 @@
  *   timing: { fw_call: 3us, fw_mmio_map_page: 4000 }   # 4000 = cycles
  *   rules:  { latent_at_lock: none, latent_at_owner: latent-mce }
  *
- * Every error is reported as FILE:LINE:COL: error: MSG (contract §1),
+ * Every error is reported as FILE:LINE:COL: error: MSG (README.md),
  * all of them, not just the first.  An overridden value's source becomes
  * "FILE:LINE".
  */
@@ -64,7 +64,7 @@ static void src_of(struct pctx *c, const yaml_node_t *n, char *buf, size_t len)
 }
 
 /*
- * Fails on a key seen before in the same mapping (contract §2).  A
+ * Fails on a key seen before in the same mapping (docs/scenarios.md).  A
  * mapping of a profile has a few dozen keys at most (load_block refuses
  * more than ARCH_PROFILE_MAX_KEYS first), so the walk back stays short.
  */
@@ -169,9 +169,22 @@ static void load_root(struct pctx *c, yaml_node_t *root)
 	}
 	b = scalar(c, bn, "base");
 	id = b ? arch_id_parse(b) : -1;
-	if (b && id < 0)
-		perr(c, &bn->start_mark, "unknown base `%s` (tdx, sev, cca)", b);
-	arch_profile_builtin_id(id < 0 ? ARCH_TDX : id, c->p);
+	if (b && id < 0) {
+		char names[64] = "";
+		size_t n = 0;
+
+		for (const char *const *a = arch_names(); *a; a++) {
+			int k = snprintf(names + n, sizeof(names) - n, "%s%s",
+					 n ? ", " : "", *a);
+
+			if (k < 0 || (size_t)k >= sizeof(names) - n)
+				break;
+			n += (size_t)k;
+		}
+		perr(c, &bn->start_mark, "unknown base `%s` (%s)", b, names);
+	}
+	/* go on with the first registered arch to report the other errors */
+	arch_profile_builtin_id(id < 0 ? (enum arch_id)0 : (enum arch_id)id, c->p);
 	snprintf(c->p->name, sizeof(c->p->name), "%s", c->path);
 	if (root->data.mapping.pairs.top - root->data.mapping.pairs.start >
 	    ARCH_PROFILE_MAX_KEYS) {

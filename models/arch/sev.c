@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * sev.c - AMD SEV-TIO (domain.md §2, [tio-g]).
+ * sev.c - AMD SEV-TIO (docs/arch/sev.md, [tio-g]).
  *
  * The hypervisor keeps one NPT entry per GPA (private or shared is the
  * C-bit of the guest's access, not a second table), so a private and a
@@ -30,7 +30,7 @@ static const char *sub_tdi_bind(struct sim *s, void *ctx, uint64_t arg)
 	ti->vm = vm;
 	ti->fw = "TIO_TDI_BIND";
 	r = arch_sub_lock(s, ti, 0);
-	if (r || ti->rsp.dropped)
+	if (r || ti->x.rsp.dropped)
 		arch_bind_rollback(ti, NULL);
 	return r;
 }
@@ -68,7 +68,7 @@ static const char *sub_tdi_unbind(struct sim *s, void *ctx, uint64_t arg)
 
 	ti->fw = "TIO_TDI_UNBIND";
 	r = arch_sub_stop(s, ti, 0);
-	if (r || ti->rsp.dropped)
+	if (r || ti->x.rsp.dropped)
 		return r;
 	/* the PSP drops the binding and the sDTE with it */
 	arch_trusted_set(ti, false);
@@ -78,22 +78,25 @@ static const char *sub_tdi_unbind(struct sim *s, void *ctx, uint64_t arg)
 	return NULL;
 }
 
-static const char *sev_unbind(struct arch *a, struct pcie_dev *dev,
-			      struct sim_seq *q, arch_host_part_fn *host_part,
-			      void *host_ctx)
+static void push_tdi_unbind(void *ctx, struct sim_seq *q)
 {
-	struct arch_tdi *ti = dev ? arch_tdi_find(a, dev) : NULL;
+	struct arch_tdi *ti = ctx;
 
-	if (!ti || !ti->bound)
-		return "EINVAL";
-	ti->q = q;
-	ti->host_part = host_part;
-	ti->host_ctx = host_ctx;
-	ti->unbind_fini = NULL;
-	sim_seq_add(q, arch_t(a, AT_PSP_CMD) + arch_t(a, AT_TDISP_STOP),
+	sim_seq_add(q, arch_t(ti->a, AT_PSP_CMD) + arch_t(ti->a, AT_TDISP_STOP),
 		    "TIO_TDI_UNBIND", sub_tdi_unbind, ti, 0);
-	sim_seq_add(q, 0, "host: revoke + unmap + RMP reclaim",
-		    arch_sub_host_part, ti, 0);
+}
+
+/* TIO_TDI_UNBIND (STOP + the PSP's metadata), then the host's revoke */
+static const char *sev_unbind(struct arch *a, struct pcie_dev *dev,
+			      struct sim_seq *q, struct arch_unbind_plan *plan)
+{
+	struct arch_tdi *ti = arch_unbind_start(a, dev, q, plan);
+
+	if (!ti)
+		return "EINVAL";
+	arch_unbind_phase(plan, "TIO_TDI_UNBIND", push_tdi_unbind, ti);
+	arch_unbind_phase(plan, "host: revoke + unmap + RMP reclaim", NULL,
+			  NULL);
 	return NULL;
 }
 
@@ -107,7 +110,7 @@ static const char *sub_rmp_assign(struct sim *s, void *ctx, uint64_t unit)
 		return arch_fw(pr->a, "RMPUPDATE", "EINVAL");
 	if (unit == 0) {
 		arch_prange_publish(pr);
-		/* the owner change of contract §8 for sev */
+		/* the owner change of docs/arch/rules.md for sev */
 		arch_owner(pr->a, pr->tdi->dev, pr->hpa, pr->size, "rmp-assign",
 			   true);
 	}
@@ -129,7 +132,7 @@ static const char *sev_map_private(struct arch *a, struct arch_vm *vm,
 		return r;
 	if ((int64_t)page_size > arch_rule(a, AR_MAX_PRIVATE_PAGE))
 		return "EINVAL";
-	/* one NPT entry per GPA (contract §4) */
+	/* one NPT entry per GPA (docs/scenarios.md) */
 	for (uint64_t g = gpa; g < gpa + size; g += ARCH_PAGE)
 		if (arch_srange_at_gpa(a, vm, g))
 			return "EEXIST";
@@ -396,7 +399,14 @@ static const struct iommu_trusted_ops sev_trusted = {
 };
 
 static const struct arch_impl sev_impl = {
-	.id = ARCH_SEV,
+	.desc = &arch_sev_desc,
+	.one_s2_entry = true,	/* one NPT entry per GPA (docs/scenarios.md) */
+	.priv_on_shared_detail =
+		"#NPF: RMP: C=1 access to a page not assigned to the guest",
+	.shared_on_priv_ram_detail =
+		"#NPF: RMP: C=0 access to a guest-assigned page",
+	.why_mce = "on this sev profile a CPU access to it is a machine check",
+	.why_host_fault = "on sev a host CPU write to it takes an RMP fault",
 	.shared_tbl_fmt = "%s NPT",
 	.priv_tbl_fmt = "%s NPT+RMP",
 	.fw_spdm = "TIO_DEV_CREATE",
@@ -421,13 +431,15 @@ static const struct arch_impl sev_impl = {
 	.owned = arch_prange_owned,
 };
 
+static const struct arch_ops sev_ops;
+
 static struct arch *sev_create(const struct arch_env *env,
 			       const struct arch_profile *prof)
 {
-	return arch_common_create(&arch_sev_ops, &sev_impl, env, prof);
+	return arch_common_create(&sev_ops, &sev_impl, env, prof);
 }
 
-const struct arch_ops arch_sev_ops = {
+static const struct arch_ops sev_ops = {
 	ARCH_COMMON_OPS,
 	.name = "sev",
 	.create = sev_create,
@@ -437,4 +449,80 @@ const struct arch_ops arch_sev_ops = {
 	.unbind = sev_unbind,
 	.guest_validate = sev_guest_validate,
 	.guest_start = sev_guest_start,
+};
+
+/* --------------------------------------- rules, timing, results, registry */
+
+/* docs/arch/rules.md on sev: each rule's default with its source */
+static const struct arch_rule_default sev_rules[AR_NR] = {
+	[AR_HOST_READ_LOCKED] = { SIM_RES_UR,
+		"RMP does not check hypervisor reads (AMD APM vol.2 RMP table); the TDI rejects T=0 (docs/arch/sev.md)" },
+	[AR_HOST_WRITE_LOCKED] = { SIM_RES_UR,
+		"no RMP entry assigned yet: the TDI rejects T=0 (docs/arch/rules.md)" },
+	[AR_HOST_READ_OWNED] = { SIM_RES_UR,
+		"RMP does not check hypervisor reads (AMD APM vol.2, as quoted in the SNP host series)" },
+	[AR_HOST_WRITE_OWNED] = { SIM_RES_HOST_FAULT,
+		"RMP violation on a hypervisor write to an assigned page; not confirmed for MMIO (docs/arch/sev.md)" },
+	[AR_P2P_LOCKED] = { SIM_RES_UR,
+		"[TDISP] §11.2.1" },
+	[AR_P2P_OWNED] = { SIM_RES_UR,
+		"IOMMU does not RMP-check P2P MMIO targets (est.); the TDI rejects T=0 (docs/arch/rules.md)" },
+	[AR_T0_PRIVATE_DRAM] = { SIM_RES_FAULT,
+		"IOMMU RMP_PAGE_FAULT on an assigned page (docs/arch/sev.md)" },
+	[AR_PRIV_UNACCEPTED] = { SIM_RES_FAULT,
+		"#VC: page not validated [tio-g]" },
+	[AR_LATENT_AT_LOCK] = { ARCH_NO_FINDING,
+		"allowed: MMIO_VALIDATE needs the NPT mapping [tio-g]; Xu Yilun: AMD leaves MMIO mapped" },
+	[AR_LATENT_AT_OWNER] = { SIM_FIND_LATENT_HOST_FAULT,
+		"hypervisor writes after the RMP assign take an RMP fault (docs/arch/rules.md, H1)" },
+	[AR_LATENT_AT_MAP] = { ARCH_NO_FINDING,
+		"the private map is the RMP assign: latent_at_owner covers it" },
+	[AR_GUEST_S2_EXPECTED] = { 1,
+		"one NPT entry per GPA serves the private mapping [tio-g] (docs/scenarios.md)" },
+	[AR_TEARDOWN_UNMAP_LOCKED] = { 0,
+		"no such rule published (docs/arch/rules.md)" },
+	[AR_TEARDOWN_VM_BOUND] = { 1,
+		"docs/arch/rules.md" },
+	[AR_VALIDATE_BEFORE_START] = { 0,
+		"the guest validates only in RUN [tio-g]" },
+	[AR_MAX_PRIVATE_PAGE] = { ARCH_MIB(2),
+		"est.: RMP entries are 4 KiB or 2 MiB" },
+};
+
+/* where sev's latencies differ from the shared table (timing.c) */
+static const struct arch_timing_default sev_timing[] = {
+	{ AT_FW_CALL, ARCH_US(1000) },
+	{ AT_FW_MMIO_MAP_PAGE, ARCH_NS(500) },
+};
+
+/* the firmware result names a sev step may end with */
+static const struct arch_result_desc sev_results[] = {
+	{ "INVALID_TDI", ARCH_SEV, "SDTE_WRITE / MMIO_VALIDATE for an unknown TDI",
+	  "[tio-g]" },
+	{ "TDI_NOT_BOUND", ARCH_SEV, "the TDI is not bound to this guest",
+	  "[tio-g]" },
+	{ "NOT_ASSIGNED", ARCH_SEV, "the RMP entry of the MMIO page is not assigned",
+	  "[tio-g]" },
+	{ "NOT_UNIFORM", ARCH_SEV, "the range's RMP entries differ",
+	  "[tio-g]" },
+	{ "NOT_IMMUTABLE", ARCH_SEV, "the RMP entry is not immutable",
+	  "[tio-g]" },
+	{ "NOT_MAPPED", ARCH_SEV, "the host NPT does not map the expected GPA",
+	  "[tio-g]" },
+	{ "NOT_REPORTED", ARCH_SEV, "the range is not in the interface report",
+	  "[tio-g]" },
+	{ "OUT_OF_RANGE", ARCH_SEV, "the subrange lies outside the range",
+	  "[tio-g]" },
+};
+
+const struct arch_desc arch_sev_desc = {
+	.name = "sev",
+	.ops = &sev_ops,
+	.addr_limit_bit = 51,	/* est.: C-bit at 51, GPA below it */
+	.gpa_bit_words = "the C-bit (bit %u)",
+	.rules = sev_rules,
+	.timing = sev_timing,
+	.ntiming = sizeof(sev_timing) / sizeof(sev_timing[0]),
+	.results = sev_results,
+	.nresults = sizeof(sev_results) / sizeof(sev_results[0]),
 };

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * tdx.c - Intel TDX Connect (domain.md §2, [tdxh], [ovmm]).
+ * tdx.c - Intel TDX Connect (docs/arch/tdx.md, [tdxh], [ovmm]).
  *
  * Private MMIO lives in the Secure EPT, owned by the TDX module: KVM
  * changes it only through SEAMCALLs (TDH.MMIO.MAP / BLOCK / UNMAP), and
@@ -63,7 +63,7 @@ static const char *sub_lock(struct sim *s, void *ctx, uint64_t arg)
 
 	ti->fw = DEVIF_REQ;
 	r = arch_sub_lock(s, ti, 0);
-	if (r || ti->rsp.dropped)
+	if (r || ti->x.rsp.dropped)
 		arch_bind_rollback(ti, "TDH.DEVIF.REMOVE");
 	return r;
 }
@@ -178,9 +178,10 @@ static const char *sub_devif_remove(struct sim *s, void *ctx, uint64_t arg)
 	return arch_fw(ti->a, "TDH.DEVIF.REMOVE", NULL);
 }
 
-/* "remove TDI metadata" of Xu Yilun's order (domain.md §2) */
-static void tdx_unbind_fini(struct arch_tdi *ti, struct sim_seq *q)
+/* "remove TDI metadata" of Xu Yilun's order (docs/arch/tdx.md) */
+static void push_metadata(void *ctx, struct sim_seq *q)
 {
+	struct arch_tdi *ti = ctx;
 	struct arch *a = ti->a;
 
 	sim_seq_add(q, 2 * arch_t(a, AT_FW_CALL), "TDH.DMAR.REMOVE",
@@ -193,21 +194,25 @@ static void tdx_unbind_fini(struct arch_tdi *ti, struct sim_seq *q)
 		    sub_devif_remove, ti, 0);
 }
 
-static const char *tdx_unbind(struct arch *a, struct pcie_dev *dev,
-			      struct sim_seq *q, arch_host_part_fn *host_part,
-			      void *host_ctx)
+static void push_stop(void *ctx, struct sim_seq *q)
 {
-	struct arch_tdi *ti = dev ? arch_tdi_find(a, dev) : NULL;
+	struct arch_tdi *ti = ctx;
 
-	if (!ti || !ti->bound)
-		return "EINVAL";
-	ti->q = q;
-	ti->host_part = host_part;
-	ti->host_ctx = host_ctx;
-	ti->unbind_fini = tdx_unbind_fini;
-	sim_seq_add(q, arch_t(a, AT_FW_CALL) + arch_t(a, AT_TDISP_STOP),
+	sim_seq_add(q, arch_t(ti->a, AT_FW_CALL) + arch_t(ti->a, AT_TDISP_STOP),
 		    DEVIF_REQ " STOP_INTERFACE", sub_stop, ti, 0);
-	sim_seq_add(q, 0, "host: revoke + unmap", arch_sub_host_part, ti, 0);
+}
+
+/* Xu Yilun's order (docs/arch/tdx.md): STOP, revoke + unmap, TDI metadata */
+static const char *tdx_unbind(struct arch *a, struct pcie_dev *dev,
+			      struct sim_seq *q, struct arch_unbind_plan *plan)
+{
+	struct arch_tdi *ti = arch_unbind_start(a, dev, q, plan);
+
+	if (!ti)
+		return "EINVAL";
+	arch_unbind_phase(plan, "STOP", push_stop, ti);
+	arch_unbind_phase(plan, "host: revoke + unmap", NULL, NULL);
+	arch_unbind_phase(plan, "TDI metadata", push_metadata, ti);
 	return NULL;
 }
 
@@ -287,7 +292,7 @@ static const char *sub_err_stop(struct sim *s, void *ctx, uint64_t arg)
 	r = arch_sub_stop(s, ti, 0);
 	ti->q = saved;
 	if (r)
-		sim_seq_next(pr->q, ti->rsp.dropped ?
+		sim_seq_next(pr->q, ti->x.rsp.dropped ?
 			     arch_t(ti->a, AT_DOE_TIMEOUT) :
 			     arch_t(ti->a, AT_FW_CALL),
 			     "TDH.IDE.STREAM.BLOCK", sub_stream_block, ti, 0);
@@ -553,8 +558,17 @@ static bool tdx_owned(const struct arch *a, const struct arch_tdi *ti,
 	return ti->tracked && arch_tdi_hpa_tee(ti, hpa);
 }
 
+/* GPAW 48 or 52 (docs/arch/tdx.md) */
+static bool tdx_addr_bits_ok(unsigned int bits)
+{
+	return bits == 48 || bits == 52;
+}
+
 static const struct arch_impl tdx_impl = {
-	.id = ARCH_TDX,
+	.desc = &arch_tdx_desc,
+	.addr_bits_ok = tdx_addr_bits_ok,
+	.why_mce = "on tdx a CPU access to it is a machine check",
+	.why_host_fault = "on this tdx profile a CPU access to it is a host fault",
 	.shared_tbl_fmt = "%s shared EPT",
 	.priv_tbl_fmt = "%s S-EPT",
 	.fw_spdm = "TDH.SPDM.CREATE",
@@ -581,13 +595,15 @@ static const struct arch_impl tdx_impl = {
 	.owned = tdx_owned,
 };
 
+static const struct arch_ops tdx_ops;
+
 static struct arch *tdx_create(const struct arch_env *env,
 			       const struct arch_profile *prof)
 {
-	return arch_common_create(&arch_tdx_ops, &tdx_impl, env, prof);
+	return arch_common_create(&tdx_ops, &tdx_impl, env, prof);
 }
 
-const struct arch_ops arch_tdx_ops = {
+static const struct arch_ops tdx_ops = {
 	ARCH_COMMON_OPS,
 	.name = "tdx",
 	.create = tdx_create,
@@ -597,4 +613,87 @@ const struct arch_ops arch_tdx_ops = {
 	.unbind = tdx_unbind,
 	.guest_validate = tdx_guest_validate,
 	.guest_start = tdx_guest_start,
+};
+
+/* --------------------------------------- rules, timing, results, registry */
+
+/* docs/arch/rules.md on tdx: each rule's default with its source */
+static const struct arch_rule_default tdx_rules[AR_NR] = {
+	[AR_HOST_READ_LOCKED] = { SIM_RES_MCE,
+		"[seed] Gunthorpe; Xu Yilun agrees (docs/arch/tdx.md); mechanism unpublished" },
+	[AR_HOST_WRITE_LOCKED] = { SIM_RES_MCE,
+		"[seed] (docs/arch/tdx.md)" },
+	[AR_HOST_READ_OWNED] = { SIM_RES_MCE,
+		"[seed] (docs/arch/tdx.md)" },
+	[AR_HOST_WRITE_OWNED] = { SIM_RES_MCE,
+		"[seed] (docs/arch/tdx.md)" },
+	[AR_P2P_LOCKED] = { SIM_RES_UR,
+		"the TDI rejects T=0 to TEE MMIO when locked [TDISP] §11.2.1" },
+	[AR_P2P_OWNED] = { SIM_RES_UR,
+		"no source says it is an MCE; the TDI rejects T=0 (docs/arch/rules.md)" },
+	[AR_T0_PRIVATE_DRAM] = { SIM_RES_FAULT,
+		"est.: the IOMMU refuses T=0 DMA to TD-private (keyed) memory" },
+	[AR_PRIV_UNACCEPTED] = { SIM_RES_FAULT,
+		"EPT violation on an MMIO_PENDING page [ovmm] (docs/arch/tdx.md)" },
+	[AR_LATENT_AT_LOCK] = { SIM_FIND_LATENT_MCE,
+		"[seed]; mechanism unpublished: latent_at_owner is the alternative knob" },
+	[AR_LATENT_AT_OWNER] = { ARCH_NO_FINDING,
+		"tdx uses latent_at_lock by default (see scenarios/profiles/tdx-mce-at-tracking.yaml)" },
+	[AR_LATENT_AT_MAP] = { ARCH_NO_FINDING,
+		"the third knob position: TDH.MMIO.MAP tags the S-EPT entry (tdx-module tdh_mmio_map.c)" },
+	[AR_GUEST_S2_EXPECTED] = { 0,
+		"S-EPT and shared EPT are separate tables: a shared entry is a hypervisor mapping" },
+	[AR_TEARDOWN_UNMAP_LOCKED] = { 1,
+		"Xu Yilun, LKML May 2025: remove the S-EPT MMIO mapping only after CONFIG_UNLOCKED (H2)" },
+	[AR_TEARDOWN_VM_BOUND] = { 1,
+		"Xu Yilun, May 2025: destroy the VM only after its TDIs (H2)" },
+	[AR_VALIDATE_BEFORE_START] = { 0,
+		"OpenVMM tdxconnect.rs: TDG.TDI.START first, then accept [ovmm]" },
+	[AR_MAX_PRIVATE_PAGE] = { ARCH_MIB(1024),
+		"TDH.MMIO.MAP takes levels PT..PDPT: 4 KiB, 2 MiB, 1 GiB (tdx-module tdh_mmio_map.c)" },
+};
+
+/* where tdx's latencies differ from the shared table (timing.c) */
+static const struct arch_timing_default tdx_timing[] = {
+	{ AT_FW_CALL, ARCH_US(2) },
+	{ AT_FW_MMIO_MAP_PAGE, ARCH_NS(3500) },
+};
+
+/* the firmware result names a tdx step may end with */
+static const struct arch_result_desc tdx_results[] = {
+	{ "TDX_OPERAND_INVALID", ARCH_TDX, "a SEAMCALL operand is invalid",
+	  "[tdxh]" },
+	{ "TDX_OPERAND_BUSY", ARCH_TDX, "a SEAMCALL operand is locked by another call",
+	  "[tdxh]" },
+	{ "PAGE_ALREADY_ACCEPTED", ARCH_TDX, "TDG.TDI.MMIO.ACCEPT on an accepted page",
+	  "[ovmm]" },
+	{ "MMIO_PAGE_NOT_IN_ASSOC_RANGE", ARCH_TDX, "accept of a page outside the TDI's reported ranges",
+	  "[ovmm]" },
+	{ "MMIO_TDI_OWNER_MISMATCH", ARCH_TDX, "accept of MMIO owned by another TDI",
+	  "[ovmm]" },
+	{ "MMIO_INVALID_HPA_OFFSET", ARCH_TDX, "the host mapped a different HPA offset than the report",
+	  "[ovmm]" },
+	{ "TDI_INVALID_STATE", ARCH_TDX, "the TDI is not in the state the call needs",
+	  "[ovmm]" },
+	{ "TDX_DEVIF_TDISP_INVALID_STATE", ARCH_TDX, "TDH.MMIO.UNMAP while the TDI is locked and its IDE stream not blocked",
+	  "tdx-module tdh_mmio_unmap.c" },
+	{ "TDX_DEVIF_INVALID_STATE", ARCH_TDX, "TDH.DEVIF.REMOVE while the TDI is locked and its IDE stream not blocked",
+	  "tdx-module tdh_devif_remove.c" },
+	{ "TDX_DEVIF_HAS_MAPPED_DMA", ARCH_TDX, "TDH.DEVIF.REMOVE with the trusted DMA (DMAR) still added",
+	  "tdx-module tdh_devif_remove.c" },
+	{ "TDX_DEVIF_HAS_MAPPED_MMIO", ARCH_TDX, "TDH.DEVIF.REMOVE with private MMIO still mapped",
+	  "tdx-module tdh_devif_remove.c" },
+	{ "TDX_TD_ASSOCIATED_PAGES_EXIST", ARCH_TDX, "TD teardown while a DEVIF (a child of the TD) is left",
+	  "tdx-module tdh_phymem_page_reclaim.c" },
+};
+
+const struct arch_desc arch_tdx_desc = {
+	.name = "tdx",
+	.ops = &tdx_ops,
+	.gpa_bit_words = "the shared bit (GPA bit %u, gpaw %u)",
+	.rules = tdx_rules,
+	.timing = tdx_timing,
+	.ntiming = sizeof(tdx_timing) / sizeof(tdx_timing[0]),
+	.results = tdx_results,
+	.nresults = sizeof(tdx_results) / sizeof(tdx_results[0]),
 };

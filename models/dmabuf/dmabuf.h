@@ -4,7 +4,7 @@
  * importer callback (move_notify), per-attachment map / unmap, and the
  * revoke that completes only when every importer has unmapped.
  *
- * Facts (domain.md section 3):
+ * Facts (docs/host.md):
  *  - drivers/dma-buf/dma-buf.c: importers attach with dma_buf_dynamic_attach()
  *    and a move_notify callback; on move_notify they must drop their
  *    mappings; re-mapping a revoked buffer fails; an address handed out
@@ -24,7 +24,7 @@
  * does so when its IOTLB invalidation completes).  The revoke completes
  * with the last dmabuf_unmap().
  *
- * Fault hooks (contract section 6).  importer-ignores-revoke: the named
+ * Fault hooks (docs/scenarios.md).  importer-ignores-revoke: the named
  * importer never gets its callback, keeps its mapping and never unmaps; the
  * revoke then ends after revoke_timeout (default 1 s, the disputed
  * timeout) with the result "ETIMEDOUT", the buffer revoked and that
@@ -248,7 +248,7 @@ const char *dmabuf_unrevoke_now(struct dmabuf *buf);
 
 /**
  * dmabuf_set_private_now() - flip the flavor in place (the single-dma-buf
- * alternative, domain.md section 3 sequence B): every mapped importer gets
+ * alternative, docs/sources.md sequence B): every mapped importer gets
  * move_notify and must unmap; the buffer is not revoked, so importers may
  * map again (and see the new flavor).
  * @buf:  the buffer

@@ -5,10 +5,10 @@
  * HWPT, vIOMMU / vDEVICE), KVM (memslots backed by dma-bufs, stage-2
  * fault-in, zap) and the TSM layer (connect / bind / unbind / guest
  * requests), with the semantics of the Linux uAPIs and proposals of
- * domain.md section 3.  docs/host.md lists every rule with its kernel
+ * docs/host.md.  docs/host.md lists every rule with its kernel
  * source and what is simplified.
  *
- * Calling convention (contract section 4).  Every step-level call takes
+ * Calling convention (docs/scenarios.md).  Every step-level call takes
  * the step's struct sim_seq *q, pushes its sub-operations and returns
  * NULL, or returns a result name at once ("EINVAL", "ENOENT", ...).  Each
  * sub-operation takes effect when it completes, so the checks that depend
@@ -465,7 +465,7 @@ struct kvm_map_args {
 const char *kvm_map(struct host *h, struct sim_seq *q,
 		    const struct kvm_map_args *a);
 /**
- * struct kvm_unmap_args - kvm.unmap (contract section 4).
+ * struct kvm_unmap_args - kvm.unmap (docs/scenarios.md).
  * @guest:    the guest
  * @has_gpa, @gpa: the slot(s) starting at @gpa (without the shared bit)
  * @dmabuf:   or / and: every slot of this dma-buf in the guest (NULL: none)

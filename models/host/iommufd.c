@@ -404,7 +404,7 @@ const char *iommufd_ioas(struct host *h, struct sim_seq *q, const char *name)
 /*
  * Choose or check the IOVA.  @align gets the alignment it obeys: the
  * page size for a fixed IOVA, iopt_alloc_iova()'s rule for an allocated
- * one; the step reports it as "iova.aligned" (contract section 4,
+ * one; the step reports it as "iova.aligned" (docs/scenarios.md,
  * `assert: last: { iova: { aligned: 8KiB } }`).
  */
 static const char *map_iova(struct host_req *r, struct iofd_obj *ioas,

@@ -6,7 +6,7 @@
  * `retried`), the private side is mapped through the arch firmware inside
  * the kvm.map step.  On move_notify KVM zaps the slot (timing kvm_zap, the
  * importer's unmap latency), records the buffer's new shareability, and
- * the next fault maps the right side (domain.md section 3, sequence B).
+ * the next fault maps the right side (docs/host.md, sequence B).
  *
  * Each slot is one SIM_MAP_S2_SHARED mapping of the ownership index
  * (table "kvm GUEST slot"), populated once a page has been faulted in;
@@ -188,7 +188,7 @@ static const char *pending_mapped_fn(struct sim *s, void *ctx, uint64_t arg)
  * A guest accepting (validating) @dev's MMIO touches every private page
  * it expects; where KVM has not mapped the private side yet (a flavor flip
  * before bind: sequence B), those touches fault and KVM maps the slot
- * through the firmware before the accept goes on (domain.md section 3 B:
+ * through the firmware before the accept goes on (docs/sources.md sequence B:
  * "the next fault maps the correct side").
  */
 const char *kvm_map_pending(struct host *h, struct sim_seq *q,
@@ -284,7 +284,7 @@ static const char *map_checks(struct host *h, struct host_req *r,
 			      struct plat_guest *g, struct dmabuf *buf)
 {
 	uint64_t gpa = r->v[0], ps = r->v[1], size = dmabuf_size(buf);
-	bool sev = h->ops && !strcmp(h->ops->name, "sev");
+	bool one = h->arch && arch_one_s2_entry(h->arch);
 
 	if (!page_size_ok(ps) || (gpa | size) & (ps - 1) || !size)
 		return "EINVAL";
@@ -298,8 +298,8 @@ static const char *map_checks(struct host *h, struct host_req *r,
 		if (sl->g != g || gpa >= sl->gpa + sl->size ||
 		    sl->gpa >= gpa + size)
 			continue;
-		/* sev: one NPT entry per GPA, shared or private (contract §4) */
-		if (sl->priv == r->b[0] || sev)
+		/* sev: one NPT entry per GPA, shared or private (docs/scenarios.md) */
+		if (sl->priv == r->b[0] || one)
 			return "EEXIST";
 	}
 	return NULL;
@@ -455,7 +455,7 @@ static bool slot_of_buf(const struct kvm_slot *sl, const struct host_req *r)
 }
 
 /*
- * Contract section 4: `gpa` names the slot(s) starting there, `dmabuf`
+ * docs/scenarios.md: `gpa` names the slot(s) starting there, `dmabuf`
  * every slot of that buffer in the guest; with both, only the slots both
  * name go, and if they name none in common while either names one, the
  * request is EINVAL; nothing named at all is ENOENT.  `private` (optional)

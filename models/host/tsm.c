@@ -8,7 +8,7 @@
  * Unbind: the arch runs STOP, then calls back into the host for its part
  * (revoke the device's private dma-bufs; KVM unmaps the private slots on
  * move_notify through the firmware), then the firmware metadata goes
- * (domain.md section 3: TDX unbind stops first, then revokes).
+ * (docs/host.md: TDX unbind stops first, then revokes).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -154,35 +154,70 @@ static const char *unbound_fn(struct sim *s, void *ctx, uint64_t arg)
 }
 
 /*
- * Runs after the host part's revokes and before the arch appends the
- * metadata teardown; appending from here lands after that teardown.
+ * tsm.unbind executes the arch's phase plan in its order on the
+ * operation's sequence: a firmware phase appends its sub-operations at
+ * once; the host's phase (VFIO zap, dma-buf revoke and with it KVM's
+ * unmap of the private dma-buf) runs when the sequence reaches it, since
+ * it acts on the state the phases before it left, and then appends the
+ * rest of the plan after what it pushed; "tsm unbound" ends the plan.
+ * The plan and where it stands travel with the operation (a host_req:
+ * arr = the plan, v[0] = the next phase), not on the TDI.
  */
-static const char *tail_fn(struct sim *s, void *ctx, uint64_t arg)
-{
-	struct sim_seq *q = (struct sim_seq *)(uintptr_t)arg;
+static void unbind_run(struct host_req *r);
 
-	sim_seq_add(q, 0, "tsm unbound", unbound_fn, ctx, 0);
+static const char *host_phase_fn(struct sim *s, void *ctx, uint64_t arg)
+{
+	struct host_req *r = ctx;
+	struct tsm_dev *t = r->obj;
+
+	vfio_zap_dev(r->h, t->dev);
+	vfio_push_revoke_dev(r->h, r->q, t->dev, true);
+	unbind_run(r);
 	return NULL;
 }
 
-static void host_part(void *ctx, struct sim_seq *q)
+static void unbind_run(struct host_req *r)
 {
-	struct tsm_dev *t = ctx;
+	const struct arch_unbind_plan *plan = r->arr;
 
-	vfio_zap_dev(t->h, t->dev);
-	vfio_push_revoke_dev(t->h, q, t->dev, true);
-	sim_seq_add(q, 0, "tsm unbind tail", tail_fn, t, (uint64_t)(uintptr_t)q);
+	while (r->v[0] < plan->n) {
+		const struct arch_phase *ph = &plan->v[r->v[0]++];
+
+		if (!ph->push) {
+			sim_seq_add(r->q, 0, ph->name, host_phase_fn, r, 0);
+			return;
+		}
+		ph->push(ph->ctx, r->q);
+	}
+	sim_seq_add(r->q, 0, "tsm unbound", unbound_fn, r->obj, 0);
+	host_req_free(r);
 }
 
 static const char *unbind_push(struct host *h, struct sim_seq *q,
 			       struct tsm_dev *t)
 {
+	struct arch_unbind_plan *plan;
+	struct host_req *r;
+	const char *res;
+
 	if (!h->ops)
 		return "EOPNOTSUPP";
 	/* what a previous unbind that failed half-way left for its end */
 	t->relay_res = NULL;
 	t->then_destroy = NULL;
-	return h->ops->unbind(h->arch, t->dev, q, host_part, t);
+	plan = calloc(1, sizeof(*plan));
+	TSM_BUG_ON(!plan);
+	res = h->ops->unbind(h->arch, t->dev, q, plan);
+	if (res) {
+		free(plan);
+		return res;
+	}
+	r = host_req_new(h, q);
+	r->arr = plan;
+	r->narr = 1;
+	r->obj = t;
+	unbind_run(r);
+	return NULL;
 }
 
 const char *tsm_unbind(struct host *h, struct sim_seq *q, const char *device)
@@ -252,35 +287,35 @@ const char *tsm_set_policy(struct host *h, struct sim_seq *q,
 /* ---------------------------------------------------- guest requests */
 
 /*
- * The TDISP response of @code relayed to @dev: NULL for success, else the
- * error name ("ETIMEDOUT" for a dropped message).
+ * Relay @code to @dev through the shared requester: the TDISP record
+ * reaches the tdisp-protocol checker, and a dropped message fails the
+ * guest's step with ETIMEDOUT after doe_timeout (the requester's DOE
+ * timeout, as for the host's own requests), not at once.  Returns NULL
+ * for success (or a queued timeout: @x->rsp.dropped), else the error name.
  */
-static const char *send_tdisp(struct pcie_dev *dev, unsigned int code)
+static const char *send_tdisp(struct host *h, struct sim_seq *q,
+			      struct pcie_dev *dev, unsigned int code)
 {
-	struct tdisp_request req;
-	struct tdisp_response *rsp = calloc(1, sizeof(*rsp));
+	struct tdisp_xchg *x = calloc(1, sizeof(*x));
 	const char *res;
 
-	TSM_BUG_ON(!rsp);
-	tdisp_request_init(&req, dev, code);
+	TSM_BUG_ON(!x);
+	*x = (struct tdisp_xchg){ .s = h->s, .dev = dev, .q = q,
+				  .doe_timeout = host_t(h, AT_DOE_TIMEOUT),
+				  .expected = true };
+	tdisp_request_init(&x->req, dev, code);
 	if (code == TDISP_REQ_START_INTERFACE)
-		tdisp_nonce_get(dev, TDISP_NONCE_VALID, req.nonce);
-	if (tdisp_handle(dev, &req, rsp)) {
-		free(rsp);
-		return "EINVAL";
-	}
-	res = tdisp_response_result(rsp);
-	free(rsp);
-	if (!strcmp(res, "ok"))
-		return NULL;
-	return strcmp(res, "dropped") ? res : "ETIMEDOUT";
+		tdisp_nonce_get(dev, TDISP_NONCE_VALID, x->req.nonce);
+	res = tdisp_xchg_run(x);
+	free(x);
+	return res;
 }
 
 /*
  * Relay a guest's request when the TDI is bound to that guest.  LOCK is
- * the host's (contract §4): refused with EPERM, never relayed; so is a
+ * the host's (docs/scenarios.md): refused with EPERM, never relayed; so is a
  * request for a TDI bound elsewhere.  Whether the request is legal
- * depends on the TDI's state (domain.md §1), so the device decides; when
+ * depends on the TDI's state (docs/tdisp.md), so the device decides; when
  * it rejects the request for its state (INVALID_INTERFACE_STATE) the
  * fail-closed policy unbinds the TDI through the arch's firmware path
  * (STOP, revoke + unmap, metadata), as OpenVMM's host TDISP layer resets
@@ -307,7 +342,7 @@ static const char *guest_req_fn(struct sim *s, void *ctx, uint64_t arg)
 			       pcie_dev_name(dev));
 		return host_req_done(r, "EPERM");
 	}
-	res = send_tdisp(dev, code);
+	res = send_tdisp(h, r->q, dev, code);
 	if (!res || strcmp(res, "INVALID_INTERFACE_STATE") ||
 	    t->pol != TSM_POLICY_FAIL_CLOSED)
 		return host_req_done(r, res);
@@ -320,8 +355,8 @@ static const char *guest_req_fn(struct sim *s, void *ctx, uint64_t arg)
 }
 
 /*
- * A guest's LOCK_INTERFACE: the lock is part of the host's bind (contract
- * section 4), and no guest ABI carries one (TDG.TDI.*, the SEV-TIO guest
+ * A guest's LOCK_INTERFACE: the lock is part of the host's bind (
+ * docs/scenarios.md), and no guest ABI carries one (TDG.TDI.*, the SEV-TIO guest
  * messages, RSI_VDEV_*), so the TSM layer refuses it in the ioctl: it
  * never reaches the device and is not a device-state rejection, so the
  * fail-closed policy does not apply (docs/host.md, TSM table).
@@ -373,7 +408,7 @@ static const char *guest_dev(struct host *h, const char *guest,
 /*
  * Only where the accept of an unmapped page exits to the host (tdx) does
  * KVM get to map a pending private slot; sev's MMIO_VALIDATE and cca's
- * RSI call fail instead (contract §8 v1.2).
+ * RSI call fail instead (docs/arch/rules.md v1.2).
  */
 static const char *map_pending(struct host *h, struct sim_seq *q,
 			       struct plat_guest *g, struct pcie_dev *dev)

@@ -6,7 +6,8 @@
  * with CMD_SYNC), each timing.inval cycles after it was queued but never
  * before the one ahead of it.  Until a descriptor completes the IOTLB
  * entries it names stay usable: that window is where stale translations
- * happen (design.md, "Stale translations are real"; domain.md H3).
+ * happen (docs/architecture.md "Stale translations are
+ * real"; docs/sources.md H3).
  *
  * Each descriptor owns one engine event at SIM_PRIO_COMPLETE.  Because
  * retire cycles never decrease and the engine breaks ties by scheduling

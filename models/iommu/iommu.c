@@ -462,7 +462,7 @@ static void xlate_hit(struct iommu *io, int32_t s, uint64_t iova, bool write,
 }
 
 /* IOTLB miss: walk, then cache the leaf (with its permissions). */
-static void xlate_miss(struct iommu *io, const struct iommu_domain *dom,
+static void xlate_miss(struct iommu *io, struct iommu_domain *dom,
 		       uint64_t iova, bool write, struct iommu_xlate *out)
 {
 	unsigned int lvl = 0, walked = 0, cls;
@@ -526,7 +526,7 @@ int iommu_translate(struct iommu *io, uint16_t rid, uint32_t pasid, bool tee,
 		    uint64_t iova, uint64_t size, bool write,
 		    struct iommu_xlate *out)
 {
-	const struct iommu_domain *dom;
+	struct iommu_domain *dom;
 	int32_t s;
 
 	if (!size || size > IOMMU_PAGE_4K ||

@@ -4,23 +4,24 @@
  * a set-associative IOTLB, an invalidation queue with latency, requester
  * (RID, PASID) attachment, and the per-RID trusted path an arch installs.
  *
- * Stale translations are real (design.md): iommu_unmap() edits the table
- * at once, but an IOTLB entry stays usable until an invalidation that
- * covers it *completes*.  Accesses in between hit the entry and come back
- * with @stale set.  The IOMMU never invalidates implicitly: the caller
- * (iommufd) queues the invalidation, so a forgotten one is modelled as it
- * would happen on hardware ([tdxh], domain.md hazard H3).
+ * Stale translations are real (docs/architecture.md): iommu_unmap()
+ * edits the table at once, but an IOTLB entry stays usable until an
+ * invalidation that covers it *completes*.  Accesses in between hit the
+ * entry and come back with @stale set.  The IOMMU never invalidates
+ * implicitly: the caller (iommufd) queues the invalidation, so a forgotten
+ * one is modelled as it would happen on hardware ([tdxh], docs/sources.md H3).
  *
- * Page-table format (ours; WORKLOAD.md fixes only the leaf address and the
- * index bits): 512 eight-byte entries per 4 KiB table, level 0 is the root,
- * level L-1 holds 4 KiB leaves, L-2 2 MiB, L-3 1 GiB.  For 4 levels the
- * IOVA index bits are 47..39, 38..30, 29..21, 20..12.  A leaf is never put
- * in the root table (x86 has no PS bit in a PML4/PML5 entry, Arm has no
- * level-0 block with a 4 KiB granule), so 3-level tables have no 1 GiB
- * pages.  The IOVA width is 12 + 9 * levels bits (39, 48, 57).
+ * Page-table format (ours; the dma-stream workload of docs/bench.md fixes
+ * only the leaf address and the index bits): 512 eight-byte entries per
+ * 4 KiB table, level 0 is the root, level L-1 holds 4 KiB leaves, L-2 2 MiB,
+ * L-3 1 GiB.  For 4 levels the IOVA index bits are 47..39, 38..30, 29..21,
+ * 20..12.  A leaf is never put in the root table (x86 has no PS bit in a
+ * PML4/PML5 entry, Arm has no level-0 block with a 4 KiB granule), so
+ * 3-level tables have no 1 GiB pages.  The IOVA width is 12 + 9 * levels
+ * bits (39, 48, 57).
  *
- * Timing follows ../bench/WORKLOAD.md: every translation pays iotlb_hit;
- * a miss adds levels_walked * walk_level.  Defaults: domain.md section 5.
+ * Timing follows docs/bench.md: every translation pays iotlb_hit;
+ * a miss adds levels_walked * walk_level.  Defaults: docs/sources.md.
  */
 #ifndef TSMSIM_MODELS_IOMMU_IOMMU_H
 #define TSMSIM_MODELS_IOMMU_IOMMU_H
@@ -55,7 +56,7 @@ struct iommu_domain;
  * @iotlb_hit:  IOTLB lookup, paid by every translation (est. 2-5 ns)
  * @walk_level: one page-table level read on a miss (est. 80-120 ns)
  * @inval:      from queueing an invalidation descriptor to its completion
- *              (est. 1-5 us); domain.md section 5
+ *              (est. 1-5 us); docs/sources.md
  */
 struct iommu_timing {
 	sim_cycles_t iotlb_hit;
@@ -67,7 +68,7 @@ struct iommu_timing {
  * struct iommu_config - the platform.iommu block of a scenario.
  * @entries:       IOTLB entries, > 0
  * @ways:          IOTLB ways; must divide @entries.  @ways == @entries is
- *                 fully associative with true LRU (WORKLOAD.md)
+ *                 fully associative with true LRU (docs/bench.md)
  * @levels:        radix levels, 3, 4 or 5
  * @fault_log_len: fault records kept (0: IOMMU_FAULT_LOG_DEFAULT)
  * @timing:        initial latencies; see iommu_set_timing()
@@ -150,8 +151,8 @@ struct iommu_xlate {
  * struct iommu_trusted_ops - the trusted DMA path of an arch (T=1).
  * @translate: translate a T=1 request of @rid/@pasid for the arch (tdx:
  *             trusted IOMMU tables over the S-EPT; sev: IOMMU table plus
- *             RMP check; cca: SMMU on the realm stage-2; scenario-spec
- *             section 4).  Called from iommu_translate() with @out zeroed
+ *             RMP check; cca: SMMU on the realm stage-2; docs/scenarios.md
+ *             (steps)).  Called from iommu_translate() with @out zeroed
  *             except hpa = IOMMU_NO_HPA; the hook fills every field it
  *             uses, latency included.  A fault it reports is logged like
  *             any other.  Must not call back into the IOMMU's attach API.

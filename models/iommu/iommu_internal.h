@@ -43,6 +43,7 @@ struct iommu_pt_chunk {
  */
 struct iommu_pt_arena {
 	struct iommu_pt_chunk **chunks;
+	uint64_t **tabs;	/* tabs[idx]: table idx, one load for the walk */
 	size_t nchunks;
 	uint32_t ntables;	/* high-water mark of handed-out indices */
 	uint32_t *free;		/* stack; capacity always nchunks * CHUNK */
@@ -52,7 +53,7 @@ struct iommu_pt_arena {
 static inline uint64_t *iommu_pt_table(const struct iommu_pt_arena *a,
 				       uint32_t idx)
 {
-	return a->chunks[idx >> IOMMU_PT_CHUNK_SHIFT]->tab[idx & (IOMMU_PT_CHUNK - 1)];
+	return a->tabs[idx];
 }
 
 static inline uint16_t *iommu_pt_nvalid(const struct iommu_pt_arena *a,
@@ -103,6 +104,12 @@ struct iommu_tlb_entry {
 	bool stale;
 	bool valid;
 	uint64_t tag;		/* iommu_map_tag() of the leaf's mapping */
+	/*
+	 * Hash slot the key hashes to, and the one holding it now: deleting
+	 * an entry (every eviction) then neither searches for it nor
+	 * rehashes the entries it shifts back.
+	 */
+	uint32_t home, hpos;
 };
 
 struct iommu_tlb_set {
@@ -119,6 +126,7 @@ struct iommu_tlb {
 	unsigned int entries, ways, nsets;
 	unsigned int used;
 	uint32_t ncls[IOMMU_PAGE_CLASSES];	/* valid entries per class */
+	unsigned int clsmask;			/* bit c: ncls[c] != 0 */
 	struct iommu_tlb_entry *e;
 	struct iommu_tlb_set *sets;
 	int32_t *ht;		/* -1 empty, else slot */
@@ -193,6 +201,7 @@ struct iommu_domain {
 	bool dead;			/* freed by the owner, kept for @inval_refs */
 	struct iommu_tag *tags;		/* sorted by iova, disjoint */
 	size_t ntags, captags;
+	size_t tag_hint;		/* index iommu_tag_find() found last */
 };
 
 struct iommu_tag {
@@ -200,7 +209,7 @@ struct iommu_tag {
 };
 
 /* pgtable.c: the tag covering @iova, 0 when none (on misses only). */
-uint64_t iommu_tag_find(const struct iommu_domain *dom, uint64_t iova);
+uint64_t iommu_tag_find(struct iommu_domain *dom, uint64_t iova);
 void iommu_tag_drop(struct iommu_domain *dom, uint64_t iova, uint64_t last);
 
 struct iommu_pasid_bind {

@@ -4,11 +4,10 @@
  * a set, tagged by (domain id, page number at the leaf's page size).
  *
  * With W == E it is the fully associative true-LRU IOTLB of
- * ../bench/WORKLOAD.md and bench/common/dma_model.h: a hit makes the entry
- * MRU, a miss inserts the walked leaf as MRU after evicting the LRU entry
- * when the set is full.  Lookups go through one open-addressed hash
- * (linear probing, backward-shift deletion, as dma_model.h), so they are
- * O(1) for any W; nothing here allocates after init.
+ * docs/bench.md: a hit makes the entry MRU, a miss inserts the walked
+ * leaf as MRU after evicting the LRU entry when the set is full.  Lookups
+ * go through one open-addressed hash (linear probing, backward-shift
+ * deletion), so they are O(1) for any W; nothing here allocates after init.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -71,11 +70,9 @@ void iommu_tlb_fini(struct iommu_tlb *t)
 	memset(t, 0, sizeof(*t));
 }
 
-static int32_t tlb_find_tag(const struct iommu_tlb *t, uint32_t dom,
-			    uint64_t vpn, unsigned int cls)
+static int32_t tlb_probe(const struct iommu_tlb *t, uint32_t h,
+			 uint32_t dom, uint64_t vpn, unsigned int cls)
 {
-	uint32_t h = tlb_hash(t, dom, vpn, cls);
-
 	for (;;) {
 		int32_t s = t->ht[h];
 
@@ -85,6 +82,12 @@ static int32_t tlb_find_tag(const struct iommu_tlb *t, uint32_t dom,
 			return s;
 		h = (h + 1) & t->hmask;
 	}
+}
+
+static int32_t tlb_find_tag(const struct iommu_tlb *t, uint32_t dom,
+			    uint64_t vpn, unsigned int cls)
+{
+	return tlb_probe(t, tlb_hash(t, dom, vpn, cls), dom, vpn, cls);
 }
 
 static void lru_unlink(struct iommu_tlb *t, int32_t s)
@@ -123,11 +126,10 @@ static void lru_push_front(struct iommu_tlb *t, int32_t s)
 int32_t iommu_tlb_find(struct iommu_tlb *t, uint32_t dom, uint64_t iova,
 		       bool touch)
 {
-	for (unsigned int cls = 0; cls < IOMMU_PAGE_CLASSES; cls++) {
+	for (unsigned int m = t->clsmask; m; m &= m - 1) {
+		unsigned int cls = (unsigned int)__builtin_ctz(m);
 		int32_t s;
 
-		if (!t->ncls[cls])
-			continue;
 		s = tlb_find_tag(t, dom, iova >> cls_shift(cls), cls);
 		if (s < 0)
 			continue;
@@ -140,30 +142,36 @@ int32_t iommu_tlb_find(struct iommu_tlb *t, uint32_t dom, uint64_t iova,
 	return -1;
 }
 
+/* Backward-shift deletion, with each entry's home slot kept in the entry. */
 static void hash_remove(struct iommu_tlb *t, int32_t slot)
 {
-	const struct iommu_tlb_entry *x = &t->e[slot];
-	uint32_t i = tlb_hash(t, x->dom, x->vpn, x->cls), j;
+	uint32_t i = t->e[slot].hpos, j = i;
 
-	while (t->ht[i] != slot)
-		i = (i + 1) & t->hmask;
-	j = i;
 	for (;;) {
-		const struct iommu_tlb_entry *y;
+		struct iommu_tlb_entry *y;
+		int32_t ys;
 		uint32_t k;
 
 		j = (j + 1) & t->hmask;
-		if (t->ht[j] < 0)
+		ys = t->ht[j];
+		if (ys < 0)
 			break;
-		y = &t->e[t->ht[j]];
-		k = tlb_hash(t, y->dom, y->vpn, y->cls);
+		y = &t->e[ys];
+		k = y->home;
 		/* j may stay iff its home k lies cyclically in (i, j] */
 		if (i <= j ? (i < k && k <= j) : (i < k || k <= j))
 			continue;
-		t->ht[i] = t->ht[j];
+		t->ht[i] = ys;
+		y->hpos = i;
 		i = j;
 	}
 	t->ht[i] = -1;
+}
+
+static void cls_put(struct iommu_tlb *t, unsigned int cls)
+{
+	if (!--t->ncls[cls])
+		t->clsmask &= ~(1u << cls);
 }
 
 static void tlb_remove(struct iommu_tlb *t, int32_t s)
@@ -172,11 +180,33 @@ static void tlb_remove(struct iommu_tlb *t, int32_t s)
 
 	hash_remove(t, s);
 	lru_unlink(t, s);
-	t->ncls[t->e[s].cls]--;
+	cls_put(t, t->e[s].cls);
 	t->used--;
 	t->e[s].valid = false;
 	t->e[s].next = set->free;
 	set->free = s;
+}
+
+/*
+ * A full set gives its LRU way to the new entry: out of the hash, and
+ * from the tail of the LRU list to its head, without a trip through the
+ * free list.
+ */
+static int32_t tlb_evict(struct iommu_tlb *t, struct iommu_tlb_set *set)
+{
+	int32_t s = set->tail, p = t->e[s].prev;
+
+	hash_remove(t, s);
+	cls_put(t, t->e[s].cls);
+	if (p >= 0) {			/* not the only way */
+		t->e[p].next = -1;
+		set->tail = p;
+		t->e[s].prev = -1;
+		t->e[s].next = set->head;
+		t->e[set->head].prev = s;
+		set->head = s;
+	}
+	return s;
 }
 
 int32_t iommu_tlb_insert(struct iommu_tlb *t, uint32_t dom, uint64_t iova,
@@ -190,10 +220,14 @@ int32_t iommu_tlb_insert(struct iommu_tlb *t, uint32_t dom, uint64_t iova,
 	uint32_t h;
 	int32_t s;
 
-	if (set->free < 0)
-		tlb_remove(t, set->tail);	/* evict the LRU way */
-	s = set->free;
-	set->free = t->e[s].next;
+	if (set->free < 0) {
+		s = tlb_evict(t, set);
+	} else {
+		s = set->free;
+		set->free = t->e[s].next;
+		lru_push_front(t, s);
+		t->used++;
+	}
 	x = &t->e[s];
 	x->vpn = vpn;
 	x->frame = frame;
@@ -204,12 +238,13 @@ int32_t iommu_tlb_insert(struct iommu_tlb *t, uint32_t dom, uint64_t iova,
 	x->valid = true;
 	x->tag = tag;
 	h = tlb_hash(t, dom, vpn, cls);
+	x->home = h;
 	while (t->ht[h] >= 0)
 		h = (h + 1) & t->hmask;
+	x->hpos = h;
 	t->ht[h] = s;
-	lru_push_front(t, s);
 	t->ncls[cls]++;
-	t->used++;
+	t->clsmask |= 1u << cls;
 	return s;
 }
 

@@ -27,6 +27,7 @@ void iommu_pt_arena_fini(struct iommu_pt_arena *a)
 	for (size_t i = 0; i < a->nchunks; i++)
 		free(a->chunks[i]);
 	free(a->chunks);
+	free(a->tabs);
 	free(a->free);
 	memset(a, 0, sizeof(*a));
 }
@@ -35,6 +36,7 @@ static int arena_grow(struct iommu_pt_arena *a)
 {
 	struct iommu_pt_chunk **chunks;
 	struct iommu_pt_chunk *c;
+	uint64_t **tabs;
 	uint32_t *fr;
 
 	chunks = realloc(a->chunks, (a->nchunks + 1) * sizeof(*chunks));
@@ -46,9 +48,15 @@ static int arena_grow(struct iommu_pt_arena *a)
 	if (!fr)
 		return -ENOMEM;
 	a->free = fr;
+	tabs = realloc(a->tabs, (a->nchunks + 1) * IOMMU_PT_CHUNK * sizeof(*tabs));
+	if (!tabs)
+		return -ENOMEM;
+	a->tabs = tabs;
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		return -ENOMEM;
+	for (unsigned int i = 0; i < IOMMU_PT_CHUNK; i++)
+		a->tabs[a->nchunks * IOMMU_PT_CHUNK + i] = c->tab[i];
 	a->chunks[a->nchunks++] = c;
 	return 0;
 }
@@ -114,32 +122,41 @@ void iommu_pt_destroy(struct iommu_domain *dom)
 
 /* ----------------------------------------------------------------- walk */
 
+/*
+ * The level arithmetic is folded into one shift that drops by a level's
+ * bits per step, a table is one load from the arena's index, and one test
+ * tells "go down" from "stop" (a leaf, or nothing there): on a random
+ * stream every access is a miss, so this loop is most of a translation.
+ */
 enum iommu_fault iommu_pt_walk(const struct iommu_domain *dom, uint64_t iova,
 			       uint64_t *pte, unsigned int *leaf_lvl,
 			       unsigned int *walked)
 {
-	const struct iommu_pt_arena *a = &dom->io->arena;
-	unsigned int levels = dom->io->cfg.levels;
+	uint64_t *const *tabs = dom->io->arena.tabs;
+	unsigned int top = iommu_lvl_shift(dom->io->cfg.levels, 0);
+	unsigned int shift = top, lvl;
 	uint32_t idx = dom->root;
+	uint64_t e;
 
 	*walked = 0;
-	if (iova >> (IOMMU_PAGE_SHIFT + IOMMU_PT_BITS * levels))
+	if (iova >> (top + IOMMU_PT_BITS))
 		return IOMMU_F_ADDR_SIZE;
-	for (unsigned int lvl = 0; lvl < levels; lvl++) {
-		uint64_t e = iommu_pt_table(a, idx)[pt_index(levels, lvl, iova)];
-
-		(*walked)++;
-		if (!(e & IOMMU_PTE_VALID))
-			return IOMMU_F_NOT_PRESENT;
-		if (e & IOMMU_PTE_LEAF) {
-			*pte = e;
-			*leaf_lvl = lvl;
-			return IOMMU_OK;
-		}
+	for (;;) {
+		e = tabs[idx][(iova >> shift) & (IOMMU_PT_ENTRIES - 1)];
+		if ((e & (IOMMU_PTE_VALID | IOMMU_PTE_LEAF)) != IOMMU_PTE_VALID)
+			break;
+		/* last-level entries are always leaves */
+		TSM_BUG_ON(shift == IOMMU_PAGE_SHIFT);
 		idx = pte_table(e);
+		shift -= IOMMU_PT_BITS;
 	}
-	TSM_BUG_ON(1);	/* last-level entries are always leaves */
-	return IOMMU_F_NOT_PRESENT;
+	lvl = (top - shift) / IOMMU_PT_BITS;
+	*walked = lvl + 1;
+	if (!(e & IOMMU_PTE_VALID))
+		return IOMMU_F_NOT_PRESENT;
+	*pte = e;
+	*leaf_lvl = lvl;
+	return IOMMU_OK;
 }
 
 int iommu_lookup(const struct iommu_domain *dom, uint64_t iova, uint64_t *pa,
@@ -428,12 +445,27 @@ static size_t tag_lower(const struct iommu_domain *dom, uint64_t iova)
 	return lo;
 }
 
-uint64_t iommu_tag_find(const struct iommu_domain *dom, uint64_t iova)
+static bool tag_covers(const struct iommu_tag *t, uint64_t iova)
 {
-	size_t i = tag_lower(dom, iova);
+	return t->iova <= iova && iova - t->iova < t->size;
+}
 
-	if (i < dom->ntags && dom->tags[i].iova <= iova)
+/*
+ * Tags are sorted and disjoint, so a tag that covers @iova is the answer
+ * whichever index it sits at: the one found last is tried before the
+ * binary search (streams miss in the same mapping over and over).
+ */
+uint64_t iommu_tag_find(struct iommu_domain *dom, uint64_t iova)
+{
+	size_t i = dom->tag_hint;
+
+	if (i < dom->ntags && tag_covers(&dom->tags[i], iova))
 		return dom->tags[i].tag;
+	i = tag_lower(dom, iova);
+	if (i < dom->ntags && dom->tags[i].iova <= iova) {
+		dom->tag_hint = i;
+		return dom->tags[i].tag;
+	}
 	return 0;
 }
 

@@ -7,9 +7,9 @@
  * kernel ioremap, shared stage-2, private stage-2, IOMMU domains), so
  * "which hypervisor-side mappings reach this TDI's TEE MMIO right now" is
  * a lookup in the window's list, not a scan of every page table
- * (design.md, "Ownership index").  Creating and removing a mapping
- * publishes SIM_REC_MAP / SIM_REC_UNMAP, stamped with the current step, so
- * checkers can name the step that created a mapping.
+ * (docs/architecture.md, "The ownership index").  Creating and removing a
+ * mapping publishes SIM_REC_MAP / SIM_REC_UNMAP, stamped with the current
+ * step, so checkers can name the step that created a mapping.
  */
 #ifndef TSMSIM_MODELS_MEM_MEM_H
 #define TSMSIM_MODELS_MEM_MEM_H
@@ -115,7 +115,8 @@ size_t mem_map_find(const struct mem *m, uint64_t hpa, uint64_t size,
 size_t mem_map_count(const struct mem *m);
 
 #define MEM_KIND_BIT(k) (1u << (k))
-/* Hypervisor-side mappings of contract section 7 (CPU- or DMA-reachable). */
+/* Hypervisor-side mappings (docs/scenarios.md, findings; CPU- or
+ * DMA-reachable). */
 #define MEM_HYP_KINDS (MEM_KIND_BIT(SIM_MAP_HOST_MMAP) | \
 		       MEM_KIND_BIT(SIM_MAP_KERNEL) | \
 		       MEM_KIND_BIT(SIM_MAP_S2_SHARED) | \

@@ -3,7 +3,7 @@
  * device.c - PCIe functions: the fabric that owns them, RIDs, BARs, the
  * config registers the scenario contract names, FLR, RID change and
  * poisoned TLPs.  Every event the DSM tracks ([TDISP] §11.2 Table 11-2,
- * domain.md §1 "Causes of ERROR") ends in tdisp_security_change().
+ * docs/tdisp.md "ERROR triggers") ends in tdisp_security_change().
  */
 #include <errno.h>
 #include <stdio.h>

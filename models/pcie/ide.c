@@ -3,7 +3,7 @@
  * ide.c - the per-PF link state: the secure SPDM session (TDISP travels
  * inside it over DOE on function 0 [TDISP]), the IDE_KM keys of the
  * default stream, and the stream's Secure / Insecure state.  VFs share
- * their PF's link (contract section 3).
+ * their PF's link (docs/scenarios.md).
  */
 #include <errno.h>
 #include <stdlib.h>

@@ -3,8 +3,8 @@
  * mmio.c - what the TDI does with inbound memory requests to its BARs,
  * the BAR backing store, and the rules for requests the TDI issues.
  *
- * Facts: domain.md §1 "Requests the TDI receives" / "Requests the TDI
- * issues" ([TDISP] §11.2.1), contract section 8 rows "T=0 request to TEE
+ * Facts: docs/tdisp.md "Requests the TDI receives" / "Requests the TDI
+ * issues" ([TDISP] §11.2.1), docs/arch/rules.md rows "T=0 request to TEE
  * MMIO" and "T=1 request", hazards H6, H12, H14.
  */
 #include <errno.h>

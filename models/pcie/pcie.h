@@ -5,12 +5,12 @@
  * the per-PF SPDM session and IDE stream, inbound MMIO decode with a BAR
  * backing store, and the DMA rules a TDI obeys.
  *
- * Facts: domain.md section 1 ([TDISP] PCIe r6.x ch. 11, [libspdm]
+ * Facts: docs/tdisp.md ([TDISP] PCIe r6.x ch. 11, [libspdm]
  * include/industry_standard/pci_tdisp.h, [emu] spdm-emu
  * pci_tdisp_device_lib_sample) and hazards H5, H6, H9-H12, H14, H15.
  *
  * Object model.  A struct pcie_fabric owns every function.  Each function
- * (PF or VF) is one TDI (contract section 3).  A PF owns the link state:
+ * (PF or VF) is one TDI (docs/scenarios.md).  A PF owns the link state:
  * the SPDM session, the IDE keys and the IDE stream; its VFs share it
  * (TDISP messages travel over DOE on function 0 [TDISP]).
  *
@@ -295,7 +295,7 @@ bool ide_has_session(const struct pcie_dev *dev);
  * ide_keys_program() - IDE_KM key programming for @stream_id on the
  * current session; the stream becomes Secure.  -ENOTCONN without a
  * session.  Keys are bound to the session: a new session needs new keys
- * before LOCK accepts them (domain.md section 1, "LOCK fails if").
+ * before LOCK accepts them (docs/tdisp.md, "LOCK fails if").
  */
 int ide_keys_program(struct pcie_dev *dev, uint8_t stream_id);
 /** ide_keys_valid() - keys for @stream_id were set on this session. */
@@ -531,6 +531,42 @@ const char *tdisp_response_result(const struct tdisp_response *rsp);
 int tdisp_response_field(const struct tdisp_response *rsp, const char *name,
 			 uint64_t *out);
 
+/*
+ * The requester side of one DOE exchange (tdisp_req.c), shared by the
+ * host TSM layer, the arch firmware and the guest relay.
+ *
+ * struct tdisp_xchg - one exchange.
+ * @s:           where the TDISP trace record goes
+ * @q:           the operation's sequence: a dropped request fails it with
+ *               ETIMEDOUT after @doe_timeout; NULL fails at once
+ * @doe_timeout: cycles the requester waits for an answer that never comes
+ * @expected:    the record's flag: true when the step's own expect judges
+ *               a failure (a relayed request fails its step)
+ * @req, @rsp:   the request (tdisp_request_init() + fields) and its answer
+ */
+struct tdisp_xchg {
+	struct sim *s;
+	struct pcie_dev *dev;
+	struct sim_seq *q;
+	uint64_t doe_timeout;
+	bool expected;
+	struct tdisp_request req;
+	struct tdisp_response rsp;
+};
+/**
+ * tdisp_xchg_run() - send @x->req now, answer in @x->rsp, publish the
+ * SIM_REC_TDISP record (response "ok", the error name, or "dropped").
+ * Returns NULL on success, the TDISP error name, "ETIMEDOUT" for a drop
+ * without @x->q; with @x->q a drop returns NULL after queueing the DOE
+ * timeout as the next sub-operation (check @x->rsp.dropped).
+ */
+const char *tdisp_xchg_run(struct tdisp_xchg *x);
+/** tdisp_xchg_record() - publish one SIM_REC_TDISP record. */
+void tdisp_xchg_record(struct sim *s, const struct pcie_dev *dev,
+		       unsigned int code, const char *response, bool expected);
+/** tdisp_xchg_timeout() - the DOE timeout as @q's next sub-operation. */
+void tdisp_xchg_timeout(struct sim_seq *q, uint64_t doe_timeout);
+
 enum tdisp_nonce_kind {
 	TDISP_NONCE_VALID,	/* from the latest LOCK response */
 	TDISP_NONCE_WRONG,	/* its bitwise complement */
@@ -548,7 +584,7 @@ bool tdisp_nonce_live(const struct pcie_dev *dev);
 /** tdisp_lock_epoch() - number of successful LOCKs so far. */
 uint64_t tdisp_lock_epoch(const struct pcie_dev *dev);
 
-/* Fault hooks (contract section 6): real perturbations of the responder. */
+/* Fault hooks (docs/scenarios.md): real perturbations of the responder. */
 /** tdisp_fault_busy() - the next @n issued requests get BUSY. */
 void tdisp_fault_busy(struct pcie_dev *dev, unsigned int n);
 /** tdisp_fault_drop() - the next @n issued requests are dropped. */
@@ -584,7 +620,7 @@ struct tdisp_report_range {
 	uint16_t range_id;	/* BAR index */
 };
 
-/** struct tdisp_report - a decoded TDI_REPORT ([TDISP], domain.md §1). */
+/** struct tdisp_report - a decoded TDI_REPORT ([TDISP], docs/tdisp.md). */
 struct tdisp_report {
 	uint16_t interface_info;
 	uint16_t msix_message_control;
@@ -640,7 +676,7 @@ struct pcie_mmio_req {
 
 /**
  * pcie_mmio_access() - decode one inbound request ([TDISP] §11.2.1,
- * domain.md "Requests the TDI receives", H6).
+ * docs/tdisp.md "Requests the TDI receives", H6).
  * @res: SIM_RES_OK, or SIM_RES_UR (read all-ones, write dropped).
  *
  * TEE ranges: T=1 served only in RUN (and on the bound stream when IDE is
@@ -673,7 +709,7 @@ enum pcie_dma_kind {
 
 /**
  * pcie_dma_check() - may the function issue this request now?
- * Returns 0 or -EPERM ([TDISP], domain.md "Requests the TDI issues"):
+ * Returns 0 or -EPERM ([TDISP], docs/tdisp.md "Requests the TDI issues"):
  *  - BME clear: nothing.  ERROR: nothing.
  *  - CONFIG_UNLOCKED: T=0 only.
  *  - CONFIG_LOCKED: only MSI / MSI-X with T=0 (DMA was aborted at LOCK).

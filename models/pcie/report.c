@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * report.c - the TDI's DEVICE_INTERFACE_REPORT ([TDISP] §11.3.11, layout
- * as in [libspdm] pci_tdisp.h and domain.md §1 "Interface report").
+ * as in [libspdm] pci_tdisp.h and docs/tdisp.md "Interface report").
  *
  * Little-endian, built once at LOCK (the DSM reports what it locked):
  *

@@ -2,7 +2,7 @@
 /*
  * tdisp.c - the TDI state machine and the DSM's TDISP responder.
  *
- * Facts: domain.md §1 ([TDISP] PCIe r6.x ch. 11, codes from [libspdm]
+ * Facts: docs/tdisp.md ([TDISP] PCIe r6.x ch. 11, codes from [libspdm]
  * pci_tdisp.h, behaviour cross-checked with the [emu] sample responder).
  * Requests arrive in two halves (tdisp_issue / tdisp_complete) so that a
  * caller with latencies can keep several outstanding and see NUM_REQ /
@@ -135,11 +135,11 @@ struct tdisp_transition {
 static const struct tdisp_transition
 next_state[TDISP_ST_NR][TDISP_EV_NR] = {
 	[TDISP_ST_CONFIG_UNLOCKED][TDISP_EV_LOCK] =
-		ROW(TDISP_ST_CONFIG_LOCKED, "[TDISP] §11.1; domain.md §1 LOCK_INTERFACE"),
+		ROW(TDISP_ST_CONFIG_LOCKED, "[TDISP] §11.1; docs/tdisp.md LOCK_INTERFACE"),
 	[TDISP_ST_CONFIG_UNLOCKED][TDISP_EV_STOP] =
 		ROW(TDISP_ST_CONFIG_UNLOCKED, "[TDISP] §11.1: STOP in UNLOCKED is a no-op"),
 	[TDISP_ST_CONFIG_LOCKED][TDISP_EV_START] =
-		ROW(TDISP_ST_RUN, "[TDISP] §11.1; domain.md §1 START_INTERFACE + nonce"),
+		ROW(TDISP_ST_RUN, "[TDISP] §11.1; docs/tdisp.md START_INTERFACE + nonce"),
 	[TDISP_ST_CONFIG_LOCKED][TDISP_EV_STOP] =
 		ROW(TDISP_ST_CONFIG_UNLOCKED, "[TDISP] §11.1 STOP_INTERFACE"),
 	[TDISP_ST_CONFIG_LOCKED][TDISP_EV_SEC_CHANGE] =
@@ -150,7 +150,7 @@ next_state[TDISP_ST_NR][TDISP_EV_NR] = {
 		ROW(TDISP_ST_ERROR, "[TDISP] §11.2 Table 11-2"),
 	[TDISP_ST_ERROR][TDISP_EV_STOP] =
 		ROW(TDISP_ST_CONFIG_UNLOCKED,
-		    "[TDISP] §11.1; domain.md §1: ERROR leaves only on STOP"),
+		    "[TDISP] §11.1; docs/tdisp.md: ERROR leaves only on STOP"),
 	/* §11.4.8: a conventional reset unlocks every TDI, whatever its state */
 	[TDISP_ST_CONFIG_UNLOCKED][TDISP_EV_RESET] =
 		ROW(TDISP_ST_CONFIG_UNLOCKED, "[TDISP] §11.4.8"),
@@ -195,7 +195,7 @@ static void emit_state(struct pcie_dev *dev, enum tdisp_state from,
 }
 
 /*
- * STOP scrubs before it answers (domain.md §1 "STOP"): the nonce, the P2P
+ * STOP scrubs before it answers (docs/tdisp.md "STOP"): the nonce, the P2P
  * bindings and the SET_MMIO_ATTRIBUTE overrides are gone; in UNLOCKED the
  * ranges have no TEE split, so the attributes fall back to configuration.
  */
@@ -566,7 +566,7 @@ typedef uint32_t tdisp_handler_fn(struct pcie_dev *dev,
 #define S_ERR (1u << TDISP_ST_ERROR)
 #define S_ANY (S_UNL | S_LCK | S_RUN | S_ERR)
 
-/* Legal states per request: domain.md §1 "Legal states per request". */
+/* Legal states per request: docs/tdisp.md "Requests: legal states and answers". */
 static const struct {
 	unsigned int states;
 	tdisp_handler_fn *fn;

@@ -449,13 +449,19 @@ bool plat_dma_same_page(struct platform *p, struct plat_access *a,
 enum plat_again plat_dma_again(struct platform *p, struct pcie_dev *dev,
 			       struct plat_access *a, uint64_t addr)
 {
-	struct iommu_xlate x;
-	uint64_t epoch;
-
 	if (!a->again || (addr & 4095) + a->size > 4096)
 		return PLAT_AGAIN_NONE;
 	if (plat_dma_same_page(p, a, addr))
 		return PLAT_AGAIN_REPEAT;
+	return plat_dma_other_page(p, dev, a, addr);
+}
+
+enum plat_again plat_dma_other_page(struct platform *p, struct pcie_dev *dev,
+				    struct plat_access *a, uint64_t addr)
+{
+	struct iommu_xlate x;
+	uint64_t epoch;
+
 	(*p->st_dma)++;
 	iommu_translate(p->iommu, pcie_dev_rid(dev), IOMMU_NO_PASID, false,
 			addr, a->size, a->write, &x);

@@ -2,7 +2,8 @@
 /*
  * platform.h - one simulated machine: the memory map, the IOMMU, the PCIe
  * functions, the arch (stage-2 + TSM firmware) and the guests, and the
- * three access pipelines that cross them (design.md "Access pipeline"):
+ * three access pipelines that cross them (docs/architecture.md "The access
+ * pipelines"):
  *
  *   guest CPU: arch stage-2 (private or shared view) -> KVM fault-in ->
  *              arch ownership check (shared view) -> DRAM or device decode
@@ -10,9 +11,9 @@
  *   DMA:       TDI may issue? -> IOMMU (T=0 domain / T=1 trusted path) ->
  *              arch check on the HPA -> DRAM or peer device decode
  *
- * Each pipeline fills a struct plat_access with the result of contract
- * section 7, the latency, the HPA and the mapping used; plat_emit_access()
- * publishes it as a SIM_REC_ACCESS record for the checkers.
+ * Each pipeline fills a struct plat_access with the result (one of
+ * docs/scenarios.md), the latency, the HPA and the mapping used;
+ * plat_emit_access() publishes it as a SIM_REC_ACCESS record for the checkers.
  */
 #ifndef TSMSIM_MODELS_PLATFORM_PLATFORM_H
 #define TSMSIM_MODELS_PLATFORM_PLATFORM_H
@@ -197,5 +198,12 @@ bool plat_dma_same_page(struct platform *p, struct plat_access *a,
 			uint64_t addr);
 enum plat_again plat_dma_again(struct platform *p, struct pcie_dev *dev,
 			       struct plat_access *a, uint64_t addr);
+/*
+ * plat_dma_other_page() - plat_dma_again()'s second case alone, for a
+ * caller that saw plat_dma_same_page() refuse @addr and checked that
+ * @a->again is set and the access stays in its 4 KiB page.
+ */
+enum plat_again plat_dma_other_page(struct platform *p, struct pcie_dev *dev,
+				    struct plat_access *a, uint64_t addr);
 
 #endif /* TSMSIM_MODELS_PLATFORM_PLATFORM_H */

@@ -9,7 +9,7 @@
  *   2 bind         the TSM binds: the TDI locks (LOCK_INTERFACE)
  *   3 map-private  the private dma-buf is mapped   needs: [bind]
  *   4 accept       the guest accepts               needs: [map-private]
- * The rule (the seed mail, contract section 8, the tdx profile's default
+ * The rule (the seed mail, docs/arch/rules.md, the tdx profile's default
  * knob): no CPU-reachable hypervisor mapping of the TDI's MMIO may be
  * live when the TDI locks on tdx.  The KVM shared slot is CPU-reachable;
  * the iommufd P2P area is not (a device's T=0 path, no source calls its

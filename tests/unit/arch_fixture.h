@@ -45,6 +45,10 @@ struct afx {
 	const char *res;
 	bool done;
 	/* trace facts seen */
+	/* the unbind in progress: the arch's plan and the next phase */
+	struct arch_unbind_plan plan;
+	size_t next;
+	bool host_unmaps;
 	const char *fw[AFX_NREC], *fw_st[AFX_NREC];
 	size_t nfw;
 	const char *owner[64];
@@ -68,7 +72,9 @@ static AFX_UNUSED void afx_rec(void *ctx, const struct sim_rec *r)
 	}
 }
 
-static AFX_UNUSED void afx_init_prof(struct afx *f, const struct arch_profile *p)
+/* @ops: the implementation (a registered arch's, or a test's toy arch) */
+static AFX_UNUSED void afx_init_ops(struct afx *f, const struct arch_ops *ops,
+				    const struct arch_profile *p)
 {
 	struct pcie_dev_cfg cfg = { .name = "dev0", .bdf = "0000:3a:00.0",
 				    .ide = true, .nbars = 2 };
@@ -95,13 +101,18 @@ static AFX_UNUSED void afx_init_prof(struct afx *f, const struct arch_profile *p
 			    SIM_REC_BIT(SIM_REC_NOTE), afx_rec, f);
 	f->prof = *p;
 	arch_profile_cycles(&f->prof, 2000, f->t);
-	f->ops = arch_ops_get(p->base);
+	f->ops = ops;
 	env = (struct arch_env){ f->s, f->mem, f->io, f->fab, f->t };
 	f->a = f->ops->create(&env, &f->prof);
 	ck_assert_ptr_nonnull(f->a);
 	f->vm = f->ops->vm_create(f->a, "vm0", true, 0);
 	ck_assert_ptr_nonnull(f->vm);
 	f->ops->vm_ram(f->a, f->vm, 0, f->ram_hpa, AFX_RAM_SIZE, true);
+}
+
+static AFX_UNUSED void afx_init_prof(struct afx *f, const struct arch_profile *p)
+{
+	afx_init_ops(f, arch_ops_get(p->base), p);
 }
 
 static AFX_UNUSED void afx_init(struct afx *f, enum arch_id id)
@@ -177,9 +188,53 @@ static AFX_UNUSED const char *afx_accept(struct afx *f)
 	return AFX(f, f->ops->guest_accept(f->a, f->vm, f->dev, -1, f->q));
 }
 
+/*
+ * The host's executor of an unbind plan (models/host/tsm.c), without a
+ * host: firmware phases append their sub-operations, the host phase runs
+ * when the sequence reaches it and unmaps the TDI's private MMIO
+ * (arch_unbind_unmap) unless @host_unmaps is false, then the rest follows.
+ */
+static void afx_unbind_next(struct afx *f);
+
+static AFX_UNUSED const char *afx_host_phase(struct sim *s, void *ctx,
+					     uint64_t arg)
+{
+	struct afx *f = ctx;
+
+	if (f->host_unmaps)
+		arch_unbind_unmap(&f->plan, f->q);
+	afx_unbind_next(f);
+	return NULL;
+}
+
+static AFX_UNUSED void afx_unbind_next(struct afx *f)
+{
+	while (f->next < f->plan.n) {
+		const struct arch_phase *ph = &f->plan.v[f->next++];
+
+		if (!ph->push) {
+			sim_seq_add(f->q, 0, ph->name, afx_host_phase, f, 0);
+			return;
+		}
+		ph->push(ph->ctx, f->q);
+	}
+}
+
+static AFX_UNUSED const char *afx_unbind_plan(struct afx *f, bool host_unmaps)
+{
+	const char *r = f->ops->unbind(f->a, f->dev, f->q, &f->plan);
+
+	if (r)
+		return r;
+	f->next = 0;
+	f->host_unmaps = host_unmaps;
+	afx_unbind_next(f);
+	return NULL;
+}
+
 static AFX_UNUSED const char *afx_unbind(struct afx *f)
 {
-	return AFX(f, f->ops->unbind(f->a, f->dev, f->q, NULL, NULL));
+	return AFX(f, afx_unbind_plan(f, true));
 }
 
 /* A raw TDISP request from the TSM (device.tdisp); returns the result. */

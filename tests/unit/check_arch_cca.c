@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * check_arch_cca.c - CCA RME-DA: one test per rule row of contract
- * section 8 and per firmware error code the model returns.
+ * check_arch_cca.c - CCA RME-DA: one test per rule row of
+ * docs/arch/rules.md and per firmware error code the model returns.
  */
 #include <check.h>
 #include <errno.h>

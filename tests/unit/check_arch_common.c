@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * check_arch_common.c - the shared rules of contract section 8 looped
+ * check_arch_common.c - the shared rules of docs/arch/rules.md looped
  * over tdx, sev and cca, and the profile data + profile-file loader.
  */
 #include <check.h>
@@ -51,6 +51,46 @@ START_TEST(happy_path_bind_accept_unbind)
 					 0x2000, 8, true, &x), 0);
 	ck_assert_int_eq(x.fault, IOMMU_F_NO_TRUSTED);
 	ck_assert_uint_eq(afx_findings(&f, SIM_FIND_TEARDOWN_ORDER), 0);
+	ck_assert_uint_eq(mem_map_count(f.mem), 0);
+	afx_fini(&f);
+}
+END_TEST
+
+/*
+ * Issue 9 item 3: unbind is a plan the arch returns and the host runs.
+ * Every arch STOPs first (a firmware phase), then the host revokes and
+ * unmaps (the one host phase); tdx and cca remove their metadata after
+ * it (TDH.*.REMOVE, RMI_VDEV_DESTROY), sev's TIO_TDI_UNBIND did that
+ * with the STOP.  Building the plan pushes nothing.
+ */
+START_TEST(unbind_is_a_phase_plan)
+{
+	static const size_t nphases[ARCH_NR] = {
+		[ARCH_TDX] = 3, [ARCH_SEV] = 2, [ARCH_CCA] = 3,
+	};
+	struct arch_unbind_plan plan;
+	struct afx f;
+
+	afx_init(&f, _i);
+	afx_q(&f);
+	ck_assert_str_eq(f.ops->unbind(f.a, f.dev, f.q, &plan), "EINVAL");
+	sim_seq_destroy(f.q);
+	afx_up(&f);
+	afx_q(&f);
+	ck_assert_ptr_null(f.ops->unbind(f.a, f.dev, f.q, &plan));
+	ck_assert_uint_eq(plan.n, nphases[_i]);
+	ck_assert_ptr_nonnull(plan.v[0].push);		/* STOP */
+	ck_assert_ptr_null(plan.v[1].push);		/* the host's */
+	ck_assert_ptr_nonnull(plan.v[1].name);
+	for (size_t i = 2; i < plan.n; i++)
+		ck_assert_ptr_nonnull(plan.v[i].push);	/* metadata */
+	/* nothing ran: the TDI is still bound and in RUN */
+	sim_seq_destroy(f.q);
+	ck_assert(arch_tdi_bound(f.a, f.dev));
+	ck_assert_int_eq(tdisp_state(f.dev), TDISP_ST_RUN);
+	/* run by the fixture's executor: unbound, nothing left mapped */
+	ck_assert_str_eq(afx_unbind(&f), "ok");
+	ck_assert(!arch_tdi_bound(f.a, f.dev));
 	ck_assert_uint_eq(mem_map_count(f.mem), 0);
 	afx_fini(&f);
 }
@@ -520,7 +560,7 @@ START_TEST(results_table_names)
 	};
 	for (size_t i = 0; i < sizeof(used) / sizeof(used[0]); i++)
 		ck_assert_msg(arch_result_known(used[i]), "%s", used[i]);
-	ck_assert_ptr_eq(arch_ops_get(ARCH_SEV), &arch_sev_ops);
+	ck_assert_ptr_eq(arch_ops_get(ARCH_SEV), arch_desc_get(ARCH_SEV)->ops);
 	ck_assert_ptr_null(arch_ops_get(ARCH_NR));
 	ck_assert_int_eq(arch_rule_find("p2p_owned"), AR_P2P_OWNED);
 	ck_assert_int_eq(arch_rule_find("nope"), -1);
@@ -535,6 +575,7 @@ Suite *arch_common_suite(void)
 
 	tcase_add_loop_test(tc, happy_path_bind_accept_unbind, 0, ARCH_NR);
 	tcase_add_loop_test(tc, t0_served_unlocked_checked_locked, 0, ARCH_NR);
+	tcase_add_loop_test(tc, unbind_is_a_phase_plan, 0, ARCH_NR);
 	tcase_add_loop_test(tc, private_access_before_accept_faults, 0, ARCH_NR);
 	tcase_add_loop_test(tc, vm_destroy_with_bound_tdi_is_teardown_order, 0, ARCH_NR);
 	tcase_add_loop_test(tc, vm_destroy_after_unbind_is_clean, 0, ARCH_NR);

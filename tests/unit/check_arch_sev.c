@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * check_arch_sev.c - SEV-TIO: one test per rule row of contract section 8
+ * check_arch_sev.c - SEV-TIO: one test per rule row of docs/arch/rules.md
  * and per firmware error code the model returns.
  */
 #include <check.h>
@@ -110,7 +110,7 @@ START_TEST(latent_rules)
 END_TEST
 
 /*
- * Contract section 8: on sev latent-host-fault covers host mmap / kernel
+ * docs/arch/rules.md: on sev latent-host-fault covers host mmap / kernel
  * mappings; an iommufd P2P area is no host-fault hazard (p2p_owned: ur).
  */
 START_TEST(latent_owner_skips_p2p)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * check_checkers.c - the contract section 7 checkers, fed synthetic trace
+ * check_checkers.c - the docs/scenarios.md checkers, fed synthetic trace
  * records the way the runner and the models would emit them: the clock
  * is moved with a no-op event, the step with sim_set_step().  Latent
  * mappings, accesses, TDI / TDISP and teardown order here; the windows,

@@ -2,7 +2,7 @@
 /*
  * check_iommu.c - the IOMMU model: page tables (superpages, split, overlap,
  * levels), IOTLB (set-associative LRU), attachment, the trusted path, the
- * fault log, and the canonical dma-stream numbers of bench/WORKLOAD.md.
+ * fault log, and the canonical dma-stream numbers of docs/bench.md.
  * The invalidation queue: check_iommu_inval.c.
  */
 #include <check.h>
@@ -649,7 +649,7 @@ struct dma_expect {
 };
 
 /*
- * WORKLOAD.md through this API: closed loop without the engine,
+ * workload (docs/bench.md) through this API: closed loop without the engine,
  * c_k = t_k + lat_k, t_{k+1} = c_k + T.
  */
 static void dma_stream(const struct dma_expect *e)
@@ -671,7 +671,7 @@ static void dma_stream(const struct dma_expect *e)
 	}
 	ck_assert_int_eq(iommu_attach(f.io, RID0, IOMMU_NO_PASID, f.dom), 0);
 	sim_rng_init(&r, 1, 0);
-	ck_assert_uint_eq(r.state, 1);	/* WORKLOAD: s = seed = 1 */
+	ck_assert_uint_eq(r.state, 1);	/* the workload: s = seed = 1 */
 	for (uint64_t k = 0; k < e->n; k++) {
 		uint64_t page, off, rnd;
 		struct iommu_xlate x;
@@ -696,7 +696,7 @@ static void dma_stream(const struct dma_expect *e)
 	ck_assert_uint_eq(stat(&f, "iotlb.hits"), e->hits);
 	ck_assert_uint_eq(stat(&f, "iotlb.misses"), e->misses);
 	ck_assert_uint_eq(hash, e->hash);
-	/* the WORKLOAD.md self-check */
+	/* the workload's self-check (docs/bench.md) */
 	ck_assert_uint_eq(c, e->hits * 2 + e->misses * 402 + (e->n - 1) * 10);
 	fx_fini(&f);
 }
@@ -705,7 +705,7 @@ START_TEST(dma_stream_rng_matches_workload)
 {
 	struct sim_rng r;
 
-	/* xorshift64* from s = 1, output after the update (dma_model.h) */
+	/* xorshift64* from s = 1, output after the update (docs/bench.md) */
 	sim_rng_init(&r, 1, 0);
 	ck_assert_uint_eq(sim_rng_next(&r), 0x47e4ce4b896cdd1dULL);
 	ck_assert_uint_eq(sim_rng_next(&r), 0xabcfa6a8e079651dULL);

@@ -88,7 +88,7 @@ START_TEST(unmap_whole_areas_only)
 }
 END_TEST
 
-/* contract section 4: `assert: last: { iova: { aligned: ... } }` */
+/* docs/scenarios.md: `assert: last: { iova: { aligned: ... } }` */
 START_TEST(alloc_reports_alignment)
 {
 	struct iommufd_map_args a = { .ioas = "a", .size = KiB(12),

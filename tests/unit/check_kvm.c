@@ -100,7 +100,7 @@ START_TEST(eager_populate_and_unmap_zap)
 }
 END_TEST
 
-/* contract section 4: kvm.unmap by gpa, by dma-buf, or both (one slot) */
+/* docs/scenarios.md: kvm.unmap by gpa, by dma-buf, or both (one slot) */
 START_TEST(unmap_by_gpa_dmabuf_or_both)
 {
 	struct kvm_unmap_args a = { .guest = "vm0", .has_gpa = true,

@@ -609,7 +609,7 @@ START_TEST(error_positions)
 }
 END_TEST
 
-/* contract section 4: a gpa never carries the shared / protected bit */
+/* docs/scenarios.md: a gpa never carries the shared / protected bit */
 START_TEST(gpa_shared_bit)
 {
 	static const struct scn_guest td = { .name = "td", .confidential = true };

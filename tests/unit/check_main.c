@@ -7,6 +7,7 @@
  * TSMSIM_SUITE=name runs one suite only.
  */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,6 +34,8 @@ int main(void)
 		return 2;
 	srunner_run_all(sr, CK_ENV);
 	failed = srunner_ntests_failed(sr);
+	/* the line tests/quiet.sh and tests/total.sh count */
+	printf("unit: %d passed, %d failed\n", srunner_ntests_run(sr) - failed, failed);
 	srunner_free(sr);
 	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -164,7 +164,61 @@ START_TEST(guest_requests_fail_closed)
 }
 END_TEST
 
-/* contract section 4: a guest's LOCK is refused in the ioctl, any policy */
+/* the TDISP records the tdisp-protocol checker subscribes to */
+struct tdisp_seen {
+	unsigned int n;
+	char req[40], rsp[40];
+	bool expected;
+};
+
+static void tdisp_seen_rec(void *ctx, const struct sim_rec *r)
+{
+	struct tdisp_seen *t = ctx;
+
+	t->n++;
+	snprintf(t->req, sizeof(t->req), "%s", r->u.tdisp.request);
+	snprintf(t->rsp, sizeof(t->rsp), "%s", r->u.tdisp.response);
+	t->expected = r->u.tdisp.expected;
+}
+
+/*
+ * Issue 9 item 2: the guest relay runs the shared requester, so a dropped
+ * request fails the guest's step only after the DOE timeout (not at once)
+ * and its exchange is published as a TDISP record, which is what the
+ * tdisp-protocol checker subscribes to (SIM_REC_TDISP).
+ */
+START_TEST(guest_relay_drop_waits_doe_timeout)
+{
+	static struct tdisp_seen seen;
+	uint64_t want;
+
+	up();
+	memset(&seen, 0, sizeof(seen));
+	sim_trace_subscribe(F.s, SIM_REC_BIT(SIM_REC_TDISP), tdisp_seen_rec,
+			    &seen);
+	/* answered: one record, one DOE round trip */
+	ck_assert_str_eq(HFX(&F, tsm_guest_tdisp(F.h, F.q, "vm0", "dev0",
+			 TDISP_REQ_GET_DEVICE_INTERFACE_STATE)), "ok");
+	ck_assert_uint_eq(seen.n, 1);
+	ck_assert_str_eq(seen.rsp, "ok");
+	ck_assert_uint_eq(F.t1 - F.t0, plat_t(F.p, AT_DOE_ROUNDTRIP));
+	/* dropped: the requester waits the DOE timeout, then ETIMEDOUT */
+	tdisp_fault_drop(F.dev, 1);
+	ck_assert_str_eq(HFX(&F, tsm_guest_tdisp(F.h, F.q, "vm0", "dev0",
+			 TDISP_REQ_GET_DEVICE_INTERFACE_STATE)), "ETIMEDOUT");
+	want = plat_t(F.p, AT_DOE_ROUNDTRIP) + plat_t(F.p, AT_DOE_TIMEOUT);
+	ck_assert_uint_eq(plat_t(F.p, AT_DOE_TIMEOUT), 2000000);
+	ck_assert_uint_eq(F.t1 - F.t0, want);
+	ck_assert_uint_eq(seen.n, 2);
+	ck_assert_str_eq(seen.req, "GET_DEVICE_INTERFACE_STATE");
+	ck_assert_str_eq(seen.rsp, "dropped");
+	/* the step's expect judges it, as for the firmware's relays */
+	ck_assert(seen.expected);
+	ck_assert_int_eq(tdisp_state(F.dev), TDISP_ST_RUN);
+}
+END_TEST
+
+/* docs/scenarios.md: a guest's LOCK is refused in the ioctl, any policy */
 START_TEST(guest_lock_never_reaches_device)
 {
 	up();
@@ -261,6 +315,7 @@ Suite *tsm_suite(void)
 	tcase_add_test(tc, flip_before_bind_maps_on_accept);
 	tcase_add_test(tc, guest_requests_keep_state);
 	tcase_add_test(tc, guest_requests_fail_closed);
+	tcase_add_test(tc, guest_relay_drop_waits_doe_timeout);
 	tcase_add_test(tc, guest_lock_never_reaches_device);
 	tcase_add_test(tc, bind_other_guest_ebusy);
 	tcase_add_test(tc, unbind_never_bound);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * checkers_fixture.h - synthetic trace records for the contract section 7
+ * checkers_fixture.h - synthetic trace records for the docs/scenarios.md
  * checkers (steps, maps, owner changes, accesses, dma-buf events) and
  * finding lookups.  Included by check_checkers.c and
  * check_checkers_windows.c only.
