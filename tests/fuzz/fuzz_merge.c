@@ -2,7 +2,7 @@
 /*
  * fuzz_merge.c - libFuzzer target for `tsmsim merge`: the input, cut in
  * two at its first NUL byte, is two results files merged to /dev/null.
- * Any content gives an exit code of the contract (0, 1, 2 for lines of
+ * Any content gives an exit code of docs/sweep.md (0, 1, 2 for lines of
  * another scenario or tsmsim version, 65), never a crash, a leak or a
  * hang.
  */
