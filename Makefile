@@ -122,6 +122,7 @@ T_unit      = env CK_FORK=no $(1)/check_tsmsim
 T_scenarios = bash tests/run_scenarios.sh $(1)/tsmsim $(SCENARIOS)
 T_bad       = bash tests/run_bad.sh $(1)/tsmsim tests/bad
 T_cli       = bash tests/run_cli.sh $(1)/tsmsim
+T_hostile   = bash tests/run_hostile.sh $(1)/tsmsim
 T_sweep     = bash tests/run_sweep.sh $(1)/tsmsim $(DEMO)
 T_docs      = bash tests/gen_reference.sh ./build/tsmsim | diff -u docs/reference.md - >/dev/null || \
 		{ echo "docs/reference.md is out of date: run make docs"; exit 1; }
@@ -143,6 +144,7 @@ test-steps:
 	@$(QUIET) scenarios $(call T_scenarios,./build)
 	@$(QUIET) bad $(call T_bad,./build)
 	@$(QUIET) cli $(call T_cli,./build)
+	@$(QUIET) hostile $(call T_hostile,./build)
 	@$(QUIET) docs bash -c '$(T_docs)'
 	@$(QUIET) determinism bash tests/run_determinism.sh ./build/tsmsim $(SCENARIOS)
 	@$(QUIET) run-ahead bash tests/run_runahead.sh ./build/tsmsim $(SCENARIOS)
@@ -158,6 +160,7 @@ test-steps:
 	@$(QUIET) "asan scenarios" $(ASAN_ENV) $(call T_scenarios,./build-asan)
 	@$(QUIET) "asan bad" $(ASAN_ENV) $(call T_bad,./build-asan)
 	@$(QUIET) "asan cli" $(ASAN_ENV) $(call T_cli,./build-asan)
+	@$(QUIET) "asan hostile" $(ASAN_ENV) HOSTILE_TIME_LIMIT=60 $(call T_hostile,./build-asan)
 	@$(QUIET) "asan sweep" $(ASAN_ENV) $(call T_sweep,./build-asan) --arch tdx
 	@$(QUIET) "asan scale-out" $(ASAN_ENV) bash tests/run_scaleout.sh ./build-asan/tsmsim quick
 	@$(QUIET) "asan explore" $(ASAN_ENV) bash tests/run_explore.sh ./build-asan/tsmsim quick
@@ -173,6 +176,7 @@ bad-test: build/tsmsim
 
 cli-test: build/tsmsim
 	@$(call T_cli,./build)
+	@$(call T_hostile,./build)
 
 # the --html timeline in headless Chromium; screenshots stay in build/
 browser-test: build/tsmsim
@@ -221,6 +225,7 @@ asan-test:
 	@$(ASAN_ENV) $(call T_scenarios,./build-asan)
 	@$(ASAN_ENV) $(call T_bad,./build-asan)
 	@$(ASAN_ENV) $(call T_cli,./build-asan)
+	@$(ASAN_ENV) HOSTILE_TIME_LIMIT=60 $(call T_hostile,./build-asan)
 	@$(ASAN_ENV) $(call T_sweep,./build-asan) --arch tdx
 	@$(ASAN_ENV) bash tests/run_scaleout.sh ./build-asan/tsmsim quick
 	@$(ASAN_ENV) bash tests/run_explore.sh ./build-asan/tsmsim quick
@@ -250,6 +255,7 @@ coverage:
 	@$(call T_scenarios,./build-cov) >/dev/null
 	@$(call T_bad,./build-cov) >/dev/null
 	@$(call T_cli,./build-cov) >/dev/null
+	@HOSTILE_TIME_LIMIT=60 $(call T_hostile,./build-cov) >/dev/null
 	@bash tests/run_explore.sh ./build-cov/tsmsim quick >/dev/null
 	@mkdir -p build-cov/html
 	gcovr --root . --object-directory build-cov --filter 'sim/' --filter 'models/' --filter 'tools/' \
@@ -305,20 +311,47 @@ check-headers:
 		n=$$((n + 1)); \
 	done; echo "headers: $$n passed, 0 failed"
 
-# libFuzzer target for the loader (and what it lets through to the runner);
-# not part of make test: run it for as long as you like.
-FUZZ_CFLAGS := -O1 -g -fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer
-build-fuzz/fuzz_loader: tests/fuzz/fuzz_loader.c $(LIB_SRCS) $(wildcard sim/*.h models/*/*.h tools/*.h)
-	@mkdir -p build-fuzz
+# libFuzzer targets (tests/fuzz, docs/robustness.md): the loader and the
+# runner on all three arches, the writers, the profile loader, the sweep
+# line reader and merge.  ASan, and UBSan set to halt, so undefined
+# behaviour is a saved crash.  Not part of make test: `make fuzz` runs each
+# for FUZZ_SECONDS (default 60); run longer ones by hand, niced.
+FUZZ_TARGETS := loader outputs profile sweepline merge
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_CFLAGS  := -std=c11 -D_GNU_SOURCE $(INCLUDES) -O1 -g -fno-omit-frame-pointer $(FUZZ_SAN)
+build-fuzz/%.o: %.c $(wildcard sim/*.h models/*/*.h tools/*.h)
+	@mkdir -p $(dir $@)
 	$(say) CLANG $@
-	$(Q)clang -std=c11 -D_GNU_SOURCE $(INCLUDES) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz_loader.c $(LIB_SRCS) $(LIBS)
+	$(Q)clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+build-fuzz/libtsmsim.a: $(patsubst %.c,build-fuzz/%.o,$(LIB_SRCS))
+	@rm -f $@
+	$(Q)ar rcs $@ $^
+build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h build-fuzz/libtsmsim.a
+	$(say) CLANG $@
+	$(Q)clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< build-fuzz/libtsmsim.a $(LIBS)
+
+# Seeds: the bundled scenarios and bad cases, profiles, result lines, and
+# generated inputs at the loader's limits (tests/fuzz/seeds.sh).  Crashes,
+# leaks and timeouts are saved as build-fuzz/crash-* (leak-*, timeout-*).
+FUZZ_SEEDS_loader    := $(sort $(dir $(SCENARIOS))) tests/bad build-fuzz/seeds
+FUZZ_SEEDS_outputs   := $(FUZZ_SEEDS_loader)
+FUZZ_SEEDS_profile   := scenarios/profiles
+FUZZ_SEEDS_sweepline := tests/fuzz/lines
+FUZZ_SEEDS_merge     := tests/fuzz/lines
+build-fuzz/seeds/.done: tests/fuzz/seeds.sh
+	@bash tests/fuzz/seeds.sh build-fuzz/seeds && touch $@
+
+fuzz-%: build-fuzz/fuzz_% build-fuzz/seeds/.done
+	@mkdir -p build-fuzz/corpus-$*
+	./build-fuzz/fuzz_$* -max_total_time=$${FUZZ_SECONDS:-60} -max_len=65536 \
+		-timeout=10 -rss_limit_mb=2048 -close_fd_mask=3 -print_final_stats=1 \
+		-artifact_prefix=build-fuzz/ build-fuzz/corpus-$* $(FUZZ_SEEDS_$*)
 
 fuzz:
 	@bash tests/deps.sh fuzz
-	@$(MAKE) --no-print-directory build-fuzz/fuzz_loader
-	@mkdir -p build-fuzz/corpus
-	./build-fuzz/fuzz_loader -max_total_time=$${FUZZ_SECONDS:-60} -max_len=8192 \
-		-timeout=10 build-fuzz/corpus $(sort $(dir $(SCENARIOS))) tests/bad
+	@for t in $(FUZZ_TARGETS); do \
+		$(MAKE) --no-print-directory fuzz-$$t || exit 1; \
+	done
 
 # the team's own bare-loop reference of the dma-stream workload
 build/bench/dma_stream_loop: tools/bench/dma_stream_loop.c | build/.dirs

@@ -150,6 +150,11 @@ size_t sim_events_queued(const struct sim *s)
 	return s->nheap;
 }
 
+sim_cycles_t sim_event_next_at(const struct sim *s)
+{
+	return s->nheap ? s->ev[s->heap[0]].at : SIM_CYCLES_MAX;
+}
+
 uint64_t sim_events_fired(const struct sim *s)
 {
 	return s->fired;
@@ -196,8 +201,9 @@ bool sim_runahead(struct sim *s, sim_cycles_t at, int prio)
 			return false;
 	}
 	if ((s->max_cycles && at > s->max_cycles) ||
-	    (s->max_events && s->fired >= s->max_events))
-		return false;
+	    (s->max_events && s->fired >= s->max_events) ||
+	    (s->wall_deadline_ns && s->fired >= s->wall_next))
+		return false;	/* back to sim_run_until(): its watchdog decides */
 	s->seq++;
 	s->fired++;
 	s->now = at;
@@ -265,6 +271,16 @@ enum sim_run_status sim_run_until(struct sim *s, sim_cycles_t limit)
 		}
 		if (s->max_events && s->fired >= s->max_events)
 			return watchdog(s, "max_events", s->max_events);
+		if (s->wall_deadline_ns && s->fired >= s->wall_next &&
+		    sim_wall_expired(s)) {
+			sim_finding_add(s, SIM_FIND_WATCHDOG, 0,
+					"the watchdog stopped the run: --timeout %llu ms of wall-clock time ran out at cycle %llu",
+					(unsigned long long)s->wall_ms,
+					(unsigned long long)s->now);
+			return SIM_RUN_WATCHDOG;
+		}
+		if (s->fired >= s->wall_next)
+			s->wall_next = s->fired + 1024;	/* the clock every 1024 events */
 		fire = *e;
 		heap_remove(s, 0);
 		s->now = fire.at;

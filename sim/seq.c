@@ -104,7 +104,7 @@ static void seq_schedule_next(struct sim_seq *q)
 		seq_finish(q, NULL);
 		return;
 	}
-	q->ev = sim_event_schedule(q->s, q->s->now + q->ops[q->head].lat,
+	q->ev = sim_event_schedule(q->s, sim_cycles_add(q->s->now, q->ops[q->head].lat),
 				   SIM_PRIO_STATE, seq_fire, q, NULL);
 }
 

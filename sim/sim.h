@@ -22,15 +22,42 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
 
 typedef uint64_t sim_cycles_t;
 
 #define SIM_CYCLES_MAX UINT64_MAX
 
+/*
+ * Every time sum goes through these: a cycle count saturates at
+ * SIM_CYCLES_MAX instead of wrapping (a wrapped sum would put an event in
+ * the past, or make a long delay finish early).  The watchdog's
+ * limits.max_cycles is always below SIM_CYCLES_MAX, so an event at a
+ * saturated cycle stops the run with a `watchdog` finding.
+ */
+static inline sim_cycles_t sim_cycles_add(sim_cycles_t a, sim_cycles_t b)
+{
+	sim_cycles_t c;
+
+	return __builtin_add_overflow(a, b, &c) ? SIM_CYCLES_MAX : c;
+}
+
+static inline sim_cycles_t sim_cycles_mul(sim_cycles_t a, uint64_t n)
+{
+	sim_cycles_t c;
+
+	return __builtin_mul_overflow(a, n, &c) ? SIM_CYCLES_MAX : c;
+}
+
 struct sim;
 
-/* TSM_BUG_ON: a simulator bug, never a modelled fault.  Aborts in every build. */
-void sim_bug(const char *file, int line, const char *cond);
+/*
+ * TSM_BUG_ON: a simulator bug, never a modelled fault.  In every build it
+ * prints FILE:LINE and the condition and exits 70 (contract: internal
+ * error), never abort().
+ */
+_Noreturn void sim_bug(const char *file, int line, const char *cond);
 #define TSM_BUG_ON(cond) \
 	do { if (cond) sim_bug(__FILE__, __LINE__, #cond); } while (0)
 
@@ -39,6 +66,30 @@ void *sim_xrealloc(void *p, size_t n, size_t size);
 /* strdup (NULL gives ""), and asprintf, on the same terms. */
 char *sim_xstrdup(const char *s);
 char *sim_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * Input files (scenarios, profiles, sweep results): open @path for reading
+ * only when it is a regular file.  The open is non-blocking, so a FIFO
+ * with no writer cannot hang it, and fstat() refuses a directory (EISDIR)
+ * or a FIFO, device or socket (EINVAL) before any read.  NULL with errno.
+ */
+FILE *sim_fopen_regular(const char *path);
+/* strerror(), but EINVAL from sim_fopen_regular() reads "not a regular file". */
+const char *sim_open_strerror(int e);
+/*
+ * One line of at most @max bytes (newline included) into *@buf (grown as
+ * getline() does).  Returns its length, 0 at end of file, -EIO on a read
+ * error (never taken for end of file), -E2BIG when the line is longer
+ * than @max (the rest of it is not read).
+ */
+ssize_t sim_read_line(FILE *f, char **buf, size_t *cap, size_t max);
+/*
+ * The 1-based line and column (in characters: UTF-8 continuation bytes
+ * do not count) of byte @off of @text, for errors libyaml reports by
+ * offset only (invalid UTF-8, a NUL or another control character).
+ */
+void sim_text_pos(const char *text, size_t len, size_t off,
+		  unsigned int *line, unsigned int *col);
 
 /**
  * sim_create() - make an engine.
@@ -74,6 +125,8 @@ uint64_t sim_event_schedule(struct sim *s, sim_cycles_t at, int prio,
 bool sim_event_cancel(struct sim *s, uint64_t handle);
 bool sim_event_pending(const struct sim *s, uint64_t handle);
 size_t sim_events_queued(const struct sim *s);
+/* The cycle of the next queued event; SIM_CYCLES_MAX when none is queued. */
+sim_cycles_t sim_event_next_at(const struct sim *s);
 uint64_t sim_events_fired(const struct sim *s);
 
 enum sim_run_status {
@@ -94,6 +147,12 @@ void sim_stop(struct sim *s);
 
 /* 0 means unlimited.  Hitting a limit records a `watchdog` finding. */
 void sim_set_limits(struct sim *s, sim_cycles_t max_cycles, uint64_t max_events);
+/*
+ * A wall-clock limit of @ms milliseconds from now (0: none), checked every
+ * 1024 events; hitting it records a `watchdog` finding.  Only a run that
+ * hits it depends on the machine's speed.
+ */
+void sim_set_wall_timeout(struct sim *s, uint64_t ms);
 
 /**
  * sim_runahead() - fire one virtual event at (@at, @prio) without queueing it.

@@ -51,6 +51,9 @@ struct sim {
 
 	sim_cycles_t max_cycles;
 	uint64_t max_events;
+	uint64_t wall_ms;		/* --timeout; 0: none */
+	uint64_t wall_deadline_ns;	/* CLOCK_MONOTONIC */
+	uint64_t wall_next;		/* fired count of the next clock check */
 	sim_cycles_t run_limit;	/* of the sim_run_until() under way */
 	bool no_runahead;
 
@@ -77,6 +80,7 @@ struct sim {
 
 void sim_seq_fini(struct sim *s);
 
+bool sim_wall_expired(const struct sim *s);
 void sim_events_fini(struct sim *s);
 void sim_trace_fini(struct sim *s);
 void sim_findings_fini(struct sim *s);

@@ -36,7 +36,8 @@ void sim_stat_at(const struct sim *s, size_t i, const char **name,
 	struct sim *m = (struct sim *)s;	/* sorting is a cache, not state */
 
 	if (!m->ctrs_sorted) {
-		qsort(m->ctrs, m->nctrs, sizeof(*m->ctrs), ctr_cmp);
+		if (m->nctrs)	/* qsort(NULL, 0) is undefined */
+			qsort(m->ctrs, m->nctrs, sizeof(*m->ctrs), ctr_cmp);
 		m->ctrs_sorted = true;
 	}
 	*name = s->ctrs[i].name;

@@ -23,18 +23,7 @@ steps:
 expect:
   state: { dev0: RUN }
 YAML
-check() {
-	local want=$1 text=$2; shift 2
-	local out rc
-	out=$("$bin" "$@" 2>&1); rc=$?
-	if [ "$rc" -eq "$want" ] && grep -qF -- "$text" <<<"$out"; then
-		pass=$((pass + 1))
-	else
-		fail=$((fail + 1))
-		echo "FAIL: tsmsim $* -> exit $rc (want $want), output lacks '$text'"
-		echo "$out" | head -5 | sed 's/^/    /'
-	fi
-}
+. "$(dirname "$0")/check_lib.sh"
 check 2 "usage: tsmsim"
 check 0 "commands:" --help
 check 0 "tsmsim 0." --version
@@ -86,7 +75,7 @@ platform:
     - { name: d0, bars: [ { index: 0, size: 64KiB, hpa: 0x3800000000 } ] }
     - { name: d1, bars: [ { index: 0, size: 64KiB, hpa: 0x3800000000 } ] }
 YAML
-check 65 "overlap.yaml:5:7: error: device 'd1' cannot be placed" run "$tmp/overlap.yaml"
+check 65 "overlap.yaml:5:57: error: BAR 0 of device 'd1' (0x3800000000-0x380000ffff) overlaps BAR 0 of device 'd0'" run "$tmp/overlap.yaml"
 cat >"$tmp/stale.yaml" <<'YAML'
 scenario: stale-with-one-lock
 platform:

@@ -205,6 +205,23 @@ static int add_set(struct cli_run *o, const char *arg)
 	return 0;
 }
 
+/* S seconds, or Nms (the same syntax as sweep's --timeout). */
+static int set_timeout(struct cli_run *o, const char *arg)
+{
+	char *end;
+	unsigned long long v = strtoull(arg, &end, 10);
+
+	if (end == arg || !v || v > 86400000ULL || arg[0] == '-')
+		return bad("--timeout wants seconds (or Nms) >= 1, got '%s'", arg);
+	if (!strcmp(end, "ms"))
+		o->ropts.timeout_ms = v;
+	else if ((!*end || !strcmp(end, "s")) && v <= 86400ULL)
+		o->ropts.timeout_ms = v * 1000;
+	else
+		return bad("--timeout wants seconds (or Nms) >= 1, got '%s'", arg);
+	return 0;
+}
+
 static int set_seed(struct cli_run *o, const char *arg)
 {
 	const char *why;
@@ -236,7 +253,8 @@ static int set_out(struct cli_run *o, const char *opt, const char *path)
 static bool takes_value(const char *opt)
 {
 	if (!strcmp(opt, "--arch") || !strcmp(opt, "--seed") ||
-	    !strcmp(opt, "--set") || !strcmp(opt, "--inject"))
+	    !strcmp(opt, "--set") || !strcmp(opt, "--inject") ||
+	    !strcmp(opt, "--timeout"))
 		return true;
 	for (size_t i = 0; out_flags[i]; i++)
 		if (!strcmp(opt, out_flags[i]))
@@ -255,6 +273,8 @@ static int with_value(struct cli_run *o, const char *opt, const char *val)
 		return add_set(o, val);
 	if (!strcmp(opt, "--inject"))
 		return add_inject(o, val);
+	if (!strcmp(opt, "--timeout"))
+		return set_timeout(o, val);
 	for (size_t i = 0; out_flags[i]; i++)
 		if (!strcmp(opt, out_flags[i]))
 			return set_out(o, opt, val);

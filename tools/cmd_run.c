@@ -21,6 +21,7 @@ static const char run_usage[] =
 "                  [--inject KIND@POINT[,K=V..]]... [--json] [-q|-v]\n"
 "                  [--stats] [--stats-file OUT.txt] [--junit OUT.xml]\n"
 "                  [--vcd OUT.vcd] [--trace OUT.json] [--html OUT.html]\n"
+"                  [--timeout S]\n"
 "\n"
 "Runs each FILE (`-` reads stdin) on each arch (the scenario's `arch:`\n"
 "unless --arch is given) and prints an 80-column report, or one JSON\n"
@@ -49,6 +50,8 @@ static const char run_usage[] =
 "  --trace F       Chrome / Perfetto trace-event JSON (ui.perfetto.dev)\n"
 "  --html F        one self-contained page with an SVG timeline (one FILE)\n"
 "                  (formats: docs/outputs.md)\n"
+"  --timeout S     wall-clock limit of each arch's run, seconds or Nms;\n"
+"                  hitting it is a `watchdog` finding, like limits:\n"
 "\n"
 "exit: 0 every expectation held, 1 one failed, 2 bad command line or an\n"
 "output file that cannot be written, 65 bad scenario, 66 unreadable file,\n"
@@ -109,7 +112,7 @@ int cmd_run_arches(const struct scenario *scn, const struct cli_run *o,
 			continue;
 		if (runs[i].scn_error) {
 			fprintf(stderr, "%s\n", runs[i].scn_error);
-			return CLI_EX_DATAERR;
+			return runs[i].noinput ? CLI_EX_NOINPUT : CLI_EX_DATAERR;
 		}
 		fprintf(stderr, "tsmsim: %s\n", runs[i].error ?
 			runs[i].error : "internal error");

@@ -63,7 +63,7 @@ static int set_format(struct compare_opts *o, const char *v)
 static bool run_option(const char *opt, size_t len)
 {
 	static const char *const names[] = {
-		"--arch", "--seed", "--set", "--inject", NULL,
+		"--arch", "--seed", "--set", "--inject", "--timeout", NULL,
 	};
 
 	for (size_t i = 0; names[i]; i++)

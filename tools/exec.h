@@ -56,10 +56,12 @@ void exec_scenario_error(struct exec_ctx *x, const char *msg);
  * world_create() - build the platform of @scn for @arch (a built-in name
  * or a profile file) on @s.  Returns NULL and a message in @err
  * (malloc'ed) when it cannot; *@bad_input tells a bad profile file
- * (exit 65, @err holds its FILE:LINE:COL lines) from other failures.
+ * (WORLD_BAD_INPUT: exit 65, @err holds its FILE:LINE:COL lines) or one
+ * that cannot be read (WORLD_NO_INPUT: exit 66) from other failures (0).
  */
+enum { WORLD_BAD_INPUT = 1, WORLD_NO_INPUT = 2 };
 struct world *world_create(const struct scenario *scn, const char *arch,
-			   struct sim *s, char **err, bool *bad_input);
+			   struct sim *s, char **err, int *bad_input);
 void world_destroy(struct world *w);
 struct platform *world_platform(const struct world *w);
 struct pcie_dev *world_dev(const struct world *w, const char *name);
@@ -72,6 +74,8 @@ const char *world_arch_name(const struct world *w);
 const char *world_tdi_state(const struct world *w, const char *device);
 /* Start the scenario's traffic streams; returns how many there are. */
 void world_start_traffic(struct world *w);
+/* The first traffic stream started and not yet stopped, or NULL. */
+const struct scn_traffic *world_traffic_running(const struct world *w);
 /* A step with @label started / completed (traffic `until:` / `start:`). */
 void world_label_event(struct world *w, const char *label, bool completed);
 

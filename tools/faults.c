@@ -206,7 +206,7 @@ static int f_guest_access(struct world *w, const struct scn_fault *f, int cur,
 	};
 	fa->issued = sim_now(w->s);
 	plat_guest_access(w->p, world_guest(w, fa->acc.initiator), &fa->acc);
-	sim_event_schedule(w->s, sim_now(w->s) + fa->acc.lat, SIM_PRIO_ACCESS,
+	sim_event_schedule(w->s, sim_cycles_add(sim_now(w->s), fa->acc.lat), SIM_PRIO_ACCESS,
 			   fault_access_done, w, fa);
 	return 0;
 }

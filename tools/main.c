@@ -53,7 +53,7 @@ static const char usage_text[] =
 static const char compare_usage[] =
 "usage: tsmsim compare FILE [--arch tdx,sev,cca] [--format text|md|html]\n"
 "                      [--out FILE] [--seed N] [--set PATH=VALUE]...\n"
-"                      [--inject KIND@POINT[,K=V..]]...\n"
+"                      [--inject KIND@POINT[,K=V..]]... [--timeout S]\n"
 "\n"
 "Runs FILE on each arch (tdx, sev and cca unless --arch is given, whatever\n"
 "the file's `arch:` says) and prints the results side by side: each step's\n"
@@ -63,7 +63,7 @@ static const char compare_usage[] =
 "  --format F      text (80 columns, for mail; default), md (GitHub\n"
 "                  markdown) or html (a standalone page)\n"
 "  --out FILE      write there instead of stdout\n"
-"  --arch, --seed, --set, --inject   as for tsmsim run\n"
+"  --arch, --seed, --set, --inject, --timeout   as for tsmsim run\n"
 "\n"
 "exit: 0 every arch passed its expectations, 1 one did not, 2 bad command\n"
 "line, 65 bad scenario, 66 unreadable file, 70 internal error\n";

@@ -72,7 +72,7 @@ static const struct scn_schema range_s = SCHEMA("range", range_f);
 /* iommufd.invalidate entries: {iova, size} or {all: true} */
 static const struct scn_field_desc inval_f[] = {
 	F("iova", SCN_FT_ADDR, 0, "first IOVA to invalidate"),
-	F("size", SCN_FT_SIZE, 0, "bytes"),
+	F("size", SCN_FT_SIZE, SCN_F_ZERO, "bytes"),
 	F("all", SCN_FT_BOOL, 0, "invalidate everything"),
 };
 static const struct scn_schema inval_s = SCHEMA("invalidate entry", inval_f);

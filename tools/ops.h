@@ -68,6 +68,7 @@ enum scn_ref {
 
 #define SCN_F_REQ	0x1u	/* the key must be present */
 #define SCN_F_NULL	0x2u	/* null is accepted (SCN_NULL) */
+#define SCN_F_ZERO	0x4u	/* an explicit 0 is a value the model checks */
 
 struct scn_schema;
 
@@ -75,7 +76,7 @@ struct scn_schema;
  * struct scn_field_desc - one key of an op, a fault or a section.
  * @key:    the YAML key
  * @type:   how the value is checked and converted
- * @flags:  SCN_F_REQ, SCN_F_NULL
+ * @flags:  SCN_F_REQ, SCN_F_NULL, SCN_F_ZERO
  * @ref:    what SCN_FT_DEFINE / SCN_FT_REF fields name
  * @values: NULL-terminated names for SCN_FT_ENUM
  * @sub:    the nested schema of SCN_FT_MAP / SCN_FT_LIST / SCN_FT_TARGET

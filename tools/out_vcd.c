@@ -304,7 +304,8 @@ static sim_cycles_t body(struct vcd *v)
 		put_value(v, i, v->vars[i].kind == VCD_ACC ||
 			  v->vars[i].kind == VCD_STEP ? VCD_X : 0);
 	fputs("$end\n", v->f);
-	qsort(v->ch, v->nch, sizeof(*v->ch), cmp_change);
+	if (v->nch)	/* qsort(NULL, 0) is undefined: an empty run has no changes */
+		qsort(v->ch, v->nch, sizeof(*v->ch), cmp_change);
 	for (size_t i = 0; i < v->nch; i++) {
 		const struct vcd_change *c = &v->ch[i];
 

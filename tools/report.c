@@ -105,6 +105,49 @@ static void text_findings(FILE *f, const struct run_result *r)
 	}
 }
 
+/* "before:L", "during:L#K", "cycle N": a fault's point as the user wrote it */
+static void point_str(const struct scn_point *pt, char *buf, size_t len)
+{
+	static const char *const kinds[] = {
+		[SCN_PT_BEFORE] = "before", [SCN_PT_AFTER] = "after",
+		[SCN_PT_DURING] = "during",
+	};
+
+	if (pt->kind == SCN_PT_CYCLE)
+		snprintf(buf, len, "%" PRIu64, pt->cycle);
+	else if (pt->kind == SCN_PT_DURING)
+		snprintf(buf, len, "during:%s#%u", pt->label, pt->k);
+	else
+		snprintf(buf, len, "%s:%s", kinds[pt->kind], pt->label);
+}
+
+/*
+ * A fault that never fired injected nothing: a clean run then proves
+ * nothing about it, so the report says so (only those: a fault that fired
+ * shows in the steps and findings).
+ */
+static void text_faults(FILE *f, const struct scenario *scn,
+			const struct run_result *r)
+{
+	char at[128], where[32], line[320];
+
+	for (size_t i = 0; r->fault_fired && i < r->nfaults && i < scn->nfaults; i++) {
+		const struct scn_fault *fa = &scn->faults[i];
+
+		if (r->fault_fired[i])
+			continue;
+		point_str(&fa->at, at, sizeof(at));
+		if (fa->pos.set || !fa->pos.line)
+			snprintf(where, sizeof(where), "--inject");
+		else
+			snprintf(where, sizeof(where), "line %u", fa->pos.line);
+		snprintf(line, sizeof(line),
+			 "fault %s at %s (%s) did not fire: its point never came in this run",
+			 fa->kind, at, where);
+		wrap(f, line, 2);
+	}
+}
+
 static void text_checks(FILE *f, const struct run_result *r, int verbose)
 {
 	fprintf(f, "expectations\n");
@@ -147,6 +190,7 @@ void report_text(FILE *f, const struct scenario *scn,
 			fputc('\n', f);
 		text_steps(f, r, o->verbose);
 		text_findings(f, r);
+		text_faults(f, scn, r);
 		text_checks(f, r, o->verbose);
 		if (o->stats)
 			run_stats_text(f, r);
@@ -249,6 +293,23 @@ static void json_checks(FILE *f, const struct run_result *r)
 	fputs("],", f);
 }
 
+static void json_faults(FILE *f, const struct scenario *scn,
+			const struct run_result *r)
+{
+	char at[128];
+
+	fputs("\"faults\":[", f);
+	for (size_t i = 0; r->fault_fired && i < r->nfaults && i < scn->nfaults; i++) {
+		fputs(i ? ",{" : "{", f);
+		json_kv(f, "kind", scn->faults[i].kind, true);
+		point_str(&scn->faults[i].at, at, sizeof(at));
+		json_kv(f, "at", at, true);
+		fprintf(f, "\"line\":%u,\"fired\":%s}", scn->faults[i].pos.line,
+			r->fault_fired[i] ? "true" : "false");
+	}
+	fputs("],", f);
+}
+
 void report_json(FILE *f, const struct scenario *scn,
 		 const struct run_result *runs, size_t nruns,
 		 const struct report_opts *o)
@@ -273,6 +334,7 @@ void report_json(FILE *f, const struct scenario *scn,
 		json_steps(f, r);
 		json_findings(f, r);
 		json_checks(f, r);
+		json_faults(f, scn, r);
 		if (o->stats)
 			run_stats_json(f, r);
 		fprintf(f, "\"pass\":%s}", r->pass ? "true" : "false");

@@ -31,6 +31,7 @@ struct run {
 	size_t *order;		/* step indices in run order (swap-steps) */
 	size_t pos;		/* position in @order */
 	bool *fault_done;	/* each fault applies once */
+	int *fault_step;	/* the step of each fault's label, or -1 */
 	bool skip_next;		/* a skip-step fault hit the next step */
 	bool steps_done;
 	bool failed_internal;
@@ -70,12 +71,14 @@ static void internal_error(struct run *r, char *msg)
 	sim_stop(r->s);
 }
 
-static bool fault_matches(struct run *r, const struct scn_fault *f,
-			  enum scn_point_kind kind, int step, unsigned int k)
+static bool fault_matches(struct run *r, size_t i, enum scn_point_kind kind,
+			  int step, unsigned int k)
 {
+	const struct scn_fault *f = &r->scn->faults[i];
+
 	if (f->at.kind != kind || kind == SCN_PT_CYCLE)
 		return false;
-	if (scn_label_index(r->scn, f->at.label) != step)
+	if (r->fault_step[i] != step)
 		return false;
 	return kind != SCN_PT_DURING || f->at.k == k;
 }
@@ -108,9 +111,10 @@ static bool faults_at(struct run *r, enum scn_point_kind kind, int step,
 		struct fault_action act;
 		char *err = NULL;
 
-		if (r->fault_done[i] || !fault_matches(r, f, kind, step, k))
+		if (r->fault_done[i] || !fault_matches(r, i, kind, step, k))
 			continue;
 		r->fault_done[i] = true;
+		r->out->fault_fired[i] = true;
 		if (fault_apply(r->w, f, step, &act, &err)) {
 			internal_error(r, err);
 			return false;
@@ -129,6 +133,7 @@ static void fault_event(struct sim *s, void *subject, void *object)
 	struct fault_action act;
 	char *err = NULL;
 
+	r->out->fault_fired[f - r->scn->faults] = true;
 	if (fault_apply(r->w, f, -1, &act, &err)) {
 		internal_error(r, err);
 		return;
@@ -141,10 +146,16 @@ static void fault_event(struct sim *s, void *subject, void *object)
 static void arm_faults(struct run *r)
 {
 	r->fault_done = calloc(r->scn->nfaults + 1, sizeof(bool));
-	TSM_BUG_ON(!r->fault_done);
+	r->fault_step = calloc(r->scn->nfaults + 1, sizeof(int));
+	r->out->fault_fired = calloc(r->scn->nfaults + 1, sizeof(bool));
+	TSM_BUG_ON(!r->fault_done || !r->fault_step || !r->out->fault_fired);
+	r->out->nfaults = r->scn->nfaults;
 	for (size_t i = 0; i < r->scn->nfaults; i++) {
 		const struct scn_fault *f = &r->scn->faults[i];
 
+		/* once, not per step: faults_at runs at every step boundary */
+		r->fault_step[i] = f->at.kind == SCN_PT_CYCLE ? -1 :
+				   scn_label_index(r->scn, f->at.label);
 		if (f->at.kind != SCN_PT_CYCLE)
 			continue;
 		r->fault_done[i] = true;
@@ -287,7 +298,7 @@ static void run_next_step(struct run *r)
 		at = st->start_cycles > now ? st->start_cycles : now;
 		r->out->steps[r->order[r->pos]].late = st->start_cycles < now;
 	} else if (st->start == SCN_START_AFTER) {
-		at = now + st->start_cycles;
+		at = sim_cycles_add(now, st->start_cycles);
 	}
 	sim_event_schedule(r->s, at, SIM_PRIO_STEP, step_begin, r, NULL);
 }
@@ -546,6 +557,49 @@ static void evaluate(struct run *r)
 
 /* ------------------------------------------------------------------- run */
 
+/*
+ * The watchdog stops the run between events, often when no step is
+ * running (a step waiting for its `at:`, or traffic after the last step):
+ * name the step or the traffic stream that kept the run going, with its
+ * line, so the finding points at what to fix or what limit to raise.
+ */
+static void watchdog_where(struct run *r)
+{
+	const struct scn_traffic *tr = world_traffic_running(r->w);
+	size_t n = sim_findings_count(r->s);
+	struct sim_finding *f = n ? sim_finding_at_mut(r->s, n - 1) : NULL;
+	const struct scn_step *st;
+	char *why;
+
+	if (!f || f->kind != SIM_FIND_WATCHDOG || f->step >= 0)
+		return;
+	if (!r->steps_done && r->pos < r->scn->nsteps) {
+		f->step = (int)r->order[r->pos];
+		st = &r->scn->steps[f->step];
+		f->line = st->pos.line;
+		f->label = st->label;
+		why = sim_xasprintf("%s; step %d (%s, line %u) had not started yet",
+				    f->explain, f->step + 1, st->opname,
+				    st->pos.line);
+	} else if (tr) {
+		f->line = tr->pos.line;
+		f->label = tr->name;
+		why = sim_xasprintf("%s; the steps were done and traffic stream '%s' (line %u) was still issuing",
+				    f->explain, tr->name, tr->pos.line);
+	} else if (r->scn->nsteps) {
+		st = &r->scn->steps[r->order[r->scn->nsteps - 1]];
+		f->line = st->pos.line;
+		f->label = st->label;
+		why = sim_xasprintf("%s; the steps were done (the last at line %u) and an event was still queued for cycle %llu (a delay or a timeout that long)",
+				    f->explain, st->pos.line,
+				    (unsigned long long)sim_event_next_at(r->s));
+	} else {
+		return;
+	}
+	free(f->explain);
+	f->explain = why;
+}
+
 /* Sinks subscribe before the platform exists, so they see every record. */
 static int attach_sinks(struct run *r)
 {
@@ -573,7 +627,7 @@ int run_scenario(const struct scenario *scn, const char *arch,
 		 const struct run_opts *opts, struct run_result *out)
 {
 	struct run r = { .scn = scn, .opts = opts, .out = out };
-	bool bad_input = false;
+	int bad_input = 0;
 	char *err = NULL;
 
 	memset(out, 0, sizeof(*out));
@@ -582,6 +636,7 @@ int run_scenario(const struct scenario *scn, const char *arch,
 	r.s = out->sim = sim_create(out->seed);
 	TSM_BUG_ON(!r.s);
 	sim_set_limits(r.s, scn->max_cycles, scn->max_events);
+	sim_set_wall_timeout(r.s, opts->timeout_ms);
 	/* a check of run-ahead itself (docs/performance.md): same bytes off */
 	{
 		const char *nr = getenv("TSMSIM_NO_RUNAHEAD");
@@ -596,6 +651,7 @@ int run_scenario(const struct scenario *scn, const char *arch,
 	}
 	r.w = world_create(scn, arch, r.s, &err, &bad_input);
 	if (!r.w) {
+		out->noinput = bad_input == WORLD_NO_INPUT;
 		if (bad_input)
 			out->scn_error = err;
 		else
@@ -622,6 +678,8 @@ int run_scenario(const struct scenario *scn, const char *arch,
 	world_start_traffic(r.w);
 	run_next_step(&r);
 	out->status = sim_run_until(r.s, SIM_CYCLES_MAX);
+	if (out->status == SIM_RUN_WATCHDOG)
+		watchdog_where(&r);
 	out->cycles = sim_now(r.s);
 	out->events = sim_events_fired(r.s);
 	if (!r.failed_internal) {
@@ -633,6 +691,7 @@ int run_scenario(const struct scenario *scn, const char *arch,
 	world_destroy(r.w);
 	free(r.order);
 	free(r.fault_done);
+	free(r.fault_step);
 	return r.failed_internal ? -1 : 0;
 }
 
@@ -644,6 +703,7 @@ void run_result_fini(struct run_result *r)
 		free(r->checks[i].detail);
 	free(r->steps);
 	free(r->checks);
+	free(r->fault_fired);
 	free(r->error);
 	free(r->scn_error);
 	run_stats_destroy(r->stats);

@@ -34,6 +34,7 @@ struct run_opts {
 	int verbose;		/* -1 quiet, 0 normal, 1 verbose */
 	const struct scn_fault *inject;	/* --inject faults, added to the scenario's */
 	size_t ninject;
+	uint64_t timeout_ms;	/* --timeout: wall clock per run; 0 none */
 	const struct run_sink *sinks;	/* attached in order; may be NULL */
 	size_t nsinks;
 	bool stats;		/* collect latencies, firmware and TDISP counts */
@@ -86,8 +87,17 @@ struct run_result {
 	struct sim *sim;	/* findings and stats; freed by run_result_fini */
 	struct run_stats *stats;	/* with run_opts.stats (runstats.h), else NULL */
 	bool pass;
+	/*
+	 * One per scenario fault (--inject ones last): its point was reached
+	 * and it was applied.  A fault whose point never came (a during:#K
+	 * past the step's sub-operations, a step that did not run) stays
+	 * false and the reports say so.
+	 */
+	bool *fault_fired;
+	size_t nfaults;
 	char *error;		/* an internal error (exit 70), else NULL */
 	char *scn_error;	/* a scenario error found at run time (exit 65) */
+	bool noinput;		/* ... that is a file not readable (exit 66) */
 };
 
 /**

@@ -130,11 +130,13 @@ static int diag_cmp(const void *a, const void *b)
 static void diags_finish(struct ld *ld)
 {
 	struct scn_diags *d = ld->diags;
-	struct scn_diag *v = d->d + ld->diag0;
 	size_t n = d->n - ld->diag0, i, o = 0;
+	struct scn_diag *v;
 
+	/* d->d is NULL when nothing was ever reported: no offset from it (UB) */
 	if (!n)
 		return;
+	v = d->d + ld->diag0;
 	qsort(v, n, sizeof(*v), diag_cmp);
 	for (i = 0; i < n; i++) {
 		if (o && !diag_cmp(&v[o - 1], &v[i])) {
@@ -300,15 +302,63 @@ static void gpa_check(struct ld *ld)
 	free(c.seen);
 }
 
-static void yaml_error(struct ld *ld, yaml_parser_t *ps)
+static void yaml_error(struct ld *ld, yaml_parser_t *ps, const char *text,
+		       size_t len)
 {
 	struct scn_pos pos = ld_mark_pos(ps->problem_mark);
 
+	/* the reader (bad UTF-8, a NUL) gives a byte offset, not a mark */
+	if (ps->error == YAML_READER_ERROR)
+		sim_text_pos(text, len, ps->problem_offset, &pos.line, &pos.col);
 	if (ps->context)
 		ld_err(ld, pos, "YAML syntax: %s %s", ps->problem ? ps->problem : "error",
 		       ps->context);
 	else
 		ld_err(ld, pos, "YAML syntax: %s", ps->problem ? ps->problem : "error");
+}
+
+/*
+ * Before the document is built: walk the events and stop at the first
+ * collection nested deeper than LD_MAX_DEPTH.  libyaml's loader (and its
+ * scanner, which rechecks every open flow level per token) is quadratic
+ * in the nesting, so 10^5 levels of `[` took half a minute to reach the
+ * cap check on the built document; the event parser stops right there.
+ * Syntax errors are left to the loader, which reports them the same way.
+ */
+static bool depth_ok(struct ld *ld, const char *text, size_t len)
+{
+	yaml_parser_t ps;
+	yaml_event_t ev;
+	unsigned int depth = 0;
+	bool ok = true, done = false;
+
+	TSM_BUG_ON(!yaml_parser_initialize(&ps));
+	yaml_parser_set_input_string(&ps, (const unsigned char *)text, len);
+	while (!done && yaml_parser_parse(&ps, &ev)) {
+		switch (ev.type) {
+		case YAML_SEQUENCE_START_EVENT:
+		case YAML_MAPPING_START_EVENT:
+			if (++depth > LD_MAX_DEPTH) {
+				ld_err(ld, ld_mark_pos(ev.start_mark),
+				       "nesting deeper than %d levels", LD_MAX_DEPTH);
+				ok = false;
+				done = true;
+			}
+			break;
+		case YAML_SEQUENCE_END_EVENT:
+		case YAML_MAPPING_END_EVENT:
+			depth--;
+			break;
+		case YAML_STREAM_END_EVENT:
+			done = true;
+			break;
+		default:
+			break;
+		}
+		yaml_event_delete(&ev);
+	}
+	yaml_parser_delete(&ps);
+	return ok;
 }
 
 /* Load exactly one document; false after a diagnostic. */
@@ -318,10 +368,12 @@ static bool parse(struct ld *ld, const char *text, size_t len)
 	yaml_document_t extra;
 	bool ok = false;
 
+	if (!depth_ok(ld, text, len))
+		return false;
 	TSM_BUG_ON(!yaml_parser_initialize(&ps));
 	yaml_parser_set_input_string(&ps, (const unsigned char *)text, len);
 	if (!yaml_parser_load(&ps, &ld->doc)) {
-		yaml_error(ld, &ps);
+		yaml_error(ld, &ps, text, len);
 		goto out;
 	}
 	if (!yaml_document_get_root_node(&ld->doc)) {
@@ -329,7 +381,7 @@ static bool parse(struct ld *ld, const char *text, size_t len)
 		goto out_doc;
 	}
 	if (!yaml_parser_load(&ps, &extra)) {
-		yaml_error(ld, &ps);
+		yaml_error(ld, &ps, text, len);
 		goto out_doc;
 	}
 	if (yaml_document_get_root_node(&extra)) {
@@ -355,6 +407,8 @@ static struct scenario *scn_new(const char *file)
 	scn->file = ld_xstrdup(file);
 	scn->seed = 1;
 	scn->clock_mhz = LD_DEF_CLOCK;
+	scn->max_cycles = SCN_DEF_MAX_CYCLES;
+	scn->max_events = SCN_DEF_MAX_EVENTS;
 	scn->platform.iommu = (struct scn_iommu){ 64, 64, 4, 4096 };
 	return scn;
 }
@@ -428,7 +482,8 @@ int scn_load_string(const char *name, const char *text,
 static char *slurp(const char *file, size_t *len)
 {
 	bool in = !strcmp(file, "-");
-	FILE *f = in ? stdin : fopen(file, "rb");
+	/* a file must be regular (a FIFO must not block); "-" is the user's pipe */
+	FILE *f = in ? stdin : sim_fopen_regular(file);
 	char *buf;
 	int e;
 
@@ -459,7 +514,7 @@ int scn_load(const char *file, const struct scn_set *sets, size_t nsets,
 	if (!text) {
 		char *msg;
 
-		TSM_BUG_ON(asprintf(&msg, "cannot read: %s", strerror(errno)) < 0);
+		TSM_BUG_ON(asprintf(&msg, "cannot read: %s", sim_open_strerror(errno)) < 0);
 		diag_push(diags, file, (struct scn_pos){ 0, 0, 0 }, msg, NULL);
 		return -ENOENT;
 	}

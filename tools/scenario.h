@@ -78,6 +78,7 @@ struct scn_bar {
 	bool updatable;		/* IS_MEM_ATTR_UPDATABLE */
 	bool prefetch;
 	struct scn_pos pos;
+	struct scn_pos hpa_pos, size_pos;	/* of the values (or @pos) */
 };
 
 struct scn_device {
@@ -101,6 +102,7 @@ struct scn_guest {
 	unsigned int gpaw;	/* tdx: 48 or 52; 0 = arch default */
 	unsigned int ipa_bits;	/* cca; 0 = arch default */
 	struct scn_pos pos;
+	struct scn_pos memory_pos;	/* of the value (or @pos) */
 };
 
 struct scn_iommu {
@@ -215,6 +217,7 @@ struct scn_fault {
 	struct scn_point at;
 	struct scn_value params;	/* the remaining keys (SCN_MAP) */
 	struct scn_pos pos;
+	struct scn_pos at_pos;		/* of the `at:` value */
 };
 
 /* ---------------------------------------------------------------- expect */
@@ -300,6 +303,17 @@ struct scn_timing {
 
 #define SCN_MAX_ARCHES 8
 
+/*
+ * The watchdog every run has (run, compare, explore, sweep, minimize):
+ * `limits:` raises or lowers it, never removes it.  10^9 events take
+ * about a minute; 10^15 cycles are almost six simulated days at 2 GHz.
+ * max_cycles stays below 2^63 so an event at a saturated cycle
+ * (sim_cycles_add) always stops the run with a `watchdog` finding.
+ */
+#define SCN_DEF_MAX_CYCLES	1000000000000000ULL
+#define SCN_DEF_MAX_EVENTS	1000000000ULL
+#define SCN_MAX_MAX_CYCLES	(1ULL << 63)
+
 struct scenario {
 	char *file;		/* as given on the command line */
 	char *name;
@@ -310,8 +324,9 @@ struct scenario {
 	uint64_t clock_mhz;	/* default 2000 */
 	struct scn_timing *timing;
 	size_t ntiming;
-	uint64_t max_cycles;	/* 0 = unlimited */
-	uint64_t max_events;	/* 0 = unlimited */
+	uint64_t max_cycles;	/* watchdog; default SCN_DEF_MAX_CYCLES */
+	uint64_t max_events;	/* watchdog; default SCN_DEF_MAX_EVENTS */
+	struct scn_pos max_cycles_pos;	/* of the value; line 0 when default */
 	struct scn_platform platform;
 	struct scn_step *steps;	/* blocks flattened in file order */
 	size_t nsteps;
@@ -404,6 +419,18 @@ int scn_label_index(const struct scenario *scn, const char *label);	/* -1 */
  */
 const char *scn_nearest(const char *word, const char *const *cands);
 const char *scn_nearest_label(const struct scenario *scn, const char *word);
+
+/*
+ * Why a fault of @kind at @at (with swap-steps' `with:` label @with, or
+ * NULL) can never act on @scn, or NULL when it may: a point past
+ * limits.max_cycles; skip-step or swap-steps after the last step (they
+ * act on the next step: there is none); swap-steps of a step with itself
+ * or with a step that has already run (in file order).  The loader
+ * refuses these, the sweep does not plan them.  Into @buf.
+ */
+const char *scn_fault_futile(const struct scenario *scn, const char *kind,
+			     const struct scn_point *at, const char *with,
+			     char *buf, size_t len);
 
 /*
  * Units (docs/scenarios.md), shared with --set and the profile loader.

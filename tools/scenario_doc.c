@@ -239,7 +239,7 @@ static void check_keys(struct ld *ld, int map)
 	yaml_node_t *n = ld_nd(ld, map);
 	size_t np = (size_t)(n->data.mapping.pairs.top - n->data.mapping.pairs.start);
 	yaml_node_pair_t *v = ld_xcalloc(np, sizeof(*v)), *p;
-	size_t i, m = 0;
+	size_t i, m = 0, first;
 
 	for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
 		if (ld_nd(ld, p->key)->type != YAML_SCALAR_NODE) {
@@ -251,13 +251,12 @@ static void check_keys(struct ld *ld, int map)
 	}
 	/* pairs are stored in file order: sort copies, keep ties stable */
 	qsort_r(v, m, sizeof(*v), key_cmp, ld);
-	for (i = 1; i < m; i++) {
-		size_t first = i - 1;
-
-		while (first && !strcmp(ld_pkey(ld, &v[first - 1]), ld_pkey(ld, &v[i])))
-			first--;
-		if (strcmp(ld_pkey(ld, &v[first]), ld_pkey(ld, &v[i])))
+	/* one pass over the sorted run: @first is the run's first (file order) */
+	for (i = 1, first = 0; i < m; i++) {
+		if (strcmp(ld_pkey(ld, &v[first]), ld_pkey(ld, &v[i]))) {
+			first = i;
 			continue;
+		}
 		ld_err(ld, ld_npos(ld, v[i].key), "duplicate key '%.80s' (first at %u:%u)",
 		       ld_pkey(ld, &v[i]), ld_npos(ld, v[first].key).line,
 		       ld_npos(ld, v[first].key).col);

@@ -363,6 +363,25 @@ static bool conv_bool(struct ld *ld, int node, const struct scn_field_desc *fd,
 	return true;
 }
 
+/*
+ * Fields where the code reads 0 as "absent" (a whole buffer, the default
+ * count, 1 GiB of RAM): an explicit 0 must not silently become that
+ * default, so it is refused (issue: `size: 0` mapped the whole dma-buf).
+ */
+static bool zero_is_absent(const struct scn_field_desc *fd)
+{
+	static const char *const keys[] = { "size", "span", "memory", "count" };
+
+	/* a required size goes to the model as given (iommufd: EINVAL) */
+	if ((fd->type != SCN_FT_SIZE && fd->type != SCN_FT_COUNT) ||
+	    (fd->flags & (SCN_F_REQ | SCN_F_ZERO)))
+		return false;
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (!strcmp(fd->key, keys[i]))
+			return true;
+	return false;
+}
+
 /* count, size, address, duration, page size, BAR: all become SCN_U64 */
 static bool conv_number(struct ld *ld, int node, const struct scn_field_desc *fd,
 			struct scn_value *out)
@@ -393,6 +412,8 @@ static bool conv_number(struct ld *ld, int node, const struct scn_field_desc *fd
 	}
 	if (!rc && fd->type == SCN_FT_BAR && v >= SCN_MAX_BARS)
 		rc = -EINVAL, why = "out of range";
+	if (!rc && !v && zero_is_absent(fd))
+		rc = -EINVAL, why = "0 is not a value here (leave the key out for the default)";
 	if (!rc && fd->type == SCN_FT_PAGE_SIZE &&
 	    v != 4096 && v != (2u << 20) && v != (1u << 30))
 		rc = -EINVAL, why = "the page sizes are 4KiB, 2MiB and 1GiB";

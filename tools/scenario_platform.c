@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "mem.h"
 #include "scenario_internal.h"
 
 /* ---------------------------------------------------------- top level */
@@ -158,6 +159,12 @@ void ld_top_timing(struct ld *ld, int node)
 		}
 		if (!ld_get_num(ld, p->value, SCN_FT_DURATION, &v))
 			continue;
+		if (v > ARCH_TIMING_MAX_CYCLES) {
+			ld_err(ld, ld_npos(ld, p->value), "timing.%s = %llu cycles is too large (at most %llu)",
+			       k, (unsigned long long)v,
+			       (unsigned long long)ARCH_TIMING_MAX_CYCLES);
+			continue;
+		}
 		scn->timing = ld_grow(scn->timing, scn->ntiming, sizeof(*scn->timing));
 		/* the key's place, or the flag's when --set wrote the value */
 		scn->timing[scn->ntiming++] = (struct scn_timing){
@@ -176,9 +183,24 @@ void ld_top_limits(struct ld *ld, int node)
 {
 	struct scn_value v = { 0 };
 
+	const struct scn_value *mc, *me;
+
 	ld_check_map(ld, node, &limits_s, NULL, "limits", &v);
-	ld->scn->max_cycles = scn_get_u64(&v, "max_cycles", 0);
-	ld->scn->max_events = scn_get_u64(&v, "max_events", 0);
+	mc = scn_get(&v, "max_cycles");
+	me = scn_get(&v, "max_events");
+	/* an explicit 0 is not "unlimited": every run keeps a watchdog */
+	if (mc && mc->type == SCN_U64) {
+		if (!mc->u || mc->u > SCN_MAX_MAX_CYCLES)
+			ld_err(ld, mc->pos, "limits.max_cycles must be 1..2^63 cycles, got %llu",
+			       (unsigned long long)mc->u);
+		ld->scn->max_cycles = mc->u;
+		ld->scn->max_cycles_pos = mc->pos;
+	}
+	if (me && me->type == SCN_U64) {
+		if (!me->u)
+			ld_err(ld, me->pos, "limits.max_events must be at least 1 (there is no unlimited: raise it)");
+		ld->scn->max_events = me->u;
+	}
 	ld_value_free(&v);
 }
 
@@ -312,6 +334,10 @@ static void bar_load(struct ld *ld, const struct scn_value *v,
 	b->updatable = scn_get_bool(v, "updatable", false);
 	b->prefetch = scn_get_bool(v, "prefetch", false);
 	b->pos = v->pos;
+	b->hpa_pos = ld_vpos(v, "hpa", v->pos);
+	b->size_pos = ld_vpos(v, "size", v->pos);
+	if (scn_has(v, "hpa") && !b->hpa)
+		ld_err(ld, b->hpa_pos, "hpa 0 is not a BAR address (leave hpa out to have one assigned)");
 	if (!ld_is_pow2(b->size) || b->size < 4096)
 		ld_err(ld, ld_vpos(v, "size", v->pos),
 		       "BAR size must be a power of two >= 4KiB, got %llu",
@@ -441,6 +467,7 @@ static void guest_load(struct ld *ld, const struct scn_value *v,
 	g->memory = scn_get_u64(v, "memory", 1ull << 30);
 	g->gpaw = (unsigned int)scn_get_u64(v, "gpaw", 0);
 	g->ipa_bits = (unsigned int)scn_get_u64(v, "ipa_bits", 0);
+	g->memory_pos = ld_vpos(v, "memory", v->pos);
 	if (scn_has(v, "gpaw") && g->gpaw != 48 && g->gpaw != 52)
 		ld_err(ld, ld_vpos(v, "gpaw", v->pos), "gpaw must be 48 or 52, got %u",
 		       g->gpaw);
@@ -450,6 +477,120 @@ static void guest_load(struct ld *ld, const struct scn_value *v,
 	if (!g->memory || g->memory & 4095)
 		ld_err(ld, ld_vpos(v, "memory", v->pos),
 		       "memory must be a non-zero multiple of 4KiB");
+}
+
+/* ------------------------------------------------------ address map */
+
+/*
+ * The platform's memory map (models/mem) is fixed: guest RAM is carved in
+ * guest order, 2 MiB aligned, from MEM_DRAM_BASE below MEM_MMIO_BASE; a
+ * BAR without `hpa:` goes in the MMIO pool [MEM_MMIO_BASE,
+ * MEM_MMIO_LIMIT).  So lint can place everything the run would and
+ * refuse, with positions, what would not fit, wrap past 2^64 or overlap:
+ * a BAR inside guest RAM would make both translations "pass".
+ */
+struct ld_range {
+	uint64_t first, last;
+	struct scn_pos pos;
+	char buf[96];
+};
+
+static int range_cmp(const void *a, const void *b)
+{
+	const struct ld_range *x = a, *y = b;
+
+	return x->first < y->first ? -1 : x->first > y->first;
+}
+
+static size_t guest_ranges(struct ld *ld, struct ld_range *r)
+{
+	const struct scn_platform *pl = &ld->scn->platform;
+	uint64_t next = MEM_DRAM_BASE;
+	size_t n = 0;
+
+	for (size_t i = 0; i < pl->nguests; i++) {
+		const struct scn_guest *g = &pl->guests[i];
+		uint64_t base = (next + 0x1fffff) & ~0x1fffffULL;
+
+		if (!g->memory)
+			continue;
+		if (g->memory > MEM_MMIO_BASE - base) {
+			ld_err(ld, g->memory_pos, "guest '%s': its %llu bytes of RAM do not fit below 0x%llx (the guests' RAM is carved from 0x%llx up)",
+			       g->name ? g->name : "?", (unsigned long long)g->memory,
+			       MEM_MMIO_BASE, MEM_DRAM_BASE);
+			return n;
+		}
+		r[n] = (struct ld_range){ base, base + g->memory - 1, g->memory_pos, "" };
+		snprintf(r[n].buf, sizeof(r[n].buf), "the RAM of guest '%.64s'",
+			 g->name ? g->name : "?");
+		n++;
+		next = base + g->memory;
+	}
+	return n;
+}
+
+static size_t bar_ranges(struct ld *ld, struct ld_range *r)
+{
+	const struct scn_platform *pl = &ld->scn->platform;
+	size_t n = 0;
+
+	for (size_t i = 0; i < pl->ndevices; i++)
+		for (unsigned int j = 0; j < pl->devices[i].nbars; j++) {
+			const struct scn_bar *b = &pl->devices[i].bars[j];
+
+			if (!b->size || !ld_is_pow2(b->size))
+				continue;
+			if (!b->hpa) {
+				if (b->size > MEM_MMIO_LIMIT - MEM_MMIO_BASE)
+					ld_err(ld, b->size_pos, "a BAR of %llu bytes does not fit in the MMIO pool (0x%llx-0x%llx): give it an hpa",
+					       (unsigned long long)b->size, MEM_MMIO_BASE,
+					       MEM_MMIO_LIMIT - 1);
+				continue;
+			}
+			if (b->hpa & (b->size - 1))
+				continue;	/* reported by bar_load */
+			/* the map keeps hpa + size representable (mem_add_window) */
+			if (b->size > UINT64_MAX - b->hpa) {
+				ld_err(ld, b->hpa_pos, "BAR %u at 0x%llx of %llu bytes reaches 2^64: the address wraps",
+				       b->index, (unsigned long long)b->hpa,
+				       (unsigned long long)b->size);
+				continue;
+			}
+			r[n] = (struct ld_range){ b->hpa, b->hpa + b->size - 1, b->hpa_pos, "" };
+			snprintf(r[n].buf, sizeof(r[n].buf), "BAR %u of device '%.64s'",
+				 b->index, pl->devices[i].name ? pl->devices[i].name : "?");
+			n++;
+		}
+	return n;
+}
+
+static void addr_map_check(struct ld *ld)
+{
+	const struct scn_platform *pl = &ld->scn->platform;
+	struct ld_range *r = ld_xcalloc(pl->nguests + pl->ndevices * SCN_MAX_BARS + 1,
+				       sizeof(*r));
+	size_t n = guest_ranges(ld, r);
+
+	n += bar_ranges(ld, r + n);
+	qsort(r, n, sizeof(*r), range_cmp);
+	/* sorted by start: each range need only be held against the widest before it */
+	for (size_t i = 1, w = 0; i < n; i++) {
+		if (r[i].first <= r[w].last) {
+			struct ld_range *a = r[i].pos.line > r[w].pos.line ||
+					     (r[i].pos.line == r[w].pos.line &&
+					      r[i].pos.col > r[w].pos.col) ? &r[i] : &r[w];
+			struct ld_range *b = a == &r[i] ? &r[w] : &r[i];
+
+			ld_err(ld, a->pos, "%s (0x%llx-0x%llx) overlaps %s (0x%llx-0x%llx, at %u:%u)",
+			       a->buf, (unsigned long long)a->first,
+			       (unsigned long long)a->last, b->buf,
+			       (unsigned long long)b->first, (unsigned long long)b->last,
+			       b->pos.line, b->pos.col);
+		}
+		if (r[i].last > r[w].last)
+			w = i;
+	}
+	free(r);
 }
 
 void ld_top_platform(struct ld *ld, int node)
@@ -488,5 +629,6 @@ void ld_top_platform(struct ld *ld, int node)
 			pl->nguests++;
 		}
 	}
+	addr_map_check(ld);
 	ld_value_free(&v);
 }

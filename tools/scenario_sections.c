@@ -90,8 +90,13 @@ static void traffic_start(struct ld *ld, const struct scn_value *v,
 
 	if (!s || s->type != SCN_STR)
 		return;
-	if (!scn_parse_duration(s->str, ld->clock_mhz, &t->start, &why))
+	if (!scn_parse_duration(s->str, ld->clock_mhz, &t->start, &why)) {
+		if (t->start > ld->scn->max_cycles)
+			ld_err(ld, s->pos, "start: cycle %llu is past limits.max_cycles (%llu): the stream would never run",
+			       (unsigned long long)t->start,
+			       (unsigned long long)ld->scn->max_cycles);
 		return;
+	}
 	if (ld_name_ok(s->str, "_.-") && ld_ref_check(ld, s->pos, SCN_REF_LABEL, s->str))
 		t->start_label = ld_xstrdup(s->str);
 	else if (!ld_name_ok(s->str, "_.-"))
@@ -165,6 +170,7 @@ static void fault_at(struct ld *ld, int node, struct scn_fault *f)
 
 	if (!s)
 		return;
+	f->at_pos = ld_npos(ld, node);
 	if (scn_parse_point(s, ld->clock_mhz, &f->at, &why)) {
 		ld_err(ld, ld_npos(ld, node), "bad point '%.80s': %s", s, why);
 		return;
@@ -211,6 +217,66 @@ static void fault_load(struct ld *ld, int node, struct scn_fault *f)
 	ld_check_map(ld, node, &fd->params, fault_common, where, &f->params);
 }
 
+const char *scn_fault_futile(const struct scenario *scn, const char *kind,
+			     const struct scn_point *at, const char *with,
+			     char *buf, size_t len)
+{
+	bool skip = !strcmp(kind, "skip-step"), swap = !strcmp(kind, "swap-steps");
+	int step = at->kind == SCN_PT_CYCLE ? -1 : scn_label_index(scn, at->label);
+	int n = (int)scn->nsteps, target, other;
+
+	if (at->kind == SCN_PT_CYCLE && at->cycle > scn->max_cycles) {
+		snprintf(buf, len, "cycle %llu is past limits.max_cycles (%llu): the run stops first",
+			 (unsigned long long)at->cycle,
+			 (unsigned long long)scn->max_cycles);
+		return buf;
+	}
+	if ((!skip && !swap) || step < 0)
+		return NULL;
+	/* an unordered block may run in another order: nothing is provable */
+	for (size_t i = 0; i < scn->nsteps; i++)
+		if (scn->steps[i].block >= 0)
+			return NULL;
+	/* before: acts on the step at the point; after: and during: on the next */
+	target = at->kind == SCN_PT_BEFORE ? step : step + 1;
+	if (target >= n) {
+		char k[16] = "";
+
+		if (at->kind == SCN_PT_DURING)
+			snprintf(k, sizeof(k), "#%u", at->k);
+		snprintf(buf, len, "%s at %s:%s%s acts on the step after '%s', and it is the last step",
+			 kind, at->kind == SCN_PT_AFTER ? "after" : "during",
+			 at->label, k, at->label);
+		return buf;
+	}
+	if (!swap)
+		return NULL;
+	other = with ? scn_label_index(scn, with) : step + 1;
+	if (other == target)
+		snprintf(buf, len, "swap-steps would swap step %d with itself%s",
+			 target + 1, with ? "" : " (without `with:` it swaps with the step after the point's)");
+	else if (other >= n)
+		snprintf(buf, len, "swap-steps at before:%s has no next step to swap with", at->label);
+	else if (other >= 0 && other < target)
+		snprintf(buf, len, "swap-steps: step '%s' has already run when step %d starts",
+			 with, target + 1);
+	else
+		return NULL;
+	return buf;
+}
+
+/* A fault lint can prove never acts is an error, not a silent no-op. */
+static void fault_futile(struct ld *ld, const struct scn_fault *f)
+{
+	char why[192];
+	const char *with = scn_get_str(&f->params, "with", NULL);
+
+	if (!f->kind || (f->at.kind != SCN_PT_CYCLE && !f->at.label))
+		return;
+	if (scn_fault_futile(ld->scn, f->kind, &f->at, with, why, sizeof(why)))
+		ld_err(ld, f->at_pos, "the %s fault can never act: %s", f->kind, why);
+}
+
 void ld_top_faults(struct ld *ld, int node)
 {
 	struct scenario *scn = ld->scn;
@@ -222,7 +288,8 @@ void ld_top_faults(struct ld *ld, int node)
 	for_each_item(ld, node, it) {
 		scn->faults = ld_grow(scn->faults, scn->nfaults, sizeof(*scn->faults));
 		memset(&scn->faults[scn->nfaults], 0, sizeof(*scn->faults));
-		fault_load(ld, *it, &scn->faults[scn->nfaults++]);
+		fault_load(ld, *it, &scn->faults[scn->nfaults]);
+		fault_futile(ld, &scn->faults[scn->nfaults++]);
 	}
 }
 

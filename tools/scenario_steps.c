@@ -120,8 +120,13 @@ static void step_start(struct ld *ld, int node, struct scn_step *st)
 		       p.line, p.col);
 		return;
 	}
-	if (at && ld_get_num(ld, at, SCN_FT_DURATION, &st->start_cycles))
+	if (at && ld_get_num(ld, at, SCN_FT_DURATION, &st->start_cycles)) {
 		st->start = SCN_START_AT;
+		if (st->start_cycles > ld->scn->max_cycles)
+			ld_err(ld, ld_npos(ld, at), "at: cycle %llu is past limits.max_cycles (%llu): the step would never run",
+			       (unsigned long long)st->start_cycles,
+			       (unsigned long long)ld->scn->max_cycles);
+	}
 	if (after && ld_get_num(ld, after, SCN_FT_DURATION, &st->start_cycles))
 		st->start = SCN_START_AFTER;
 }

@@ -138,7 +138,7 @@ static int show_arch(FILE *f, const struct scenario *scn, const char *arch)
 {
 	struct sim *s = sim_create(scn->seed);
 	char *err = NULL;
-	bool bad = false;
+	int bad = 0;
 	struct world *w;
 
 	TSM_BUG_ON(!s);
@@ -147,7 +147,8 @@ static int show_arch(FILE *f, const struct scenario *scn, const char *arch)
 		fprintf(stderr, "%s%s\n", bad ? "" : "tsmsim show: ", err ? err : "cannot build the platform");
 		free(err);
 		sim_destroy(s);
-		return bad ? CLI_EX_DATAERR : CLI_EX_SOFTWARE;
+		return bad == WORLD_NO_INPUT ? CLI_EX_NOINPUT :
+		       bad ? CLI_EX_DATAERR : CLI_EX_SOFTWARE;
 	}
 	fprintf(f, "%s on %s, seed %" PRIu64 ", clock %" PRIu64 " MHz (%s)\n",
 		scn->name, world_arch_name(w), scn->seed, scn->clock_mhz, scn->file);

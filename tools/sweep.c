@@ -400,6 +400,27 @@ static void free_ats(struct planner *pl)
 	pl->nats = 0;
 }
 
+/*
+ * A point where the kind can never act (skip-step after the last step,
+ * ...) is not planned: its line would read "the system tolerates this
+ * fault" when nothing was injected.  The loader refuses the same.
+ */
+static bool futile(struct planner *pl, const char *kind, const char *at)
+{
+	struct scn_point pt;
+	const char *why;
+	char buf[192];
+	bool no;
+
+	if (scn_parse_point(at, pl->scn->clock_mhz, &pt, &why))
+		return false;
+	no = scn_fault_futile(pl->scn, kind, &pt, NULL, buf, sizeof(buf));
+	free(pt.label);
+	if (no && pl->arch == 0 && pl->combo == 0)
+		note(pl->p, sim_xasprintf("sweep: %s@%s skipped: %s", kind, at, buf));
+	return no;
+}
+
 /* Every point of one (arch, combination). */
 static int plan_one(struct planner *pl)
 {
@@ -417,8 +438,16 @@ static int plan_one(struct planner *pl)
 					      kind));
 			continue;
 		}
-		for (size_t a = 0; a < pl->nats; a++)
+		for (size_t a = 0; !rc && a < pl->nats; a++) {
+			if (futile(pl, kind, pl->ats[a]))
+				continue;
 			emit_kind(pl, kind, pl->ats[a]);
+			if (pl->p->npoints > SWEEP_MAX_POINTS) {
+				fprintf(stderr, "tsmsim sweep: the plan has more than %u points: sweep fewer --set values, --faults or --points per run\n",
+					SWEEP_MAX_POINTS);
+				rc = CLI_EX_USAGE;
+			}
+		}
 	}
 	free_ats(pl);
 	return rc;
@@ -460,8 +489,9 @@ static int make_combos(const struct sweep_opts *o, struct sweep_plan *p)
 	size_t n = 1;
 
 	for (size_t i = 0; i < o->ndims; i++) {
-		if (n > 1000000 / o->dims[i].nvalues) {
-			fprintf(stderr, "tsmsim sweep: more than 1000000 --set combinations\n");
+		if (n > SWEEP_MAX_COMBOS / o->dims[i].nvalues) {
+			fprintf(stderr, "tsmsim sweep: the --set values make more than %u combinations (each loads the scenario): sweep fewer values per run\n",
+				SWEEP_MAX_COMBOS);
 			return CLI_EX_USAGE;
 		}
 		n *= o->dims[i].nvalues;

@@ -22,7 +22,18 @@
 #include "sim.h"
 
 #define SWEEP_SCHEMA "tsmsim-sweep/1"
+/* A result line is a few hundred bytes; merge and --resume read at most this. */
+#define SWEEP_LINE_MAX (1u << 20)
 #define SWEEP_MAX_SETS 64
+/*
+ * Every shard builds the whole plan (a point's index must not depend on
+ * the shard count), loading the scenario once per --set combination and
+ * keeping about 300 bytes a point: a plan above these caps is refused
+ * before it can exhaust memory (docs/sweep.md).  Split such a sweep into
+ * several runs over fewer --set values.
+ */
+#define SWEEP_MAX_COMBOS 10000u
+#define SWEEP_MAX_POINTS 1000000u
 
 /**
  * struct sweep_dim - one --set PATH=V1,V2,..
@@ -222,6 +233,7 @@ struct sweep_result {
 	uint64_t cycles;
 	bool pass;
 	bool unexpected[SIM_FIND_NR];
+	bool fired;		/* the point's fault was applied (its point came) */
 };
 
 /*

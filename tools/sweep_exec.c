@@ -181,16 +181,21 @@ static int run_pool(struct pool *pl)
 static int resume_read(const char *path, const struct sweep_plan *p,
 		       bool *done, struct pool *pl)
 {
-	FILE *f = fopen(path, "r");
+	FILE *f = sim_fopen_regular(path);
 	char *line = NULL;
 	size_t cap = 0, lineno = 0;
 	off_t keep = 0;
 	ssize_t n;
 	int rc = 0;
 
-	if (!f)
-		return errno == ENOENT ? 0 : CLI_EX_NOINPUT;
-	while (!rc && (n = getline(&line, &cap, f)) > 0) {
+	if (!f) {
+		if (errno == ENOENT)
+			return 0;
+		fprintf(stderr, "tsmsim sweep: cannot read %s: %s\n", path,
+			sim_open_strerror(errno));
+		return CLI_EX_NOINPUT;
+	}
+	while (!rc && (n = sim_read_line(f, &line, &cap, SWEEP_LINE_MAX)) > 0) {
 		struct sweep_line_info li;
 		const char *why;
 
@@ -220,6 +225,12 @@ static int resume_read(const char *path, const struct sweep_plan *p,
 	}
 	free(line);
 	fclose(f);
+	if (!rc && n == -EIO) {
+		/* a read error is not the end of the results: keep them all */
+		fprintf(stderr, "tsmsim sweep: cannot read %s: %s\n", path,
+			strerror(EIO));
+		return CLI_EX_NOINPUT;
+	}
 	if (!rc && truncate(path, keep)) {
 		fprintf(stderr, "tsmsim sweep: cannot write %s: %s\n", path,
 			strerror(errno));
@@ -316,17 +327,18 @@ struct merge {
 
 static int merge_read(struct merge *m, const char *file)
 {
-	FILE *f = fopen(file, "r");
+	FILE *f = sim_fopen_regular(file);
 	char *line = NULL;
 	size_t cap = 0, lineno = 0;
 	ssize_t n;
 	int rc = 0;
 
 	if (!f) {
-		fprintf(stderr, "tsmsim merge: %s: cannot read the file\n", file);
+		fprintf(stderr, "tsmsim merge: %s: cannot read the file: %s\n",
+			file, sim_open_strerror(errno));
 		return CLI_EX_NOINPUT;
 	}
-	while (!rc && (n = getline(&line, &cap, f)) > 0) {
+	while (!rc && (n = sim_read_line(f, &line, &cap, SWEEP_LINE_MAX)) > 0) {
 		struct merge_line *ml;
 
 		lineno++;
@@ -348,6 +360,15 @@ static int merge_read(struct merge *m, const char *file)
 		ml->lineno = lineno;
 		ml->order = m->n;
 		m->n++;
+	}
+	if (!rc && n == -E2BIG) {
+		fprintf(stderr, "tsmsim merge: %s:%zu: a line longer than %u bytes is not a result line\n",
+			file, lineno + 1, SWEEP_LINE_MAX);
+		rc = CLI_EX_DATAERR;
+	} else if (!rc && n < 0) {
+		fprintf(stderr, "tsmsim merge: %s: read error: %s\n", file,
+			strerror(EIO));
+		rc = CLI_EX_NOINPUT;
 	}
 	free(line);
 	fclose(f);
@@ -479,7 +500,8 @@ int sweep_merge(const char *const *files, size_t nfiles, const char *out_path)
 		rc = merge_same(&m);
 	}
 	if (!rc) {
-		qsort(m.v, m.n, sizeof(*m.v), by_point);
+		if (m.n)	/* qsort(NULL, 0) is undefined */
+			qsort(m.v, m.n, sizeof(*m.v), by_point);
 		rc = merge_check(&m) ? CLI_EX_FAIL : merge_write(&m, out_path);
 	}
 	for (size_t i = 0; i < m.n; i++) {

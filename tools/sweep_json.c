@@ -175,6 +175,8 @@ char *sweep_line(const struct sweep_plan *p, const struct sweep_point *pt,
 	fprintf(f, ",\"seed\":%llu", (unsigned long long)pt->seed);
 	w_key(f, "status");
 	report_json_str(f, sweep_status_name(r->status));
+	/* false: nothing was injected, so the findings say nothing of it */
+	fprintf(f, ",\"fired\":%s", !ran ? "null" : r->fired ? "true" : "false");
 	w_key(f, "findings");
 	if (ran)
 		w_findings(f, r);
@@ -209,6 +211,8 @@ static void collect(const struct run_result *res, struct sweep_result *r)
 	r->status = SWEEP_RAN;
 	r->cycles = res->cycles;
 	r->pass = res->pass;
+	/* the point's fault is the --inject one: the scenario's come first */
+	r->fired = res->nfaults && res->fault_fired[res->nfaults - 1];
 	for (size_t i = 0; i < sim_findings_count(res->sim); i++) {
 		const struct sim_finding *f = sim_finding_at(res->sim, i);
 

@@ -166,17 +166,21 @@ const struct arch_profile *world_profile(const struct world *w)
 }
 
 struct world *world_create(const struct scenario *scn, const char *arch,
-			   struct sim *s, char **err, bool *bad_input)
+			   struct sim *s, char **err, int *bad_input)
 {
 	struct world *w = calloc(1, sizeof(*w));
 	struct plat_config cfg = { 0 };
 	const char *perr = NULL;
+	int rc;
 
 	TSM_BUG_ON(!w);
 	w->scn = scn;
 	w->s = s;
-	if (load_profile(w, arch, cfg.timing, err)) {
-		*bad_input = true;
+	rc = load_profile(w, arch, cfg.timing, err);
+	if (rc) {
+		/* a bare word that is no built-in is a bad arch name, not a file */
+		*bad_input = (rc == -ENOENT || rc == -EACCES || rc == -EIO) &&
+			     strchr(arch, '/') ? WORLD_NO_INPUT : WORLD_BAD_INPUT;
 		free(w);
 		return NULL;
 	}
@@ -269,6 +273,11 @@ const char *world_tdi_state(const struct world *w, const char *device)
 void world_start_traffic(struct world *w)
 {
 	traffic_start(w->traffic);
+}
+
+const struct scn_traffic *world_traffic_running(const struct world *w)
+{
+	return traffic_running(w->traffic);
 }
 
 void world_label_event(struct world *w, const char *label, bool completed)

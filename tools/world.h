@@ -72,6 +72,7 @@ struct plat_guest *world_guest(const struct world *w, const char *name);
 struct traffic *traffic_create(struct world *w);
 void traffic_destroy(struct traffic *t);
 void traffic_start(struct traffic *t);
+const struct scn_traffic *traffic_running(const struct traffic *t);
 void traffic_label(struct traffic *t, const char *label, bool completed);
 
 /* exec_host.c: the host software ops, or NULL */

@@ -75,6 +75,20 @@ enum arch_timing {
 	AT_NR
 };
 
+/*
+ * The largest latency a profile or a scenario may give one timing key:
+ * 2^48 cycles, or 1000 s with a unit (at most 10^14 cycles at the
+ * 100 GHz clock_mhz allows).  A step adds a few of them and a per-page
+ * loop multiplies one by at most 2^18 pages, so no latency sum can wrap;
+ * the event times these feed saturate (sim_cycles_add).
+ */
+#define ARCH_TIMING_MAX_CYCLES	(1ULL << 48)
+
+/* Profile files: the scenario's 4 MiB cap; no mapping has this many keys. */
+#define ARCH_PROFILE_MAX_FILE	(4u << 20)
+#define ARCH_PROFILE_MAX_KEYS	128
+#define ARCH_TIMING_MAX_PS	1000000000000000ULL
+
 struct arch_timing_desc {
 	const char *key;	/* the scenario's `timing:` key */
 	const char *help;
@@ -218,6 +232,9 @@ struct arch_diag {
  */
 int arch_profile_load(const char *path, struct arch_profile *out,
 		      struct arch_diag *diag);
+/* The same from @len bytes of @text, named @path in diagnostics (fuzzing). */
+int arch_profile_load_text(const char *path, const char *text, size_t len,
+			   struct arch_profile *out, struct arch_diag *diag);
 
 /**
  * arch_profile_resolve() - a built-in name or a profile file path.
@@ -235,7 +252,8 @@ int arch_profile_set_rule(struct arch_profile *p, const char *key,
 			  const char *val, const char *src);
 /**
  * arch_profile_set_timing() - set timing @key from "2us", "150ns",
- * "3ms", "1s" or a plain integer (cycles).  -ENOENT / -EINVAL.
+ * "3ms", "1s" or a plain integer (cycles).  -ENOENT / -EINVAL, -ERANGE
+ * above ARCH_TIMING_MAX_CYCLES / ARCH_TIMING_MAX_PS.
  */
 int arch_profile_set_timing(struct arch_profile *p, const char *key,
 			    const char *val, const char *src);

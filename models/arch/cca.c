@@ -206,8 +206,10 @@ static const char *cca_map_private(struct arch *a, struct arch_vm *vm,
 		return r;
 	pr = arch_prange_new(a, vm, ti, bar, gpa, offset, size, page_size);
 	for (uint64_t u = 0; u < size / page_size; u++)
-		sim_seq_add(q, arch_t(a, AT_GPT_UPDATE) * (page_size / ARCH_PAGE) +
-			    arch_t(a, AT_FW_MMIO_MAP_PAGE), "RMI_VDEV_MAP",
+		sim_seq_add(q, sim_cycles_add(sim_cycles_mul(arch_t(a, AT_GPT_UPDATE),
+							     page_size / ARCH_PAGE),
+					      arch_t(a, AT_FW_MMIO_MAP_PAGE)),
+			    "RMI_VDEV_MAP",
 			    sub_vdev_map, pr, u);
 	return NULL;
 }
@@ -242,9 +244,9 @@ static const char *cca_unmap_private(struct arch *a, struct arch_vm *vm,
 		return "EINVAL";
 	for (size_t i = 0; i < n; i++)
 		for (uint64_t u = 0; u < v[i]->size / v[i]->psz; u++)
-			sim_seq_add(q, arch_t(a, AT_FW_CALL) +
-				    arch_t(a, AT_GPT_UPDATE) *
-				    (v[i]->psz / ARCH_PAGE),
+			sim_seq_add(q, sim_cycles_add(arch_t(a, AT_FW_CALL),
+				    sim_cycles_mul(arch_t(a, AT_GPT_UPDATE),
+						   v[i]->psz / ARCH_PAGE)),
 				    "RMI_VDEV_UNMAP", sub_vdev_unmap, v[i], u);
 	return NULL;
 }

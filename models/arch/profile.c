@@ -218,6 +218,8 @@ int arch_profile_set_timing(struct arch_profile *p, const char *key,
 		return -EINVAL;
 	if (!*e) {
 		/* docs/scenarios.md: a plain integer is cycles */
+		if (v > ARCH_TIMING_MAX_CYCLES)
+			return -ERANGE;
 		p->timing_ps[t] = v;
 		p->timing_cycles[t] = true;
 		copy_src(p->timing_src[t], src);
@@ -226,8 +228,10 @@ int arch_profile_set_timing(struct arch_profile *p, const char *key,
 	for (size_t i = 0; i < sizeof(u) / sizeof(u[0]); i++) {
 		if (strcmp(e, u[i].sfx))
 			continue;
-		if (arch_timing_desc(t)->in_cycles || v > UINT64_MAX / u[i].ps)
+		if (arch_timing_desc(t)->in_cycles)
 			return -EINVAL;
+		if (v > ARCH_TIMING_MAX_PS / u[i].ps)
+			return -ERANGE;
 		p->timing_ps[t] = v * u[i].ps;
 		p->timing_cycles[t] = false;
 		copy_src(p->timing_src[t], src);

@@ -16,9 +16,11 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
 #include <yaml.h>
 
 #include "arch.h"
+#include "sim.h"
 
 struct pctx {
 	const char *path;
@@ -61,7 +63,11 @@ static void src_of(struct pctx *c, const yaml_node_t *n, char *buf, size_t len)
 	snprintf(buf, len, "%s:%zu", c->path, n->start_mark.line + 1);
 }
 
-/* Fails on a key seen before in the same mapping (docs/scenarios.md). */
+/*
+ * Fails on a key seen before in the same mapping (docs/scenarios.md).  A
+ * mapping of a profile has a few dozen keys at most (load_block refuses
+ * more than ARCH_PROFILE_MAX_KEYS first), so the walk back stays short.
+ */
 static bool dup_key(struct pctx *c, yaml_node_pair_t *start,
 		    yaml_node_pair_t *pair)
 {
@@ -90,6 +96,12 @@ static void load_block(struct pctx *c, yaml_node_t *map, const char *block,
 		perr(c, &map->start_mark, "`%s` must be a mapping", block);
 		return;
 	}
+	if (map->data.mapping.pairs.top - map->data.mapping.pairs.start >
+	    ARCH_PROFILE_MAX_KEYS) {
+		perr(c, &map->start_mark, "`%s` has more than %d keys", block,
+		     ARCH_PROFILE_MAX_KEYS);
+		return;
+	}
 	for (pr = map->data.mapping.pairs.start;
 	     pr < map->data.mapping.pairs.top; pr++) {
 		yaml_node_t *kn = yaml_document_get_node(c->doc, pr->key);
@@ -111,6 +123,9 @@ static void load_block(struct pctx *c, yaml_node_t *map, const char *block,
 		ret = set(c->p, k, v, src);
 		if (ret == -ENOENT)
 			perr(c, &kn->start_mark, "unknown %s key `%s`", block, k);
+		else if (ret == -ERANGE)
+			perr(c, &vn->start_mark, "%s.%s = `%s` is too large (at most %llu cycles or 1000 s)",
+			     block, k, v, (unsigned long long)ARCH_TIMING_MAX_CYCLES);
 		else if (ret)
 			perr(c, &vn->start_mark, "bad value `%s` for %s.%s",
 			     v, block, k);
@@ -171,6 +186,12 @@ static void load_root(struct pctx *c, yaml_node_t *root)
 	/* go on with the first registered arch to report the other errors */
 	arch_profile_builtin_id(id < 0 ? (enum arch_id)0 : (enum arch_id)id, c->p);
 	snprintf(c->p->name, sizeof(c->p->name), "%s", c->path);
+	if (root->data.mapping.pairs.top - root->data.mapping.pairs.start >
+	    ARCH_PROFILE_MAX_KEYS) {
+		perr(c, &root->start_mark, "a profile has more than %d keys",
+		     ARCH_PROFILE_MAX_KEYS);
+		return;
+	}
 
 	for (yaml_node_pair_t *pr = root->data.mapping.pairs.start;
 	     pr < root->data.mapping.pairs.top; pr++) {
@@ -201,27 +222,122 @@ static void load_root(struct pctx *c, yaml_node_t *root)
 	}
 }
 
+/*
+ * The scenario loader's limits, for a file that is much smaller: at most
+ * ARCH_PROFILE_MAX_FILE bytes, one document, the default tags only, and
+ * nothing nested below the two blocks.  Checked on the events, so a
+ * hostile file costs no more than reading it (libyaml's document loader
+ * is quadratic in flow nesting).
+ */
+static bool events_ok(struct pctx *c, const char *text, size_t len)
+{
+	yaml_parser_t ps;
+	yaml_event_t ev;
+	unsigned int depth = 0, docs = 0;
+	bool done = false;
+
+	if (!yaml_parser_initialize(&ps))
+		return false;
+	yaml_parser_set_input_string(&ps, (const unsigned char *)text, len);
+	while (!done && !c->errors) {
+		if (!yaml_parser_parse(&ps, &ev)) {
+			yaml_mark_t m = ps.problem_mark;
+
+			if (ps.error == YAML_READER_ERROR) {
+				unsigned int l, col;
+
+				sim_text_pos(text, len, ps.problem_offset, &l, &col);
+				m.line = l - 1;
+				m.column = col - 1;
+			}
+			perr(c, &m, "%s", ps.problem ? ps.problem : "YAML syntax error");
+			break;
+		}
+		done = ev.type == YAML_STREAM_END_EVENT;
+		if (ev.type == YAML_DOCUMENT_START_EVENT && ++docs > 1)
+			perr(c, &ev.start_mark, "a profile file holds one YAML document; a second one starts here");
+		if ((ev.type == YAML_SEQUENCE_START_EVENT ||
+		     ev.type == YAML_MAPPING_START_EVENT) && ++depth > 2)
+			perr(c, &ev.start_mark, "nesting deeper than `timing:` / `rules:` values");
+		if (ev.type == YAML_SEQUENCE_END_EVENT ||
+		    ev.type == YAML_MAPPING_END_EVENT)
+			depth--;
+		if ((ev.type == YAML_SCALAR_EVENT && ev.data.scalar.tag &&
+		     strcmp((const char *)ev.data.scalar.tag, YAML_STR_TAG)) ||
+		    (ev.type == YAML_MAPPING_START_EVENT && ev.data.mapping_start.tag) ||
+		    (ev.type == YAML_SEQUENCE_START_EVENT && ev.data.sequence_start.tag))
+			perr(c, &ev.start_mark, "YAML tags are not supported in a profile");
+		if (ev.type == YAML_ALIAS_EVENT)
+			perr(c, &ev.start_mark, "YAML aliases are not supported in a profile");
+		yaml_event_delete(&ev);
+	}
+	yaml_parser_delete(&ps);
+	return !c->errors;
+}
+
+/* The whole file, at most ARCH_PROFILE_MAX_FILE + 1 bytes; NULL after perr. */
+static char *read_profile(struct pctx *c, size_t *len, int *ret)
+{
+	FILE *f = sim_fopen_regular(c->path);
+	char *buf;
+	int err;
+
+	if (!f) {
+		err = errno;
+		perr(c, NULL, "cannot read profile: %s", sim_open_strerror(err));
+		*ret = err == EACCES ? -EACCES : -ENOENT;
+		return NULL;
+	}
+	buf = sim_xrealloc(NULL, ARCH_PROFILE_MAX_FILE + 2, 1);
+	*len = fread(buf, 1, ARCH_PROFILE_MAX_FILE + 1, f);
+	err = ferror(f);
+	fclose(f);
+	if (err) {
+		perr(c, NULL, "cannot read profile: %s", strerror(EIO));
+		*ret = -EIO;
+	} else {
+		buf[*len] = 0;	/* one byte over the cap: load_text refuses it */
+		return buf;
+	}
+	free(buf);
+	return NULL;
+}
+
 int arch_profile_load(const char *path, struct arch_profile *out,
 		      struct arch_diag *diag)
+{
+	struct pctx c = { .path = path, .diag = diag, .p = out };
+	size_t len = 0;
+	int ret = 0;
+	char *text = read_profile(&c, &len, &ret);
+
+	if (!text)
+		return ret;
+	ret = arch_profile_load_text(path, text, len, out, diag);
+	free(text);
+	return ret;
+}
+
+int arch_profile_load_text(const char *path, const char *text, size_t len,
+			   struct arch_profile *out, struct arch_diag *diag)
 {
 	struct pctx c = { .path = path, .diag = diag, .p = out };
 	yaml_parser_t parser;
 	yaml_document_t doc;
 	yaml_node_t *root;
-	FILE *f;
-	int ret = 0, err;
+	int ret = 0;
 
-	f = fopen(path, "rb");
-	if (!f) {
-		err = errno;
-		perr(&c, NULL, "cannot read profile: %s", strerror(err));
-		return err == EACCES ? -EACCES : -ENOENT;
+	if (len > ARCH_PROFILE_MAX_FILE) {
+		yaml_mark_t m = { 0 };
+
+		perr(&c, &m, "the profile is larger than %u bytes", ARCH_PROFILE_MAX_FILE);
+		return -EINVAL;
 	}
-	if (!yaml_parser_initialize(&parser)) {
-		fclose(f);
+	if (!events_ok(&c, text, len))
+		return -EINVAL;
+	if (!yaml_parser_initialize(&parser))
 		return -ENOMEM;
-	}
-	yaml_parser_set_input_file(&parser, f);
+	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
 	if (!yaml_parser_load(&parser, &doc)) {
 		perr(&c, &parser.problem_mark, "%s",
 		     parser.problem ? parser.problem : "YAML syntax error");
@@ -240,7 +356,6 @@ int arch_profile_load(const char *path, struct arch_profile *out,
 	yaml_document_delete(&doc);
 out_parser:
 	yaml_parser_delete(&parser);
-	fclose(f);
 	return ret;
 }
 

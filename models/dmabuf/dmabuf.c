@@ -350,7 +350,8 @@ static size_t notify_all(struct dmabuf *buf)
 		emit(buf, "move_notify", att->importer);
 		if (!att->dynamic || (f && f->ignore) || att->notify_ev)
 			continue;
-		at = sim_now(c->s) + att->unmap_lat + (f ? f->delay : 0);
+		at = sim_cycles_add(sim_cycles_add(sim_now(c->s), att->unmap_lat),
+				    f ? f->delay : 0);
 		att->notify_ev = sim_event_schedule(c->s, at, SIM_PRIO_STATE,
 						    notify_fire, att, NULL);
 	}
@@ -372,7 +373,7 @@ static const char *start_move(struct dmabuf *buf, struct sim_seq *q)
 	buf->waiter = q;
 	if (c->revoke_timeout && !buf->timeout_ev)
 		buf->timeout_ev = sim_event_schedule(c->s,
-				sim_now(c->s) + c->revoke_timeout,
+				sim_cycles_add(sim_now(c->s), c->revoke_timeout),
 				SIM_PRIO_COMPLETE, timeout_fire, buf, NULL);
 	return SIM_SEQ_WAIT;
 }
@@ -463,5 +464,7 @@ void dmabuf_fault_ignore_revoke(struct dmabuf_core *c, const char *importer)
 void dmabuf_fault_slow_unmap(struct dmabuf_core *c, const char *importer,
 			     sim_cycles_t delay)
 {
-	fault_slot(c, importer)->delay += delay;
+	struct dm_fault *f = fault_slot(c, importer);
+
+	f->delay = sim_cycles_add(f->delay, delay);
 }

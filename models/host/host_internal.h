@@ -114,7 +114,11 @@ struct host {
 	enum vfio_bind_policy bind_policy;
 
 	struct iofd_obj **objs;
-	size_t nobjs;
+	size_t nobjs, cap_objs;
+	/* objects by name (chained, power-of-two buckets): a lookup per
+	 * step must not scan every object of a 10^5-step scenario */
+	struct iofd_obj **obj_hash;
+	size_t nobj_hash;
 	struct iofd_idev *idevs;
 	size_t nidevs;
 
@@ -217,6 +221,8 @@ struct iofd_obj {
 	struct iofd_obj *hwpt, *viommu;
 	struct pcie_dev *dev;
 	uint64_t virt_id;
+	struct iofd_obj *hnext;	/* name-hash chain */
+	bool in_use;		/* teardown: some object still refers to it */
 };
 
 struct iofd_idev {

@@ -14,11 +14,55 @@
 
 /* ------------------------------------------------------------- objects */
 
+/* FNV-1a of the name; the bucket count is a power of two. */
+static size_t name_bucket(const struct host *h, const char *name)
+{
+	uint64_t x = 0xcbf29ce484222325ULL;
+
+	for (; *name; name++)
+		x = (x ^ (unsigned char)*name) * 0x100000001b3ULL;
+	return (size_t)(x & (h->nobj_hash - 1));
+}
+
+static void hash_insert(struct host *h, struct iofd_obj *o)
+{
+	size_t b = name_bucket(h, o->name);
+
+	o->hnext = h->obj_hash[b];
+	h->obj_hash[b] = o;
+}
+
+/* Keep at most one object per bucket on average: rehash when full. */
+static void hash_grow(struct host *h)
+{
+	if (h->nobjs < h->nobj_hash)
+		return;
+	free(h->obj_hash);
+	h->nobj_hash = h->nobj_hash ? 2 * h->nobj_hash : 64;
+	h->obj_hash = calloc(h->nobj_hash, sizeof(*h->obj_hash));
+	TSM_BUG_ON(!h->obj_hash);
+	for (size_t i = 0; i < h->nobjs; i++)
+		hash_insert(h, h->objs[i]);
+}
+
+static void hash_remove(struct host *h, struct iofd_obj *o)
+{
+	struct iofd_obj **pp = &h->obj_hash[name_bucket(h, o->name)];
+
+	while (*pp && *pp != o)
+		pp = &(*pp)->hnext;
+	if (*pp)
+		*pp = o->hnext;
+}
+
 struct iofd_obj *iofd_obj_find(const struct host *h, const char *name)
 {
-	for (size_t i = 0; i < h->nobjs; i++)
-		if (!h->objs[i]->is_auto && !strcmp(h->objs[i]->name, name))
-			return h->objs[i];
+	struct iofd_obj *o = h->nobj_hash ? h->obj_hash[name_bucket(h, name)] : NULL;
+
+	/* names are unique among the non-auto objects (EEXIST otherwise) */
+	for (; o; o = o->hnext)
+		if (!o->is_auto && !strcmp(o->name, name))
+			return o;
 	return NULL;
 }
 
@@ -38,9 +82,28 @@ struct iofd_obj *iofd_obj_add(struct host *h, enum iofd_type type,
 	TSM_BUG_ON(!o);
 	o->type = type;
 	snprintf(o->name, sizeof(o->name), "%s", name);
-	h->objs = sim_xrealloc(h->objs, h->nobjs + 1, sizeof(*h->objs));
+	hash_grow(h);
+	/* doubling: a copy per object is quadratic where realloc cannot grow in place */
+	if (h->nobjs == h->cap_objs) {
+		h->cap_objs = h->cap_objs ? 2 * h->cap_objs : 16;
+		h->objs = sim_xrealloc(h->objs, h->cap_objs, sizeof(*h->objs));
+	}
 	h->objs[h->nobjs++] = o;
+	hash_insert(h, o);
 	return o;
+}
+
+/* Free @o; the caller has taken it out of h->objs. */
+static void obj_release(struct host *h, struct iofd_obj *o)
+{
+	hash_remove(h, o);
+	if (o->dom)
+		TSM_BUG_ON(iommu_domain_free(o->dom));
+	host_req_forget(h, o);
+	free(o->areas);
+	free(o->resv);
+	free(o->allowed);
+	free(o);
 }
 
 static void obj_free(struct host *h, struct iofd_obj *o)
@@ -50,13 +113,7 @@ static void obj_free(struct host *h, struct iofd_obj *o)
 			h->objs[i] = h->objs[--h->nobjs];
 			break;
 		}
-	if (o->dom)
-		TSM_BUG_ON(iommu_domain_free(o->dom));
-	host_req_forget(h, o);
-	free(o->areas);
-	free(o->resv);
-	free(o->allowed);
-	free(o);
+	obj_release(h, o);
 }
 
 static struct iommu_domain *hwpt_dom(const struct iofd_obj *hwpt)
@@ -463,6 +520,47 @@ static bool obj_busy(const struct host *h, const struct iofd_obj *o)
 	return false;
 }
 
+static void mark_referenced(struct host *h)
+{
+	for (size_t i = 0; i < h->nobjs; i++)
+		h->objs[i]->in_use = false;
+	for (size_t i = 0; i < h->nobjs; i++) {
+		const struct iofd_obj *x = h->objs[i];
+
+		if (x->type == IOFD_HWPT && x->ioas)
+			x->ioas->in_use = true;
+		if (x->parent)
+			x->parent->in_use = true;
+		if (x->hwpt)
+			x->hwpt->in_use = true;
+		if (x->viommu)
+			x->viommu->in_use = true;
+	}
+}
+
+/* One teardown round; frees the first object when all are in use. */
+static void free_unreferenced(struct host *h)
+{
+	size_t keep = 0, n = h->nobjs;
+	struct iofd_obj *first = h->objs[0];
+
+	mark_referenced(h);
+	for (size_t i = 0; i < n; i++) {
+		struct iofd_obj *o = h->objs[i];
+
+		if (o->type != IOFD_VDEVICE &&
+		    (o->in_use || (o->type == IOFD_HWPT && hwpt_has_devices(h, o))))
+			h->objs[keep++] = o;
+		else
+			obj_release(h, o);
+	}
+	h->nobjs = keep;
+	if (keep == n) {
+		h->objs[0] = h->objs[--h->nobjs];
+		obj_release(h, first);
+	}
+}
+
 static const char *destroy_fn(struct sim *s, void *ctx, uint64_t arg)
 {
 	struct host_req *r = ctx;
@@ -554,15 +652,18 @@ void iommufd_fini(struct host *h)
 		}
 		o->nareas = 0;
 	}
-	/* children first: nested HWPTs and vIOMMUs before their parents */
-	while (h->nobjs) {
-		size_t i = 0;
-
-		while (i < h->nobjs && obj_busy(h, h->objs[i]) &&
-		       h->objs[i]->type != IOFD_VDEVICE)
-			i++;
-		obj_free(h, h->objs[i < h->nobjs ? i : 0]);
-	}
+	/*
+	 * Children first: nested HWPTs and vIOMMUs before their parents.
+	 * Each round marks, in one pass, what something still refers to
+	 * (obj_busy's relations) and frees the rest, so tearing down n
+	 * objects costs n times the nesting depth, not n^2.
+	 */
+	while (h->nobjs)
+		free_unreferenced(h);
 	free(h->objs);
 	h->objs = NULL;
+	h->cap_objs = 0;
+	free(h->obj_hash);
+	h->obj_hash = NULL;
+	h->nobj_hash = 0;
 }

@@ -103,14 +103,14 @@ static int invq_push(struct iommu_domain *dom, uint64_t iova, uint64_t size,
 {
 	struct iommu *io = dom->io;
 	struct iommu_invq *q = &io->invq;
-	sim_cycles_t at = sim_now(io->sim) + io->cfg.timing.inval;
+	sim_cycles_t at = sim_cycles_add(sim_now(io->sim), io->cfg.timing.inval);
 	struct iommu_inval_desc *d;
 
 	if (q->count == q->cap && invq_grow(q))
 		return -ENOMEM;
 	if (q->delay_n) {
 		q->delay_n--;
-		at += q->delay_extra;
+		at = sim_cycles_add(at, q->delay_extra);
 	}
 	if (at < q->last_retire)
 		at = q->last_retire;	/* in order: never before the previous */

@@ -69,6 +69,12 @@ static bool is_pow2(uint64_t v)
 	return v && !(v & (v - 1));
 }
 
+/* Inclusive ends: a window may end at 2^64 - 1, where a + size wraps. */
+static bool overlaps(uint64_t a, uint64_t as, uint64_t b, uint64_t bs)
+{
+	return as && bs && a <= b + (bs - 1) && b <= a + (as - 1);
+}
+
 int mem_alloc_dram(struct mem *m, uint64_t size, uint64_t align, uint64_t *hpa)
 {
 	uint64_t base;
@@ -78,14 +84,13 @@ int mem_alloc_dram(struct mem *m, uint64_t size, uint64_t align, uint64_t *hpa)
 	base = align_up(m->dram_next, align);
 	if (base + size > MEM_MMIO_BASE || base + size < base)
 		return -ENOSPC;
+	/* RAM never lands on a BAR placed there before it (lint refuses it) */
+	for (size_t i = 0; i < m->nwin; i++)
+		if (overlaps(base, size, m->win[i].hpa, m->win[i].size))
+			return -EEXIST;
 	m->dram_next = base + size;
 	*hpa = base;
 	return 0;
-}
-
-static bool overlaps(uint64_t a, uint64_t as, uint64_t b, uint64_t bs)
-{
-	return a < b + bs && b < a + as;
 }
 
 static bool window_free(const struct mem *m, uint64_t hpa, uint64_t size,
@@ -115,6 +120,8 @@ int mem_add_window(struct mem *m, uint64_t *hpa, uint64_t size, void *owner,
 	if (!is_pow2(size) || (base & (size - 1)))
 		return -EINVAL;
 	if (!base) {
+		if (size > MEM_MMIO_LIMIT - MEM_MMIO_BASE)
+			return -ENOSPC;	/* and base + size cannot wrap below */
 		base = align_up(m->mmio_next, size);
 		while (base + size <= MEM_MMIO_LIMIT &&
 		       !window_free(m, base, size, NULL))

@@ -34,7 +34,7 @@ static const char full_yaml[] =
 	"      bdf: \"0000:3a:00.0\"\n"
 	"      pf: null\n"
 	"      bars:\n"
-	"        - { index: 0, size: 64KiB, hpa: 0x100000000 }\n"
+	"        - { index: 0, size: 64KiB, hpa: 0x3900000000 }\n"
 	"        - { index: 2, size: 16KiB, non_tee: true, prefetch: false }\n"
 	"      msix: { bar: 2, offset: 0, size: 4KiB }\n"
 	"      ide: true\n"
@@ -376,7 +376,7 @@ START_TEST(full_top_and_platform)
 	ck_assert_str_eq(pl->devices[0].bdf, "0000:3a:00.0");
 	ck_assert_ptr_null(pl->devices[0].pf);
 	ck_assert_uint_eq(pl->devices[0].nbars, 2);
-	ck_assert_uint_eq(pl->devices[0].bars[0].hpa, 0x100000000ull);
+	ck_assert_uint_eq(pl->devices[0].bars[0].hpa, 0x3900000000ull);
 	ck_assert_uint_eq(pl->devices[0].bars[1].index, 2);
 	ck_assert_uint_eq(pl->devices[0].bars[1].size, 16384);
 	ck_assert(pl->devices[0].bars[1].non_tee);
@@ -551,7 +551,8 @@ START_TEST(defaults)
 	ck_assert_uint_eq(scn->clock_mhz, 2000);
 	ck_assert_uint_eq(scn->narches, 1);
 	ck_assert_str_eq(scn->arches[0], "tdx");
-	ck_assert_uint_eq(scn->max_cycles, 0);
+	ck_assert_uint_eq(scn->max_cycles, SCN_DEF_MAX_CYCLES);
+	ck_assert_uint_eq(scn->max_events, SCN_DEF_MAX_EVENTS);
 	ck_assert_uint_eq(scn->platform.iommu.iotlb_entries, 64);
 	ck_assert_uint_eq(scn->platform.iommu.iotlb_ways, 64);
 	ck_assert_uint_eq(scn->platform.iommu.levels, 4);

@@ -1,8 +1,13 @@
 // SPDX-License-Identifier: MIT
 /* check_sim.c - the engine: ordering, cancel, watchdog, RNG, findings, seq. */
 #include <check.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "sim.h"
 
@@ -385,6 +390,91 @@ START_TEST(seq_waits_for_resume)
 }
 END_TEST
 
+/* Issue 16: sums near 2^64 saturate instead of wrapping into the past. */
+START_TEST(cycle_sums_saturate)
+{
+	struct sim *s = sim_create(1);
+	struct log l = { .n = 0 };
+
+	ck_assert_uint_eq(sim_cycles_add(SIM_CYCLES_MAX - 1, 5), SIM_CYCLES_MAX);
+	ck_assert_uint_eq(sim_cycles_add(3, 4), 7);
+	ck_assert_uint_eq(sim_cycles_mul(1ULL << 40, 1ULL << 30), SIM_CYCLES_MAX);
+	ck_assert_uint_eq(sim_cycles_mul(1ULL << 40, 4), 1ULL << 42);
+	/* an event at the saturated cycle is past any max_cycles: watchdog */
+	sim_event_schedule(s, 10, 0, log_ev, &l, (void *)'a');
+	sim_event_schedule(s, sim_cycles_add(10, SIM_CYCLES_MAX), 0, log_ev, &l,
+			   (void *)'b');
+	sim_set_limits(s, 1ULL << 63, 0);
+	ck_assert_int_eq(sim_run_until(s, SIM_CYCLES_MAX), SIM_RUN_WATCHDOG);
+	ck_assert_str_eq(l.buf, "a");
+	ck_assert_uint_eq(sim_event_next_at(s), SIM_CYCLES_MAX);
+	sim_destroy(s);
+}
+END_TEST
+
+/* A TSM_BUG_ON is the contract's internal error: exit 70, never abort(). */
+START_TEST(bug_on_exits_70)
+{
+	int st = 0;
+	pid_t pid = fork();
+
+	ck_assert_int_ge(pid, 0);
+	if (!pid) {
+		int devnull = open("/dev/null", O_WRONLY);
+
+		dup2(devnull, 2);
+		TSM_BUG_ON(pid == 0);
+		_exit(0);
+	}
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert(WIFEXITED(st));
+	ck_assert_int_eq(WEXITSTATUS(st), 70);
+}
+END_TEST
+
+START_TEST(input_files_and_lines)
+{
+	char dir[] = "/tmp/tsmsim-ckXXXXXX", path[64], *buf = NULL;
+	size_t cap = 0;
+	unsigned int line, col;
+	FILE *f;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	errno = 0;
+	ck_assert_ptr_null(sim_fopen_regular(dir));
+	ck_assert_int_eq(errno, EISDIR);
+	snprintf(path, sizeof(path), "%s/fifo", dir);
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	ck_assert_ptr_null(sim_fopen_regular(path));	/* does not block */
+	ck_assert_int_eq(errno, EINVAL);
+	ck_assert_str_eq(sim_open_strerror(EINVAL),
+			 "not a regular file (a FIFO, device or socket)");
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/f", dir);
+	f = fopen(path, "w");
+	fputs("ab\n0123456789\nlast", f);
+	fclose(f);
+	f = sim_fopen_regular(path);
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(sim_read_line(f, &buf, &cap, 8), 3);
+	ck_assert_str_eq(buf, "ab\n");
+	ck_assert_int_eq(sim_read_line(f, &buf, &cap, 8), -E2BIG);
+	fclose(f);
+	f = sim_fopen_regular(path);
+	ck_assert_int_eq(sim_read_line(f, &buf, &cap, 64), 3);
+	ck_assert_int_eq(sim_read_line(f, &buf, &cap, 64), 11);
+	ck_assert_int_eq(sim_read_line(f, &buf, &cap, 64), 4);
+	ck_assert_str_eq(buf, "last");
+	ck_assert_int_eq(sim_read_line(f, &buf, &cap, 64), 0);
+	fclose(f);
+	free(buf);
+	unlink(path);
+	rmdir(dir);
+	sim_text_pos("ab\n\xc3\xa9x\xff", 8, 6, &line, &col);
+	ck_assert_uint_eq(line, 2);
+	ck_assert_uint_eq(col, 3);	/* é is one column */
+}
+END_TEST
 
 /* A chain of events 4 cycles apart that runs ahead where it may. */
 struct chain {
@@ -562,6 +652,9 @@ Suite *sim_suite(void)
 	tcase_add_test(tc, stats_are_sorted_and_stable);
 	tcase_add_test(tc, seq_runs_subops_at_completion_cycles);
 	tcase_add_test(tc, seq_waits_for_resume);
+	tcase_add_test(tc, cycle_sums_saturate);
+	tcase_add_test(tc, bug_on_exits_70);
+	tcase_add_test(tc, input_files_and_lines);
 	tcase_add_test(tc, runahead_is_exact);
 	tcase_add_test(tc, runahead_span_matches_runahead);
 	tcase_add_test(tc, runahead_refuses_what_would_not_fire_next);

@@ -156,15 +156,19 @@ START_TEST(enumeration_ignores_jobs_and_shard)
 	ck_assert_uint_eq(o2.shard_n, 3);
 	ck_assert_uint_eq(o2.jobs, 7);
 	ck_assert_uint_eq(p1.npoints, p2.npoints);
-	/* skip-step: 8 points; device-flr: 8 points x 2 devices */
-	ck_assert_uint_eq(p1.npoints, 24);
+	/*
+	 * skip-step: 5 points (during:stop#1, #2 and after:stop act on the
+	 * step after the last one: never planned); device-flr: 8 x 2 devices
+	 */
+	ck_assert_uint_eq(p1.npoints, 21);
 	for (size_t i = 0; i < p1.npoints; i++) {
 		ck_assert_str_eq(p1.points[i].id, p2.points[i].id);
 		ck_assert_uint_eq(p1.points[i].seed, p2.points[i].seed);
 	}
-	ck_assert_str_eq(p1.points[8].id, "sev/device-flr:dev0/before:lock");
-	ck_assert_str_eq(p1.points[8].inject, "device-flr@before:lock,device=dev0");
-	ck_assert_str_eq(p1.points[9].id, "sev/device-flr:dev1/before:lock");
+	ck_assert_str_eq(p1.points[4].id, "sev/skip-step/before:stop");
+	ck_assert_str_eq(p1.points[5].id, "sev/device-flr:dev0/before:lock");
+	ck_assert_str_eq(p1.points[5].inject, "device-flr@before:lock,device=dev0");
+	ck_assert_str_eq(p1.points[6].id, "sev/device-flr:dev1/before:lock");
 	sweep_plan_fini(&p1);
 	sweep_plan_fini(&p2);
 	opts_fini(&o1);
@@ -377,7 +381,7 @@ START_TEST(line_writer_and_reader)
 	char *line, *weird;
 
 	tmp_make(&t);
-	ck_assert_int_eq(build(&t, "--arch tdx --faults skip-step --points before:lock,after:stop",
+	ck_assert_int_eq(build(&t, "--arch tdx --faults skip-step --points before:lock,after:lock",
 			       &o, &p), 0);
 	ck_assert_uint_eq(p.npoints, 2);
 	/* an id with every character the writer escapes */
@@ -385,12 +389,12 @@ START_TEST(line_writer_and_reader)
 	p.points[1].id = strdup("a\"b\\c\nd\te\x01f/\xc3\xa9");
 	line = sweep_line(&p, &p.points[1], &r);
 	ck_assert_ptr_nonnull(line);
-	ck_assert_ptr_nonnull(strstr(line, "\"status\":\"timeout\",\"findings\":null,"
+	ck_assert_ptr_nonnull(strstr(line, "\"status\":\"timeout\",\"fired\":null,\"findings\":null,"
 				     "\"first_finding\":null,\"cycles\":null,\"pass\":false,"
 				     "\"unexpected\":[],\"run\":\"tsmsim run "));
 	/* the run command reproduces the point: arch, seed and fault */
 	ck_assert_ptr_nonnull(strstr(line, " --arch tdx --seed "));
-	ck_assert_ptr_nonnull(strstr(line, " --inject skip-step@after:stop\"}\n"));
+	ck_assert_ptr_nonnull(strstr(line, " --inject skip-step@after:lock\"}\n"));
 	ck_assert_ptr_nonnull(strstr(line, ",\"scenario\":\""));
 	ck_assert_ptr_eq(strchr(line, '\n'), line + strlen(line) - 1);
 	ck_assert_int_eq(sweep_line_parse(line, &li), 0);
@@ -407,6 +411,7 @@ START_TEST(line_writer_and_reader)
 	r.findings[SIM_FIND_MCE] = 2;
 	r.cycles = 123;
 	r.pass = true;
+	r.fired = false;
 	r.unexpected[SIM_FIND_MCE] = true;
 	r.unexpected[SIM_FIND_WATCHDOG] = true;
 	line = sweep_line(&p, &p.points[0], &r);
@@ -416,7 +421,7 @@ START_TEST(line_writer_and_reader)
 				     "\"id\":\"tdx/skip-step/before:lock\",\"arch\":\"tdx\","
 				     "\"fault\":\"skip-step\",\"at\":\"before:lock\","
 				     "\"inject\":\"skip-step@before:lock\",\"set\":{},\"seed\":"));
-	ck_assert_ptr_nonnull(strstr(line, "\"status\":\"ran\",\"findings\":{\"mce\":2,\"host-fault\":0,"));
+	ck_assert_ptr_nonnull(strstr(line, "\"status\":\"ran\",\"fired\":false,\"findings\":{\"mce\":2,\"host-fault\":0,"));
 	ck_assert_ptr_nonnull(strstr(line, "\"first_finding\":null,\"cycles\":123,\"pass\":true,"
 				     "\"unexpected\":[\"mce\",\"watchdog\"],\"run\":"));
 	ck_assert_int_eq(sweep_line_parse(line, &li), 0);
