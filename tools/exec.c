@@ -302,7 +302,7 @@ static void access_in(struct exec_ctx *x, enum sim_initiator who,
 	memset(a, 0, sizeof(*a));
 	a->who = who;
 	a->initiator = initiator;
-	a->write = !strcmp(x->step->opname + strlen(x->step->opname) - 5, "write") ||
+	a->write = x->step->op == SCN_OPID_GUEST_WRITE ||
 		   scn_get_bool(f, "write", false);
 	a->priv = scn_get_bool(f, priv_key, false);
 	a->addr = scn_get_u64(f, addr_key, 0);
@@ -378,23 +378,22 @@ void exec_scenario_error(struct exec_ctx *x, const char *msg)
 
 /* -------------------------------------------------------------------- table */
 
-static const struct exec_desc exec_tab[] = {
-	{ "device.tdisp", exec_device_tdisp },
-	{ "device.ide", exec_device_ide },
-	{ "device.dma", exec_device_dma },
-	{ "guest.read", exec_guest_access },
-	{ "guest.write", exec_guest_access },
-	{ "assert", exec_assert },
+/* The handlers of the device, guest access and assert rows of scn_ops[]. */
+static exec_fn *const exec_tab[SCN_OPID_NR] = {
+	[SCN_OPID_DEVICE_TDISP] = exec_device_tdisp,
+	[SCN_OPID_DEVICE_IDE] = exec_device_ide,
+	[SCN_OPID_DEVICE_DMA] = exec_device_dma,
+	[SCN_OPID_GUEST_READ] = exec_guest_access,
+	[SCN_OPID_GUEST_WRITE] = exec_guest_access,
+	[SCN_OPID_ASSERT] = exec_assert,
 };
 
-exec_fn *exec_find(const char *op)
+exec_fn *exec_find(int op)
 {
-	exec_fn *fn = exec_host_find(op);
+	exec_fn *fn;
 
-	if (fn)
-		return fn;
-	for (size_t i = 0; i < sizeof(exec_tab) / sizeof(exec_tab[0]); i++)
-		if (!strcmp(exec_tab[i].op, op))
-			return exec_tab[i].fn;
-	return NULL;
+	if (op < 0 || op >= SCN_OPID_NR)
+		return NULL;
+	fn = exec_host_find(op);
+	return fn ? fn : exec_tab[op];
 }

@@ -36,13 +36,11 @@ struct exec_ctx {
 
 typedef const char *exec_fn(struct exec_ctx *x);
 
-struct exec_desc {
-	const char *op;
-	exec_fn *fn;
-};
-
-/* The handler of @op, or NULL when the op is not modelled yet. */
-exec_fn *exec_find(const char *op);
+/*
+ * The handler of the row @op (enum scn_op_id) of scn_ops[], or NULL when
+ * the op is not modelled yet.
+ */
+exec_fn *exec_find(int op);
 
 /*
  * Does @result satisfy the step's `expect:` (default ok for operations,

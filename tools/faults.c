@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "faults.h"
+#include "ops.h"
 #include "world.h"
 
 typedef int fault_fn(struct world *w, const struct scn_fault *f, int cur,
@@ -228,27 +229,25 @@ static int f_swap(struct world *w, const struct scn_fault *f, int cur,
 	return 0;
 }
 
-static const struct {
-	const char *kind;
-	fault_fn *fn;
-} fault_tab[] = {
-	{ "drop-invalidation", f_drop_inval },
-	{ "delay-invalidation", f_delay_inval },
-	{ "tdisp-drop", f_tdisp_drop },
-	{ "tdisp-busy", f_tdisp_busy },
-	{ "tdisp-error", f_tdisp_error },
-	{ "nonce-corrupt", f_nonce },
-	{ "ide-insecure", f_ide_insecure },
-	{ "device-flr", f_flr },
-	{ "conventional-reset", f_conv_reset },
-	{ "link-down", f_link_down },
-	{ "hot-unplug", f_hot_unplug },
-	{ "importer-ignores-revoke", f_importer_ignores },
-	{ "importer-slow-unmap", f_importer_slow },
-	{ "firmware-error", f_firmware },
-	{ "guest-access", f_guest_access },
-	{ "skip-step", f_skip },
-	{ "swap-steps", f_swap },
+/* The handler of each row of scn_faults[], by enum scn_fault_id. */
+static fault_fn *const fault_tab[SCN_FAULT_NR] = {
+	[SCN_FAULT_DROP_INVALIDATION] = f_drop_inval,
+	[SCN_FAULT_DELAY_INVALIDATION] = f_delay_inval,
+	[SCN_FAULT_TDISP_DROP] = f_tdisp_drop,
+	[SCN_FAULT_TDISP_BUSY] = f_tdisp_busy,
+	[SCN_FAULT_TDISP_ERROR] = f_tdisp_error,
+	[SCN_FAULT_NONCE_CORRUPT] = f_nonce,
+	[SCN_FAULT_IDE_INSECURE] = f_ide_insecure,
+	[SCN_FAULT_DEVICE_FLR] = f_flr,
+	[SCN_FAULT_CONVENTIONAL_RESET] = f_conv_reset,
+	[SCN_FAULT_LINK_DOWN] = f_link_down,
+	[SCN_FAULT_HOT_UNPLUG] = f_hot_unplug,
+	[SCN_FAULT_IMPORTER_IGNORES_REVOKE] = f_importer_ignores,
+	[SCN_FAULT_IMPORTER_SLOW_UNMAP] = f_importer_slow,
+	[SCN_FAULT_FIRMWARE_ERROR] = f_firmware,
+	[SCN_FAULT_GUEST_ACCESS] = f_guest_access,
+	[SCN_FAULT_SKIP_STEP] = f_skip,
+	[SCN_FAULT_SWAP_STEPS] = f_swap,
 };
 
 /*
@@ -279,9 +278,8 @@ int fault_apply(struct world *w, const struct scn_fault *f, int cur,
 {
 	act->skip = false;
 	act->swap_with = -1;
-	for (size_t i = 0; i < sizeof(fault_tab) / sizeof(fault_tab[0]); i++)
-		if (!strcmp(fault_tab[i].kind, f->kind))
-			return apply_one(w, f, fault_tab[i].fn, cur, act);
+	if ((unsigned int)f->id < SCN_FAULT_NR && fault_tab[f->id])
+		return apply_one(w, f, fault_tab[f->id], cur, act);
 	if (asprintf(err, "%s:%u: fault '%s' is not modelled yet", w->scn->file,
 		     f->pos.line, f->kind) < 0)
 		*err = NULL;

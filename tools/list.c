@@ -49,7 +49,7 @@ static void list_ops(FILE *out)
 	for (size_t i = 0; i < scn_nops; i++) {
 		fprintf(out, "\n%s  [%s]%s\n  %s\n", scn_ops[i].name,
 			scn_op_kind_name(scn_ops[i].kind),
-			exec_find(scn_ops[i].name) ? "" : "  (not modelled yet)",
+			exec_find((int)i) ? "" : "  (not modelled yet)",
 			scn_ops[i].help);
 		list_schema(out, &scn_ops[i].schema, 4);
 	}

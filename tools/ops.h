@@ -125,7 +125,62 @@ struct scn_op_desc {
 	struct scn_schema schema;
 };
 
-extern const struct scn_op_desc scn_ops[];
+/*
+ * Each step op's row in scn_ops[]: the loader resolves an op name to this
+ * once (scn_step.op), the runner dispatches on it (exec_find()), `list ops`
+ * and the docs print the rows in this order.
+ */
+enum scn_op_id {
+	SCN_OPID_TSM_CONNECT,
+	SCN_OPID_TSM_DISCONNECT,
+	SCN_OPID_TSM_BIND,
+	SCN_OPID_TSM_UNBIND,
+	SCN_OPID_TSM_POLICY,
+	SCN_OPID_VFIO_DMABUF,
+	SCN_OPID_VFIO_DMABUF_FLAVOR,
+	SCN_OPID_VFIO_DMABUF_REVOKE,
+	SCN_OPID_VFIO_DMABUF_UNREVOKE,
+	SCN_OPID_VFIO_DMABUF_CLOSE,
+	SCN_OPID_VFIO_MMAP,
+	SCN_OPID_VFIO_MUNMAP,
+	SCN_OPID_VFIO_REGION_READ,
+	SCN_OPID_VFIO_REGION_WRITE,
+	SCN_OPID_VFIO_CONFIG_WRITE,
+	SCN_OPID_VFIO_RESET,
+	SCN_OPID_KVM_MAP,
+	SCN_OPID_KVM_UNMAP,
+	SCN_OPID_IOMMUFD_IOAS,
+	SCN_OPID_IOMMUFD_ATTACH,
+	SCN_OPID_IOMMUFD_DETACH,
+	SCN_OPID_IOMMUFD_REPLACE,
+	SCN_OPID_IOMMUFD_MAP,
+	SCN_OPID_IOMMUFD_MAP_DMABUF,
+	SCN_OPID_IOMMUFD_UNMAP,
+	SCN_OPID_IOMMUFD_COPY,
+	SCN_OPID_IOMMUFD_ALLOW_IOVAS,
+	SCN_OPID_IOMMUFD_RESERVE,
+	SCN_OPID_IOMMUFD_HWPT,
+	SCN_OPID_IOMMUFD_INVALIDATE,
+	SCN_OPID_IOMMUFD_VIOMMU,
+	SCN_OPID_IOMMUFD_VDEVICE,
+	SCN_OPID_IOMMUFD_DESTROY,
+	SCN_OPID_VM_DESTROY,
+	SCN_OPID_HOST_READ,
+	SCN_OPID_HOST_WRITE,
+	SCN_OPID_GUEST_READ,
+	SCN_OPID_GUEST_WRITE,
+	SCN_OPID_GUEST_VALIDATE,
+	SCN_OPID_GUEST_START,
+	SCN_OPID_GUEST_ACCEPT,
+	SCN_OPID_GUEST_TDISP,
+	SCN_OPID_DEVICE_DMA,
+	SCN_OPID_DEVICE_TDISP,
+	SCN_OPID_DEVICE_IDE,
+	SCN_OPID_ASSERT,
+	SCN_OPID_NR
+};
+
+extern const struct scn_op_desc scn_ops[SCN_OPID_NR];
 extern const size_t scn_nops;
 
 /* Index into scn_ops[] of @name, or -1. */
@@ -140,13 +195,39 @@ const char *scn_ref_name(enum scn_ref r);
  * @help:   one line for `tsmsim list faults`
  * @params: the keys besides kind and at
  */
+/*
+ * Each fault kind's row in scn_faults[]: the loader resolves a kind name to
+ * this once, the runner dispatches on it (faults.c), `list faults` prints the
+ * rows in this order.
+ */
+enum scn_fault_id {
+	SCN_FAULT_DROP_INVALIDATION,
+	SCN_FAULT_DELAY_INVALIDATION,
+	SCN_FAULT_TDISP_DROP,
+	SCN_FAULT_TDISP_BUSY,
+	SCN_FAULT_TDISP_ERROR,
+	SCN_FAULT_NONCE_CORRUPT,
+	SCN_FAULT_IDE_INSECURE,
+	SCN_FAULT_DEVICE_FLR,
+	SCN_FAULT_CONVENTIONAL_RESET,
+	SCN_FAULT_LINK_DOWN,
+	SCN_FAULT_HOT_UNPLUG,
+	SCN_FAULT_IMPORTER_IGNORES_REVOKE,
+	SCN_FAULT_IMPORTER_SLOW_UNMAP,
+	SCN_FAULT_SKIP_STEP,
+	SCN_FAULT_SWAP_STEPS,
+	SCN_FAULT_GUEST_ACCESS,
+	SCN_FAULT_FIRMWARE_ERROR,
+	SCN_FAULT_NR
+};
+
 struct scn_fault_desc {
 	const char *name;
 	const char *help;
 	struct scn_schema params;
 };
 
-extern const struct scn_fault_desc scn_faults[];
+extern const struct scn_fault_desc scn_faults[SCN_FAULT_NR];
 extern const size_t scn_nfaults;
 int scn_fault_find(const char *name);	/* -1 when unknown */
 

@@ -249,7 +249,7 @@ static void step_begin(struct sim *s, void *subject, void *object)
 	rs = &r->out->steps[r->cur];
 	ref = (struct sim_step_ref){ (int)r->cur, st->pos.line, st->label,
 				     st->opname };
-	fn = exec_find(st->opname);
+	fn = exec_find(st->op);
 
 	rs->start = sim_now(s);
 	sim_set_step(s, &ref);

@@ -213,6 +213,7 @@ struct scn_point {
 
 struct scn_fault {
 	char *kind;		/* a name from the fault catalog */
+	int id;			/* its enum scn_fault_id: the row in scn_faults[] */
 	char *flag;		/* "--inject KIND@POINT..." when it came from one */
 	struct scn_point at;
 	struct scn_value params;	/* the remaining keys (SCN_MAP) */

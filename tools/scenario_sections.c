@@ -212,6 +212,7 @@ static void fault_load(struct ld *ld, int node, struct scn_fault *f)
 		return;
 	}
 	fd = &scn_faults[idx];
+	f->id = idx;
 	f->kind = ld_xstrdup(fd->name);
 	snprintf(where, sizeof(where), "a %s fault", fd->name);
 	ld_check_map(ld, node, &fd->params, fault_common, where, &f->params);
@@ -221,7 +222,8 @@ const char *scn_fault_futile(const struct scenario *scn, const char *kind,
 			     const struct scn_point *at, const char *with,
 			     char *buf, size_t len)
 {
-	bool skip = !strcmp(kind, "skip-step"), swap = !strcmp(kind, "swap-steps");
+	int id = scn_fault_find(kind);
+	bool skip = id == SCN_FAULT_SKIP_STEP, swap = id == SCN_FAULT_SWAP_STEPS;
 	int step = at->kind == SCN_PT_CYCLE ? -1 : scn_label_index(scn, at->label);
 	int n = (int)scn->nsteps, target, other;
 

@@ -270,33 +270,28 @@ static void rule_assert(struct ld *ld, const struct scn_step *st)
 		ld_err(ld, rep->pos, "report needs 'ranges'");
 }
 
-struct ld_rule {
-	const char *op;
-	void (*check)(struct ld *ld, const struct scn_step *st);
-};
-
-static const struct ld_rule rules[] = {
-	{ "iommufd.unmap", rule_unmap },
-	{ "kvm.unmap", rule_kvm_unmap },
-	{ "iommufd.hwpt", rule_hwpt },
-	{ "iommufd.map", rule_map },
-	{ "iommufd.map_dmabuf", rule_map },
-	{ "vfio.dmabuf", rule_dmabuf },
-	{ "vfio.region_read", rule_region },
-	{ "vfio.region_write", rule_region },
-	{ "iommufd.invalidate", rule_invalidate },
-	{ "assert", rule_assert },
+/* The cross-field rules of some rows of scn_ops[], by enum scn_op_id. */
+static void (*const rules[SCN_OPID_NR])(struct ld *ld,
+					 const struct scn_step *st) = {
+	[SCN_OPID_IOMMUFD_UNMAP] = rule_unmap,
+	[SCN_OPID_KVM_UNMAP] = rule_kvm_unmap,
+	[SCN_OPID_IOMMUFD_HWPT] = rule_hwpt,
+	[SCN_OPID_IOMMUFD_MAP] = rule_map,
+	[SCN_OPID_IOMMUFD_MAP_DMABUF] = rule_map,
+	[SCN_OPID_VFIO_DMABUF] = rule_dmabuf,
+	[SCN_OPID_VFIO_REGION_READ] = rule_region,
+	[SCN_OPID_VFIO_REGION_WRITE] = rule_region,
+	[SCN_OPID_IOMMUFD_INVALIDATE] = rule_invalidate,
+	[SCN_OPID_ASSERT] = rule_assert,
 };
 
 static void step_rules(struct ld *ld, const struct scn_step *st)
 {
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(rules); i++)
-		if (!strcmp(rules[i].op, st->opname))
-			rules[i].check(ld, st);
-	if (strcmp(st->opname, "vfio.dmabuf") &&
-	    strncmp(st->opname, "vfio.region_", 12))
+	if (rules[st->op])
+		rules[st->op](ld, st);
+	if (st->op != SCN_OPID_VFIO_DMABUF &&
+	    st->op != SCN_OPID_VFIO_REGION_READ &&
+	    st->op != SCN_OPID_VFIO_REGION_WRITE)
 		ld_bar_check(ld, &st->fields, "device", "bar");
 }
 

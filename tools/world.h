@@ -76,7 +76,7 @@ const struct scn_traffic *traffic_running(const struct traffic *t);
 void traffic_label(struct traffic *t, const char *label, bool completed);
 
 /* exec_host.c: the host software ops, or NULL */
-exec_fn *exec_host_find(const char *op);
+exec_fn *exec_host_find(int op);	/* by enum scn_op_id */
 
 /* exec_assert.c */
 const char *exec_assert(struct exec_ctx *x);

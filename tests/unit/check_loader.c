@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "arch.h"
+#include "exec.h"
 #include "host.h"
 #include "ops.h"
 #include "scenario.h"
@@ -409,6 +410,7 @@ START_TEST(full_steps)
 		ck_assert_msg(find_op(scn, scn_ops[i].name, 0), "op %s unused",
 			      scn_ops[i].name);
 	st = &scn->steps[0];
+	ck_assert_int_eq(st->op, SCN_OPID_TSM_CONNECT);
 	ck_assert_str_eq(st->label, "conn");
 	ck_assert_uint_eq(st->pos.line, 27);
 	ck_assert_int_eq(st->start, SCN_START_NEXT);
@@ -500,6 +502,7 @@ START_TEST(full_traffic_faults_expect)
 
 	ck_assert_uint_eq(scn->nfaults, 16);
 	ck_assert_str_eq(scn->faults[1].kind, "delay-invalidation");
+	ck_assert_int_eq(scn->faults[1].id, SCN_FAULT_DELAY_INVALIDATION);
 	ck_assert_int_eq(scn->faults[1].at.kind, SCN_PT_CYCLE);
 	ck_assert_uint_eq(scn->faults[1].at.cycle, 5000);
 	ck_assert_uint_eq(scn_get_u64(&scn->faults[1].params, "delay", 0), 2000);
@@ -807,7 +810,18 @@ START_TEST(schema_tables)
 	ck_assert_int_ge(scn_fault_find("importer-slow-unmap"), 0);
 	ck_assert_int_eq(scn_name_index(scn_errno_names, "EIO"), 10);
 	ck_assert_int_eq(scn_name_index(scn_tdisp_error_names, "BUSY"), 1);
+	/* every row filled, found by its own name, and run by a handler */
+	ck_assert_uint_eq(scn_nops, SCN_OPID_NR);
+	ck_assert_int_eq(scn_op_find("kvm.map"), SCN_OPID_KVM_MAP);
+	ck_assert_int_eq(scn_fault_find("swap-steps"), SCN_FAULT_SWAP_STEPS);
+	for (i = 0; i < scn_nfaults; i++)
+		ck_assert_int_eq(scn_fault_find(scn_faults[i].name), (int)i);
+	ck_assert_ptr_null(exec_find(-1));
+	ck_assert_ptr_null(exec_find(SCN_OPID_NR));
 	for (i = 0; i < scn_nops; i++) {
+		ck_assert_int_eq(scn_op_find(scn_ops[i].name), (int)i);
+		ck_assert_msg(exec_find((int)i), "op %s has no handler",
+			      scn_ops[i].name);
 		ck_assert_ptr_nonnull(scn_ops[i].help);
 		ck_assert_str_ne(scn_op_kind_name(scn_ops[i].kind), "?");
 		for (j = 0; j < scn_ops[i].schema.nfields; j++) {
