@@ -54,6 +54,58 @@ struct host_kvm_unmap_op {
 	uint64_t gpa;
 	bool has_gpa, has_priv, priv;
 };
+/*
+ * The ops whose one argument is a name: iommufd.ioas, iommufd.destroy,
+ * iommufd.detach (the device), vfio.munmap, vfio.reset and VFIO's step
+ * of tsm.bind (the device), KVM's memslot drop of a guest teardown.
+ */
+struct host_name_op {
+	char name[HOST_NAME_LEN];
+};
+/* iommufd.allow_iovas: @rg points into the request's @owned copy */
+struct host_allow_op {
+	char ioas[HOST_NAME_LEN];
+	const struct iommufd_range *rg;
+	size_t n;
+};
+/* iommufd.hwpt: a paging HWPT of @ioas or a nested one of @parent */
+struct host_hwpt_op {
+	char name[HOST_NAME_LEN], ioas[HOST_NAME_LEN], parent[HOST_NAME_LEN];
+	char device[HOST_NAME_LEN];
+	bool nest_parent;
+};
+/* iommufd.attach, iommufd.replace: @device to @to (an HWPT or an IOAS) */
+struct host_attach_op {
+	char device[HOST_NAME_LEN], to[HOST_NAME_LEN];
+};
+/* iommufd.invalidate: @e points into the request's @owned copy */
+struct host_inval_op {
+	char hwpt[HOST_NAME_LEN];
+	const struct iommufd_inval_entry *e;
+	size_t n;
+};
+/* iommufd.viommu */
+struct host_viommu_op {
+	char name[HOST_NAME_LEN], hwpt[HOST_NAME_LEN], device[HOST_NAME_LEN];
+};
+/* iommufd.vdevice */
+struct host_vdevice_op {
+	char name[HOST_NAME_LEN], viommu[HOST_NAME_LEN], device[HOST_NAME_LEN];
+	uint64_t virt_id;
+};
+/*
+ * tsm.unbind: the arch's phase plan (the request's @owned copy) and the
+ * cursor: the next phase to run.
+ */
+struct host_unbind_op {
+	const struct arch_phase_plan *plan;
+	size_t next;
+};
+/* guest.tdisp: @guest's TDISP request @request to @device */
+struct host_guest_tdisp_op {
+	char guest[HOST_NAME_LEN], device[HOST_NAME_LEN];
+	unsigned int request;
+};
 /* iommufd.copy */
 struct host_copy_op {
 	char src[HOST_NAME_LEN], dst[HOST_NAME_LEN];
@@ -75,9 +127,17 @@ struct host_req {
 		struct host_kvm_map_op kvm_map;
 		struct host_kvm_unmap_op kvm_unmap;
 		struct host_vfio_export_op vfio_export;
+		struct host_name_op name;
+		struct host_allow_op allow;
+		struct host_hwpt_op hwpt;
+		struct host_attach_op attach;
+		struct host_inval_op inval;
+		struct host_viommu_op viommu;
+		struct host_vdevice_op vdevice;
+		struct host_unbind_op unbind;
+		struct host_guest_tdisp_op guest_tdisp;
 	} u;				/* typed arguments, converted ops */
-	void *arr;			/* copied ranges / entries, malloc'ed */
-	size_t narr;
+	void *owned;			/* malloc'ed, what @u points into */
 	void *obj;			/* what it acts on, cleared when freed */
 	struct dmabuf_attach *att;	/* detach / unmap when done */
 	bool att_detach;
@@ -135,6 +195,8 @@ struct host {
 struct host_req *host_req_new(struct host *h, struct sim_seq *q);
 void host_req_free(struct host_req *r);
 void host_req_name(struct host_req *r, unsigned int i, const char *name);
+/* Copy @name (NULL: empty) into an op's name field of HOST_NAME_LEN. */
+void host_name_set(char *dst, const char *name);
 /* Forget @obj in every pending request (it is being freed). */
 void host_req_forget(struct host *h, const void *obj);
 /* A sub-op wrapper's epilogue: frees @r unless the op waits. */

@@ -197,10 +197,11 @@ static const char *host_phase_fn(struct sim *s, void *ctx, uint64_t arg)
 
 static void unbind_run(struct host_req *r)
 {
-	const struct arch_phase_plan *plan = r->arr;
+	struct host_unbind_op *u = &r->u.unbind;
+	const struct arch_phase_plan *plan = u->plan;
 
-	while (r->v[0] < plan->n) {
-		const struct arch_phase *ph = &plan->v[r->v[0]++];
+	while (u->next < plan->n) {
+		const struct arch_phase *ph = &plan->v[u->next++];
 
 		if (!ph->push) {
 			sim_seq_add(r->q, 0, ph->name, host_phase_fn, r, 0);
@@ -232,8 +233,8 @@ static const char *unbind_push(struct host *h, struct sim_seq *q,
 		return res;
 	}
 	r = host_req_new(h, q);
-	r->arr = plan;
-	r->narr = 1;
+	r->owned = plan;
+	r->u.unbind.plan = plan;
 	r->obj = t;
 	unbind_run(r);
 	return NULL;
