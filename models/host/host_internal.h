@@ -106,6 +106,29 @@ struct host_guest_tdisp_op {
 	char guest[HOST_NAME_LEN], device[HOST_NAME_LEN];
 	unsigned int request;
 };
+/* vfio.dmabuf_revoke / _unrevoke / _close / _flavor: buffer @name */
+struct host_vfio_buf_op {
+	char name[HOST_NAME_LEN];
+	bool priv;			/* _flavor: the new flavor */
+};
+/* vfio.mmap: BAR @bar of @device as host mapping @name */
+struct host_vfio_mmap_op {
+	char device[HOST_NAME_LEN], name[HOST_NAME_LEN];
+	unsigned int bar;
+};
+/* VFIO's FLR: what pci_try_reset_function() restores afterwards */
+struct host_vfio_flr_op {
+	char device[HOST_NAME_LEN];
+	bool mse, bme;
+	uint64_t sriov;			/* the VF Enable register, 0 if none */
+};
+/* vfio.config_write (also read by vfio_msix_write()) */
+struct host_vfio_config_op {
+	char device[HOST_NAME_LEN];
+	enum pcie_reg reg;
+	uint64_t value;
+	bool has_value;
+};
 /* iommufd.copy */
 struct host_copy_op {
 	char src[HOST_NAME_LEN], dst[HOST_NAME_LEN];
@@ -136,6 +159,10 @@ struct host_req {
 		struct host_vdevice_op vdevice;
 		struct host_unbind_op unbind;
 		struct host_guest_tdisp_op guest_tdisp;
+		struct host_vfio_buf_op vfio_buf;
+		struct host_vfio_mmap_op vfio_mmap;
+		struct host_vfio_flr_op vfio_flr;
+		struct host_vfio_config_op vfio_config;
 	} u;				/* typed arguments, converted ops */
 	void *owned;			/* malloc'ed, what @u points into */
 	void *obj;			/* what it acts on, cleared when freed */
