@@ -129,6 +129,10 @@ struct host_vfio_config_op {
 	uint64_t value;
 	bool has_value;
 };
+/* KVM's own private map / unmap of slot @obj (no step): which of the two */
+struct host_kvm_private_op {
+	bool map;
+};
 /* iommufd.copy */
 struct host_copy_op {
 	char src[HOST_NAME_LEN], dst[HOST_NAME_LEN];
@@ -163,6 +167,7 @@ struct host_req {
 		struct host_vfio_mmap_op vfio_mmap;
 		struct host_vfio_flr_op vfio_flr;
 		struct host_vfio_config_op vfio_config;
+		struct host_kvm_private_op kvm_private;
 	} u;				/* typed arguments, converted ops */
 	void *owned;			/* malloc'ed, what @u points into */
 	void *obj;			/* what it acts on, cleared when freed */
