@@ -94,11 +94,6 @@ void host_req_free(struct host_req *r)
 	free(r);
 }
 
-void host_req_name(struct host_req *r, unsigned int i, const char *name)
-{
-	snprintf(r->n[i], HOST_NAME_LEN, "%s", name ? name : "");
-}
-
 void host_name_set(char *dst, const char *name)
 {
 	snprintf(dst, HOST_NAME_LEN, "%s", name ? name : "");

@@ -14,14 +14,10 @@
 #define HOST_PAGE	4096ULL
 
 /*
- * One pending step operation: its copied arguments, and whatever it waits
- * for (IOTLB invalidations, an arch sub-sequence).  Requests live on
- * host->reqs until their sub-operation finished; host_destroy() frees
- * those whose step never ran them (skip-step, teardown).
- */
-/*
- * Typed arguments of one host operation, copied when it is queued (issue 9
- * item 4: they replace the positional n[] / v[] / b[] slots, op by op).
+ * Typed arguments of the host operations, one struct per op (or per ops
+ * that take the same arguments), copied when the op is queued by its one
+ * queueing function and read by name when its sub-operation runs
+ * (docs/architecture.md, "Typed host operations").
  * iommufd.map and iommufd.map_dmabuf: @src is the guest or the dma-buf,
  * @addr the GPA or the offset into the buffer.
  */
@@ -139,14 +135,17 @@ struct host_copy_op {
 	uint64_t src_iova, dst_iova, size;
 };
 
+/*
+ * One pending step operation: its copied arguments, and whatever it waits
+ * for (IOTLB invalidations, an arch sub-sequence).  Requests live on
+ * host->reqs until their sub-operation finished; host_destroy() frees
+ * those whose step never ran them (skip-step, teardown).
+ */
 struct host_req {
 	struct host_req *next, *prev;
 	struct host *h;
 	struct sim_seq *q;
 	struct host_req *parent;	/* a child counts as one of its pending */
-	char n[4][HOST_NAME_LEN];
-	uint64_t v[6];
-	bool b[4];
 	union {
 		struct host_map_op map;
 		struct host_range_op range;
@@ -168,7 +167,7 @@ struct host_req {
 		struct host_vfio_flr_op vfio_flr;
 		struct host_vfio_config_op vfio_config;
 		struct host_kvm_private_op kvm_private;
-	} u;				/* typed arguments, converted ops */
+	} u;				/* the op's typed arguments */
 	void *owned;			/* malloc'ed, what @u points into */
 	void *obj;			/* what it acts on, cleared when freed */
 	struct dmabuf_attach *att;	/* detach / unmap when done */
@@ -226,7 +225,6 @@ struct host {
 /* host.c */
 struct host_req *host_req_new(struct host *h, struct sim_seq *q);
 void host_req_free(struct host_req *r);
-void host_req_name(struct host_req *r, unsigned int i, const char *name);
 /* Copy @name (NULL: empty) into an op's name field of HOST_NAME_LEN. */
 void host_name_set(char *dst, const char *name);
 /* Forget @obj in every pending request (it is being freed). */

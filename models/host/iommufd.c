@@ -273,7 +273,7 @@ static const char *area_create(struct host *h, struct iofd_obj *ioas,
 	TSM_BUG_ON(!a);
 	*a = (struct iofd_area){ .iova = iova, .size = size, .hpa = hpa,
 				 .page_size = page_size, .att = att };
-	snprintf(a->name, sizeof(a->name), "%s", name ? name : "");
+	host_name_set(a->name, name);
 	for (size_t i = 0; i < nd && i < IOFD_MAX_DOMS; i++) {
 		int rc = area_map_dom(a, doms[i]);
 
@@ -469,7 +469,7 @@ static void map_queue(struct host *h, struct sim_seq *q,
 
 	snprintf(m->ioas, sizeof(m->ioas), "%s", a->ioas);
 	snprintf(m->src, sizeof(m->src), "%s", src);
-	snprintf(m->name, sizeof(m->name), "%s", a->name ? a->name : "");
+	host_name_set(m->name, a->name);
 	m->iova = a->iova;
 	m->size = a->size;
 	m->addr = a->dmabuf ? a->offset : a->gpa;
@@ -618,8 +618,8 @@ static void range_queue(struct host *h, struct sim_seq *q, const char *ioas,
 	struct host_req *r = host_req_new(h, q);
 	struct host_range_op *o = &r->u.range;
 
-	snprintf(o->ioas, sizeof(o->ioas), "%s", ioas ? ioas : "");
-	snprintf(o->area, sizeof(o->area), "%s", area ? area : "");
+	host_name_set(o->ioas, ioas);
+	host_name_set(o->area, area);
 	o->iova = iova;
 	o->size = size;
 	sim_seq_add(q, host_t(h, AT_IOCTL), what, fn, r, 0);
@@ -713,8 +713,8 @@ const char *iommufd_copy(struct host *h, struct sim_seq *q, const char *src,
 	struct host_req *r = host_req_new(h, q);
 	struct host_copy_op *c = &r->u.copy;
 
-	snprintf(c->src, sizeof(c->src), "%s", src ? src : "");
-	snprintf(c->dst, sizeof(c->dst), "%s", dst ? dst : "");
+	host_name_set(c->src, src);
+	host_name_set(c->dst, dst);
 	c->src_iova = src_iova;
 	c->dst_iova = dst_iova;
 	c->size = size;

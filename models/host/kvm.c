@@ -514,7 +514,7 @@ const char *kvm_unmap(struct host *h, struct sim_seq *q,
 	r = host_req_new(h, q);
 	u = &r->u.kvm_unmap;
 	snprintf(u->guest, sizeof(u->guest), "%s", a->guest);
-	snprintf(u->dmabuf, sizeof(u->dmabuf), "%s", a->dmabuf ? a->dmabuf : "");
+	host_name_set(u->dmabuf, a->dmabuf);
 	u->gpa = a->gpa;
 	u->has_gpa = a->has_gpa;
 	u->has_priv = a->has_priv;

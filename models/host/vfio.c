@@ -124,7 +124,7 @@ const char *vfio_dmabuf(struct host *h, struct sim_seq *q, const char *device,
 		return "EINVAL";
 	r = host_req_new(h, q);
 	e = &r->u.vfio_export;
-	snprintf(e->device, sizeof(e->device), "%s", device ? device : "");
+	host_name_set(e->device, device);
 	snprintf(e->name, sizeof(e->name), "%s", name);
 	e->bar = bar;
 	e->offset = offset;
