@@ -90,13 +90,13 @@ void host_req_free(struct host_req *r)
 		r->h->reqs = r->next;
 	if (r->next)
 		r->next->prev = r->prev;
-	free(r->arr);
+	free(r->owned);
 	free(r);
 }
 
-void host_req_name(struct host_req *r, unsigned int i, const char *name)
+void host_name_set(char *dst, const char *name)
 {
-	snprintf(r->n[i], HOST_NAME_LEN, "%s", name ? name : "");
+	snprintf(dst, HOST_NAME_LEN, "%s", name ? name : "");
 }
 
 void host_req_forget(struct host *h, const void *obj)

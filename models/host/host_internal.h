@@ -14,14 +14,10 @@
 #define HOST_PAGE	4096ULL
 
 /*
- * One pending step operation: its copied arguments, and whatever it waits
- * for (IOTLB invalidations, an arch sub-sequence).  Requests live on
- * host->reqs until their sub-operation finished; host_destroy() frees
- * those whose step never ran them (skip-step, teardown).
- */
-/*
- * Typed arguments of one host operation, copied when it is queued (issue 9
- * item 4: they replace the positional n[] / v[] / b[] slots, op by op).
+ * Typed arguments of the host operations, one struct per op (or per ops
+ * that take the same arguments), copied when the op is queued by its one
+ * queueing function and read by name when its sub-operation runs
+ * (docs/architecture.md, "Typed host operations").
  * iommufd.map and iommufd.map_dmabuf: @src is the guest or the dma-buf,
  * @addr the GPA or the offset into the buffer.
  */
@@ -54,20 +50,102 @@ struct host_kvm_unmap_op {
 	uint64_t gpa;
 	bool has_gpa, has_priv, priv;
 };
+/*
+ * The ops whose one argument is a name: iommufd.ioas, iommufd.destroy,
+ * iommufd.detach (the device), vfio.munmap, vfio.reset and VFIO's step
+ * of tsm.bind (the device), KVM's memslot drop of a guest teardown.
+ */
+struct host_name_op {
+	char name[HOST_NAME_LEN];
+};
+/* iommufd.allow_iovas: @rg points into the request's @owned copy */
+struct host_allow_op {
+	char ioas[HOST_NAME_LEN];
+	const struct iommufd_range *rg;
+	size_t n;
+};
+/* iommufd.hwpt: a paging HWPT of @ioas or a nested one of @parent */
+struct host_hwpt_op {
+	char name[HOST_NAME_LEN], ioas[HOST_NAME_LEN], parent[HOST_NAME_LEN];
+	char device[HOST_NAME_LEN];
+	bool nest_parent;
+};
+/* iommufd.attach, iommufd.replace: @device to @to (an HWPT or an IOAS) */
+struct host_attach_op {
+	char device[HOST_NAME_LEN], to[HOST_NAME_LEN];
+};
+/* iommufd.invalidate: @e points into the request's @owned copy */
+struct host_inval_op {
+	char hwpt[HOST_NAME_LEN];
+	const struct iommufd_inval_entry *e;
+	size_t n;
+};
+/* iommufd.viommu */
+struct host_viommu_op {
+	char name[HOST_NAME_LEN], hwpt[HOST_NAME_LEN], device[HOST_NAME_LEN];
+};
+/* iommufd.vdevice */
+struct host_vdevice_op {
+	char name[HOST_NAME_LEN], viommu[HOST_NAME_LEN], device[HOST_NAME_LEN];
+	uint64_t virt_id;
+};
+/*
+ * tsm.unbind: the arch's phase plan (the request's @owned copy) and the
+ * cursor: the next phase to run.
+ */
+struct host_unbind_op {
+	const struct arch_phase_plan *plan;
+	size_t next;
+};
+/* guest.tdisp: @guest's TDISP request @request to @device */
+struct host_guest_tdisp_op {
+	char guest[HOST_NAME_LEN], device[HOST_NAME_LEN];
+	unsigned int request;
+};
+/* vfio.dmabuf_revoke / _unrevoke / _close / _flavor: buffer @name */
+struct host_vfio_buf_op {
+	char name[HOST_NAME_LEN];
+	bool priv;			/* _flavor: the new flavor */
+};
+/* vfio.mmap: BAR @bar of @device as host mapping @name */
+struct host_vfio_mmap_op {
+	char device[HOST_NAME_LEN], name[HOST_NAME_LEN];
+	unsigned int bar;
+};
+/* VFIO's FLR: what pci_try_reset_function() restores afterwards */
+struct host_vfio_flr_op {
+	char device[HOST_NAME_LEN];
+	bool mse, bme;
+	uint64_t sriov;			/* the VF Enable register, 0 if none */
+};
+/* vfio.config_write (also read by vfio_msix_write()) */
+struct host_vfio_config_op {
+	char device[HOST_NAME_LEN];
+	enum pcie_reg reg;
+	uint64_t value;
+	bool has_value;
+};
+/* KVM's own private map / unmap of slot @obj (no step): which of the two */
+struct host_kvm_private_op {
+	bool map;
+};
 /* iommufd.copy */
 struct host_copy_op {
 	char src[HOST_NAME_LEN], dst[HOST_NAME_LEN];
 	uint64_t src_iova, dst_iova, size;
 };
 
+/*
+ * One pending step operation: its copied arguments, and whatever it waits
+ * for (IOTLB invalidations, an arch sub-sequence).  Requests live on
+ * host->reqs until their sub-operation finished; host_destroy() frees
+ * those whose step never ran them (skip-step, teardown).
+ */
 struct host_req {
 	struct host_req *next, *prev;
 	struct host *h;
 	struct sim_seq *q;
 	struct host_req *parent;	/* a child counts as one of its pending */
-	char n[4][HOST_NAME_LEN];
-	uint64_t v[6];
-	bool b[4];
 	union {
 		struct host_map_op map;
 		struct host_range_op range;
@@ -75,9 +153,22 @@ struct host_req {
 		struct host_kvm_map_op kvm_map;
 		struct host_kvm_unmap_op kvm_unmap;
 		struct host_vfio_export_op vfio_export;
-	} u;				/* typed arguments, converted ops */
-	void *arr;			/* copied ranges / entries, malloc'ed */
-	size_t narr;
+		struct host_name_op name;
+		struct host_allow_op allow;
+		struct host_hwpt_op hwpt;
+		struct host_attach_op attach;
+		struct host_inval_op inval;
+		struct host_viommu_op viommu;
+		struct host_vdevice_op vdevice;
+		struct host_unbind_op unbind;
+		struct host_guest_tdisp_op guest_tdisp;
+		struct host_vfio_buf_op vfio_buf;
+		struct host_vfio_mmap_op vfio_mmap;
+		struct host_vfio_flr_op vfio_flr;
+		struct host_vfio_config_op vfio_config;
+		struct host_kvm_private_op kvm_private;
+	} u;				/* the op's typed arguments */
+	void *owned;			/* malloc'ed, what @u points into */
 	void *obj;			/* what it acts on, cleared when freed */
 	struct dmabuf_attach *att;	/* detach / unmap when done */
 	bool att_detach;
@@ -134,7 +225,8 @@ struct host {
 /* host.c */
 struct host_req *host_req_new(struct host *h, struct sim_seq *q);
 void host_req_free(struct host_req *r);
-void host_req_name(struct host_req *r, unsigned int i, const char *name);
+/* Copy @name (NULL: empty) into an op's name field of HOST_NAME_LEN. */
+void host_name_set(char *dst, const char *name);
 /* Forget @obj in every pending request (it is being freed). */
 void host_req_forget(struct host *h, const void *obj);
 /* A sub-op wrapper's epilogue: frees @r unless the op waits. */

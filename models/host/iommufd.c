@@ -273,7 +273,7 @@ static const char *area_create(struct host *h, struct iofd_obj *ioas,
 	TSM_BUG_ON(!a);
 	*a = (struct iofd_area){ .iova = iova, .size = size, .hpa = hpa,
 				 .page_size = page_size, .att = att };
-	snprintf(a->name, sizeof(a->name), "%s", name ? name : "");
+	host_name_set(a->name, name);
 	for (size_t i = 0; i < nd && i < IOFD_MAX_DOMS; i++) {
 		int rc = area_map_dom(a, doms[i]);
 
@@ -378,11 +378,12 @@ static const char *ioas_fn(struct sim *s, void *ctx, uint64_t arg)
 {
 	struct host_req *r = ctx;
 	struct host *h = r->h;
+	const char *name = r->u.name.name;
 	struct iofd_obj *o;
 
-	if (iofd_obj_find(h, r->n[0]))
+	if (iofd_obj_find(h, name))
 		return host_req_done(r, "EEXIST");
-	o = iofd_obj_add(h, IOFD_IOAS, r->n[0]);
+	o = iofd_obj_add(h, IOFD_IOAS, name);
 	/* the domain aperture is reserved (iopt_table_add_domain()) */
 	o->resv = sim_xrealloc(NULL, 1, sizeof(*o->resv));
 	o->resv[0] = (struct iofd_range){ iova_max(h) + 1, UINT64_MAX };
@@ -394,7 +395,7 @@ const char *iommufd_ioas(struct host *h, struct sim_seq *q, const char *name)
 {
 	struct host_req *r = host_req_new(h, q);
 
-	host_req_name(r, 0, name);
+	host_name_set(r->u.name.name, name);
 	sim_seq_add(q, host_t(h, AT_IOCTL), "iommufd.ioas", ioas_fn, r, 0);
 	return NULL;
 }
@@ -468,7 +469,7 @@ static void map_queue(struct host *h, struct sim_seq *q,
 
 	snprintf(m->ioas, sizeof(m->ioas), "%s", a->ioas);
 	snprintf(m->src, sizeof(m->src), "%s", src);
-	snprintf(m->name, sizeof(m->name), "%s", a->name ? a->name : "");
+	host_name_set(m->name, a->name);
 	m->iova = a->iova;
 	m->size = a->size;
 	m->addr = a->dmabuf ? a->offset : a->gpa;
@@ -617,8 +618,8 @@ static void range_queue(struct host *h, struct sim_seq *q, const char *ioas,
 	struct host_req *r = host_req_new(h, q);
 	struct host_range_op *o = &r->u.range;
 
-	snprintf(o->ioas, sizeof(o->ioas), "%s", ioas ? ioas : "");
-	snprintf(o->area, sizeof(o->area), "%s", area ? area : "");
+	host_name_set(o->ioas, ioas);
+	host_name_set(o->area, area);
 	o->iova = iova;
 	o->size = size;
 	sim_seq_add(q, host_t(h, AT_IOCTL), what, fn, r, 0);
@@ -712,8 +713,8 @@ const char *iommufd_copy(struct host *h, struct sim_seq *q, const char *src,
 	struct host_req *r = host_req_new(h, q);
 	struct host_copy_op *c = &r->u.copy;
 
-	snprintf(c->src, sizeof(c->src), "%s", src ? src : "");
-	snprintf(c->dst, sizeof(c->dst), "%s", dst ? dst : "");
+	host_name_set(c->src, src);
+	host_name_set(c->dst, dst);
 	c->src_iova = src_iova;
 	c->dst_iova = dst_iova;
 	c->size = size;
@@ -726,14 +727,15 @@ const char *iommufd_copy(struct host *h, struct sim_seq *q, const char *src,
 static const char *allow_fn(struct sim *s, void *ctx, uint64_t arg)
 {
 	struct host_req *r = ctx;
-	struct iofd_obj *ioas = iofd_obj_typed(r->h, r->n[0], IOFD_IOAS);
-	const struct iommufd_range *in = r->arr;
+	const struct host_allow_op *a = &r->u.allow;
+	struct iofd_obj *ioas = iofd_obj_typed(r->h, a->ioas, IOFD_IOAS);
+	const struct iommufd_range *in = a->rg;
 	struct iofd_range *rr;
 
 	if (!ioas)
 		return host_req_done(r, "ENOENT");
-	rr = sim_xrealloc(NULL, r->narr ? r->narr : 1, sizeof(*rr));
-	for (size_t i = 0; i < r->narr; i++) {
+	rr = sim_xrealloc(NULL, a->n ? a->n : 1, sizeof(*rr));
+	for (size_t i = 0; i < a->n; i++) {
 		if (!in[i].size ||
 		    __builtin_add_overflow(in[i].iova, in[i].size - 1,
 					   &rr[i].last)) {
@@ -747,14 +749,14 @@ static const char *allow_fn(struct sim *s, void *ctx, uint64_t arg)
 		}
 	}
 	/* iopt_set_allow_iova(): no allowed range may hit a reserved one */
-	for (size_t i = 0; i < r->narr; i++)
+	for (size_t i = 0; i < a->n; i++)
 		if (range_hit(ioas->resv, ioas->nresv, rr[i].first, rr[i].last)) {
 			free(rr);
 			return host_req_done(r, "EADDRINUSE");
 		}
 	free(ioas->allowed);
 	ioas->allowed = rr;
-	ioas->nallowed = r->narr;
+	ioas->nallowed = a->n;
 	return host_req_done(r, NULL);
 }
 
@@ -764,12 +766,13 @@ const char *iommufd_allow_iovas(struct host *h, struct sim_seq *q,
 {
 	struct host_req *r = host_req_new(h, q);
 
-	host_req_name(r, 0, ioas);
+	host_name_set(r->u.allow.ioas, ioas);
 	if (n) {
-		r->arr = sim_xrealloc(NULL, n, sizeof(*rg));
-		memcpy(r->arr, rg, n * sizeof(*rg));
+		r->owned = sim_xrealloc(NULL, n, sizeof(*rg));
+		memcpy(r->owned, rg, n * sizeof(*rg));
 	}
-	r->narr = n;
+	r->u.allow.rg = r->owned;
+	r->u.allow.n = n;
 	sim_seq_add(q, host_t(h, AT_IOCTL), "iommufd.allow_iovas", allow_fn,
 		    r, 0);
 	return NULL;

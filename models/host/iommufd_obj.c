@@ -163,24 +163,25 @@ static const char *hwpt_fn(struct sim *s, void *ctx, uint64_t arg)
 	struct host_req *r = ctx;
 	struct host *h = r->h;
 	struct iofd_obj *ioas = NULL, *parent = NULL, *o;
-	bool has_ioas = r->n[1][0], has_parent = r->n[2][0];
+	const struct host_hwpt_op *hw = &r->u.hwpt;
+	bool has_ioas = hw->ioas[0], has_parent = hw->parent[0];
 
-	if (iofd_obj_find(h, r->n[0]))
+	if (iofd_obj_find(h, hw->name))
 		return host_req_done(r, "EEXIST");
 	if (has_ioas == has_parent)
 		return host_req_done(r, "EINVAL");
-	if (!pcie_dev_find(h->fab, r->n[3]))
+	if (!pcie_dev_find(h->fab, hw->device))
 		return host_req_done(r, "ENOENT");
-	if (has_ioas && !(ioas = iofd_obj_typed(h, r->n[1], IOFD_IOAS)))
+	if (has_ioas && !(ioas = iofd_obj_typed(h, hw->ioas, IOFD_IOAS)))
 		return host_req_done(r, "ENOENT");
-	if (has_parent && !(parent = iofd_obj_typed(h, r->n[2], IOFD_HWPT)))
+	if (has_parent && !(parent = iofd_obj_typed(h, hw->parent, IOFD_HWPT)))
 		return host_req_done(r, "ENOENT");
 	/*
 	 * iommufd_hwpt_nested_alloc(): any flag but FAULT_ID_VALID is
 	 * EOPNOTSUPP, checked before the parent; then the parent must be a
 	 * nest parent (a nested HWPT is not a paging one: EINVAL)
 	 */
-	if (parent && r->b[0])
+	if (parent && hw->nest_parent)
 		return host_req_done(r, "EOPNOTSUPP");
 	if (parent && (!parent->nest_parent || parent->parent))
 		return host_req_done(r, "EINVAL");
@@ -188,10 +189,10 @@ static const char *hwpt_fn(struct sim *s, void *ctx, uint64_t arg)
 	if (ioas && !iofd_ioas_aligned(ioas, HOST_PAGE))
 		return host_req_done(r, "EADDRINUSE");
 	if (ioas) {
-		o = hwpt_paging_new(h, ioas, r->n[0], false);
-		o->nest_parent = r->b[0];
+		o = hwpt_paging_new(h, ioas, hw->name, false);
+		o->nest_parent = hw->nest_parent;
 	} else {
-		o = iofd_obj_add(h, IOFD_HWPT, r->n[0]);
+		o = iofd_obj_add(h, IOFD_HWPT, hw->name);
 		o->parent = parent;
 	}
 	return host_req_done(r, NULL);
@@ -202,12 +203,13 @@ const char *iommufd_hwpt(struct host *h, struct sim_seq *q, const char *name,
 			 const char *device, bool nest_parent)
 {
 	struct host_req *r = host_req_new(h, q);
+	struct host_hwpt_op *a = &r->u.hwpt;
 
-	host_req_name(r, 0, name);
-	host_req_name(r, 1, ioas);
-	host_req_name(r, 2, parent);
-	host_req_name(r, 3, device);
-	r->b[0] = nest_parent;
+	host_name_set(a->name, name);
+	host_name_set(a->ioas, ioas);
+	host_name_set(a->parent, parent);
+	host_name_set(a->device, device);
+	a->nest_parent = nest_parent;
 	sim_seq_add(q, host_t(h, AT_IOCTL), "iommufd.hwpt", hwpt_fn, r, 0);
 	return NULL;
 }
@@ -257,7 +259,7 @@ static const char *attach_fn(struct sim *s, void *ctx, uint64_t arg)
 {
 	struct host_req *r = ctx;
 	struct host *h = r->h;
-	struct pcie_dev *dev = pcie_dev_find(h->fab, r->n[0]);
+	struct pcie_dev *dev = pcie_dev_find(h->fab, r->u.attach.device);
 	bool replace = arg;
 	struct iofd_idev *idev;
 	struct iofd_obj *hwpt, *old;
@@ -272,7 +274,7 @@ static const char *attach_fn(struct sim *s, void *ctx, uint64_t arg)
 		return host_req_done(r, "EINVAL");
 	if (replace && !idev->hwpt)
 		return host_req_done(r, "EINVAL");
-	hwpt = target_hwpt(h, r->n[1], &res);
+	hwpt = target_hwpt(h, r->u.attach.to, &res);
 	if (!hwpt)
 		return host_req_done(r, res);
 	old = idev->hwpt;
@@ -298,8 +300,8 @@ static const char *attach_push(struct host *h, struct sim_seq *q,
 {
 	struct host_req *r = host_req_new(h, q);
 
-	host_req_name(r, 0, device);
-	host_req_name(r, 1, to);
+	host_name_set(r->u.attach.device, device);
+	host_name_set(r->u.attach.to, to);
 	sim_seq_add(q, host_t(h, AT_IOCTL), op, attach_fn, r, replace);
 	return NULL;
 }
@@ -320,7 +322,7 @@ static const char *detach_fn(struct sim *s, void *ctx, uint64_t arg)
 {
 	struct host_req *r = ctx;
 	struct host *h = r->h;
-	struct pcie_dev *dev = pcie_dev_find(h->fab, r->n[0]);
+	struct pcie_dev *dev = pcie_dev_find(h->fab, r->u.name.name);
 	struct iofd_idev *idev;
 	struct iofd_obj *old;
 
@@ -341,7 +343,7 @@ const char *iommufd_detach(struct host *h, struct sim_seq *q,
 {
 	struct host_req *r = host_req_new(h, q);
 
-	host_req_name(r, 0, device);
+	host_name_set(r->u.name.name, device);
 	sim_seq_add(q, host_t(h, AT_IOCTL), "iommufd.detach", detach_fn, r, 0);
 	return NULL;
 }
@@ -351,8 +353,9 @@ const char *iommufd_detach(struct host *h, struct sim_seq *q,
 static const char *inval_fn(struct sim *s, void *ctx, uint64_t arg)
 {
 	struct host_req *r = ctx;
-	struct iofd_obj *hwpt = iofd_obj_typed(r->h, r->n[0], IOFD_HWPT);
-	const struct iommufd_inval_entry *e = r->arr;
+	struct iofd_obj *hwpt = iofd_obj_typed(r->h, r->u.inval.hwpt,
+					       IOFD_HWPT);
+	const struct iommufd_inval_entry *e = r->u.inval.e;
 	const char *res = NULL;
 	uint64_t handled = 0;
 
@@ -361,7 +364,7 @@ static const char *inval_fn(struct sim *s, void *ctx, uint64_t arg)
 	/* iommufd_hwpt_invalidate(): user invalidation is for nested HWPTs */
 	if (!hwpt->parent)
 		return host_req_done(r, "EOPNOTSUPP");
-	for (size_t i = 0; i < r->narr; i++, handled++) {
+	for (size_t i = 0; i < r->u.inval.n; i++, handled++) {
 		if (e[i].all) {
 			host_req_inval(r, hwpt_dom(hwpt), 0, 0, true);
 			continue;
@@ -384,12 +387,13 @@ const char *iommufd_invalidate(struct host *h, struct sim_seq *q,
 {
 	struct host_req *r = host_req_new(h, q);
 
-	host_req_name(r, 0, hwpt);
+	host_name_set(r->u.inval.hwpt, hwpt);
 	if (n) {
-		r->arr = sim_xrealloc(NULL, n, sizeof(*e));
-		memcpy(r->arr, e, n * sizeof(*e));
+		r->owned = sim_xrealloc(NULL, n, sizeof(*e));
+		memcpy(r->owned, e, n * sizeof(*e));
 	}
-	r->narr = n;
+	r->u.inval.e = r->owned;
+	r->u.inval.n = n;
 	sim_seq_add(q, host_t(h, AT_IOCTL), "iommufd.invalidate", inval_fn,
 		    r, 0);
 	return NULL;
@@ -402,16 +406,16 @@ static const char *viommu_fn(struct sim *s, void *ctx, uint64_t arg)
 	struct host_req *r = ctx;
 	struct host *h = r->h;
 	struct iofd_obj *hwpt, *o;
-	struct pcie_dev *dev = pcie_dev_find(h->fab, r->n[2]);
+	struct pcie_dev *dev = pcie_dev_find(h->fab, r->u.viommu.device);
 
-	if (iofd_obj_find(h, r->n[0]))
+	if (iofd_obj_find(h, r->u.viommu.name))
 		return host_req_done(r, "EEXIST");
-	hwpt = iofd_obj_typed(h, r->n[1], IOFD_HWPT);
+	hwpt = iofd_obj_typed(h, r->u.viommu.hwpt, IOFD_HWPT);
 	if (!hwpt || !dev)
 		return host_req_done(r, "ENOENT");
 	if (!hwpt->nest_parent)
 		return host_req_done(r, "EINVAL");
-	o = iofd_obj_add(h, IOFD_VIOMMU, r->n[0]);
+	o = iofd_obj_add(h, IOFD_VIOMMU, r->u.viommu.name);
 	o->hwpt = hwpt;
 	o->dev = dev;
 	return host_req_done(r, NULL);
@@ -422,9 +426,9 @@ const char *iommufd_viommu(struct host *h, struct sim_seq *q, const char *name,
 {
 	struct host_req *r = host_req_new(h, q);
 
-	host_req_name(r, 0, name);
-	host_req_name(r, 1, hwpt);
-	host_req_name(r, 2, device);
+	host_name_set(r->u.viommu.name, name);
+	host_name_set(r->u.viommu.hwpt, hwpt);
+	host_name_set(r->u.viommu.device, device);
 	sim_seq_add(q, host_t(h, AT_IOCTL), "iommufd.viommu", viommu_fn, r, 0);
 	return NULL;
 }
@@ -433,24 +437,25 @@ static const char *vdevice_fn(struct sim *s, void *ctx, uint64_t arg)
 {
 	struct host_req *r = ctx;
 	struct host *h = r->h;
+	const struct host_vdevice_op *a = &r->u.vdevice;
 	struct iofd_obj *vi, *o;
-	struct pcie_dev *dev = pcie_dev_find(h->fab, r->n[2]);
+	struct pcie_dev *dev = pcie_dev_find(h->fab, a->device);
 
-	if (iofd_obj_find(h, r->n[0]))
+	if (iofd_obj_find(h, a->name))
 		return host_req_done(r, "EEXIST");
-	vi = iofd_obj_typed(h, r->n[1], IOFD_VIOMMU);
+	vi = iofd_obj_typed(h, a->viommu, IOFD_VIOMMU);
 	if (!vi || !dev)
 		return host_req_done(r, "ENOENT");
 	for (size_t i = 0; i < h->nobjs; i++) {
 		o = h->objs[i];
 		if (o->type == IOFD_VDEVICE &&
-		    ((o->viommu == vi && o->virt_id == r->v[0]) || o->dev == dev))
+		    ((o->viommu == vi && o->virt_id == a->virt_id) || o->dev == dev))
 			return host_req_done(r, "EEXIST");
 	}
-	o = iofd_obj_add(h, IOFD_VDEVICE, r->n[0]);
+	o = iofd_obj_add(h, IOFD_VDEVICE, a->name);
 	o->viommu = vi;
 	o->dev = dev;
-	o->virt_id = r->v[0];
+	o->virt_id = a->virt_id;
 	return host_req_done(r, NULL);
 }
 
@@ -460,10 +465,10 @@ const char *iommufd_vdevice(struct host *h, struct sim_seq *q,
 {
 	struct host_req *r = host_req_new(h, q);
 
-	host_req_name(r, 0, name);
-	host_req_name(r, 1, viommu);
-	host_req_name(r, 2, device);
-	r->v[0] = virt_id;
+	host_name_set(r->u.vdevice.name, name);
+	host_name_set(r->u.vdevice.viommu, viommu);
+	host_name_set(r->u.vdevice.device, device);
+	r->u.vdevice.virt_id = virt_id;
 	sim_seq_add(q, host_t(h, AT_IOCTL), "iommufd.vdevice", vdevice_fn,
 		    r, 0);
 	return NULL;
@@ -564,7 +569,7 @@ static void free_unreferenced(struct host *h)
 static const char *destroy_fn(struct sim *s, void *ctx, uint64_t arg)
 {
 	struct host_req *r = ctx;
-	struct iofd_obj *o = iofd_obj_find(r->h, r->n[0]);
+	struct iofd_obj *o = iofd_obj_find(r->h, r->u.name.name);
 
 	if (!o)
 		return host_req_done(r, "ENOENT");
@@ -582,7 +587,7 @@ const char *iommufd_destroy(struct host *h, struct sim_seq *q,
 {
 	struct host_req *r = host_req_new(h, q);
 
-	host_req_name(r, 0, name);
+	host_name_set(r->u.name.name, name);
 	sim_seq_add(q, host_t(h, AT_IOCTL), "iommufd.destroy", destroy_fn,
 		    r, 0);
 	return NULL;

@@ -132,7 +132,7 @@ static void private_done(struct sim *s, void *ctx, const char *result)
 
 	if (sl) {
 		sl->busy = false;
-		if (r->b[0]) {		/* a map */
+		if (r->u.kvm_private.map) {
 			sl->priv_pending = result != NULL;
 		} else {
 			sl->priv = dmabuf_is_private(dmabuf_attach_buf(sl->att));
@@ -140,8 +140,8 @@ static void private_done(struct sim *s, void *ctx, const char *result)
 		}
 	}
 	if (result)
-		sim_trace_note(s, "kvm: private %s ended %s", r->b[0] ? "map" :
-			       "unmap", result);
+		sim_trace_note(s, "kvm: private %s ended %s",
+			       r->u.kvm_private.map ? "map" : "unmap", result);
 	host_req_free(r);
 }
 
@@ -158,7 +158,7 @@ static void private_async(struct host *h, struct kvm_slot *sl, bool map)
 	const char *res;
 
 	r->obj = sl;
-	r->b[0] = map;
+	r->u.kvm_private.map = map;
 	sl->busy = true;
 	sl->priv_pending = map;
 	if (map)
@@ -514,7 +514,7 @@ const char *kvm_unmap(struct host *h, struct sim_seq *q,
 	r = host_req_new(h, q);
 	u = &r->u.kvm_unmap;
 	snprintf(u->guest, sizeof(u->guest), "%s", a->guest);
-	snprintf(u->dmabuf, sizeof(u->dmabuf), "%s", a->dmabuf ? a->dmabuf : "");
+	host_name_set(u->dmabuf, a->dmabuf);
 	u->gpa = a->gpa;
 	u->has_gpa = a->has_gpa;
 	u->has_priv = a->has_priv;

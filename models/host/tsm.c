@@ -197,10 +197,11 @@ static const char *host_phase_fn(struct sim *s, void *ctx, uint64_t arg)
 
 static void unbind_run(struct host_req *r)
 {
-	const struct arch_phase_plan *plan = r->arr;
+	struct host_unbind_op *u = &r->u.unbind;
+	const struct arch_phase_plan *plan = u->plan;
 
-	while (r->v[0] < plan->n) {
-		const struct arch_phase *ph = &plan->v[r->v[0]++];
+	while (u->next < plan->n) {
+		const struct arch_phase *ph = &plan->v[u->next++];
 
 		if (!ph->push) {
 			sim_seq_add(r->q, 0, ph->name, host_phase_fn, r, 0);
@@ -232,8 +233,8 @@ static const char *unbind_push(struct host *h, struct sim_seq *q,
 		return res;
 	}
 	r = host_req_new(h, q);
-	r->arr = plan;
-	r->narr = 1;
+	r->owned = plan;
+	r->u.unbind.plan = plan;
 	r->obj = t;
 	unbind_run(r);
 	return NULL;
@@ -345,10 +346,11 @@ static const char *guest_req_fn(struct sim *s, void *ctx, uint64_t arg)
 {
 	struct host_req *r = ctx;
 	struct host *h = r->h;
-	struct pcie_dev *dev = pcie_dev_find(h->fab, r->n[1]);
-	struct plat_guest *g = plat_guest(h->p, r->n[0]);
+	const struct host_guest_tdisp_op *a = &r->u.guest_tdisp;
+	struct pcie_dev *dev = pcie_dev_find(h->fab, a->device);
+	struct plat_guest *g = plat_guest(h->p, a->guest);
 	struct tsm_dev *t;
-	unsigned int code = (unsigned int)r->v[0];
+	unsigned int code = a->request;
 	const char *res;
 
 	if (!dev || !g)
@@ -385,7 +387,7 @@ static const char *guest_lock_fn(struct sim *s, void *ctx, uint64_t arg)
 	struct host_req *r = ctx;
 
 	sim_trace_note(s, "tsm: guest %s may not LOCK %s: bind is the host's",
-		       r->n[0], r->n[1]);
+		       r->u.guest_tdisp.guest, r->u.guest_tdisp.device);
 	return host_req_done(r, "EPERM");
 }
 
@@ -398,9 +400,9 @@ const char *tsm_guest_tdisp(struct host *h, struct sim_seq *q,
 	if (!tdisp_req_name(request))
 		return "EINVAL";
 	r = host_req_new(h, q);
-	host_req_name(r, 0, guest);
-	host_req_name(r, 1, device);
-	r->v[0] = request;
+	host_name_set(r->u.guest_tdisp.guest, guest);
+	host_name_set(r->u.guest_tdisp.device, device);
+	r->u.guest_tdisp.request = request;
 	if (request == TDISP_REQ_LOCK_INTERFACE) {
 		sim_seq_add(q, host_t(h, AT_IOCTL), "guest.tdisp",
 			    guest_lock_fn, r, 0);
@@ -480,7 +482,7 @@ static const char *destroyed_fn(struct sim *s, void *ctx, uint64_t arg)
 static const char *drop_slots_fn(struct sim *s, void *ctx, uint64_t arg)
 {
 	struct host_req *r = ctx;
-	struct plat_guest *g = plat_guest(r->h->p, r->n[0]);
+	struct plat_guest *g = plat_guest(r->h->p, r->u.name.name);
 
 	if (g)
 		kvm_drop_guest(r->h, g);
@@ -517,7 +519,7 @@ static const char *vm_destroy_next(struct host *h, struct sim_seq *q,
 		return res;
 	}
 	r = host_req_new(h, q);
-	host_req_name(r, 0, g->name);
+	host_name_set(r->u.name.name, g->name);
 	sim_seq_add(q, host_t(h, AT_IOCTL), "kvm memslots", drop_slots_fn, r, 0);
 	if (h->ops) {
 		res = h->ops->vm_destroy(h->arch, g->vm, q);

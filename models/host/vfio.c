@@ -124,7 +124,7 @@ const char *vfio_dmabuf(struct host *h, struct sim_seq *q, const char *device,
 		return "EINVAL";
 	r = host_req_new(h, q);
 	e = &r->u.vfio_export;
-	snprintf(e->device, sizeof(e->device), "%s", device ? device : "");
+	host_name_set(e->device, device);
 	snprintf(e->name, sizeof(e->name), "%s", name);
 	e->bar = bar;
 	e->offset = offset;
@@ -144,7 +144,7 @@ enum buf_op {
 static const char *buf_fn(struct sim *s, void *ctx, uint64_t arg)
 {
 	struct host_req *r = ctx;
-	struct dmabuf *buf = dmabuf_find(r->h->dc, r->n[0]);
+	struct dmabuf *buf = dmabuf_find(r->h->dc, r->u.vfio_buf.name);
 	struct vfio_buf *vb;
 	const char *res = NULL;
 
@@ -163,7 +163,7 @@ static const char *buf_fn(struct sim *s, void *ctx, uint64_t arg)
 		dmabuf_close(buf);
 		break;
 	case BUF_FLAVOR:
-		res = dmabuf_set_private_now(buf, r->b[0], r->q);
+		res = dmabuf_set_private_now(buf, r->u.vfio_buf.priv, r->q);
 		break;
 	}
 	return host_req_done(r, res);
@@ -175,8 +175,8 @@ static const char *buf_push(struct host *h, struct sim_seq *q,
 {
 	struct host_req *r = host_req_new(h, q);
 
-	host_req_name(r, 0, name);
-	r->b[0] = priv;
+	host_name_set(r->u.vfio_buf.name, name);
+	r->u.vfio_buf.priv = priv;
 	sim_seq_add(q, host_t(h, AT_IOCTL), opname, buf_fn, r, op);
 	return NULL;
 }
@@ -290,14 +290,15 @@ static const char *mmap_fn(struct sim *s, void *ctx, uint64_t arg)
 {
 	struct host_req *r = ctx;
 	struct host *h = r->h;
-	struct pcie_dev *dev = pcie_dev_find(h->fab, r->n[0]);
+	const struct host_vfio_mmap_op *a = &r->u.vfio_mmap;
+	struct pcie_dev *dev = pcie_dev_find(h->fab, a->device);
 	struct pcie_bar_cfg bar;
 	struct vfio_mmap *m;
 	char table[HOST_NAME_LEN + 8];
 
-	if (!dev || pcie_dev_bar(dev, (unsigned int)r->v[0], &bar))
+	if (!dev || pcie_dev_bar(dev, a->bar, &bar))
 		return host_req_done(r, "ENODEV");
-	if (mmap_find(h, r->n[1]))
+	if (mmap_find(h, a->name))
 		return host_req_done(r, "EEXIST");
 	/*
 	 * vfio_pci_core_mmap(): "Even though we don't make use of the barmap
@@ -311,7 +312,7 @@ static const char *mmap_fn(struct sim *s, void *ctx, uint64_t arg)
 	vfio_barmap_get(h, dev, &bar);
 	m = calloc(1, sizeof(*m));
 	TSM_BUG_ON(!m);
-	snprintf(m->name, sizeof(m->name), "%s", r->n[1]);
+	snprintf(m->name, sizeof(m->name), "%s", a->name);
 	m->dev = dev;
 	m->bar = bar.index;
 	m->hpa = bar.hpa;
@@ -332,9 +333,9 @@ const char *vfio_mmap(struct host *h, struct sim_seq *q, const char *device,
 	if (!name || !name[0])
 		return "EINVAL";
 	r = host_req_new(h, q);
-	host_req_name(r, 0, device);
-	host_req_name(r, 1, name);
-	r->v[0] = bar;
+	host_name_set(r->u.vfio_mmap.device, device);
+	host_name_set(r->u.vfio_mmap.name, name);
+	r->u.vfio_mmap.bar = bar;
 	sim_seq_add(q, host_t(h, AT_IOCTL), "vfio.mmap", mmap_fn, r, 0);
 	return NULL;
 }
@@ -353,7 +354,7 @@ static void mmap_free(struct host *h, struct vfio_mmap *m)
 static const char *munmap_fn(struct sim *s, void *ctx, uint64_t arg)
 {
 	struct host_req *r = ctx;
-	struct vfio_mmap *m = mmap_find(r->h, r->n[0]);
+	struct vfio_mmap *m = mmap_find(r->h, r->u.name.name);
 
 	if (!m)
 		return host_req_done(r, "ENOENT");
@@ -365,7 +366,7 @@ const char *vfio_munmap(struct host *h, struct sim_seq *q, const char *name)
 {
 	struct host_req *r = host_req_new(h, q);
 
-	host_req_name(r, 0, name);
+	host_name_set(r->u.name.name, name);
 	sim_seq_add(q, host_t(h, AT_IOCTL), "vfio.munmap", munmap_fn, r, 0);
 	return NULL;
 }
@@ -410,19 +411,20 @@ static const char *flr_fn(struct sim *s, void *ctx, uint64_t arg)
 {
 	struct host_req *r = ctx;
 	struct host *h = r->h;
-	struct pcie_dev *dev = pcie_dev_find(h->fab, r->n[0]);
+	const struct host_vfio_flr_op *a = &r->u.vfio_flr;
+	struct pcie_dev *dev = pcie_dev_find(h->fab, a->device);
 
 	if (!dev)
 		return host_req_done(r, "ENODEV");
 	pcie_flr(dev);
 	/* pci_try_reset_function() restores the saved command register */
-	if (r->b[0])
+	if (a->mse)
 		pcie_config_write(dev, PCIE_REG_CMD_MSE, 1, true);
-	if (r->b[1])
+	if (a->bme)
 		pcie_config_write(dev, PCIE_REG_CMD_BME, 1, true);
 	/* ... and VF Enable: pci_restore_iov_state() (drivers/pci/iov.c) */
-	if (r->v[0])
-		pcie_config_write(dev, PCIE_REG_SRIOV, r->v[0], true);
+	if (a->sriov)
+		pcie_config_write(dev, PCIE_REG_SRIOV, a->sriov, true);
 	if (vfio_mem_enabled(dev))
 		unrevoke_dev(h, dev);
 	return host_req_done(r, NULL);
@@ -432,13 +434,14 @@ static const char *flr_fn(struct sim *s, void *ctx, uint64_t arg)
 static void push_reset(struct host *h, struct sim_seq *q, struct pcie_dev *dev)
 {
 	struct host_req *r = host_req_new(h, q);
+	struct host_vfio_flr_op *a = &r->u.vfio_flr;
 	uint64_t v = 0;
 
-	host_req_name(r, 0, pcie_dev_name(dev));
-	r->b[0] = vfio_mem_enabled(dev);
-	r->b[1] = !pcie_config_read(dev, PCIE_REG_CMD_BME, &v) && v;
-	if (pcie_config_read(dev, PCIE_REG_SRIOV, &r->v[0]))
-		r->v[0] = 0;
+	host_name_set(a->device, pcie_dev_name(dev));
+	a->mse = vfio_mem_enabled(dev);
+	a->bme = !pcie_config_read(dev, PCIE_REG_CMD_BME, &v) && v;
+	if (pcie_config_read(dev, PCIE_REG_SRIOV, &a->sriov))
+		a->sriov = 0;
 	vfio_zap_dev(h, dev);
 	/* sim_seq_next inserts right after the running op: FLR first */
 	sim_seq_next(q, 0, "FLR", flr_fn, r, 0);
@@ -448,7 +451,7 @@ static void push_reset(struct host *h, struct sim_seq *q, struct pcie_dev *dev)
 static const char *reset_fn(struct sim *s, void *ctx, uint64_t arg)
 {
 	struct host_req *r = ctx;
-	struct pcie_dev *dev = pcie_dev_find(r->h->fab, r->n[0]);
+	struct pcie_dev *dev = pcie_dev_find(r->h->fab, r->u.name.name);
 
 	if (!dev)
 		return host_req_done(r, "ENODEV");
@@ -460,7 +463,7 @@ const char *vfio_reset(struct host *h, struct sim_seq *q, const char *device)
 {
 	struct host_req *r = host_req_new(h, q);
 
-	host_req_name(r, 0, device);
+	host_name_set(r->u.name.name, device);
 	sim_seq_add(q, host_t(h, AT_IOCTL), "vfio.reset", reset_fn, r, 0);
 	return NULL;
 }
@@ -469,8 +472,9 @@ static const char *config_fn(struct sim *s, void *ctx, uint64_t arg)
 {
 	struct host_req *r = ctx;
 	struct host *h = r->h;
-	struct pcie_dev *dev = pcie_dev_find(h->fab, r->n[0]);
-	enum pcie_reg reg = (enum pcie_reg)r->v[0];
+	const struct host_vfio_config_op *a = &r->u.vfio_config;
+	struct pcie_dev *dev = pcie_dev_find(h->fab, a->device);
+	enum pcie_reg reg = a->reg;
 	bool was_on, flr;
 	int rc;
 
@@ -479,15 +483,15 @@ static const char *config_fn(struct sim *s, void *ctx, uint64_t arg)
 	if (reg == PCIE_REG_MSIX)
 		return vfio_msix_write(r, dev);
 	was_on = vfio_mem_enabled(dev);
-	flr = reg == PCIE_REG_DEVCTL && r->b[0] && (r->v[1] & PCIE_DEVCTL_FLR);
+	flr = reg == PCIE_REG_DEVCTL && a->has_value && (a->value & PCIE_DEVCTL_FLR);
 	if (flr) {
 		/* the FLR bit goes through VFIO's reset path */
-		rc = pcie_config_write(dev, reg, r->v[1] & ~PCIE_DEVCTL_FLR, true);
+		rc = pcie_config_write(dev, reg, a->value & ~PCIE_DEVCTL_FLR, true);
 		if (!rc)
 			push_reset(h, r->q, dev);
 		return host_req_done(r, host_errno_name(rc));
 	}
-	rc = pcie_config_write(dev, reg, r->v[1], r->b[0]);
+	rc = pcie_config_write(dev, reg, a->value, a->has_value);
 	if (rc)
 		return host_req_done(r, host_errno_name(rc));
 	if (reg == PCIE_REG_CMD_MSE && was_on && !vfio_mem_enabled(dev)) {
@@ -509,10 +513,10 @@ const char *vfio_config_write(struct host *h, struct sim_seq *q,
 	if ((unsigned int)reg >= PCIE_REG_NR)
 		return "EINVAL";
 	r = host_req_new(h, q);
-	host_req_name(r, 0, device);
-	r->v[0] = reg;
-	r->v[1] = value;
-	r->b[0] = has_value;
+	host_name_set(r->u.vfio_config.device, device);
+	r->u.vfio_config.reg = reg;
+	r->u.vfio_config.value = value;
+	r->u.vfio_config.has_value = has_value;
 	sim_seq_add(q, host_t(h, AT_IOCTL), "vfio.config_write", config_fn,
 		    r, 0);
 	return NULL;

@@ -227,6 +227,7 @@ static const char *writes_done_fn(struct sim *s, void *ctx, uint64_t arg)
 const char *vfio_msix_write(struct host_req *r, struct pcie_dev *dev)
 {
 	struct host *h = r->h;
+	const struct host_vfio_config_op *a = &r->u.vfio_config;
 	const struct pcie_msix_cfg *m = pcie_dev_msix(dev);
 	struct vfio_kmap *k = kmap_find(h, dev, 0, true);
 	uint64_t cur = 0, val;
@@ -236,10 +237,10 @@ const char *vfio_msix_write(struct host_req *r, struct pcie_dev *dev)
 	int rc;
 
 	pcie_config_read(dev, PCIE_REG_MSIX, &cur);
-	val = r->b[0] ? r->v[1] : cur;
+	val = a->has_value ? a->value : cur;
 	if (k && !(val & MSIX_CTRL_ENABLE))
 		res = mask_all(h, k, &lat);
-	rc = pcie_config_write(dev, PCIE_REG_MSIX, val, r->b[0]);
+	rc = pcie_config_write(dev, PCIE_REG_MSIX, val, a->has_value);
 	if (rc)
 		return host_req_done(r, host_errno_name(rc));
 	if (k && !(val & MSIX_CTRL_ENABLE)) {
@@ -264,7 +265,7 @@ static const char *tsm_bind_fn(struct sim *s, void *ctx, uint64_t arg)
 {
 	struct host_req *r = ctx;
 	struct host *h = r->h;
-	struct pcie_dev *dev = pcie_dev_find(h->fab, r->n[0]);
+	struct pcie_dev *dev = pcie_dev_find(h->fab, r->u.name.name);
 
 	for (size_t i = h->nkmaps; dev && i-- > 0;) {
 		struct vfio_kmap *k = h->kmaps[i];
@@ -287,6 +288,6 @@ void vfio_push_tsm_bind(struct host *h, struct sim_seq *q,
 	if (h->bind_policy == VFIO_BIND_KEEP)
 		return;
 	r = host_req_new(h, q);
-	host_req_name(r, 0, pcie_dev_name(dev));
+	host_name_set(r->u.name.name, pcie_dev_name(dev));
 	sim_seq_add(q, host_t(h, AT_IOCTL), "vfio tsm bind", tsm_bind_fn, r, 0);
 }
