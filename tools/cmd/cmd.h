@@ -16,7 +16,7 @@
 #include "load.h"
 
 /*
- * cmd: private to tools/: the pieces the subcommands share (main.c,
+ * cmd: the pieces the subcommands share (main.c,
  * cmd_run.c, show.c): loading with diagnostics, running every arch,
  * output files.
  */
