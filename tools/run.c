@@ -534,7 +534,8 @@ static int install_checkers(struct run *r)
 		a[i].results = e.allow[i].results;
 		a[i].line = e.allow[i].pos.line;
 	}
-	cfg = (struct sim_checker_cfg){ h, e.nhitless, a, e.nallow };
+	cfg = (struct sim_checker_cfg){ h, e.nhitless, a, e.nallow,
+					 r->opts->no_checkers };
 	rc = sim_checkers_install(r->s, &cfg);
 	free(h);
 	free(a);

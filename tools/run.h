@@ -38,6 +38,7 @@ struct run_opts {
 	const struct run_sink *sinks;	/* attached in order; may be NULL */
 	size_t nsinks;
 	bool stats;		/* collect latencies, firmware and TDISP counts */
+	bool no_checkers;	/* --checkers none: nothing judges the records */
 	/*
 	 * `tsmsim explore`: called each time the step at position @pos of
 	 * the run order is about to be chosen (after the previous step
