@@ -96,6 +96,13 @@ struct run_result {
 	struct run_stats *stats;	/* with run_opts.stats (below), else NULL */
 	bool pass;
 	/*
+	 * --checkers none: nothing judged the records, so the findings are
+	 * the watchdog's only; @unjudged counts the expectations (findings
+	 * other than watchdog, hitless windows) left out of @checks for it.
+	 */
+	bool checkers_off;
+	size_t unjudged;
+	/*
 	 * One per scenario fault (--inject ones last): its point was reached
 	 * and it was applied.  A fault whose point never came (a during:#K
 	 * past the step's sub-operations, a step that did not run) stays
