@@ -161,8 +161,9 @@ check 0 "3 not judged" run -q --arch sev --checkers none scenarios/corpus/guest-
 check 1 "FAIL (1 of 2 expectations held; 19354 cycles, watchdog; checkers off)" run -q \
 	--checkers none --set limits.max_events=100 scenarios/bench/dma-stream-random.yaml
 check 1 "FAIL" run --checkers none "$tmp/fail.yaml"
-check 0 "" run -q --arch tdx --checkers none --junit "$tmp/nc.xml" "$wo"
+check 0 "" run -q --arch tdx --checkers none --junit "$tmp/nc.xml" --html "$tmp/nc.html" "$wo"
 wellformed "junit says the checkers were off" grep -q '<property name="checkers" value="none"/>' "$tmp/nc.xml"
+wellformed "html says the checkers were off" grep -q 'findings: 0 (checkers off: nothing was judged)' "$tmp/nc.html"
 check 2 "--checkers wants all or none, got 'some'" run --checkers some "$good"
 check 2 "--checkers wants all or none, got ''" run --checkers= "$good"
 check 2 "--checkers needs a value" run "$good" --checkers
