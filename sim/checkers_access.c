@@ -73,17 +73,38 @@ static void episode_close(struct sim *s, size_t fi)
 	f->open = false;
 }
 
-/* The one access finding of @a, by the contract's precedence; -1: none. */
-static int access_kind(const struct chk_ctx *c, const struct sim_rec_access *a,
-		       const struct chk_map *m)
+/* Results that are an access finding by themselves (access_kind()). */
+#define CHK_FINDING_RESULTS \
+	((1u << SIM_RES_MCE) | (1u << SIM_RES_HOST_FAULT) | (1u << SIM_RES_UR) | \
+	 (1u << SIM_RES_FAULT) | (1u << SIM_RES_STUCK))
+
+/*
+ * No access finding by its own fields: access_kind(@a, false) < 0, in a
+ * few instructions.  access_kind() starts with it, so the two cannot
+ * disagree on a clean record.
+ */
+static inline bool rec_clean(const struct sim_rec_access *a)
 {
+	return (unsigned int)a->result < SIM_RES_NR &&
+	       !((CHK_FINDING_RESULTS >> a->result) & 1) &&
+	       !(a->unaccepted | a->stale);
+}
+
+/*
+ * The one access finding of @a, by the contract's precedence; -1: none.
+ * @revoked: the mapping @a went through imports a revoked dma-buf.
+ */
+static int access_kind(const struct sim_rec_access *a, bool revoked)
+{
+	if (rec_clean(a) && !revoked)
+		return -1;
 	if (a->result == SIM_RES_MCE)
 		return SIM_FIND_MCE;
 	if (a->result == SIM_RES_HOST_FAULT)
 		return SIM_FIND_HOST_FAULT;
 	if (a->unaccepted)
 		return SIM_FIND_UNACCEPTED_ACCESS;
-	if (m && m->buf >= 0 && c->bufs[m->buf].revoked)
+	if (revoked)
 		return SIM_FIND_USE_AFTER_REVOKE;
 	if (a->stale)
 		return SIM_FIND_STALE_TRANSLATION;
@@ -145,14 +166,14 @@ static void access_report(struct sim *s, struct chk_ctx *c, size_t pi,
 	TSM_BUG_ON(f->count != 1);
 }
 
-void chk_access_on_rec(struct sim *s, void *ctx, const struct sim_rec *rec)
+/* The access finding of @rec for pair @pi, folded into its episode. */
+static void judge_access(struct sim *s, struct chk_ctx *c, size_t pi,
+			 bool revoked, const struct sim_rec *rec,
+			 const struct chk_map *m)
 {
 	const struct sim_rec_access *a = &rec->u.access;
-	struct chk_ctx *c = ctx;
-	const struct chk_map *m = chk_map_get(c, a->map_id);
-	size_t pi = pair_obtain(c, a);
 	struct chk_pair *p = &c->pairs[pi];
-	int kind = access_kind(c, a, m);
+	int kind = access_kind(a, revoked);
 	/* allow windows: access-error for the listed results only */
 	bool supp = kind == SIM_FIND_ACCESS_ERROR &&
 		    (c->allow_mask & (1u << a->result));
@@ -169,35 +190,24 @@ void chk_access_on_rec(struct sim *s, void *ctx, const struct sim_rec *rec)
 		return;
 	p->ares = a->result;
 	p->asupp = supp;
+	c->epoch++;		/* the pair is no longer quiet: slots go stale */
 	access_report(s, c, pi, kind, supp, rec, m);
 	c->pairs[pi].afind = sim_findings_count(s) - 1;
 }
 
-/* A repeat of a record that left no episode open and opens none. */
-bool chk_access_again_quiet(struct sim *s, void *ctx, const struct sim_rec *rec)
-{
-	const struct sim_rec_access *a = &rec->u.access;
-	struct chk_ctx *c = ctx;
-
-	return access_kind(c, a, chk_map_get(c, a->map_id)) < 0 &&
-	       c->pairs[pair_obtain(c, a)].akind < 0;
-}
-
 /* ---------------------------------------------------------- data loss */
 
-void chk_data_loss_on_rec(struct sim *s, void *ctx, const struct sim_rec *rec)
+/* data-loss for a write of pair @pi dropped silently. */
+static void judge_data_loss(struct sim *s, struct chk_ctx *c, size_t pi,
+			    const struct sim_rec *rec, const struct chk_map *m)
 {
 	const struct sim_rec_access *a = &rec->u.access;
-	struct chk_ctx *c = ctx;
 	char buf[3 * CHK_DESC_LEN];
 	struct chk_sb b = { buf, sizeof(buf), 0 };
-	struct chk_pair *p;
-	size_t pi;
+	struct chk_pair *p = &c->pairs[pi];
 
 	if (!a->write)		/* a read cannot lose data nor end the loss */
 		return;
-	pi = pair_obtain(c, a);
-	p = &c->pairs[pi];
 	if (p->dl_open && a->dropped_silently && p->dres == a->result) {
 		episode_fold(s, p->dfind, rec->cycle);
 		return;
@@ -208,9 +218,10 @@ void chk_data_loss_on_rec(struct sim *s, void *ctx, const struct sim_rec *rec)
 	if (!p->dl_open)
 		return;
 	p->dres = a->result;
+	c->epoch++;		/* the pair is no longer quiet for writes */
 	chk_sb_access(&b, a);
 	chk_sb_add(&b, " through ");
-	chk_sb_map(&b, chk_map_get(c, a->map_id), a->map_id);
+	chk_sb_map(&b, m, a->map_id);
 	chk_sb_add(&b, " was dropped and %s was not told: it ",
 		   a->initiator ? a->initiator : "the issuer");
 	chk_sb_result(&b, a);
@@ -220,13 +231,106 @@ void chk_data_loss_on_rec(struct sim *s, void *ctx, const struct sim_rec *rec)
 	c->pairs[pi].dfind = sim_findings_count(s) - 1;
 }
 
-/* A read, or a write that reached its target: nothing to fold or end. */
-bool chk_data_loss_again_quiet(struct sim *s, void *ctx,
-			       const struct sim_rec *rec)
+/* ------------------------------------------------ the verdict cache */
+
+/* Direct-mapped by initiator address and mapping (@who is compared). */
+static inline size_t slot_index(const struct sim_rec_access *a)
+{
+	return (size_t)(((uintptr_t)a->initiator >> 3) ^ a->map_id) &
+	       (CHK_SLOTS - 1);
+}
+
+/* After a judgement: may the next access of this key return at once? */
+static void slot_settle(const struct chk_ctx *c, struct chk_slot *sl)
+{
+	const struct chk_pair *p = &c->pairs[sl->pair];
+
+	sl->quiet = p->akind < 0 && !sl->revoked && !c->hit_open;
+	sl->quiet_write = sl->quiet && !p->dl_open;
+}
+
+/* @sl holds the lookups of @a's key, made in this epoch. */
+static inline bool slot_hit(const struct chk_ctx *c, const struct chk_slot *sl,
+			    const struct sim_rec_access *a)
+{
+	return sl->epoch == c->epoch && sl->initiator == a->initiator &&
+	       sl->map_id == a->map_id && sl->who == a->who;
+}
+
+/* Make @sl the slot of @a's key: look the pair and the mapping up. */
+static void slot_fill(struct chk_ctx *c, struct chk_slot *sl,
+		      const struct sim_rec_access *a)
+{
+	const struct chk_map *m = chk_map_get(c, a->map_id);
+
+	sl->initiator = a->initiator;
+	sl->map_id = a->map_id;
+	sl->who = (uint8_t)a->who;
+	sl->pair = (uint32_t)pair_obtain(c, a);
+	sl->map = m ? (int32_t)(m - c->maps) : -1;
+	sl->revoked = m && m->buf >= 0 && c->bufs[m->buf].revoked;
+	sl->epoch = c->epoch;
+	slot_settle(c, sl);
+}
+
+/* An access whose own fields give no finding, on a quiet slot. */
+static inline bool quiet_repeat(const struct chk_slot *sl,
+				const struct sim_rec_access *a)
+{
+	if (a->write)
+		return sl->quiet_write && !a->dropped_silently && rec_clean(a);
+	return sl->quiet && rec_clean(a);
+}
+
+/* Everything but a quiet repeat: fill the slot when needed, then judge. */
+static __attribute__((noinline)) void
+judge_all(struct sim *s, struct chk_ctx *c, struct chk_slot *sl,
+	  const struct sim_rec *rec)
+{
+	const struct sim_rec_access *a = &rec->u.access;
+	const struct chk_map *m;
+
+	if (!slot_hit(c, sl, a)) {
+		slot_fill(c, sl, a);
+		if (quiet_repeat(sl, a))
+			return;
+	}
+	m = sl->map >= 0 ? &c->maps[sl->map] : NULL;
+	judge_access(s, c, sl->pair, sl->revoked, rec, m);
+	judge_data_loss(s, c, sl->pair, rec, m);
+	chk_hitless_judge(c, rec, m);
+	/* an episode opened: every other slot is stale, this one still holds */
+	sl->epoch = c->epoch;
+	slot_settle(c, sl);
+}
+
+/*
+ * The ACCESS judge: access findings, then data-loss, then the hitless
+ * windows, in that order (the order of their findings).  A record whose
+ * slot is quiet and whose own fields are clean would change none of them
+ * (judge_access: kind < 0 on a pair with none open; judge_data_loss: a
+ * read, or a delivered write with none open; hitless: no window open),
+ * so it returns before any of them, without a call.
+ */
+void chk_access_on_rec(struct sim *s, void *ctx, const struct sim_rec *rec)
 {
 	const struct sim_rec_access *a = &rec->u.access;
 	struct chk_ctx *c = ctx;
+	struct chk_slot *sl = &c->slots[slot_index(a)];
 
-	return !a->write ||
-	       (!a->dropped_silently && !c->pairs[pair_obtain(c, a)].dl_open);
+	if (slot_hit(c, sl, a) && quiet_repeat(sl, a))
+		return;
+	judge_all(s, c, sl, rec);
+}
+
+/* A repeat of a record that changed nothing would change nothing. */
+bool chk_access_again_quiet(struct sim *s, void *ctx, const struct sim_rec *rec)
+{
+	const struct sim_rec_access *a = &rec->u.access;
+	struct chk_ctx *c = ctx;
+	struct chk_slot *sl = &c->slots[slot_index(a)];
+
+	if (!slot_hit(c, sl, a))
+		slot_fill(c, sl, a);
+	return quiet_repeat(sl, a);
 }

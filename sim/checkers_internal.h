@@ -106,6 +106,37 @@ struct chk_allow {
 	bool open;
 };
 
+/*
+ * struct chk_slot - what the access judges looked up for one (initiator
+ * address, kind, mapping), valid while @epoch equals chk_ctx.epoch.
+ * @pair:   index in chk_ctx.pairs
+ * @map:    index in chk_ctx.maps, or -1 (no mapping, or not seen)
+ * @revoked: the mapping imports a revoked dma-buf
+ * @quiet:  the pair has no access episode open, @revoked is false and no
+ *          hitless window is open: a read whose own fields give no
+ *          finding changes nothing (checkers_access.c quiet_repeat())
+ * @quiet_write: the same for a write: @quiet and no data-loss episode open
+ *
+ * The epoch moves on every record but ACCESS that reaches the checkers
+ * (step, map, unmap, dma-buf, owner, TDI state, TDISP, teardown) and on
+ * every access that opens an episode, so a slot never outlives a change
+ * of what it caches.  The initiator is keyed by address: the publishers
+ * keep one text at one address at least until the next such record.
+ */
+struct chk_slot {
+	const char *initiator;
+	uint64_t map_id;
+	uint64_t epoch;
+	uint32_t pair;
+	int32_t map;
+	uint8_t who;
+	bool revoked;
+	bool quiet;
+	bool quiet_write;
+};
+
+#define CHK_SLOTS 16	/* direct-mapped; a power of 2 */
+
 struct chk_ctx {
 	struct chk_map *maps;
 	size_t nmaps, cap_maps;
@@ -124,6 +155,8 @@ struct chk_ctx {
 	const char *memo_name;
 	size_t memo_ix;
 	bool memo_valid;
+	struct chk_slot slots[CHK_SLOTS];
+	uint64_t epoch;			/* starts at 1: a zeroed slot is stale */
 
 	struct chk_htab latent_seen;	/* (mapping, TDI, event) reported */
 	uint64_t tdi_entries;
@@ -296,20 +329,20 @@ void chk_copy_cfg(struct chk_ctx *c, const struct sim_checker_cfg *cfg);
 /*
  * The judges' sim_checker_ops.on_rec / .finish (sim.h), registered by
  * sim_checkers_install() after the bookkeeper:
- * chk_hitless_*() in checkers_windows.c, chk_access_on_rec() and
- * chk_data_loss_on_rec() in checkers_access.c, the rest in
- * checkers_events.c.
+ * chk_hitless_finish() in checkers_windows.c, chk_access_on_rec() (which
+ * also runs data-loss and chk_hitless_judge()) in checkers_access.c, the
+ * rest in checkers_events.c.
  */
 
 /**
- * chk_hitless_on_rec() - account an ACCESS record to the open hitless
- * windows that cover it.
- * @s:   simulator
- * @ctx: struct chk_ctx
+ * chk_hitless_judge() - account an ACCESS record to the open hitless
+ * windows that cover it; part of chk_access_on_rec().
+ * @c:   checker state
  * @rec: the ACCESS record
+ * @m:   the mapping it went through, NULL when none or unknown
  */
-void chk_hitless_on_rec(struct sim *s, void *ctx, const struct sim_rec *rec);
-bool chk_hitless_again_quiet(struct sim *s, void *ctx, const struct sim_rec *rec);
+void chk_hitless_judge(struct chk_ctx *c, const struct sim_rec *rec,
+		       const struct chk_map *m);
 
 /**
  * chk_hitless_finish() - close the windows the run ended inside.
@@ -321,24 +354,25 @@ void chk_hitless_finish(struct sim *s, void *ctx);
 /* -------------------------------------------------- checkers_access.c */
 
 /**
- * chk_access_on_rec() - the one access finding of an ACCESS record, by
- * precedence, folded into its (initiator, mapping) episode.
+ * chk_access_on_rec() - judge an ACCESS record: its one access finding by
+ * precedence, folded into its (initiator, mapping) episode, then
+ * data-loss for a write dropped silently, then the hitless windows.
  * @s:   simulator
  * @ctx: struct chk_ctx
  * @rec: the ACCESS record
  */
 void chk_access_on_rec(struct sim *s, void *ctx, const struct sim_rec *rec);
-bool chk_access_again_quiet(struct sim *s, void *ctx, const struct sim_rec *rec);
 
 /**
- * chk_data_loss_on_rec() - data-loss for a write dropped silently.
+ * chk_access_again_quiet() - sim_checker_ops.again_quiet of the ACCESS
+ * judge: a repeat of @rec would change no finding, count or state.
  * @s:   simulator
  * @ctx: struct chk_ctx
- * @rec: the ACCESS record
+ * @rec: the ACCESS record just judged
+ *
+ * Return: true when the repeat may go unpublished.
  */
-void chk_data_loss_on_rec(struct sim *s, void *ctx, const struct sim_rec *rec);
-bool chk_data_loss_again_quiet(struct sim *s, void *ctx,
-			       const struct sim_rec *rec);
+bool chk_access_again_quiet(struct sim *s, void *ctx, const struct sim_rec *rec);
 
 /* -------------------------------------------------- checkers_events.c */
 

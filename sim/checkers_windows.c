@@ -253,27 +253,15 @@ static void hit_account(struct chk_hitless *h, const struct sim_rec *rec)
 	}
 }
 
-void chk_hitless_on_rec(struct sim *s, void *ctx, const struct sim_rec *rec)
+void chk_hitless_judge(struct chk_ctx *c, const struct sim_rec *rec,
+		       const struct chk_map *m)
 {
-	struct chk_ctx *c = ctx;
-	const struct chk_map *m;
 	uint64_t open = c->hit_open;
 
-	if (!open)
-		return;
-	m = chk_map_get(c, rec->u.access.map_id);
 	for (size_t i = 0; open; i++, open >>= 1)
 		if ((open & 1) &&
 		    hit_covers(c, &c->hit[i], &rec->u.access, m, 1ULL << i))
 			hit_account(&c->hit[i], rec);
-}
-
-/* Windows open and close at steps; while none is open nothing counts. */
-bool chk_hitless_again_quiet(struct sim *s, void *ctx, const struct sim_rec *rec)
-{
-	const struct chk_ctx *c = ctx;
-
-	return !c->hit_open;
 }
 
 void chk_hitless_finish(struct sim *s, void *ctx)

@@ -334,7 +334,14 @@ struct sim_rec_owner {
 
 struct sim_rec_access {
 	enum sim_initiator who;
-	const char *initiator;	/* "vm0", "host", "dev0", "traffic mmio-poll" */
+	/*
+	 * "vm0", "host", "dev0", "traffic mmio-poll".  The checkers' verdict
+	 * cache knows an issuer by this address, so one address keeps one
+	 * text at least until the next step, map, unmap, dma-buf, owner,
+	 * TDI-state, TDISP or teardown record (a stream's name lives with
+	 * the stream, a vfio region's with its MAP and UNMAP).
+	 */
+	const char *initiator;
 	bool write;
 	bool priv;		/* private view (guest) or T=1 (device) */
 	uint64_t addr;		/* as issued: GPA, VA offset or IOVA */
@@ -415,7 +422,11 @@ struct sim_rec {
 
 typedef void sim_trace_fn(void *ctx, const struct sim_rec *rec);
 
-/* Subscribe @fn to the record types in @mask.  Returns 0 or -ENOMEM. */
+/*
+ * Subscribe @fn to the record types in @mask.  Each type keeps its
+ * subscribers in subscription order (sinks and checkers alike); one made
+ * while a record is being delivered gets the records after it.  Returns 0.
+ */
 int sim_trace_subscribe(struct sim *s, unsigned int mask, sim_trace_fn *fn,
 			void *ctx);
 /* True when somebody listens to @type: lets a model skip building a record. */

@@ -14,10 +14,22 @@ struct sim_event {
 	void *subject, *object;
 };
 
+/*
+ * One subscriber of one record type: a sink's @fn(@ctx, rec), or, when
+ * @on_rec is set, a checker's @on_rec(sim, @ctx, rec) with @ops for its
+ * again_quiet().  sim_trace_emit() walks the list of the record's type
+ * only, so a record costs one call per subscriber that wants it.
+ */
 struct sim_sub {
-	unsigned int mask;
 	sim_trace_fn *fn;
+	void (*on_rec)(struct sim *s, void *ctx, const struct sim_rec *rec);
+	const struct sim_checker_ops *ops;
 	void *ctx;
+};
+
+struct sim_subs {
+	struct sim_sub *v;
+	size_t n;
 };
 
 struct sim_chk {
@@ -60,8 +72,7 @@ struct sim {
 	struct sim_step_ref step;
 
 	struct sim_trace_mask_view tmask;
-	struct sim_sub *subs;
-	size_t nsubs;
+	struct sim_subs subs[SIM_REC_NR];	/* per record type */
 
 	struct sim_chk *chks;
 	size_t nchks;

@@ -2,7 +2,8 @@
 /*
  * trace.c - the typed trace bus.  A record nobody subscribed to costs the
  * publisher one sim_trace_wanted() branch; a delivered record goes to each
- * subscriber whose mask has its type, in subscription order.
+ * subscriber whose mask has its type, in subscription order, through a
+ * list kept per type (so the checkers of other types cost it nothing).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -85,26 +86,61 @@ const struct sim_trace_mask_view *sim_trace_mask(const struct sim *s)
 	return &s->tmask;
 }
 
+/* Append @sub to the list of every type in @mask, keeping subscription order. */
+static void subs_add(struct sim *s, unsigned int mask, const struct sim_sub *sub)
+{
+	for (unsigned int t = 0; t < SIM_REC_NR; t++) {
+		struct sim_subs *l = &s->subs[t];
+
+		if (!(mask & SIM_REC_BIT(t)))
+			continue;
+		l->v = sim_xrealloc(l->v, l->n + 1, sizeof(*l->v));
+		l->v[l->n++] = *sub;
+	}
+	s->tmask.mask |= mask;
+}
+
 int sim_trace_subscribe(struct sim *s, unsigned int mask, sim_trace_fn *fn,
 			void *ctx)
 {
-	s->subs = sim_xrealloc(s->subs, s->nsubs + 1, sizeof(*s->subs));
-	s->subs[s->nsubs++] = (struct sim_sub){ mask, fn, ctx };
-	s->tmask.mask |= mask;
+	struct sim_sub sub = { .fn = fn, .ctx = ctx };
+
+	subs_add(s, mask, &sub);
 	return 0;
 }
 
-static void checker_deliver(void *ctx, const struct sim_rec *rec);
+static void deliver(struct sim *s, const struct sim_sub *d,
+		    const struct sim_rec *rec)
+{
+	if (d->on_rec)
+		d->on_rec(s, d->ctx, rec);
+	else
+		d->fn(d->ctx, rec);
+}
+
+static __attribute__((noinline)) void
+deliver_all(struct sim *s, const struct sim_subs *l, const struct sim_rec *rec)
+{
+	size_t n = l->n;	/* one subscribed now waits for the next record */
+
+	/* by index: a subscriber may subscribe another (the list may move) */
+	for (size_t i = 0; i < n; i++)
+		deliver(s, &l->v[i], rec);
+}
 
 void sim_trace_emit(struct sim *s, struct sim_rec *rec)
 {
-	unsigned int bit = SIM_REC_BIT(rec->type);
+	const struct sim_subs *l;
 
+	TSM_BUG_ON((unsigned int)rec->type >= SIM_REC_NR);
+	l = &s->subs[rec->type];
 	rec->cycle = s->now;
 	rec->step = s->step;
-	for (size_t i = 0; i < s->nsubs; i++)
-		if (s->subs[i].mask & bit)
-			s->subs[i].fn(s->subs[i].ctx, rec);
+	/* one subscriber (the checkers' access judge alone): a tail call */
+	if (l->n == 1)
+		deliver(s, l->v, rec);
+	else
+		deliver_all(s, l, rec);
 }
 
 void sim_trace_note(struct sim *s, const char *fmt, ...)
@@ -122,56 +158,30 @@ void sim_trace_note(struct sim *s, const char *fmt, ...)
 	sim_trace_emit(s, &rec);
 }
 
-/*
- * Checkers ride the bus like any sink; the sub's ctx points at the
- * checker slot so the callback can hand the sim back to the checker.
- */
-struct chk_slot {
-	struct sim *s;
-	size_t idx;
-};
-
-static void checker_deliver(void *ctx, const struct sim_rec *rec)
-{
-	struct chk_slot *slot = ctx;
-	struct sim_chk *c = &slot->s->chks[slot->idx];
-
-	c->ops->on_rec(slot->s, c->ctx, rec);
-}
-
 bool sim_trace_again_quiet(struct sim *s, const struct sim_rec *rec)
 {
-	unsigned int bit = SIM_REC_BIT(rec->type);
+	const struct sim_subs *l;
 
-	for (size_t i = 0; i < s->nsubs; i++) {
-		const struct chk_slot *slot;
-		const struct sim_chk *c;
-
-		if (!(s->subs[i].mask & bit))
-			continue;
-		if (s->subs[i].fn != checker_deliver)
+	if ((unsigned int)rec->type >= SIM_REC_NR)
+		return true;		/* nobody can subscribe to it */
+	l = &s->subs[rec->type];
+	for (const struct sim_sub *d = l->v, *end = d + l->n; d < end; d++)
+		if (!d->ops || !d->ops->again_quiet ||
+		    !d->ops->again_quiet(s, d->ctx, rec))
 			return false;
-		slot = s->subs[i].ctx;
-		c = &s->chks[slot->idx];
-		if (!c->ops->again_quiet || !c->ops->again_quiet(s, c->ctx, rec))
-			return false;
-	}
 	return true;
 }
 
+/* Checkers ride the bus like any sink, called with the sim. */
 int sim_checker_register(struct sim *s, const struct sim_checker_ops *ops,
 			 void *ctx)
 {
-	struct chk_slot *slot;
+	struct sim_sub sub = { .on_rec = ops->on_rec, .ops = ops, .ctx = ctx };
 
 	s->chks = sim_xrealloc(s->chks, s->nchks + 1, sizeof(*s->chks));
-	s->chks[s->nchks] = (struct sim_chk){ ops, ctx };
-	if (ops->on_rec && ops->mask) {
-		slot = sim_xrealloc(NULL, 1, sizeof(*slot));
-		*slot = (struct chk_slot){ s, s->nchks };
-		sim_trace_subscribe(s, ops->mask, checker_deliver, slot);
-	}
-	s->nchks++;
+	s->chks[s->nchks++] = (struct sim_chk){ ops, ctx };
+	if (ops->on_rec && ops->mask)
+		subs_add(s, ops->mask, &sub);
 	return 0;
 }
 
@@ -187,12 +197,10 @@ void sim_checkers_finish(struct sim *s)
 
 void sim_trace_fini(struct sim *s)
 {
-	for (size_t i = 0; i < s->nsubs; i++)
-		if (s->subs[i].fn == checker_deliver)
-			free(s->subs[i].ctx);
+	for (unsigned int t = 0; t < SIM_REC_NR; t++)
+		free(s->subs[t].v);
 	for (size_t i = 0; i < s->nchks; i++)
 		if (s->chks[i].ops->destroy)
 			s->chks[i].ops->destroy(s->chks[i].ctx);
-	free(s->subs);
 	free(s->chks);
 }

@@ -261,6 +261,73 @@ START_TEST(checkers_see_records_and_finish_once)
 }
 END_TEST
 
+/* Per-type delivery keeps subscription order across sinks and checkers. */
+struct order {
+	struct sim *s;
+	char log[64];
+	size_t n;
+	bool subscribed;
+};
+
+static void order_note(struct order *o, char c)
+{
+	if (o->n + 1 < sizeof(o->log))
+		o->log[o->n++] = c;
+}
+
+static void order_a(void *ctx, const struct sim_rec *rec)
+{
+	order_note(ctx, 'a');
+}
+
+static void order_c(void *ctx, const struct sim_rec *rec)
+{
+	order_note(ctx, 'c');
+}
+
+static void order_late(void *ctx, const struct sim_rec *rec)
+{
+	order_note(ctx, 'l');
+}
+
+/* The checker subscribes a sink while a record is delivered. */
+static void order_b(struct sim *s, void *ctx, const struct sim_rec *rec)
+{
+	struct order *o = ctx;
+
+	order_note(o, 'b');
+	if (!o->subscribed) {
+		o->subscribed = true;
+		sim_trace_subscribe(s, SIM_REC_ALL, order_late, o);
+	}
+}
+
+static const struct sim_checker_ops order_ops = {
+	.name = "order", .mask = SIM_REC_BIT(SIM_REC_ACCESS), .on_rec = order_b,
+};
+
+START_TEST(trace_order_per_type)
+{
+	struct sim *s = sim_create(1);
+	struct order o = { .s = s };
+	struct sim_rec acc = { .type = SIM_REC_ACCESS };
+	struct sim_rec map = { .type = SIM_REC_MAP };
+
+	sim_trace_subscribe(s, SIM_REC_BIT(SIM_REC_ACCESS) |
+			    SIM_REC_BIT(SIM_REC_MAP), order_a, &o);
+	sim_checker_register(s, &order_ops, &o);
+	sim_trace_subscribe(s, SIM_REC_ALL, order_c, &o);
+	sim_trace_emit(s, &acc);	/* l waits for the next record */
+	sim_trace_emit(s, &map);
+	sim_trace_emit(s, &acc);
+	o.log[o.n] = 0;
+	ck_assert_str_eq(o.log, "abc" "acl" "abcl");
+	/* a sink among the subscribers: a repeat must be published */
+	ck_assert(!sim_trace_again_quiet(s, &acc));
+	sim_destroy(s);
+}
+END_TEST
+
 START_TEST(stats_are_sorted_and_stable)
 {
 	struct sim *s = sim_create(1);
@@ -649,6 +716,7 @@ Suite *sim_suite(void)
 	tcase_add_test(tc, findings_fold_episodes);
 	tcase_add_test(tc, trace_delivers_by_mask);
 	tcase_add_test(tc, checkers_see_records_and_finish_once);
+	tcase_add_test(tc, trace_order_per_type);
 	tcase_add_test(tc, stats_are_sorted_and_stable);
 	tcase_add_test(tc, seq_runs_subops_at_completion_cycles);
 	tcase_add_test(tc, seq_waits_for_resume);

@@ -2,8 +2,8 @@
 /*
  * checkers_fixture.h - synthetic trace records for the docs/scenarios.md
  * checkers (steps, maps, owner changes, accesses, dma-buf events) and
- * finding lookups.  Included by check_checkers.c and
- * check_checkers_windows.c only.
+ * finding lookups.  Included by check_checkers.c,
+ * check_checkers_windows.c and check_checkers_cache.c only.
  */
 #ifndef TSMSIM_TESTS_UNIT_CHECKERS_FIXTURE_H
 #define TSMSIM_TESTS_UNIT_CHECKERS_FIXTURE_H
@@ -17,6 +17,7 @@
 /* the suites (declared here: the Makefile greps the .c definitions) */
 Suite *checkers_suite(void);
 Suite *checkers_windows_suite(void);
+Suite *checkers_cache_suite(void);
 
 #define CFX_UNUSED __attribute__((unused))
 
