@@ -144,9 +144,11 @@ static void sb_access_cause(struct chk_sb *b, const struct chk_ctx *c,
 	}
 }
 
-static void access_report(struct sim *s, struct chk_ctx *c, size_t pi,
-			  int kind, bool supp, const struct sim_rec *rec,
-			  const struct chk_map *m)
+/* Out of line, like dl_report(): the judges' frame stays small. */
+static __attribute__((noinline)) void
+access_report(struct sim *s, struct chk_ctx *c, size_t pi,
+	      int kind, bool supp, const struct sim_rec *rec,
+	      const struct chk_map *m)
 {
 	const struct sim_rec_access *a = &rec->u.access;
 	char buf[3 * CHK_DESC_LEN];
@@ -166,10 +168,13 @@ static void access_report(struct sim *s, struct chk_ctx *c, size_t pi,
 	TSM_BUG_ON(f->count != 1);
 }
 
-/* The access finding of @rec for pair @pi, folded into its episode. */
-static void judge_access(struct sim *s, struct chk_ctx *c, size_t pi,
-			 bool revoked, const struct sim_rec *rec,
-			 const struct chk_map *m)
+/*
+ * The access finding of @rec for pair @pi, folded into its episode.
+ * Return: its kind, -1 for none.
+ */
+static int judge_access(struct sim *s, struct chk_ctx *c, size_t pi,
+			bool revoked, const struct sim_rec *rec,
+			const struct chk_map *m)
 {
 	const struct sim_rec_access *a = &rec->u.access;
 	struct chk_pair *p = &c->pairs[pi];
@@ -181,29 +186,48 @@ static void judge_access(struct sim *s, struct chk_ctx *c, size_t pi,
 	if (p->akind >= 0 && p->akind == kind && p->ares == a->result &&
 	    p->asupp == supp) {
 		episode_fold(s, p->afind, rec->cycle);
-		return;
+		return kind;
 	}
 	if (p->akind >= 0)
 		episode_close(s, p->afind);
 	p->akind = kind;
 	if (kind < 0)
-		return;
+		return kind;
 	p->ares = a->result;
 	p->asupp = supp;
 	c->epoch++;		/* the pair is no longer quiet: slots go stale */
 	access_report(s, c, pi, kind, supp, rec, m);
 	c->pairs[pi].afind = sim_findings_count(s) - 1;
+	return kind;
 }
 
 /* ---------------------------------------------------------- data loss */
+
+static __attribute__((noinline)) void
+dl_report(struct sim *s, struct chk_ctx *c, size_t pi,
+	  const struct sim_rec *rec, const struct chk_map *m)
+{
+	const struct sim_rec_access *a = &rec->u.access;
+	char buf[3 * CHK_DESC_LEN];
+	struct chk_sb b = { buf, sizeof(buf), 0 };
+
+	chk_sb_access(&b, a);
+	chk_sb_add(&b, " through ");
+	chk_sb_map(&b, m, a->map_id);
+	chk_sb_add(&b, " was dropped and %s was not told: it ",
+		   a->initiator ? a->initiator : "the issuer");
+	chk_sb_result(&b, a);
+	chk_sb_during(&b, &rec->step);
+	sim_finding_add(s, SIM_FIND_DATA_LOSS, pair_key(pi, a->result), "%s",
+			buf);
+	c->pairs[pi].dfind = sim_findings_count(s) - 1;
+}
 
 /* data-loss for a write of pair @pi dropped silently. */
 static void judge_data_loss(struct sim *s, struct chk_ctx *c, size_t pi,
 			    const struct sim_rec *rec, const struct chk_map *m)
 {
 	const struct sim_rec_access *a = &rec->u.access;
-	char buf[3 * CHK_DESC_LEN];
-	struct chk_sb b = { buf, sizeof(buf), 0 };
 	struct chk_pair *p = &c->pairs[pi];
 
 	if (!a->write)		/* a read cannot lose data nor end the loss */
@@ -219,16 +243,7 @@ static void judge_data_loss(struct sim *s, struct chk_ctx *c, size_t pi,
 		return;
 	p->dres = a->result;
 	c->epoch++;		/* the pair is no longer quiet for writes */
-	chk_sb_access(&b, a);
-	chk_sb_add(&b, " through ");
-	chk_sb_map(&b, m, a->map_id);
-	chk_sb_add(&b, " was dropped and %s was not told: it ",
-		   a->initiator ? a->initiator : "the issuer");
-	chk_sb_result(&b, a);
-	chk_sb_during(&b, &rec->step);
-	sim_finding_add(s, SIM_FIND_DATA_LOSS, pair_key(pi, a->result), "%s",
-			buf);
-	c->pairs[pi].dfind = sim_findings_count(s) - 1;
+	dl_report(s, c, pi, rec, m);
 }
 
 /* ------------------------------------------------ the verdict cache */
@@ -258,8 +273,8 @@ static inline bool slot_hit(const struct chk_ctx *c, const struct chk_slot *sl,
 }
 
 /* Make @sl the slot of @a's key: look the pair and the mapping up. */
-static void slot_fill(struct chk_ctx *c, struct chk_slot *sl,
-		      const struct sim_rec_access *a)
+static __attribute__((noinline)) void
+slot_fill(struct chk_ctx *c, struct chk_slot *sl, const struct sim_rec_access *a)
 {
 	const struct chk_map *m = chk_map_get(c, a->map_id);
 
@@ -270,6 +285,7 @@ static void slot_fill(struct chk_ctx *c, struct chk_slot *sl,
 	sl->map = m ? (int32_t)(m - c->maps) : -1;
 	sl->revoked = m && m->buf >= 0 && c->bufs[m->buf].revoked;
 	sl->epoch = c->epoch;
+	sl->fold = false;
 	slot_settle(c, sl);
 }
 
@@ -282,26 +298,65 @@ static inline bool quiet_repeat(const struct chk_slot *sl,
 	return sl->quiet && rec_clean(a);
 }
 
-/* Everything but a quiet repeat: fill the slot when needed, then judge. */
+/*
+ * A read, or a delivered write on a pair with no data-loss open, whose
+ * result and flags are those of the record that last gave this slot's
+ * access finding, while no hitless window is open: in this epoch (same
+ * revokes, same allow windows) it gives the same kind and suppression.
+ * No episode opened since (that moves the epoch), so the pair's episode
+ * is still the one that record left open, unless an access through
+ * another address of the initiator ended it: then akind is -1.  So it
+ * folds into that episode, and only counts.
+ */
+static inline bool fold_repeat(const struct chk_ctx *c,
+			       const struct chk_slot *sl,
+			       const struct sim_rec_access *a)
+{
+	const struct chk_pair *p = &c->pairs[sl->pair];
+
+	return sl->fold && a->result == sl->fold_res &&
+	       a->unaccepted == sl->fold_unaccepted &&
+	       a->stale == sl->fold_stale &&
+	       (!a->write || (!a->dropped_silently && !p->dl_open)) &&
+	       !c->hit_open && p->akind >= 0;
+}
+
+/*
+ * The three judges with the slot's look-ups (made first unless @hit);
+ * then settle the slot.  Out of line: the quiet path makes no call.
+ */
 static __attribute__((noinline)) void
 judge_all(struct sim *s, struct chk_ctx *c, struct chk_slot *sl,
-	  const struct sim_rec *rec)
+	  const struct sim_rec *rec, bool hit)
 {
 	const struct sim_rec_access *a = &rec->u.access;
 	const struct chk_map *m;
+	int kind;
 
-	if (!slot_hit(c, sl, a)) {
+	if (!hit)
 		slot_fill(c, sl, a);
-		if (quiet_repeat(sl, a))
-			return;
-	}
 	m = sl->map >= 0 ? &c->maps[sl->map] : NULL;
-	judge_access(s, c, sl->pair, sl->revoked, rec, m);
+	kind = judge_access(s, c, sl->pair, sl->revoked, rec, m);
 	judge_data_loss(s, c, sl->pair, rec, m);
 	chk_hitless_judge(c, rec, m);
 	/* an episode opened: every other slot is stale, this one still holds */
 	sl->epoch = c->epoch;
+	sl->fold = kind >= 0;
+	sl->fold_res = (uint8_t)a->result;
+	sl->fold_unaccepted = a->unaccepted;
+	sl->fold_stale = a->stale;
 	slot_settle(c, sl);
+}
+
+/* A fold only counts; anything else goes through the judges. */
+static __attribute__((noinline)) void
+judge_counted(struct sim *s, struct chk_ctx *c, struct chk_slot *sl,
+	      const struct sim_rec *rec, bool hit)
+{
+	if (hit && fold_repeat(c, sl, &rec->u.access))
+		episode_fold(s, c->pairs[sl->pair].afind, rec->cycle);
+	else
+		judge_all(s, c, sl, rec, hit);
 }
 
 /*
@@ -310,20 +365,25 @@ judge_all(struct sim *s, struct chk_ctx *c, struct chk_slot *sl,
  * slot is quiet and whose own fields are clean would change none of them
  * (judge_access: kind < 0 on a pair with none open; judge_data_loss: a
  * read, or a delivered write with none open; hitless: no window open),
- * so it returns before any of them, without a call.
+ * so it returns before any of them, without a call; one that would only
+ * fold into the open episode (fold_repeat()) only counts.
  */
 void chk_access_on_rec(struct sim *s, void *ctx, const struct sim_rec *rec)
 {
 	const struct sim_rec_access *a = &rec->u.access;
 	struct chk_ctx *c = ctx;
 	struct chk_slot *sl = &c->slots[slot_index(a)];
+	bool hit = slot_hit(c, sl, a);
 
-	if (slot_hit(c, sl, a) && quiet_repeat(sl, a))
+	if (hit && quiet_repeat(sl, a))
 		return;
-	judge_all(s, c, sl, rec);
+	judge_counted(s, c, sl, rec, hit);
 }
 
-/* A repeat of a record that changed nothing would change nothing. */
+/*
+ * A repeat of a record that changed nothing would change nothing (a
+ * fold counts, so it is no quiet repeat).
+ */
 bool chk_access_again_quiet(struct sim *s, void *ctx, const struct sim_rec *rec)
 {
 	const struct sim_rec_access *a = &rec->u.access;

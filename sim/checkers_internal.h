@@ -116,11 +116,16 @@ struct chk_allow {
  *          hitless window is open: a read whose own fields give no
  *          finding changes nothing (checkers_access.c quiet_repeat())
  * @quiet_write: the same for a write: @quiet and no data-loss episode open
+ * @fold:   the last record judged through this slot gave an access
+ *          finding, with result @fold_res and flags @fold_unaccepted,
+ *          @fold_stale: one more like it, while its pair's episode is
+ *          still open, only counts (checkers_access.c fold_repeat())
  *
  * The epoch moves on every record but ACCESS that reaches the checkers
  * (step, map, unmap, dma-buf, owner, TDI state, TDISP, teardown) and on
  * every access that opens an episode, so a slot never outlives a change
- * of what it caches.  The initiator is keyed by address: the publishers
+ * of what it caches; a fold also checks that its pair's episode is still
+ * open (an access through another address of the initiator may end it).  The initiator is keyed by address: the publishers
  * keep one text at one address at least until the next such record.
  */
 struct chk_slot {
@@ -133,6 +138,9 @@ struct chk_slot {
 	bool revoked;
 	bool quiet;
 	bool quiet_write;
+	bool fold;
+	uint8_t fold_res;
+	bool fold_unaccepted, fold_stale;
 };
 
 #define CHK_SLOTS 16	/* direct-mapped; a power of 2 */

@@ -92,11 +92,15 @@ START_TEST(window_opens_between_identical_accesses)
 	access(s, a);
 	access(s, a);
 	access(s, a);
+	a.result = SIM_RES_UR;	/* identical errors: each one counts */
+	access(s, a);
+	access(s, a);
 	step_end(s);
 	access(s, a);		/* after the window: not counted */
 	ck_assert_int_eq(sim_hitless_get(s, 0, &st), 0);
-	ck_assert_int_eq(st.verdict, SIM_HITLESS_CLEAN);
-	ck_assert_uint_eq(st.accesses, 3);
+	ck_assert_int_eq(st.verdict, SIM_HITLESS_VIOLATED);
+	ck_assert_uint_eq(st.accesses, 5);
+	ck_assert_uint_eq(st.bad, 2);
 	sim_destroy(s);
 }
 END_TEST
@@ -170,6 +174,135 @@ START_TEST(data_loss_through_another_address)
 	ck_assert(!f->open);
 	ck_assert_uint_eq(nth(s, SIM_FIND_DATA_LOSS, 1)->first, 40);
 	ck_assert_uint_eq(count_kind(s, SIM_FIND_ACCESS_ERROR), 0);
+	sim_destroy(s);
+}
+END_TEST
+
+/*
+ * A repeat that folds into its open episode only counts; any change of
+ * result, flag, write loss or of the episode itself (ended through another
+ * address of the same initiator) is judged in full.
+ */
+START_TEST(fold_only_into_the_same_episode)
+{
+	struct sim *s = mk(NULL);
+	char buf[2][64] = { "dev0 dma", "dev0 dma" };	/* two slots */
+	struct sim_rec_access a = acc(SIM_INIT_DEVICE, buf[0], 0x1000, DRAM, 1,
+				      SIM_RES_UR);
+	struct sim_rec_access other = acc(SIM_INIT_DEVICE, buf[1], 0x1000,
+					  DRAM, 1, SIM_RES_OK);
+	const struct sim_finding *f;
+
+	map(s, 1, SIM_MAP_IOMMU, "ioas a", 0x1000, DRAM, 0x1000);
+	at(s, 10);
+	access(s, a);
+	at(s, 11);
+	access(s, a);		/* folds */
+	at(s, 12);
+	access(s, other);	/* ends the episode through the other address */
+	at(s, 13);
+	access(s, a);		/* a new episode, not a fold into the old one */
+	ck_assert_uint_eq(count_kind(s, SIM_FIND_ACCESS_ERROR), 2);
+	f = nth(s, SIM_FIND_ACCESS_ERROR, 0);
+	ck_assert_uint_eq(f->count, 2);
+	ck_assert_uint_eq(f->last, 11);
+	ck_assert(!f->open);
+	other.result = SIM_RES_FAULT;	/* the same kind, another result */
+	access(s, other);
+	access(s, a);		/* ends that one: not a fold into it */
+	ck_assert_uint_eq(count_kind(s, SIM_FIND_ACCESS_ERROR), 4);
+	ck_assert_uint_eq(nth(s, SIM_FIND_ACCESS_ERROR, 2)->count, 1);
+	ck_assert_uint_eq(nth(s, SIM_FIND_ACCESS_ERROR, 3)->count, 1);
+	at(s, 14);
+	a.stale = true;		/* same result, another kind */
+	access(s, a);
+	ck_assert_uint_eq(count_kind(s, SIM_FIND_STALE_TRANSLATION), 1);
+	at(s, 15);
+	a.stale = false;
+	a.unaccepted = true;
+	access(s, a);
+	ck_assert_uint_eq(count_kind(s, SIM_FIND_UNACCEPTED_ACCESS), 1);
+	a.unaccepted = false;
+	at(s, 16);
+	access(s, a);
+	at(s, 17);
+	a.result = SIM_RES_FAULT;	/* same kind, another result */
+	access(s, a);
+	ck_assert_uint_eq(count_kind(s, SIM_FIND_ACCESS_ERROR), 6);
+	at(s, 18);
+	a.write = true;		/* a delivered write folds too */
+	access(s, a);
+	at(s, 19);
+	a.dropped_silently = true;	/* a lost one opens data-loss */
+	access(s, a);
+	ck_assert_uint_eq(count_kind(s, SIM_FIND_DATA_LOSS), 1);
+	at(s, 20);
+	a.write = a.dropped_silently = false;
+	access(s, a);		/* a read folds; the loss stays open */
+	ck_assert_uint_eq(count_kind(s, SIM_FIND_ACCESS_ERROR), 6);
+	f = nth(s, SIM_FIND_ACCESS_ERROR, 5);
+	ck_assert_uint_eq(f->count, 4);
+	ck_assert_uint_eq(f->first, 17);
+	ck_assert_uint_eq(f->last, 20);
+	ck_assert(nth(s, SIM_FIND_DATA_LOSS, 0)->open);
+	sim_destroy(s);
+}
+END_TEST
+
+/* An allow window opening between identical errors: a new, hidden one. */
+START_TEST(allow_window_between_identical_errors)
+{
+	const struct sim_allow_cfg allow = {
+		.from_step = 1, .to_step = 1, .results = 1u << SIM_RES_UR,
+	};
+	const struct sim_checker_cfg cfg = { .allow = &allow, .nallow = 1 };
+	struct sim *s = mk(&cfg);
+	struct sim_rec_access a = acc(SIM_INIT_DEVICE, "dev0 dma", 0x1000,
+				      DRAM, 1, SIM_RES_UR);
+
+	map(s, 1, SIM_MAP_IOMMU, "ioas a", 0x1000, DRAM, 0x1000);
+	access(s, a);
+	access(s, a);
+	step_begin(s, 1, 30, "vfio.reset", NULL);
+	access(s, a);
+	access(s, a);
+	step_end(s);
+	access(s, a);
+	ck_assert_uint_eq(count_kind(s, SIM_FIND_ACCESS_ERROR), 3);
+	ck_assert(!nth(s, SIM_FIND_ACCESS_ERROR, 0)->suppressed);
+	ck_assert(nth(s, SIM_FIND_ACCESS_ERROR, 1)->suppressed);
+	ck_assert_uint_eq(nth(s, SIM_FIND_ACCESS_ERROR, 1)->count, 2);
+	ck_assert(!nth(s, SIM_FIND_ACCESS_ERROR, 2)->suppressed);
+	ck_assert_uint_eq(sim_findings_unsuppressed(s, SIM_FIND_ACCESS_ERROR), 2);
+	sim_destroy(s);
+}
+END_TEST
+
+/*
+ * A slot looked up again for another key (here by again_quiet()) keeps
+ * nothing of the old key's fold: X's ur must not fold Y's ur into Y's
+ * fault episode.
+ */
+START_TEST(refilled_slot_forgets_the_fold)
+{
+	struct sim *s = mk(NULL);
+	const char *name = "dev0 dma";
+	struct sim_rec rec = { .type = SIM_REC_ACCESS };
+
+	/* 16 mappings apart: both keys of the one name share a slot */
+	map(s, 1, SIM_MAP_IOMMU, "ioas a", 0x1000, DRAM, 0x1000);
+	map(s, 17, SIM_MAP_IOMMU, "ioas a", 0x2000, DRAM + 0x1000, 0x1000);
+	access(s, acc(SIM_INIT_DEVICE, name, 0x2000, DRAM + 0x1000, 17,
+		      SIM_RES_FAULT));
+	access(s, acc(SIM_INIT_DEVICE, name, 0x1000, DRAM, 1, SIM_RES_UR));
+	step_begin(s, 0, 5, "vfio.reset", NULL);	/* a new epoch */
+	rec.u.access = acc(SIM_INIT_DEVICE, name, 0x2000, DRAM + 0x1000, 17,
+			   SIM_RES_UR);
+	ck_assert(!sim_trace_again_quiet(s, &rec));
+	access(s, rec.u.access);	/* ends Y's fault episode */
+	ck_assert_uint_eq(count_kind(s, SIM_FIND_ACCESS_ERROR), 3);
+	ck_assert(!nth(s, SIM_FIND_ACCESS_ERROR, 0)->open);
+	ck_assert_uint_eq(nth(s, SIM_FIND_ACCESS_ERROR, 0)->count, 1);
 	sim_destroy(s);
 }
 END_TEST
@@ -270,6 +403,9 @@ Suite *checkers_cache_suite(void)
 	tcase_add_test(tc, data_loss_through_another_address);
 	tcase_add_test(tc, every_result_after_quiet_accesses);
 	tcase_add_test(tc, keys_sharing_a_slot);
+	tcase_add_test(tc, fold_only_into_the_same_episode);
+	tcase_add_test(tc, allow_window_between_identical_errors);
+	tcase_add_test(tc, refilled_slot_forgets_the_fold);
 	suite_add_tcase(su, tc);
 	return su;
 }
