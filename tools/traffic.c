@@ -231,7 +231,9 @@ static bool stream_batch(struct sim *s, struct stream *x, sim_cycles_t *at,
 			stream_pend(x, addr);
 			break;
 		}
-		if (plat_dma_same_page(p, a, addr)) {
+		if (plat_dma_same_page(p, a, addr) ||
+		    ((addr & 4095) + a->size <= 4096 &&
+		     plat_dma_next_page(p, x->dev, a, addr))) {
 			n++;			/* the issue at t */
 			cur = x->issued = t;
 			(*x->st_issued)++;

@@ -208,6 +208,7 @@ static void access_reset(struct plat_access *a)
 	a->stale = a->silent_drop = a->unaccepted = a->not_issued = false;
 	a->repeatable = a->again = false;
 	a->tlb_slot = -1;
+	a->tlb_gen = 0;
 	a->data = 0;
 	a->detail = NULL;
 	a->dev = NULL;
@@ -430,7 +431,8 @@ bool plat_dma_same_page(struct platform *p, struct plat_access *a,
 
 	if (!a->again || (addr ^ a->addr) >> 12 ||
 	    (addr & 4095) + a->size > 4096 ||
-	    !iommu_hit_again(p->iommu, a->tlb_slot, addr, a->write, &hpa))
+	    !iommu_hit_again(p->iommu, a->tlb_slot, &a->tlb_gen, addr, a->write,
+			     &hpa))
 		return false;
 	(*p->st_dma)++;
 	a->lat = p->t[AT_IOTLB_HIT] + a->lat_rest;
@@ -451,9 +453,29 @@ enum plat_again plat_dma_again(struct platform *p, struct pcie_dev *dev,
 {
 	if (!a->again || (addr & 4095) + a->size > 4096)
 		return PLAT_AGAIN_NONE;
-	if (plat_dma_same_page(p, a, addr))
+	if (plat_dma_same_page(p, a, addr) || plat_dma_next_page(p, dev, a, addr))
 		return PLAT_AGAIN_REPEAT;
 	return plat_dma_other_page(p, dev, a, addr);
+}
+
+bool plat_dma_next_page(struct platform *p, struct pcie_dev *dev,
+			struct plat_access *a, uint64_t addr)
+{
+	sim_cycles_t lat;
+	uint64_t hpa;
+	int32_t s;
+
+	s = iommu_translate_within(p->iommu, pcie_dev_rid(dev), addr, a->size,
+				   a->write, a->map_id, a->same_lo, a->same_hi,
+				   &a->tlb_gen, &hpa, &lat);
+	if (s < 0)
+		return false;
+	(*p->st_dma)++;
+	a->addr = addr;
+	a->lat = lat + a->lat_rest;
+	a->hpa = hpa;
+	a->tlb_slot = s;
+	return true;
 }
 
 enum plat_again plat_dma_other_page(struct platform *p, struct pcie_dev *dev,
@@ -466,12 +488,14 @@ enum plat_again plat_dma_other_page(struct platform *p, struct pcie_dev *dev,
 	iommu_translate(p->iommu, pcie_dev_rid(dev), IOMMU_NO_PASID, false,
 			addr, a->size, a->write, &x);
 	a->addr = addr;
+	/* plat_dma_next_page() takes every repeat; this guards it */
 	if (x.fault == IOMMU_OK && !x.stale && x.tag == a->map_id &&
 	    x.tlb_slot >= 0 && x.hpa >= a->same_lo &&
 	    x.hpa + (a->size - 1) <= a->same_hi) {
 		a->lat = x.lat_cycles + a->lat_rest;
 		a->hpa = x.hpa;
 		a->tlb_slot = x.tlb_slot;
+		a->tlb_gen = 0;
 		return PLAT_AGAIN_REPEAT;
 	}
 	/* not a repeat after all: the rest of plat_dma() from here */
