@@ -18,6 +18,7 @@
 #include "world.h"
 
 #define PAGE 4096ULL
+#define NO_MASK UINT64_MAX
 
 struct stream {
 	struct traffic *t;
@@ -25,7 +26,9 @@ struct stream {
 	struct sim_rng rng;
 	uint64_t k;		/* accesses completed */
 	uint64_t pages, lines;	/* lines per page */
-	uint64_t pmask, lmask;	/* pages - 1, lines - 1 when powers of 2, else 0 */
+	/* pages - 1, lines - 1 and log2(lines) when powers of 2, else NO_MASK */
+	uint64_t pmask, lmask;
+	unsigned int lshift;
 	bool started, stopped;
 	struct pcie_dev *dev;
 	struct plat_guest *g;
@@ -48,28 +51,34 @@ struct traffic {
 static void stream_issue(struct sim *s, void *subject, void *object);
 static void stream_complete(struct sim *s, void *subject, void *object);
 
-static uint64_t next_addr(struct stream *x)
+static inline uint64_t next_addr(struct stream *x)
 {
 	const struct scn_traffic *c = x->cfg;
-	uint64_t page, off, r;
+	uint64_t page, line, r;
 
 	switch (c->pattern) {
 	case SCN_PAT_SEQUENTIAL:
-		page = (x->k / x->lines) % x->pages;
-		off = (x->k % x->lines) * c->size;
+		/* shifts and masks when the counts are powers of 2 */
+		if (x->lmask != NO_MASK) {
+			page = x->k >> x->lshift;
+			line = x->k & x->lmask;
+		} else {
+			page = x->k / x->lines;
+			line = x->k % x->lines;
+		}
 		break;
 	case SCN_PAT_RANDOM:
 		r = sim_rng_next(&x->rng);
-		/* the same remainders; a mask when the count is a power of 2 */
-		page = x->pmask ? r & x->pmask : r % x->pages;
-		off = (x->lmask ? (r >> 32) & x->lmask : (r >> 32) % x->lines) *
-		      c->size;
+		page = r;
+		line = x->lmask != NO_MASK ? (r >> 32) & x->lmask :
+					     (r >> 32) % x->lines;
 		break;
 	default:
-		page = off = 0;
-		break;
+		return x->cfg->addr;
 	}
-	return c->addr + page * PAGE + off;
+	/* the same remainder as page % pages */
+	page = x->pmask != NO_MASK ? page & x->pmask : page % x->pages;
+	return c->addr + page * PAGE + line * c->size;
 }
 
 static void stream_stop(struct stream *x)
@@ -231,7 +240,7 @@ static bool stream_batch(struct sim *s, struct stream *x, sim_cycles_t *at,
 			stream_pend(x, addr);
 			break;
 		}
-		if (plat_dma_same_page(p, a, addr) ||
+		if ((!((addr ^ a->addr) >> 12) && plat_dma_same_page(p, a, addr)) ||
 		    ((addr & 4095) + a->size <= 4096 &&
 		     plat_dma_next_page(p, x->dev, a, addr))) {
 			n++;			/* the issue at t */
@@ -375,8 +384,9 @@ static void stream_init(struct traffic *t, struct stream *x,
 	x->pages = span / PAGE ? span / PAGE : 1;
 	if (!x->lines)
 		x->lines = 1;
-	x->pmask = x->pages > 1 && !(x->pages & (x->pages - 1)) ? x->pages - 1 : 0;
-	x->lmask = x->lines > 1 && !(x->lines & (x->lines - 1)) ? x->lines - 1 : 0;
+	x->pmask = x->pages & (x->pages - 1) ? NO_MASK : x->pages - 1;
+	x->lmask = x->lines & (x->lines - 1) ? NO_MASK : x->lines - 1;
+	x->lshift = (unsigned int)__builtin_ctzll(x->lines);
 	/* "<guest|device> <stream>": checkers tie an access to its issuer */
 	snprintf(x->name, sizeof(x->name), "%s %s", c->from_name, c->name);
 	if (c->from == SCN_FROM_DEVICE)

@@ -512,6 +512,11 @@ bool iommu_hit_again(struct iommu *io, int32_t slot, uint64_t *gen,
 	return true;
 }
 
+struct iommu_again iommu_again_handle(struct iommu *io)
+{
+	return (struct iommu_again){ &io->tlb.gen, io->st.hits };
+}
+
 /*
  * An IOTLB miss of iommu_translate_within(): the walk, and the leaf
  * inserted when it gives @iova through @tag at an HPA in [@lo, @hi].

@@ -454,6 +454,17 @@ int iommu_translate(struct iommu *io, uint16_t rid, uint32_t pasid, bool tee,
 bool iommu_hit_again(struct iommu *io, int32_t slot, uint64_t *gen,
 		     uint64_t iova, bool write, uint64_t *hpa);
 /*
+ * struct iommu_again - iommu_hit_again()'s answer without a call: while
+ * *@gen still equals the *gen a caller got from iommu_hit_again() or
+ * iommu_translate_within(), the same 4 KiB page hits the same MRU entry
+ * and changes nothing else; the caller counts that hit in *@hits.
+ */
+struct iommu_again {
+	const uint64_t *gen;
+	uint64_t *hits;
+};
+struct iommu_again iommu_again_handle(struct iommu *io);
+/*
  * iommu_translate_within() - run-ahead's other page: a T=0 translation of
  * @iova by @rid without PASID, done (IOTLB, walk, LRU and stats exactly as
  * iommu_translate()) only when it ends without a fault, not stale,
