@@ -522,7 +522,7 @@ struct iommu_again iommu_again_handle(struct iommu *io)
  * inserted when it gives @iova through @tag at an HPA in [@lo, @hi].
  */
 static int32_t miss_within(struct iommu *io, struct iommu_domain *dom,
-			   uint64_t iova, bool write, uint64_t tag,
+			   uint64_t iova, uint64_t size, bool write, uint64_t tag,
 			   uint64_t lo, uint64_t hi, uint32_t h0,
 			   uint64_t *hpa, sim_cycles_t *lat)
 {
@@ -537,7 +537,7 @@ static int32_t miss_within(struct iommu *io, struct iommu_domain *dom,
 	ps = 1ULL << (IOMMU_PAGE_SHIFT + IOMMU_PT_BITS * cls);
 	frame = pte & IOMMU_PTE_ADDR & ~(ps - 1);
 	*hpa = frame | (iova & (ps - 1));
-	if (*hpa < lo || *hpa > hi ||
+	if (*hpa < lo || *hpa + (size - 1) > hi ||
 	    (dom->ntags ? iommu_tag_find(dom, iova) : 0) != tag)
 		return -1;
 	(*io->st.misses)++;
@@ -562,20 +562,20 @@ int32_t iommu_translate_within(struct iommu *io, uint16_t rid, uint64_t iova,
 	uint32_t h0;
 	int32_t s;
 
-	if (!dom || dom->type == IOMMU_DOMAIN_BLOCKED || !size ||
-	    hi < lo || hi - lo < size - 1)
+	if (!dom || dom->type == IOMMU_DOMAIN_BLOCKED || !size)
 		return -1;
-	hi -= size - 1;		/* the last byte within too */
 	h0 = iommu_tlb_home(t, dom->id, iova);
 	s = iommu_tlb_find_h(t, dom->id, iova, h0);
 	if (s < 0) {
-		s = miss_within(io, dom, iova, write, tag, lo, hi, h0, hpa, lat);
+		s = miss_within(io, dom, iova, size, write, tag, lo, hi, h0, hpa,
+				lat);
 	} else {
 		x = &t->e[s];
 		*hpa = x->frame | (iova & ((1ULL << (IOMMU_PAGE_SHIFT +
 						     IOMMU_PT_BITS * x->cls)) - 1));
+		/* an HPA has 52 bits: the last byte's address cannot wrap */
 		if (x->stale || x->tag != tag || !prot_allows(x->prot, write) ||
-		    *hpa < lo || *hpa > hi)
+		    *hpa < lo || *hpa + (size - 1) > hi)
 			return -1;
 		iommu_tlb_touch(t, s);
 		(*io->st.hits)++;

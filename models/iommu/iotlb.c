@@ -31,11 +31,17 @@ static uint32_t tlb_hash(const struct iommu_tlb *t, uint32_t dom,
 int iommu_tlb_init(struct iommu_tlb *t, unsigned int entries,
 		   unsigned int ways)
 {
+	/*
+	 * Slots per entry: 16 keeps a probe, an insert and the backward
+	 * shift of a delete near one step (a miss does all three); a big
+	 * IOTLB takes 4 so the table stays small (64 KiB at most at 16).
+	 */
+	unsigned int per = entries <= 1024 ? 16 : 4;
 	uint32_t hs = 2;
 	unsigned int bits = 1;
 
 	memset(t, 0, sizeof(*t));
-	while (hs < 4u * entries) {
+	while (hs < per * entries) {
 		hs <<= 1;
 		bits++;
 	}
@@ -136,6 +142,8 @@ void iommu_tlb_touch(struct iommu_tlb *t, int32_t s)
 int32_t iommu_tlb_find_h(const struct iommu_tlb *t, uint32_t dom,
 			 uint64_t iova, uint32_t h0)
 {
+	if (t->clsmask == 1)	/* only 4 KiB entries, the usual case */
+		return tlb_probe(t, h0, dom, iova >> IOMMU_PAGE_SHIFT, 0);
 	for (unsigned int m = t->clsmask; m; m &= m - 1) {
 		unsigned int cls = (unsigned int)__builtin_ctz(m);
 		uint64_t vpn = iova >> cls_shift(cls);

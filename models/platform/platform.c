@@ -469,8 +469,8 @@ enum plat_again plat_dma_again(struct platform *p, struct pcie_dev *dev,
 }
 
 /* a random stream's every access: one body (docs/performance.md) */
-__attribute__((flatten))
-bool plat_dma_next_page(struct platform *p, struct pcie_dev *dev,
+__attribute__((flatten, always_inline))
+inline bool plat_dma_next_page(struct platform *p, struct pcie_dev *dev,
 			struct plat_access *a, uint64_t addr)
 {
 	sim_cycles_t lat;
