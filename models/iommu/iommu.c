@@ -512,6 +512,29 @@ bool iommu_hit_again(struct iommu *io, int32_t slot, uint64_t *gen,
 	return true;
 }
 
+/*
+ * Tables from which a prefetch pays (16 MiB): below, the tables stay in
+ * the caches and the prefetch walk costs more than the misses it hides
+ * (docs/performance.md, scale).
+ */
+#define PREFETCH_TABLES 4096u
+
+bool iommu_prefetch_pays(const struct iommu *io, uint16_t rid)
+{
+	const struct iommu_domain *dom = dev_domain(io, rid, IOMMU_NO_PASID);
+
+	return dom && dom->type == IOMMU_DOMAIN_PAGING &&
+	       dom->tables >= PREFETCH_TABLES;
+}
+
+void iommu_prefetch(struct iommu *io, uint16_t rid, uint64_t iova)
+{
+	struct iommu_domain *dom = dev_domain(io, rid, IOMMU_NO_PASID);
+
+	if (dom && dom->type == IOMMU_DOMAIN_PAGING)
+		iommu_pt_prefetch(dom, iova);
+}
+
 struct iommu_again iommu_again_handle(struct iommu *io)
 {
 	return (struct iommu_again){ &io->tlb.gen, io->st.hits };

@@ -465,6 +465,15 @@ struct iommu_again {
 };
 struct iommu_again iommu_again_handle(struct iommu *io);
 /*
+ * iommu_prefetch() - a hint from a caller that knows its next request: the
+ * cache lines a walk of @iova by @rid (no PASID) would read last are
+ * asked for now (__builtin_prefetch), so a walk that misses the caches
+ * overlaps the work before it.  Changes nothing a model can see.
+ */
+void iommu_prefetch(struct iommu *io, uint16_t rid, uint64_t iova);
+/* Are @rid's tables big enough that iommu_prefetch() pays for itself? */
+bool iommu_prefetch_pays(const struct iommu *io, uint16_t rid);
+/*
  * iommu_translate_within() - run-ahead's other page: a T=0 translation of
  * @iova by @rid without PASID, done (IOTLB, walk, LRU and stats exactly as
  * iommu_translate()) only when it ends without a fault, not stale,

@@ -92,6 +92,13 @@ enum iommu_fault iommu_pt_walk(const struct iommu_domain *dom, uint64_t iova,
 			       uint64_t *pte, unsigned int *leaf_lvl,
 			       unsigned int *walked);
 
+/*
+ * iommu_pt_prefetch() - the walk for @iova down to its last-level table,
+ * which is only asked to come into the cache (__builtin_prefetch): a hint,
+ * no result, nothing changed.
+ */
+void iommu_pt_prefetch(const struct iommu_domain *dom, uint64_t iova);
+
 /* ----------------------------------------------------------------- IOTLB */
 
 struct iommu_tlb_entry {

@@ -160,6 +160,26 @@ stop:
 	return IOMMU_OK;
 }
 
+void iommu_pt_prefetch(const struct iommu_domain *dom, uint64_t iova)
+{
+	uint64_t *const *tabs = dom->io->arena.tabs;
+	unsigned int levels = dom->io->cfg.levels;
+	unsigned int shift = iommu_lvl_shift(levels, 0);
+	uint32_t idx = dom->root;
+	uint64_t e;
+
+	if (iova >> (shift + IOMMU_PT_BITS))
+		return;
+	for (unsigned int lvl = 0; lvl + 1 < levels; lvl++) {
+		e = tabs[idx][(iova >> shift) & (IOMMU_PT_ENTRIES - 1)];
+		if ((e & (IOMMU_PTE_VALID | IOMMU_PTE_LEAF)) != IOMMU_PTE_VALID)
+			return;
+		idx = pte_table(e);
+		shift -= IOMMU_PT_BITS;
+	}
+	__builtin_prefetch(&tabs[idx][(iova >> shift) & (IOMMU_PT_ENTRIES - 1)]);
+}
+
 int iommu_lookup(const struct iommu_domain *dom, uint64_t iova, uint64_t *pa,
 		 uint64_t *page_size, unsigned int *levels_walked)
 {

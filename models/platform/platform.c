@@ -468,6 +468,19 @@ enum plat_again plat_dma_again(struct platform *p, struct pcie_dev *dev,
 	return plat_dma_other_page(p, dev, a, addr);
 }
 
+__attribute__((flatten, always_inline))
+inline void plat_dma_prefetch(struct platform *p, struct pcie_dev *dev,
+			      uint64_t addr)
+{
+	iommu_prefetch(p->iommu, pcie_dev_rid(dev), addr);
+}
+
+bool plat_dma_prefetch_pays(const struct platform *p,
+			    const struct pcie_dev *dev)
+{
+	return iommu_prefetch_pays(p->iommu, pcie_dev_rid(dev));
+}
+
 /* a random stream's every access: one body (docs/performance.md) */
 __attribute__((flatten, always_inline))
 inline bool plat_dma_next_page(struct platform *p, struct pcie_dev *dev,

@@ -815,6 +815,15 @@ START_TEST(translate_within_and_hit_again)
 	ck_assert_uint_eq(stat(&f, "iotlb.misses"), 1);
 	ck_assert_uint_eq(stat(&f, "iotlb.hits"), 1);
 	ck_assert_uint_eq(stat(&f, "iommu.faults"), 0);
+	/* a prefetch hint changes nothing, wherever it points */
+	iommu_prefetch(f.io, RID0, 0x11000);
+	iommu_prefetch(f.io, RID0, 0x20000);
+	iommu_prefetch(f.io, RID0, 1ULL << 60);
+	iommu_prefetch(f.io, RID1, 0x11000);
+	ck_assert(!iommu_prefetch_pays(f.io, RID0));	/* a few tables */
+	ck_assert(!iommu_prefetch_pays(f.io, RID1));	/* no domain */
+	ck_assert_uint_eq(iommu_iotlb_used(f.io), 1);
+	ck_assert_uint_eq(stat(&f, "iommu.walks"), 1);
 	/* the unchanged IOTLB still answers for the first page */
 	ck_assert(iommu_hit_again(f.io, s0, &g0, 0x100c0, false, &hpa));
 	/* another page makes it MRU: the first entry no longer hits again */
