@@ -1,6 +1,6 @@
 # tsmsim - see README.md.  `make demo` and `make test` are the two commands.
 #
-# One static library (everything but tools/main.c) is linked by the CLI,
+# One static library (everything but tools/cmd/main.c) is linked by the CLI,
 # the Check suites and the fuzzers.  Three build flavours share the sources:
 #   build/       -O2 -g                 (the CLI users run)
 #   build-asan/  -O1 -g ASan + UBSan    (make test runs everything again here)
@@ -10,15 +10,18 @@
 
 CC       ?= cc
 SHELL    := /bin/bash
-MODDIRS  := sim $(sort $(dir $(wildcard models/*/*.h))) tools
+# tools/ is layered: each folder may include only its own headers and the
+# public header of a folder before it in TOOL_DIRS (tests/check_layers.sh)
+TOOL_DIRS := load run out cli sweep minimize explore cmd
+MODDIRS  := sim $(sort $(dir $(wildcard models/*/*.h))) $(addprefix tools/,$(TOOL_DIRS))
 INCLUDES := $(addprefix -I,$(MODDIRS))
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 BASE_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(INCLUDES) $(shell pkg-config --cflags yaml-0.1 2>/dev/null)
 LIBS     := $(shell pkg-config --libs yaml-0.1 2>/dev/null || echo -lyaml)
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lm -lrt)
 
-LIB_SRCS  := $(sort $(wildcard sim/*.c models/*/*.c tools/*.c))
-LIB_SRCS  := $(filter-out tools/main.c,$(LIB_SRCS))
+LIB_SRCS  := $(sort $(wildcard sim/*.c models/*/*.c $(addsuffix /*.c,$(addprefix tools/,$(TOOL_DIRS)))))
+LIB_SRCS  := $(filter-out tools/cmd/main.c,$(LIB_SRCS))
 TEST_SRCS := $(sort $(wildcard tests/unit/check_*.c))
 SCENARIOS := $(sort $(shell find scenarios -name '*.yaml' -not -path 'scenarios/profiles/*' 2>/dev/null))
 DEMO      := scenarios/seed/two-dmabuf.yaml
@@ -74,7 +77,7 @@ $(1)/libtsmsim.a: $$(patsubst %.c,$(1)/%.o,$$(LIB_SRCS))
 	$$(say) AR $$@
 	$$(Q)ar rcs $$@ $$^
 
-$(1)/tsmsim: $(1)/tools/main.o $(1)/libtsmsim.a
+$(1)/tsmsim: $(1)/tools/cmd/main.o $(1)/libtsmsim.a
 	$$(say) LD $$@
 	$$(Q)$$(CC) $$(CFLAGS_$(1)) $$(CFLAGS) $$(LDFLAGS_$(1)) $$(LDFLAGS) -o $$@ $$^ $$(LIBS)
 
@@ -92,7 +95,7 @@ endef
 $(foreach f,$(FLAVOURS),$(eval $(call flavour,$(f))))
 # every .d named explicitly, so a missing one is not an intermediate file
 # make could skip: its empty rule then counts as new and rebuilds the object
-DEPFILES := $(foreach f,$(FLAVOURS),$(patsubst %.c,$(f)/%.d,$(LIB_SRCS) $(TEST_SRCS) tools/main.c))
+DEPFILES := $(foreach f,$(FLAVOURS),$(patsubst %.c,$(f)/%.d,$(LIB_SRCS) $(TEST_SRCS) tools/cmd/main.c))
 $(DEPFILES): ;
 -include $(shell find $(FLAVOURS) -name '*.d' 2>/dev/null)
 
@@ -273,13 +276,13 @@ test-fresh:
 man: build/tsmsim.1
 completion: build/tsmsim.bash
 
-build/tsmsim.1: build/tsmsim tools/gen_man.sh
+build/tsmsim.1: build/tsmsim tools/cmd/gen_man.sh
 	$(say) GEN $@
-	$(Q)bash tools/gen_man.sh ./build/tsmsim > $@.tmp && mv $@.tmp $@
+	$(Q)bash tools/cmd/gen_man.sh ./build/tsmsim > $@.tmp && mv $@.tmp $@
 
-build/tsmsim.bash: build/tsmsim tools/gen_completion.sh
+build/tsmsim.bash: build/tsmsim tools/cmd/gen_completion.sh
 	$(say) GEN $@
-	$(Q)bash tools/gen_completion.sh ./build/tsmsim > $@.tmp && mv $@.tmp $@
+	$(Q)bash tools/cmd/gen_completion.sh ./build/tsmsim > $@.tmp && mv $@.tmp $@
 
 install: build/tsmsim build/tsmsim.1 build/tsmsim.bash
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MAN1DIR) $(DESTDIR)$(BASHCOMPDIR)
@@ -302,6 +305,7 @@ check-includes:
 			echo "$$f:$$l: includes $$h from outside its module"; \
 		done); \
 	if [ -n "$$bad" ]; then echo "$$bad"; exit 1; fi
+	@bash tests/check_layers.sh $(TOOL_DIRS)
 
 # Every header must build on its own.
 check-headers:
@@ -319,7 +323,7 @@ check-headers:
 FUZZ_TARGETS := loader outputs profile sweepline merge
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_CFLAGS  := -std=c11 -D_GNU_SOURCE $(INCLUDES) -O1 -g -fno-omit-frame-pointer $(FUZZ_SAN)
-build-fuzz/%.o: %.c $(wildcard sim/*.h models/*/*.h tools/*.h)
+build-fuzz/%.o: %.c $(wildcard sim/*.h models/*/*.h tools/*/*.h)
 	@mkdir -p $(dir $@)
 	$(say) CLANG $@
 	$(Q)clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@

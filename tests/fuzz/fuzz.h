@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "run.h"
-#include "scenario.h"
+#include "load.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

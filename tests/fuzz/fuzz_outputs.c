@@ -8,10 +8,9 @@
  */
 #include <stdio.h>
 
-#include "compare.h"
+#include "cmd.h"
 #include "fuzz.h"
 #include "out.h"
-#include "report.h"
 
 static const char *const arches[] = { "tdx", "sev", "cca" };
 

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "explore.h"
-#include "scenario.h"
+#include "load.h"
 
 
 static const char head[] =

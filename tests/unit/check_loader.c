@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * check_loader.c - the scenario loader (tools/scenario.c, tools/ops.c):
+ * check_loader.c - the scenario loader (tools/load/scenario.c, tools/load/ops.c):
  * units, every section and op, defaults, diagnostics with positions and
  * --set.  The caps that keep hostile YAML cheap: check_loader_caps.c.
  */
@@ -12,10 +12,9 @@
 #include <unistd.h>
 
 #include "arch.h"
-#include "exec.h"
+#include "run.h"
 #include "host.h"
-#include "ops.h"
-#include "scenario.h"
+#include "load.h"
 #include "sim.h"
 
 #include "loader_fixture.h"

@@ -11,10 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "compare.h"
+#include "cmd.h"
 #include "out.h"
 #include "run.h"
-#include "scenario.h"
+#include "load.h"
 
 static const char scn_text[] =
 "scenario: outputs-unit\n"

@@ -13,8 +13,7 @@
 #include "cli.h"
 #include "out.h"
 #include "run.h"
-#include "runstats.h"
-#include "scenario.h"
+#include "load.h"
 
 /* Emit one completed access of latency @lat at cycle @now. */
 static void access_rec(struct sim *s, uint64_t lat, bool write)

@@ -14,12 +14,9 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "jsonr.h"
+#include "load.h"
 #include "minimize.h"
 #include "sweep.h"
-#include "sweep_summary.h"
-#include "version.h"
-#include "workers.h"
 
 /* ------------------------------------------------------------- workers */
 

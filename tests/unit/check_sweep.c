@@ -15,7 +15,7 @@
 
 #include "cli.h"
 #include "sweep.h"
-#include "version.h"
+#include "load.h"
 
 static const char scn_text[] =
 "scenario: sweep-unit\n"

@@ -10,7 +10,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "scenario.h"
+#include "load.h"
 
 /* the suites (declared here: the Makefile greps the .c definitions) */
 Suite *loader_suite(void);
