@@ -365,11 +365,15 @@ build/bench/dma_stream_loop: tools/bench/dma_stream_loop.c | build/.dirs
 
 # BENCH_REF=DIR also times the reference implementations kept in DIR
 # exactness and times, interleaved ratios (BENCH_REF=DIR adds the
-# workload's reference engines), scale over pages and N, sweep throughput
+# workload's reference engines), checkers on against off, scale over
+# pages and N, corpus scenarios' wall time, sweep throughput
 bench: build/tsmsim build/bench/dma_stream_loop
+	@bash tests/deps.sh bench
 	@bash tools/bench/run.sh
 	@bash tools/bench/ratios.sh
+	@bash tools/bench/checkers.sh
 	@bash tools/bench/scale.sh
+	@bash tools/bench/corpus.sh
 	@bash tools/bench/sweep.sh
 
 # keeps build/fresh/, test-fresh's debootstrap download

@@ -453,7 +453,7 @@ int sim_checkers_install(struct sim *s, const struct sim_checker_cfg *cfg)
 	if (chk_find(s))
 		return -EBUSY;
 	err = chk_cfg_valid(cfg);
-	if (err)
+	if (err || cfg->off)
 		return err;
 	c = calloc(1, sizeof(*c));
 	if (!c)

@@ -664,6 +664,12 @@ struct sim_checker_cfg {
 	size_t nhitless;		/* at most SIM_HITLESS_MAX */
 	const struct sim_allow_cfg *allow;
 	size_t nallow;
+	/*
+	 * `tsmsim run --checkers none`: check the windows as usual (a bad one
+	 * is still the scenario's error) but register no checker, so no
+	 * record is judged and only the watchdog can add a finding.
+	 */
+	bool off;
 };
 
 #define SIM_HITLESS_MAX 64
@@ -702,7 +708,8 @@ struct sim_hitless_status {
  *
  * Returns 0, -EINVAL for a malformed window (to < from, empty range,
  * GPA range without a guest), -E2BIG for more than SIM_HITLESS_MAX
- * hitless windows, -EBUSY when already installed on @s.
+ * hitless windows, -EBUSY when already installed on @s.  With @cfg->off
+ * it only checks the windows.
  */
 int sim_checkers_install(struct sim *s, const struct sim_checker_cfg *cfg);
 

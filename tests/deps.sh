@@ -10,6 +10,7 @@
 #   coverage  test + gcovr
 #   fuzz      demo + clang (libFuzzer)
 #   valgrind  test + valgrind (make valgrind-test)
+#   bench     demo + time (/usr/bin/time), hyperfine (make bench)
 #   slurm     demo + slurm-wlm, munge (make test-slurm)
 #   spin      demo + spin (make test-spin; gcc builds Spin's verifier)
 #   fresh     debootstrap, git (make test-fresh)
@@ -28,10 +29,11 @@ for g in "${groups[@]}"; do
 	coverage) add gcc libc6-dev make pkg-config libyaml-dev check python3 gcovr ;;
 	fuzz) add clang libyaml-dev ;;
 	valgrind) add gcc libc6-dev make pkg-config libyaml-dev check valgrind ;;
+	bench) add gcc libc6-dev make pkg-config libyaml-dev time hyperfine ;;
 	slurm) add gcc libc6-dev make pkg-config libyaml-dev slurm-wlm munge ;;
 	spin) add gcc libc6-dev make pkg-config libyaml-dev spin ;;
 	fresh) add debootstrap git ;;
-	*) echo "deps.sh: unknown group '$g' (demo, test, coverage, fuzz, valgrind, slurm, spin, fresh)" >&2; exit 2 ;;
+	*) echo "deps.sh: unknown group '$g' (demo, test, coverage, fuzz, valgrind, bench, slurm, spin, fresh)" >&2; exit 2 ;;
 	esac
 done
 # not Debian: say what is wanted and leave it to the user

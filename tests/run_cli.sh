@@ -145,6 +145,31 @@ wellformed "html has the timeline" grep -q '<svg' "$tmp/o1.html"
 wellformed "html svg is XML" python3 -c 'import re,sys,xml.etree.ElementTree as E; [E.fromstring(m) for m in re.findall(r"<svg.*?</svg>", open(sys.argv[1]).read(), re.S)]' "$tmp/o1.html"
 check 1 "FAIL" run "$tmp/fail.yaml" --junit "$tmp/f.xml"
 wellformed "junit of a failing run has a failure" grep -q '<failure type="expectation"' "$tmp/f.xml"
+# --checkers none (docs/scenarios.md): a scenario with findings reports
+# none, says the checkers were off, and counts what it could not judge;
+# the watchdog (no checker) and steps / states are still judged
+wo=scenarios/corpus/unbind-wrong-order.yaml
+check 0 "teardown-order x1" run --arch tdx --checkers all "$wo"
+check 0 "findings: 0 (--checkers none: nothing was judged; only the watchdog reports)" \
+	run --arch tdx --checkers none "$wo"
+check 0 "PASS (2 of 2 expectations held, 2 not judged; 92503108 cycles; checkers off)" \
+	run -q --arch tdx --checkers=none "$wo"
+check 0 "2 not judged: they need the checkers, which were off" run -q --arch tdx --checkers=none "$wo"
+check 0 '"end":"idle","checkers":"none","unjudged":2,' run --json --arch tdx --checkers none "$wo"
+check 0 '"end":"idle","checkers":"all","unjudged":0,' run --json --arch tdx "$wo"
+check 0 "3 not judged" run -q --arch sev --checkers none scenarios/corpus/guest-poll-hitless.yaml
+check 1 "FAIL (1 of 2 expectations held; 19354 cycles, watchdog; checkers off)" run -q \
+	--checkers none --set limits.max_events=100 scenarios/bench/dma-stream-random.yaml
+check 1 "FAIL" run --checkers none "$tmp/fail.yaml"
+check 0 "" run -q --arch tdx --checkers none --junit "$tmp/nc.xml" --html "$tmp/nc.html" "$wo"
+wellformed "junit says the checkers were off" grep -q '<property name="checkers" value="none"/>' "$tmp/nc.xml"
+wellformed "html says the checkers were off" grep -q 'findings: 0 (checkers off: nothing was judged)' "$tmp/nc.html"
+check 2 "--checkers wants all or none, got 'some'" run --checkers some "$good"
+check 2 "--checkers wants all or none, got ''" run --checkers= "$good"
+check 2 "--checkers needs a value" run "$good" --checkers
+check 2 "tsmsim show: takes FILE" show --checkers none "$good"
+check 2 "--checkers is tsmsim run's" minimize --checkers none "$wo"
+check 2 "unknown option '--checkers'" compare --checkers none "$good"
 check 0 "usage: tsmsim compare" compare --help
 check 0 "compare" --help
 check 2 "no FILE given" compare

@@ -59,4 +59,6 @@ want "tsmsim run x.yaml --set steps.0.op=tsm.b" tsm.bind
 want "tsmsim sweep --re" --resume
 want "tsmsim run --st" --stats
 want "tsmsim compare x.yaml --format m" md
+want "tsmsim run --che" --checkers
+want "tsmsim run x.yaml --checkers n" none
 summary install

@@ -40,14 +40,21 @@ struct iommu_pt_chunk {
  * All domains of one IOMMU share the arena.  A table is freed as soon as
  * its last entry goes, so "a valid table entry" always means "something
  * is mapped below": map's overlap check relies on it.
+ *
+ * Chunks never move once allocated; only the two small indexes over them
+ * grow, by doubling, so growth copies at most as many pointers as the
+ * arena ends up with and leaves no trail of freed copies behind in the
+ * heap (peak RSS stays close to the tables' own size).  Free tables are
+ * chained through their own entry 0, so freeing never allocates and no
+ * free stack is kept.
  */
 struct iommu_pt_arena {
-	struct iommu_pt_chunk **chunks;
 	uint64_t **tabs;	/* tabs[idx]: table idx, one load for the walk */
+	struct iommu_pt_chunk **chunks;
 	size_t nchunks;
+	size_t capchunks;	/* chunks[] slots; tabs[] has CHUNK times as many */
 	uint32_t ntables;	/* high-water mark of handed-out indices */
-	uint32_t *free;		/* stack; capacity always nchunks * CHUNK */
-	size_t nfree;
+	uint32_t free_head;	/* 1 + first free table's index, 0: none */
 };
 
 static inline uint64_t *iommu_pt_table(const struct iommu_pt_arena *a,

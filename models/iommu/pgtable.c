@@ -28,30 +28,40 @@ void iommu_pt_arena_fini(struct iommu_pt_arena *a)
 		free(a->chunks[i]);
 	free(a->chunks);
 	free(a->tabs);
-	free(a->free);
 	memset(a, 0, sizeof(*a));
+}
+
+/* Double the room of both indexes (chunk pointers and table pointers). */
+static int arena_grow_index(struct iommu_pt_arena *a)
+{
+	size_t cap = a->capchunks ? 2 * a->capchunks : 1;
+	struct iommu_pt_chunk **chunks;
+	uint64_t **tabs;
+
+	if (cap > (size_t)UINT32_MAX / IOMMU_PT_CHUNK)	/* indices are u32 */
+		return -ENOMEM;
+	chunks = realloc(a->chunks, cap * sizeof(*chunks));
+	if (!chunks)
+		return -ENOMEM;
+	a->chunks = chunks;
+	tabs = realloc(a->tabs, cap * IOMMU_PT_CHUNK * sizeof(*tabs));
+	if (!tabs)
+		return -ENOMEM;
+	a->tabs = tabs;
+	a->capchunks = cap;
+	return 0;
 }
 
 static int arena_grow(struct iommu_pt_arena *a)
 {
-	struct iommu_pt_chunk **chunks;
 	struct iommu_pt_chunk *c;
-	uint64_t **tabs;
-	uint32_t *fr;
 
-	chunks = realloc(a->chunks, (a->nchunks + 1) * sizeof(*chunks));
-	if (!chunks)
-		return -ENOMEM;
-	a->chunks = chunks;
-	/* Size the free stack now so iommu_pt_free() never allocates. */
-	fr = realloc(a->free, (a->nchunks + 1) * IOMMU_PT_CHUNK * sizeof(*fr));
-	if (!fr)
-		return -ENOMEM;
-	a->free = fr;
-	tabs = realloc(a->tabs, (a->nchunks + 1) * IOMMU_PT_CHUNK * sizeof(*tabs));
-	if (!tabs)
-		return -ENOMEM;
-	a->tabs = tabs;
+	if (a->nchunks == a->capchunks) {
+		int ret = arena_grow_index(a);
+
+		if (ret)
+			return ret;
+	}
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		return -ENOMEM;
@@ -63,8 +73,12 @@ static int arena_grow(struct iommu_pt_arena *a)
 
 int iommu_pt_alloc(struct iommu_pt_arena *a, uint32_t *idx)
 {
-	if (a->nfree) {
-		*idx = a->free[--a->nfree];
+	if (a->free_head) {
+		uint64_t *tab = a->tabs[a->free_head - 1];
+
+		*idx = a->free_head - 1;
+		a->free_head = (uint32_t)tab[0];
+		tab[0] = 0;	/* the link goes; the rest was zeroed by free */
 		return 0;
 	}
 	if (a->ntables == a->nchunks * IOMMU_PT_CHUNK) {
@@ -77,11 +91,15 @@ int iommu_pt_alloc(struct iommu_pt_arena *a, uint32_t *idx)
 	return 0;
 }
 
+/* Most recently freed first, as a stack would: the same indices come back. */
 void iommu_pt_free(struct iommu_pt_arena *a, uint32_t idx)
 {
-	memset(iommu_pt_table(a, idx), 0, IOMMU_PT_ENTRIES * sizeof(uint64_t));
+	uint64_t *tab = iommu_pt_table(a, idx);
+
+	memset(tab, 0, IOMMU_PT_ENTRIES * sizeof(uint64_t));
 	*iommu_pt_nvalid(a, idx) = 0;
-	a->free[a->nfree++] = idx;
+	tab[0] = a->free_head;
+	a->free_head = idx + 1;
 }
 
 static uint32_t pte_table(uint64_t pte)

@@ -273,6 +273,34 @@ START_TEST(install_rejects_bad_config)
 }
 END_TEST
 
+/* `--checkers none`: windows still checked, then nothing judges. */
+START_TEST(install_off_checks_windows_registers_nothing)
+{
+	struct sim *s = sim_create(1);
+	struct sim_hitless_cfg h = { .from_step = 0, .to_step = 0,
+				     .range = SIM_WIN_HPA, .base = BAR,
+				     .size = 0 };
+	struct sim_checker_cfg cfg = { .hitless = &h, .nhitless = 1,
+				       .off = true };
+
+	ck_assert_int_eq(sim_checkers_install(s, &cfg), -EINVAL);
+	h.size = BAR_SIZE;
+	ck_assert_int_eq(sim_checkers_install(s, &cfg), 0);
+	ck_assert_uint_eq(sim_hitless_count(s), 0);
+	/* an access that ends ur inside the window: no finding */
+	step_begin(s, 0, 1, "x", NULL);
+	access(s, acc(SIM_INIT_DEVICE, "dev0", BAR + 8, BAR + 8, 0, SIM_RES_UR));
+	step_end(s);
+	sim_checkers_finish(s);
+	ck_assert_uint_eq(sim_findings_count(s), 0);
+	/* and the checkers can still be installed for real afterwards */
+	cfg.off = false;
+	ck_assert_int_eq(sim_checkers_install(s, &cfg), 0);
+	ck_assert_uint_eq(sim_hitless_count(s), 1);
+	sim_destroy(s);
+}
+END_TEST
+
 START_TEST(long_episode_stays_one_finding)
 {
 	struct sim *s = mk(NULL);
@@ -305,6 +333,7 @@ Suite *checkers_windows_suite(void)
 	tcase_add_test(tc, hitless_clean_unexercised_unreached_open);
 	tcase_add_test(tc, allow_suppresses_only_listed_results);
 	tcase_add_test(tc, install_rejects_bad_config);
+	tcase_add_test(tc, install_off_checks_windows_registers_nothing);
 	tcase_add_test(tc, long_episode_stays_one_finding);
 	suite_add_tcase(su, tc);
 	return su;

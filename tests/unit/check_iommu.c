@@ -102,6 +102,50 @@ START_TEST(map_lookup_4k)
 }
 END_TEST
 
+/*
+ * Hundreds of tables (several arena chunks, so both indexes grow more
+ * than once), all freed, then all reused: a reused table reads as empty
+ * everywhere, entry 0 included (free tables are chained through it).
+ */
+START_TEST(arena_grows_and_reuses_tables)
+{
+	const uint64_t base = 0x100000000ULL, n = 300;
+	struct fx f;
+	uint64_t pa;
+
+	fx_init(&f, 64, 64, 4);
+	/* one 4 KiB page per 2 MiB: one last-level table each */
+	for (uint64_t i = 0; i < n; i++)
+		ck_assert_int_eq(iommu_map(f.dom, base + i * MB2 + 0x1000,
+					   0x40000000ULL + i * 0x1000, 0x1000,
+					   IOMMU_PAGE_4K, RW), 0);
+	ck_assert_uint_eq(iommu_domain_tables(f.dom), 1 + 1 + 1 + n);
+	for (uint64_t i = 0; i < n; i++) {
+		ck_assert_int_eq(iommu_lookup(f.dom, base + i * MB2 + 0x1008,
+					      &pa, NULL, NULL), 0);
+		ck_assert_uint_eq(pa, 0x40000008ULL + i * 0x1000);
+	}
+	ck_assert_uint_eq(iommu_unmap(f.dom, base, n * MB2), n * 0x1000);
+	ck_assert_uint_eq(iommu_domain_tables(f.dom), 1);
+	/* the same tables again, elsewhere: entry 0 of each is not mapped */
+	for (uint64_t i = 0; i < n; i++)
+		ck_assert_int_eq(iommu_map(f.dom, 2 * base + i * MB2 + 0x1000,
+					   0x80000000ULL + i * 0x1000, 0x1000,
+					   IOMMU_PAGE_4K, IOMMU_PROT_READ), 0);
+	ck_assert_uint_eq(iommu_domain_tables(f.dom), 1 + 1 + 1 + n);
+	for (uint64_t i = 0; i < n; i++) {
+		ck_assert_int_eq(iommu_lookup(f.dom, 2 * base + i * MB2,
+					      NULL, NULL, NULL), -ENOENT);
+		ck_assert_int_eq(iommu_lookup(f.dom, 2 * base + i * MB2 + 0x1010,
+					      &pa, NULL, NULL), 0);
+		ck_assert_uint_eq(pa, 0x80000010ULL + i * 0x1000);
+	}
+	ck_assert_int_eq(iommu_lookup(f.dom, base + 0x1000, NULL, NULL, NULL),
+			 -ENOENT);
+	fx_fini(&f);
+}
+END_TEST
+
 START_TEST(superpages_map_and_lookup)
 {
 	struct fx f;
@@ -862,6 +906,7 @@ Suite *iommu_suite(void)
 	tcase_add_test(pt, config_rejects_bad_values);
 	tcase_add_test(pt, names);
 	tcase_add_test(pt, map_lookup_4k);
+	tcase_add_test(pt, arena_grows_and_reuses_tables);
 	tcase_add_test(pt, superpages_map_and_lookup);
 	tcase_add_test(pt, partial_unmap_splits_superpage);
 	tcase_add_test(pt, overlap_is_eexist);

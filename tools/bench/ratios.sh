@@ -19,6 +19,7 @@ loop=./build/bench/dma_stream_loop
 export SC_COPYRIGHT_MESSAGE=DISABLE
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+. tools/bench/lib.sh	# med PATTERN IMPL|MODE
 impls=("tsmsim" "own-loop")
 if [ -n "${BENCH_REF:-}" ] && [ -d "$BENCH_REF" ]; then
 	cp -r "$BENCH_REF" "$tmp/ref"
@@ -52,11 +53,6 @@ for _ in $(seq 1 "$reps"); do
 		done
 	done
 done
-med() {	# PATTERN IMPL -> median
-	awk -F'\t' -v p="$1" -v i="$2" '$1 == p && $2 == i { print $3 }' "$tmp/raw" |
-		sort -n | awk '{ v[NR] = $1 }
-			END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
 echo "N = $n, $reps interleaved repetitions, median user seconds"
 printf '%-11s %-44s %9s %12s\n' pattern implementation median_s tsmsim/it
 for pat in random sequential; do

@@ -232,6 +232,20 @@ static int set_seed(struct cli_run *o, const char *arg)
 	return 0;
 }
 
+/*
+ * --checkers all|none: `none` registers no checker (the cost of judging,
+ * docs/performance.md); the reports say so, and expectations that need a
+ * checker are counted as not judged rather than held.
+ */
+static int set_checkers(struct cli_run *o, const char *arg)
+{
+	if (strcmp(arg, "all") && strcmp(arg, "none"))
+		return bad("--checkers wants all or none, got '%s'", arg);
+	o->checkers = arg;
+	o->ropts.no_checkers = !strcmp(arg, "none");
+	return 0;
+}
+
 /* The output-file options (docs/outputs.md); main.c writes the files. */
 static const char *const out_flags[] = {
 	"--junit", "--vcd", "--trace", "--html", "--stats-file", NULL,
@@ -254,7 +268,7 @@ static bool takes_value(const char *opt)
 {
 	if (!strcmp(opt, "--arch") || !strcmp(opt, "--seed") ||
 	    !strcmp(opt, "--set") || !strcmp(opt, "--inject") ||
-	    !strcmp(opt, "--timeout"))
+	    !strcmp(opt, "--timeout") || !strcmp(opt, "--checkers"))
 		return true;
 	for (size_t i = 0; out_flags[i]; i++)
 		if (!strcmp(opt, out_flags[i]))
@@ -275,6 +289,8 @@ static int with_value(struct cli_run *o, const char *opt, const char *val)
 		return add_inject(o, val);
 	if (!strcmp(opt, "--timeout"))
 		return set_timeout(o, val);
+	if (!strcmp(opt, "--checkers"))
+		return set_checkers(o, val);
 	for (size_t i = 0; out_flags[i]; i++)
 		if (!strcmp(opt, out_flags[i]))
 			return set_out(o, opt, val);

@@ -41,6 +41,7 @@ struct cli_run {
 	int verbose;
 	/* output files (--junit, --vcd, --trace, --html, --stats-file) */
 	const char *junit, *vcd, *trace, *html, *stats_file;
+	const char *checkers;		/* --checkers as given, else NULL */
 	struct run_opts ropts;
 };
 

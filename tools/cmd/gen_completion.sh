@@ -66,6 +66,8 @@ _tsmsim()
 		compopt -o nospace 2>/dev/null ;;
 	--format)
 		COMPREPLY=($(compgen -W "text md html" -- "$cur")) ;;
+	--checkers)
+		COMPREPLY=($(compgen -W "all none" -- "$cur")) ;;
 	--set)
 		# steps.N.op=OP: the op names
 		if [[ $cur == *.op=* ]]; then

@@ -173,7 +173,7 @@ int cmd_show(int argc, char **argv)
 		fputs(show_usage, stdout);
 		rc = 0;
 	} else if (!rc && (o.json || o.stats || o.junit || o.vcd || o.trace ||
-			   o.html || o.stats_file || o.verbose)) {
+			   o.html || o.stats_file || o.verbose || o.checkers)) {
 		fprintf(stderr, "tsmsim show: takes FILE, --arch, --seed, --set and --inject only\n"
 			"(see tsmsim show --help)\n");
 		rc = CLI_EX_USAGE;

@@ -98,6 +98,9 @@ int minimize_parse(int argc, char **argv, struct mz_opts *o)
 	if (!rc)
 		rc = cli_parse_run(nrest, rest, &o->run);
 	free(rest);
+	/* what it keeps is a finding: the checkers must judge every run */
+	if (!rc && o->run.checkers)
+		rc = mz_bad("--checkers is tsmsim run's (minimize needs them all)%s", "");
 	if (!rc && o->run.narches > 1)
 		rc = mz_bad("--arch takes one arch here, got '%s' too", o->run.arches[1]);
 	if (!rc && !o->from != !o->point)

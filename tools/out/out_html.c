@@ -80,7 +80,8 @@ static void findings_list(FILE *f, const struct run_result *r)
 {
 	size_t n = sim_findings_count(r->sim);
 
-	fprintf(f, "<h3>findings: %zu</h3>\n", n);
+	fprintf(f, "<h3>findings: %zu%s</h3>\n", n, r->checkers_off ?
+		" (checkers off: nothing was judged)" : "");
 	if (!n)
 		return;
 	fputs("<table><tr><th>finding</th><th>count</th><th>cycles</th><th>at</th><th>explanation</th></tr>\n", f);

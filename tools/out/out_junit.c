@@ -183,6 +183,12 @@ static void ju_suite(FILE *f, const struct scenario *scn,
 	ju_attr(f, "value", num);
 	fputs("/>\n      <property name=\"file\"", f);
 	ju_attr(f, "value", scn->file);
+	/* --checkers none: findings unjudged, so say it where CI looks */
+	fputs("/>\n      <property name=\"checkers\"", f);
+	ju_attr(f, "value", r->checkers_off ? "none" : "all");
+	snprintf(num, sizeof(num), "%zu", r->unjudged);
+	fputs("/>\n      <property name=\"unjudged\"", f);
+	ju_attr(f, "value", num);
 	fputs("/>\n    </properties>\n", f);
 	for (size_t i = 0; i < r->nsteps; i++)
 		ju_step(f, name, &r->steps[i], i, scn->clock_mhz);

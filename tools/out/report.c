@@ -89,7 +89,8 @@ static void text_findings(FILE *f, const struct run_result *r)
 {
 	size_t n = sim_findings_count(r->sim);
 
-	fprintf(f, "findings: %zu\n", n);
+	fprintf(f, "findings: %zu%s\n", n, r->checkers_off ?
+		" (--checkers none: nothing was judged; only the watchdog reports)" : "");
 	for (size_t i = 0; i < n; i++) {
 		const struct sim_finding *fd = sim_finding_at(r->sim, i);
 		char head[320], where[200];
@@ -161,6 +162,9 @@ static void text_checks(FILE *f, const struct run_result *r, int verbose)
 		if (c->detail)
 			wrap(f, c->detail, 8);
 	}
+	if (r->unjudged)
+		fprintf(f, "  %zu not judged: they need the checkers, which were off\n",
+			r->unjudged);
 }
 
 static size_t failed_checks(const struct run_result *r)
@@ -179,7 +183,11 @@ void report_text(FILE *f, const struct scenario *scn,
 	for (size_t i = 0; i < nruns; i++) {
 		const struct run_result *r = &runs[i];
 		size_t bad = failed_checks(r);
+		char unjudged[48] = "";
 
+		if (r->unjudged)
+			snprintf(unjudged, sizeof(unjudged), ", %zu not judged",
+				 r->unjudged);
 		if (i)
 			fputc('\n', f);
 		fprintf(f, "tsmsim %s: %s on %s, seed %" PRIu64 "\n",
@@ -194,10 +202,11 @@ void report_text(FILE *f, const struct scenario *scn,
 		text_checks(f, r, o->verbose);
 		if (o->stats)
 			run_stats_text(f, r);
-		fprintf(f, "result on %s: %s (%zu of %zu expectations held; %" PRIu64
-			" cycles%s)\n", r->arch, r->pass ? "PASS" : "FAIL",
-			r->nchecks - bad, r->nchecks, r->cycles,
-			r->status == SIM_RUN_WATCHDOG ? ", watchdog" : "");
+		fprintf(f, "result on %s: %s (%zu of %zu expectations held%s; %" PRIu64
+			" cycles%s%s)\n", r->arch, r->pass ? "PASS" : "FAIL",
+			r->nchecks - bad, r->nchecks, unjudged, r->cycles,
+			r->status == SIM_RUN_WATCHDOG ? ", watchdog" : "",
+			r->checkers_off ? "; checkers off" : "");
 	}
 }
 
@@ -311,6 +320,8 @@ void report_json(FILE *f, const struct scenario *scn,
 		fprintf(f, "\"seed\":%" PRIu64 ",\"cycles\":%" PRIu64
 			",\"events\":%" PRIu64 ",", r->seed, r->cycles, r->events);
 		json_kv(f, "end", sim_run_status_name(r->status), true);
+		json_kv(f, "checkers", r->checkers_off ? "none" : "all", true);
+		fprintf(f, "\"unjudged\":%zu,", r->unjudged);
 		json_steps(f, r);
 		json_findings(f, r);
 		json_checks(f, r);

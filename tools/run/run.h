@@ -45,6 +45,7 @@ struct run_opts {
 	const struct run_sink *sinks;	/* attached in order; may be NULL */
 	size_t nsinks;
 	bool stats;		/* collect latencies, firmware and TDISP counts */
+	bool no_checkers;	/* --checkers none: nothing judges the records */
 	/*
 	 * `tsmsim explore`: called each time the step at position @pos of
 	 * the run order is about to be chosen (after the previous step
@@ -94,6 +95,13 @@ struct run_result {
 	struct sim *sim;	/* findings and stats; freed by run_result_fini */
 	struct run_stats *stats;	/* with run_opts.stats (below), else NULL */
 	bool pass;
+	/*
+	 * --checkers none: nothing judged the records, so the findings are
+	 * the watchdog's only; @unjudged counts the expectations (findings
+	 * other than watchdog, hitless windows) left out of @checks for it.
+	 */
+	bool checkers_off;
+	size_t unjudged;
 	/*
 	 * One per scenario fault (--inject ones last): its point was reached
 	 * and it was applied.  A fault whose point never came (a during:#K
