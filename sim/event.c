@@ -236,6 +236,13 @@ bool sim_runahead_span(const struct sim *s, int prio, sim_cycles_t *last,
 	*left = UINT64_MAX;
 	if (s->max_events)
 		*left = s->fired < s->max_events ? s->max_events - s->fired : 0;
+	/* back to sim_run_until() when --timeout's clock is due, as sim_runahead() */
+	if (s->wall_deadline_ns) {
+		uint64_t w = s->fired < s->wall_next ? s->wall_next - s->fired : 0;
+
+		if (w < *left)
+			*left = w;
+	}
 	*last = l;
 	return *left && l >= s->now;
 }

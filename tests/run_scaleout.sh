@@ -25,10 +25,12 @@ cleanup() {
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
-# every point runs ~forever: 1e9 accesses
+# every point runs ~forever: 1e12 accesses, and an event limit above them
+# (the default 1e9 events end a run-ahead stream within 3 s)
 # (explicit points: no baseline run in the parent)
 long=(sweep scenarios/bench/dma-stream-sequential.yaml --faults drop-invalidation,tdisp-busy
-	--points after:attached --set traffic.0.count=1e9 --jobs 2)
+	--points after:attached --set traffic.0.count=1e12 --set limits.max_events=1e13
+	--jobs 2)
 
 # start a long sweep; wait for its two workers; print "PARENT W1 W2"
 start_long() {

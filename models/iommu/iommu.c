@@ -489,8 +489,8 @@ static void xlate_miss(struct iommu *io, struct iommu_domain *dom,
 	out->hpa = frame | (iova & (ps - 1));
 }
 
-bool iommu_hit_again(struct iommu *io, int32_t slot, uint64_t iova,
-		     bool write, uint64_t *hpa)
+bool iommu_hit_again(struct iommu *io, int32_t slot, uint64_t *gen,
+		     uint64_t iova, bool write, uint64_t *hpa)
 {
 	const struct iommu_tlb *t = &io->tlb;
 	const struct iommu_tlb_entry *x;
@@ -500,13 +500,112 @@ bool iommu_hit_again(struct iommu *io, int32_t slot, uint64_t iova,
 		return false;
 	x = &t->e[slot];
 	shift = IOMMU_PAGE_SHIFT + IOMMU_PT_BITS * x->cls;
-	if (!x->valid || x->stale || !prot_allows(x->prot, write) ||
-	    iova >> shift != x->vpn ||
-	    t->sets[iommu_tlb_set_of(t, slot)].head != slot)
+	/* an unchanged IOTLB answers as it did for the same page */
+	if (*gen != t->gen &&
+	    (!x->valid || x->stale || !prot_allows(x->prot, write) ||
+	     iova >> shift != x->vpn ||
+	     t->sets[iommu_tlb_set_of(t, slot)].head != slot))
 		return false;
+	*gen = t->gen;
 	(*io->st.hits)++;
 	*hpa = x->frame | (iova & ((1ULL << shift) - 1));
 	return true;
+}
+
+/*
+ * Tables from which a prefetch pays (16 MiB): below, the tables stay in
+ * the caches and the prefetch walk costs more than the misses it hides
+ * (docs/performance.md, scale).
+ */
+#define PREFETCH_TABLES 4096u
+
+bool iommu_prefetch_pays(const struct iommu *io, uint16_t rid)
+{
+	const struct iommu_domain *dom = dev_domain(io, rid, IOMMU_NO_PASID);
+
+	return dom && dom->type == IOMMU_DOMAIN_PAGING &&
+	       dom->tables >= PREFETCH_TABLES;
+}
+
+void iommu_prefetch(struct iommu *io, uint16_t rid, uint64_t iova)
+{
+	struct iommu_domain *dom = dev_domain(io, rid, IOMMU_NO_PASID);
+
+	if (dom && dom->type == IOMMU_DOMAIN_PAGING)
+		iommu_pt_prefetch(dom, iova);
+}
+
+struct iommu_again iommu_again_handle(struct iommu *io)
+{
+	return (struct iommu_again){ &io->tlb.gen, io->st.hits };
+}
+
+/*
+ * An IOTLB miss of iommu_translate_within(): the walk, and the leaf
+ * inserted when it gives @iova through @tag at an HPA in [@lo, @hi].
+ */
+static int32_t miss_within(struct iommu *io, struct iommu_domain *dom,
+			   uint64_t iova, uint64_t size, bool write, uint64_t tag,
+			   uint64_t lo, uint64_t hi, uint32_t h0,
+			   uint64_t *hpa, sim_cycles_t *lat)
+{
+	unsigned int lvl, walked, cls;
+	uint64_t pte, ps, frame;
+	int32_t s;
+
+	if (iommu_pt_walk(dom, iova, &pte, &lvl, &walked) != IOMMU_OK ||
+	    !prot_allows(iommu_pte_prot(pte), write))
+		return -1;
+	cls = io->cfg.levels - 1 - lvl;
+	ps = 1ULL << (IOMMU_PAGE_SHIFT + IOMMU_PT_BITS * cls);
+	frame = pte & IOMMU_PTE_ADDR & ~(ps - 1);
+	*hpa = frame | (iova & (ps - 1));
+	if (*hpa < lo || *hpa + (size - 1) > hi ||
+	    (dom->ntags ? iommu_tag_find(dom, iova) : 0) != tag)
+		return -1;
+	(*io->st.misses)++;
+	(*io->st.walks)++;
+	s = iommu_tlb_insert_h(&io->tlb, dom->id, iova, tag, cls, frame,
+			       iommu_pte_prot(pte), h0);
+	*lat = io->cfg.timing.iotlb_hit +
+	       (sim_cycles_t)walked * io->cfg.timing.walk_level;
+	return s;
+}
+
+/* the hot path of a random stream: one body, no calls (docs/performance.md) */
+__attribute__((flatten))
+int32_t iommu_translate_within(struct iommu *io, uint16_t rid, uint64_t iova,
+			       uint64_t size, bool write, uint64_t tag,
+			       uint64_t lo, uint64_t hi, uint64_t *gen,
+			       uint64_t *hpa, sim_cycles_t *lat)
+{
+	struct iommu_domain *dom = dev_domain(io, rid, IOMMU_NO_PASID);
+	struct iommu_tlb *t = &io->tlb;
+	const struct iommu_tlb_entry *x;
+	uint32_t h0;
+	int32_t s;
+
+	if (!dom || dom->type == IOMMU_DOMAIN_BLOCKED || !size)
+		return -1;
+	h0 = iommu_tlb_home(t, dom->id, iova);
+	s = iommu_tlb_find_h(t, dom->id, iova, h0);
+	if (s < 0) {
+		s = miss_within(io, dom, iova, size, write, tag, lo, hi, h0, hpa,
+				lat);
+	} else {
+		x = &t->e[s];
+		*hpa = x->frame | (iova & ((1ULL << (IOMMU_PAGE_SHIFT +
+						     IOMMU_PT_BITS * x->cls)) - 1));
+		/* an HPA has 52 bits: the last byte's address cannot wrap */
+		if (x->stale || x->tag != tag || !prot_allows(x->prot, write) ||
+		    *hpa < lo || *hpa + (size - 1) > hi)
+			return -1;
+		iommu_tlb_touch(t, s);
+		(*io->st.hits)++;
+		*lat = io->cfg.timing.iotlb_hit;
+	}
+	*gen = t->gen;
+	return s;
 }
 
 static void xlate_trusted(struct iommu *io, uint16_t rid, uint32_t pasid,

@@ -443,13 +443,49 @@ int iommu_translate(struct iommu *io, uint16_t rid, uint32_t pasid, bool tee,
 		    struct iommu_xlate *out);
 /*
  * iommu_hit_again() - run-ahead's fast path: would a T=0 translation of
- * @iova (a write when @write) hit IOTLB entry @slot (from the last struct iommu_xlate) as the
- * MRU entry of its set, changing nothing but the hit count?  It does when
- * nothing translated or invalidated in between and @iova is in the same
- * page; then the hit is counted, *@hpa set, and true returned.
+ * @iova (a write when @write) hit IOTLB entry @slot (from the last
+ * translation) as the MRU entry of its set, changing nothing but the hit
+ * count?  It does when nothing translated or invalidated in between and
+ * @iova is in the same page; then the hit is counted, *@hpa set, and true
+ * returned.  *@gen is the IOTLB's change count when the caller last heard
+ * this answer for the same 4 KiB page (0: never); while it is unchanged the
+ * answer is known and not worked out again.  Set on success.
  */
-bool iommu_hit_again(struct iommu *io, int32_t slot, uint64_t iova,
-		     bool write, uint64_t *hpa);
+bool iommu_hit_again(struct iommu *io, int32_t slot, uint64_t *gen,
+		     uint64_t iova, bool write, uint64_t *hpa);
+/*
+ * struct iommu_again - iommu_hit_again()'s answer without a call: while
+ * *@gen still equals the *gen a caller got from iommu_hit_again() or
+ * iommu_translate_within(), the same 4 KiB page hits the same MRU entry
+ * and changes nothing else; the caller counts that hit in *@hits.
+ */
+struct iommu_again {
+	const uint64_t *gen;
+	uint64_t *hits;
+};
+struct iommu_again iommu_again_handle(struct iommu *io);
+/*
+ * iommu_prefetch() - a hint from a caller that knows its next request: the
+ * cache lines a walk of @iova by @rid (no PASID) would read last are
+ * asked for now (__builtin_prefetch), so a walk that misses the caches
+ * overlaps the work before it.  Changes nothing a model can see.
+ */
+void iommu_prefetch(struct iommu *io, uint16_t rid, uint64_t iova);
+/* Are @rid's tables big enough that iommu_prefetch() pays for itself? */
+bool iommu_prefetch_pays(const struct iommu *io, uint16_t rid);
+/*
+ * iommu_translate_within() - run-ahead's other page: a T=0 translation of
+ * @iova by @rid without PASID, done (IOTLB, walk, LRU and stats exactly as
+ * iommu_translate()) only when it ends without a fault, not stale,
+ * through mapping tag @tag, with [@hpa, @hpa + @size) inside [@lo, @hi].
+ * Then it returns the IOTLB slot used and sets *@hpa, *@lat (cycles) and
+ * *@gen (for iommu_hit_again()).  Otherwise it returns -1 having changed
+ * nothing: iommu_translate() gives the whole answer.
+ */
+int32_t iommu_translate_within(struct iommu *io, uint16_t rid, uint64_t iova,
+			       uint64_t size, bool write, uint64_t tag,
+			       uint64_t lo, uint64_t hi, uint64_t *gen,
+			       uint64_t *hpa, sim_cycles_t *lat);
 
 /* ------------------------------------------------------------ fault log */
 

@@ -99,6 +99,13 @@ enum iommu_fault iommu_pt_walk(const struct iommu_domain *dom, uint64_t iova,
 			       uint64_t *pte, unsigned int *leaf_lvl,
 			       unsigned int *walked);
 
+/*
+ * iommu_pt_prefetch() - the walk for @iova down to its last-level table,
+ * which is only asked to come into the cache (__builtin_prefetch): a hint,
+ * no result, nothing changed.
+ */
+void iommu_pt_prefetch(const struct iommu_domain *dom, uint64_t iova);
+
 /* ----------------------------------------------------------------- IOTLB */
 
 struct iommu_tlb_entry {
@@ -139,6 +146,12 @@ struct iommu_tlb {
 	int32_t *ht;		/* -1 empty, else slot */
 	uint32_t hmask;
 	unsigned int hshift;
+	/*
+	 * Bumped by every change of an entry, of the LRU order or of the
+	 * hash: an unchanged count means every answer is as it was
+	 * (iommu_hit_again()).
+	 */
+	uint64_t gen;
 };
 
 int iommu_tlb_init(struct iommu_tlb *t, unsigned int entries,
@@ -153,10 +166,23 @@ static inline uint32_t iommu_tlb_set_of(const struct iommu_tlb *t, int32_t s)
 
 int32_t iommu_tlb_find(struct iommu_tlb *t, uint32_t dom, uint64_t iova,
 		       bool touch);
+/*
+ * The same in parts, so a miss hashes the key once: the hash slot of
+ * @iova's 4 KiB key, a lookup that changes nothing, making entry @s MRU.
+ */
+uint32_t iommu_tlb_home(const struct iommu_tlb *t, uint32_t dom,
+			uint64_t iova);
+int32_t iommu_tlb_find_h(const struct iommu_tlb *t, uint32_t dom,
+			 uint64_t iova, uint32_t h0);
+void iommu_tlb_touch(struct iommu_tlb *t, int32_t s);
 /* Insert as MRU, evicting the set's LRU when the set is full. */
 int32_t iommu_tlb_insert(struct iommu_tlb *t, uint32_t dom, uint64_t iova,
 			 uint64_t tag,
 			 unsigned int cls, uint64_t frame, unsigned int prot);
+/* The same, @h0 being iommu_tlb_home() of @iova. */
+int32_t iommu_tlb_insert_h(struct iommu_tlb *t, uint32_t dom, uint64_t iova,
+			   uint64_t tag, unsigned int cls, uint64_t frame,
+			   unsigned int prot, uint32_t h0);
 /* Mark entries of @dom intersecting [@start, @last] stale; returns how many. */
 unsigned int iommu_tlb_mark_stale(struct iommu_tlb *t, uint32_t dom,
 				  uint64_t start, uint64_t last);

@@ -31,11 +31,17 @@ static uint32_t tlb_hash(const struct iommu_tlb *t, uint32_t dom,
 int iommu_tlb_init(struct iommu_tlb *t, unsigned int entries,
 		   unsigned int ways)
 {
+	/*
+	 * Slots per entry: 16 keeps a probe, an insert and the backward
+	 * shift of a delete near one step (a miss does all three); a big
+	 * IOTLB takes 4 so the table stays small (64 KiB at most at 16).
+	 */
+	unsigned int per = entries <= 1024 ? 16 : 4;
 	uint32_t hs = 2;
 	unsigned int bits = 1;
 
 	memset(t, 0, sizeof(*t));
-	while (hs < 4u * entries) {
+	while (hs < per * entries) {
 		hs <<= 1;
 		bits++;
 	}
@@ -52,6 +58,7 @@ int iommu_tlb_init(struct iommu_tlb *t, unsigned int entries,
 	memset(t->ht, 0xff, hs * sizeof(*t->ht));	/* all -1 */
 	t->hmask = hs - 1;
 	t->hshift = 64 - bits;
+	t->gen = 1;		/* 0: a caller never heard an answer */
 	for (unsigned int s = 0; s < t->nsets; s++) {
 		t->sets[s].head = t->sets[s].tail = -1;
 		t->sets[s].free = (int32_t)(s * ways);
@@ -84,12 +91,6 @@ static int32_t tlb_probe(const struct iommu_tlb *t, uint32_t h,
 	}
 }
 
-static int32_t tlb_find_tag(const struct iommu_tlb *t, uint32_t dom,
-			    uint64_t vpn, unsigned int cls)
-{
-	return tlb_probe(t, tlb_hash(t, dom, vpn, cls), dom, vpn, cls);
-}
-
 static void lru_unlink(struct iommu_tlb *t, int32_t s)
 {
 	struct iommu_tlb_set *set = &t->sets[iommu_tlb_set_of(t, s)];
@@ -118,28 +119,52 @@ static void lru_push_front(struct iommu_tlb *t, int32_t s)
 	set->head = s;
 }
 
+uint32_t iommu_tlb_home(const struct iommu_tlb *t, uint32_t dom,
+			uint64_t iova)
+{
+	return tlb_hash(t, dom, iova >> IOMMU_PAGE_SHIFT, 0);
+}
+
+void iommu_tlb_touch(struct iommu_tlb *t, int32_t s)
+{
+	if (t->sets[iommu_tlb_set_of(t, s)].head != s) {
+		lru_unlink(t, s);
+		lru_push_front(t, s);
+		t->gen++;
+	}
+}
+
 /*
  * Probe the classes that have entries, smallest page first.  Different
  * sizes for one IOVA only coexist when one of them is stale; either is
- * what the hardware might use.
+ * what the hardware might use.  @h0 is iommu_tlb_home() of @iova.
  */
+int32_t iommu_tlb_find_h(const struct iommu_tlb *t, uint32_t dom,
+			 uint64_t iova, uint32_t h0)
+{
+	if (t->clsmask == 1)	/* only 4 KiB entries, the usual case */
+		return tlb_probe(t, h0, dom, iova >> IOMMU_PAGE_SHIFT, 0);
+	for (unsigned int m = t->clsmask; m; m &= m - 1) {
+		unsigned int cls = (unsigned int)__builtin_ctz(m);
+		uint64_t vpn = iova >> cls_shift(cls);
+		int32_t s;
+
+		s = tlb_probe(t, cls ? tlb_hash(t, dom, vpn, cls) : h0, dom,
+			      vpn, cls);
+		if (s >= 0)
+			return s;
+	}
+	return -1;
+}
+
 int32_t iommu_tlb_find(struct iommu_tlb *t, uint32_t dom, uint64_t iova,
 		       bool touch)
 {
-	for (unsigned int m = t->clsmask; m; m &= m - 1) {
-		unsigned int cls = (unsigned int)__builtin_ctz(m);
-		int32_t s;
+	int32_t s = iommu_tlb_find_h(t, dom, iova, iommu_tlb_home(t, dom, iova));
 
-		s = tlb_find_tag(t, dom, iova >> cls_shift(cls), cls);
-		if (s < 0)
-			continue;
-		if (touch && t->sets[iommu_tlb_set_of(t, s)].head != s) {
-			lru_unlink(t, s);
-			lru_push_front(t, s);
-		}
-		return s;
-	}
-	return -1;
+	if (s >= 0 && touch)
+		iommu_tlb_touch(t, s);
+	return s;
 }
 
 /* Backward-shift deletion, with each entry's home slot kept in the entry. */
@@ -182,6 +207,7 @@ static void tlb_remove(struct iommu_tlb *t, int32_t s)
 	lru_unlink(t, s);
 	cls_put(t, t->e[s].cls);
 	t->used--;
+	t->gen++;
 	t->e[s].valid = false;
 	t->e[s].next = set->free;
 	set->free = s;
@@ -190,14 +216,14 @@ static void tlb_remove(struct iommu_tlb *t, int32_t s)
 /*
  * A full set gives its LRU way to the new entry: out of the hash, and
  * from the tail of the LRU list to its head, without a trip through the
- * free list.
+ * free list.  The class count stays with the way (the caller moves it
+ * when the new entry's class differs).
  */
 static int32_t tlb_evict(struct iommu_tlb *t, struct iommu_tlb_set *set)
 {
 	int32_t s = set->tail, p = t->e[s].prev;
 
 	hash_remove(t, s);
-	cls_put(t, t->e[s].cls);
 	if (p >= 0) {			/* not the only way */
 		t->e[p].next = -1;
 		set->tail = p;
@@ -209,9 +235,9 @@ static int32_t tlb_evict(struct iommu_tlb *t, struct iommu_tlb_set *set)
 	return s;
 }
 
-int32_t iommu_tlb_insert(struct iommu_tlb *t, uint32_t dom, uint64_t iova,
-			 uint64_t tag,
-			 unsigned int cls, uint64_t frame, unsigned int prot)
+int32_t iommu_tlb_insert_h(struct iommu_tlb *t, uint32_t dom, uint64_t iova,
+			   uint64_t tag, unsigned int cls, uint64_t frame,
+			   unsigned int prot, uint32_t h0)
 {
 	uint64_t vpn = iova >> cls_shift(cls);
 	/* a fully associative IOTLB (the usual case) has one set: no division */
@@ -222,12 +248,19 @@ int32_t iommu_tlb_insert(struct iommu_tlb *t, uint32_t dom, uint64_t iova,
 
 	if (set->free < 0) {
 		s = tlb_evict(t, set);
+		if (t->e[s].cls == cls)
+			goto fill;
+		cls_put(t, t->e[s].cls);
 	} else {
 		s = set->free;
 		set->free = t->e[s].next;
 		lru_push_front(t, s);
 		t->used++;
 	}
+	t->ncls[cls]++;
+	t->clsmask |= 1u << cls;
+fill:
+	t->gen++;
 	x = &t->e[s];
 	x->vpn = vpn;
 	x->frame = frame;
@@ -237,15 +270,21 @@ int32_t iommu_tlb_insert(struct iommu_tlb *t, uint32_t dom, uint64_t iova,
 	x->stale = false;
 	x->valid = true;
 	x->tag = tag;
-	h = tlb_hash(t, dom, vpn, cls);
+	h = cls ? tlb_hash(t, dom, vpn, cls) : h0;
 	x->home = h;
 	while (t->ht[h] >= 0)
 		h = (h + 1) & t->hmask;
 	x->hpos = h;
 	t->ht[h] = s;
-	t->ncls[cls]++;
-	t->clsmask |= 1u << cls;
 	return s;
+}
+
+int32_t iommu_tlb_insert(struct iommu_tlb *t, uint32_t dom, uint64_t iova,
+			 uint64_t tag,
+			 unsigned int cls, uint64_t frame, unsigned int prot)
+{
+	return iommu_tlb_insert_h(t, dom, iova, tag, cls, frame, prot,
+				  iommu_tlb_home(t, dom, iova));
 }
 
 static bool tlb_match(const struct iommu_tlb_entry *x, uint32_t dom,
@@ -268,6 +307,7 @@ unsigned int iommu_tlb_mark_stale(struct iommu_tlb *t, uint32_t dom,
 	for (unsigned int s = 0; s < t->entries; s++)
 		if (tlb_match(&t->e[s], dom, start, last)) {
 			t->e[s].stale = true;
+			t->gen++;
 			n++;
 		}
 	return n;

@@ -151,30 +151,51 @@ enum iommu_fault iommu_pt_walk(const struct iommu_domain *dom, uint64_t iova,
 			       unsigned int *walked)
 {
 	uint64_t *const *tabs = dom->io->arena.tabs;
-	unsigned int top = iommu_lvl_shift(dom->io->cfg.levels, 0);
-	unsigned int shift = top, lvl;
+	unsigned int levels = dom->io->cfg.levels;
+	unsigned int shift = iommu_lvl_shift(levels, 0), lvl;
 	uint32_t idx = dom->root;
 	uint64_t e;
 
 	*walked = 0;
-	if (iova >> (top + IOMMU_PT_BITS))
+	if (iova >> (shift + IOMMU_PT_BITS))
 		return IOMMU_F_ADDR_SIZE;
-	for (;;) {
+	for (lvl = 0; lvl + 1 < levels; lvl++) {
 		e = tabs[idx][(iova >> shift) & (IOMMU_PT_ENTRIES - 1)];
 		if ((e & (IOMMU_PTE_VALID | IOMMU_PTE_LEAF)) != IOMMU_PTE_VALID)
-			break;
-		/* last-level entries are always leaves */
-		TSM_BUG_ON(shift == IOMMU_PAGE_SHIFT);
+			goto stop;
 		idx = pte_table(e);
 		shift -= IOMMU_PT_BITS;
 	}
-	lvl = (top - shift) / IOMMU_PT_BITS;
+	e = tabs[idx][(iova >> shift) & (IOMMU_PT_ENTRIES - 1)];
+	/* last-level entries are always leaves */
+	TSM_BUG_ON((e & (IOMMU_PTE_VALID | IOMMU_PTE_LEAF)) == IOMMU_PTE_VALID);
+stop:
 	*walked = lvl + 1;
 	if (!(e & IOMMU_PTE_VALID))
 		return IOMMU_F_NOT_PRESENT;
 	*pte = e;
 	*leaf_lvl = lvl;
 	return IOMMU_OK;
+}
+
+void iommu_pt_prefetch(const struct iommu_domain *dom, uint64_t iova)
+{
+	uint64_t *const *tabs = dom->io->arena.tabs;
+	unsigned int levels = dom->io->cfg.levels;
+	unsigned int shift = iommu_lvl_shift(levels, 0);
+	uint32_t idx = dom->root;
+	uint64_t e;
+
+	if (iova >> (shift + IOMMU_PT_BITS))
+		return;
+	for (unsigned int lvl = 0; lvl + 1 < levels; lvl++) {
+		e = tabs[idx][(iova >> shift) & (IOMMU_PT_ENTRIES - 1)];
+		if ((e & (IOMMU_PTE_VALID | IOMMU_PTE_LEAF)) != IOMMU_PTE_VALID)
+			return;
+		idx = pte_table(e);
+		shift -= IOMMU_PT_BITS;
+	}
+	__builtin_prefetch(&tabs[idx][(iova >> shift) & (IOMMU_PT_ENTRIES - 1)]);
 }
 
 int iommu_lookup(const struct iommu_domain *dom, uint64_t iova, uint64_t *pa,

@@ -23,6 +23,7 @@ struct platform {
 	plat_fault_fn *fault_fn;
 	void *fault_ctx;
 	uint64_t *st_accesses, *st_dma;
+	struct iommu_again again;	/* plat_dma_same_page() */
 };
 
 struct platform *plat_create(struct sim *s, const struct plat_config *cfg,
@@ -46,6 +47,7 @@ struct platform *plat_create(struct sim *s, const struct plat_config *cfg,
 		plat_destroy(p);
 		return NULL;
 	}
+	p->again = iommu_again_handle(p->iommu);
 	p->ops = cfg->ops;
 	if (p->ops) {
 		struct arch_env env = { s, p->mem, p->iommu, p->fab, p->t };
@@ -208,6 +210,7 @@ static void access_reset(struct plat_access *a)
 	a->stale = a->silent_drop = a->unaccepted = a->not_issued = false;
 	a->repeatable = a->again = false;
 	a->tlb_slot = -1;
+	a->tlb_gen = 0;
 	a->data = 0;
 	a->detail = NULL;
 	a->dev = NULL;
@@ -423,15 +426,24 @@ void plat_dma(struct platform *p, struct pcie_dev *dev, struct plat_access *a)
 	dma_translated(p, dev, a, &x);
 }
 
-bool plat_dma_same_page(struct platform *p, struct plat_access *a,
-			uint64_t addr)
+/* a sequential stream's every access but one a page: inlined (-flto) */
+__attribute__((always_inline))
+inline bool plat_dma_same_page(struct platform *p, struct plat_access *a,
+			       uint64_t addr)
 {
 	uint64_t hpa;
 
 	if (!a->again || (addr ^ a->addr) >> 12 ||
-	    (addr & 4095) + a->size > 4096 ||
-	    !iommu_hit_again(p->iommu, a->tlb_slot, addr, a->write, &hpa))
+	    (addr & 4095) + a->size > 4096)
 		return false;
+	if (a->tlb_gen == *p->again.gen) {
+		/* the IOTLB is as it was for this page: the same entry hits */
+		(*p->again.hits)++;
+		hpa = (a->hpa & ~4095ULL) | (addr & 4095);
+	} else if (!iommu_hit_again(p->iommu, a->tlb_slot, &a->tlb_gen, addr,
+				    a->write, &hpa)) {
+		return false;
+	}
 	(*p->st_dma)++;
 	a->lat = p->t[AT_IOTLB_HIT] + a->lat_rest;
 	a->addr = addr;
@@ -451,9 +463,44 @@ enum plat_again plat_dma_again(struct platform *p, struct pcie_dev *dev,
 {
 	if (!a->again || (addr & 4095) + a->size > 4096)
 		return PLAT_AGAIN_NONE;
-	if (plat_dma_same_page(p, a, addr))
+	if (plat_dma_same_page(p, a, addr) || plat_dma_next_page(p, dev, a, addr))
 		return PLAT_AGAIN_REPEAT;
 	return plat_dma_other_page(p, dev, a, addr);
+}
+
+__attribute__((flatten, always_inline))
+inline void plat_dma_prefetch(struct platform *p, struct pcie_dev *dev,
+			      uint64_t addr)
+{
+	iommu_prefetch(p->iommu, pcie_dev_rid(dev), addr);
+}
+
+bool plat_dma_prefetch_pays(const struct platform *p,
+			    const struct pcie_dev *dev)
+{
+	return iommu_prefetch_pays(p->iommu, pcie_dev_rid(dev));
+}
+
+/* a random stream's every access: one body (docs/performance.md) */
+__attribute__((flatten, always_inline))
+inline bool plat_dma_next_page(struct platform *p, struct pcie_dev *dev,
+			struct plat_access *a, uint64_t addr)
+{
+	sim_cycles_t lat;
+	uint64_t hpa;
+	int32_t s;
+
+	s = iommu_translate_within(p->iommu, pcie_dev_rid(dev), addr, a->size,
+				   a->write, a->map_id, a->same_lo, a->same_hi,
+				   &a->tlb_gen, &hpa, &lat);
+	if (s < 0)
+		return false;
+	(*p->st_dma)++;
+	a->addr = addr;
+	a->lat = lat + a->lat_rest;
+	a->hpa = hpa;
+	a->tlb_slot = s;
+	return true;
 }
 
 enum plat_again plat_dma_other_page(struct platform *p, struct pcie_dev *dev,
@@ -466,12 +513,14 @@ enum plat_again plat_dma_other_page(struct platform *p, struct pcie_dev *dev,
 	iommu_translate(p->iommu, pcie_dev_rid(dev), IOMMU_NO_PASID, false,
 			addr, a->size, a->write, &x);
 	a->addr = addr;
+	/* plat_dma_next_page() takes every repeat; this guards it */
 	if (x.fault == IOMMU_OK && !x.stale && x.tag == a->map_id &&
 	    x.tlb_slot >= 0 && x.hpa >= a->same_lo &&
 	    x.hpa + (a->size - 1) <= a->same_hi) {
 		a->lat = x.lat_cycles + a->lat_rest;
 		a->hpa = x.hpa;
 		a->tlb_slot = x.tlb_slot;
+		a->tlb_gen = 0;
 		return PLAT_AGAIN_REPEAT;
 	}
 	/* not a repeat after all: the rest of plat_dma() from here */

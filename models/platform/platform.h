@@ -99,6 +99,7 @@ struct plat_access {
 	 */
 	bool repeatable, again;
 	int32_t tlb_slot;
+	uint64_t tlb_gen;		/* iommu_hit_again()'s *gen */
 	sim_cycles_t lat_rest;		/* @lat less the translation's */
 	uint64_t same_lo, same_hi;	/* HPAs with the same arch and decode answer */
 };
@@ -199,9 +200,30 @@ bool plat_dma_same_page(struct platform *p, struct plat_access *a,
 enum plat_again plat_dma_again(struct platform *p, struct pcie_dev *dev,
 			       struct plat_access *a, uint64_t addr);
 /*
- * plat_dma_other_page() - plat_dma_again()'s second case alone, for a
- * caller that saw plat_dma_same_page() refuse @addr and checked that
- * @a->again is set and the access stays in its 4 KiB page.
+ * plat_dma_prefetch() - a hint that @dev's next DMA goes to @addr: the
+ * IOMMU's walk for it starts coming into the cache (iommu_prefetch()).
+ * Changes nothing a model can see.
+ */
+void plat_dma_prefetch(struct platform *p, struct pcie_dev *dev,
+		       uint64_t addr);
+/* Is the hint worth its cost for @dev now (iommu_prefetch_pays())? */
+bool plat_dma_prefetch_pays(const struct platform *p,
+			    const struct pcie_dev *dev);
+/*
+ * plat_dma_next_page() - plat_dma_again()'s second case when it is a
+ * repeat, for a caller that saw plat_dma_same_page() refuse @addr and
+ * checked that @a->again is set and the access stays in its 4 KiB page:
+ * true when the translation (iommu_translate_within()) reached the same
+ * DRAM region through the same mapping and @a was updated; false when it
+ * did nothing (not even read the clock): plat_dma_other_page() then.
+ */
+bool plat_dma_next_page(struct platform *p, struct pcie_dev *dev,
+			struct plat_access *a, uint64_t addr);
+/*
+ * plat_dma_other_page() - plat_dma_again()'s second case alone, under
+ * the same conditions as plat_dma_next_page(): the translation as
+ * iommu_translate() does it, at the clock's cycle (a fault record reads
+ * it), and the pipeline from there when it is not a repeat.
  */
 enum plat_again plat_dma_other_page(struct platform *p, struct pcie_dev *dev,
 				    struct plat_access *a, uint64_t addr);

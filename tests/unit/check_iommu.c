@@ -813,6 +813,88 @@ START_TEST(tags_follow_mappings_into_the_iotlb)
 }
 END_TEST
 
+/*
+ * Run-ahead's translation: done exactly as iommu_translate() when it ends
+ * OK, fresh, through the tag and inside the HPA window, else refused with
+ * nothing changed; iommu_hit_again() trusts an unchanged IOTLB only.
+ */
+START_TEST(translate_within_and_hit_again)
+{
+	struct fx f;
+	struct iommu_xlate x;
+	uint64_t hpa, g0 = 0, g1 = 0, lo = 0x900000, hi = 0x93ffff;
+	sim_cycles_t lat;
+	int32_t s0, s1;
+
+	fx_init(&f, 64, 64, 4);
+	ck_assert_int_eq(iommu_attach(f.io, RID0, IOMMU_NO_PASID, f.dom), 0);
+	ck_assert_int_eq(iommu_map(f.dom, 0x10000, 0x900000, 0x4000, IOMMU_PAGE_4K, RW), 0);
+	ck_assert_int_eq(iommu_map(f.dom, 0x14000, 0x904000, 0x1000, IOMMU_PAGE_4K,
+				   IOMMU_PROT_READ), 0);
+	ck_assert_int_eq(iommu_map_tag(f.dom, 0x10000, 0x5000, 7), 0);
+	/* a miss: walked, inserted, counted */
+	s0 = iommu_translate_within(f.io, RID0, 0x10040, 64, false, 7, lo, hi,
+				    &g0, &hpa, &lat);
+	ck_assert_int_ge(s0, 0);
+	ck_assert_uint_eq(hpa, 0x900040);
+	ck_assert_uint_eq(lat, 402);
+	ck_assert_uint_eq(stat(&f, "iotlb.misses"), 1);
+	ck_assert(iommu_hit_again(f.io, s0, &g0, 0x10080, false, &hpa));
+	ck_assert_uint_eq(hpa, 0x900080);
+	/* refused, nothing changed: another tag, outside the window, the
+	 * last byte outside, a write to a read-only page, unmapped */
+	ck_assert_int_eq(iommu_translate_within(f.io, RID0, 0x11000, 64, false, 9,
+						lo, hi, &g1, &hpa, &lat), -1);
+	ck_assert_int_eq(iommu_translate_within(f.io, RID0, 0x11000, 64, false, 7,
+						lo, 0x900fff, &g1, &hpa, &lat), -1);
+	ck_assert_int_eq(iommu_translate_within(f.io, RID0, 0x11fc0, 64, false, 7,
+						lo, 0x901ffe, &g1, &hpa, &lat), -1);
+	ck_assert_int_eq(iommu_translate_within(f.io, RID0, 0x14000, 64, true, 7,
+						lo, hi, &g1, &hpa, &lat), -1);
+	ck_assert_int_eq(iommu_translate_within(f.io, RID0, 0x20000, 64, false, 7,
+						lo, hi, &g1, &hpa, &lat), -1);
+	ck_assert_int_eq(iommu_translate_within(f.io, RID1, 0x10000, 64, false, 7,
+						lo, hi, &g1, &hpa, &lat), -1);
+	ck_assert_uint_eq(iommu_iotlb_used(f.io), 1);
+	ck_assert_uint_eq(stat(&f, "iotlb.misses"), 1);
+	ck_assert_uint_eq(stat(&f, "iotlb.hits"), 1);
+	ck_assert_uint_eq(stat(&f, "iommu.faults"), 0);
+	/* a prefetch hint changes nothing, wherever it points */
+	iommu_prefetch(f.io, RID0, 0x11000);
+	iommu_prefetch(f.io, RID0, 0x20000);
+	iommu_prefetch(f.io, RID0, 1ULL << 60);
+	iommu_prefetch(f.io, RID1, 0x11000);
+	ck_assert(!iommu_prefetch_pays(f.io, RID0));	/* a few tables */
+	ck_assert(!iommu_prefetch_pays(f.io, RID1));	/* no domain */
+	ck_assert_uint_eq(iommu_iotlb_used(f.io), 1);
+	ck_assert_uint_eq(stat(&f, "iommu.walks"), 1);
+	/* the unchanged IOTLB still answers for the first page */
+	ck_assert(iommu_hit_again(f.io, s0, &g0, 0x100c0, false, &hpa));
+	/* another page makes it MRU: the first entry no longer hits again */
+	s1 = iommu_translate_within(f.io, RID0, 0x11000, 64, false, 7, lo, hi,
+				    &g1, &hpa, &lat);
+	ck_assert_int_ge(s1, 0);
+	ck_assert(g1 != g0);
+	ck_assert(!iommu_hit_again(f.io, s0, &g0, 0x10100, false, &hpa));
+	/* a hit on the first page makes it MRU again */
+	ck_assert_int_eq(iommu_translate_within(f.io, RID0, 0x10100, 64, false, 7,
+						lo, hi, &g0, &hpa, &lat), s0);
+	ck_assert_uint_eq(lat, 2);
+	ck_assert_uint_eq(stat(&f, "iotlb.hits"), 3);
+	ck_assert(!iommu_hit_again(f.io, s1, &g1, 0x11000, false, &hpa));
+	/* a stale entry is refused, iommu_translate() then reports it */
+	ck_assert_uint_eq(iommu_unmap(f.dom, 0x10000, 0x1000), 0x1000);
+	ck_assert(!iommu_hit_again(f.io, s0, &g0, 0x10140, false, &hpa));
+	ck_assert_int_eq(iommu_translate_within(f.io, RID0, 0x10140, 64, false, 7,
+						lo, hi, &g0, &hpa, &lat), -1);
+	ck_assert_uint_eq(stat(&f, "iotlb.hits"), 3);
+	x = xl(&f, RID0, 0x10140, false);
+	ck_assert(x.stale);
+	ck_assert_uint_eq(stat(&f, "iotlb.hits"), 4);
+	fx_fini(&f);
+}
+END_TEST
+
 Suite *iommu_suite(void)
 {
 	Suite *su = suite_create("iommu");
@@ -834,6 +916,7 @@ Suite *iommu_suite(void)
 	tcase_add_test(tlb, iotlb_hit_miss_latency);
 	tcase_add_test(tlb, iotlb_set_assoc_lru);
 	tcase_add_test(tlb, iotlb_fully_assoc_lru);
+	tcase_add_test(tlb, translate_within_and_hit_again);
 	tcase_add_test(dev, replace_without_gap);
 	tcase_add_test(dev, tags_follow_mappings_into_the_iotlb);
 	tcase_add_test(dev, pasid_attach);

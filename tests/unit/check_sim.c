@@ -702,6 +702,22 @@ START_TEST(runahead_span_matches_runahead)
 }
 END_TEST
 
+/* A span ends where sim_run_until() looks at --timeout's clock. */
+START_TEST(runahead_span_stops_for_the_wall_clock)
+{
+	struct sim *s = sim_create(1);
+	sim_cycles_t out[4] = { 0 };
+
+	sim_set_wall_timeout(s, 60000);
+	sim_event_schedule(s, 2, SIM_PRIO_ACCESS, span_probe, out, NULL);
+	sim_run_until(s, 100);
+	ck_assert_uint_eq(out[0], true);
+	/* the first event set the next look at 1024 fired, this one is 1 */
+	ck_assert_uint_eq(out[2], 1023);
+	sim_destroy(s);
+}
+END_TEST
+
 Suite *sim_suite(void)
 {
 	Suite *su = suite_create("sim");
@@ -725,6 +741,7 @@ Suite *sim_suite(void)
 	tcase_add_test(tc, input_files_and_lines);
 	tcase_add_test(tc, runahead_is_exact);
 	tcase_add_test(tc, runahead_span_matches_runahead);
+	tcase_add_test(tc, runahead_span_stops_for_the_wall_clock);
 	tcase_add_test(tc, runahead_refuses_what_would_not_fire_next);
 	suite_add_tcase(su, tc);
 	return su;

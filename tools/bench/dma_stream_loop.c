@@ -270,7 +270,8 @@ int main(int argc, char **argv)
 	for (uint64_t i = 0; i < p.pages; i++)
 		pt_map(&pt, BASE_IOVA + i * 4096, (i * 7919 + 13) & ((1ull << 24) - 1));
 	tb.n = (uint32_t)p.tlb;
-	for (tb.mask = 1; tb.mask < 2 * tb.n; tb.mask <<= 1)
+	/* 16 slots per entry, as tsmsim's IOTLB: probes end in about one step */
+	for (tb.mask = 1; tb.mask < 16 * tb.n; tb.mask <<= 1)
 		;
 	tb.hash = calloc(tb.mask, sizeof(*tb.hash));
 	tb.mask--;

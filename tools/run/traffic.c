@@ -18,6 +18,7 @@
 #include "run_internal.h"
 
 #define PAGE 4096ULL
+#define NO_MASK UINT64_MAX
 
 struct stream {
 	struct traffic *t;
@@ -25,7 +26,9 @@ struct stream {
 	struct sim_rng rng;
 	uint64_t k;		/* accesses completed */
 	uint64_t pages, lines;	/* lines per page */
-	uint64_t pmask, lmask;	/* pages - 1, lines - 1 when powers of 2, else 0 */
+	/* pages - 1, lines - 1 and log2(lines) when powers of 2, else NO_MASK */
+	uint64_t pmask, lmask;
+	unsigned int lshift;
 	bool started, stopped;
 	struct pcie_dev *dev;
 	struct plat_guest *g;
@@ -34,6 +37,9 @@ struct stream {
 	bool fast;		/* the access in flight took plat_dma_again() */
 	bool pending;		/* stream_batch() drew @pending_addr already */
 	uint64_t pending_addr;
+	bool peek;		/* a random device stream: prefetch the next walk */
+	bool ahead;		/* peek_addr() drew @ahead_addr, after @pending_addr */
+	uint64_t ahead_addr;
 	char name[96];
 	sim_cycles_t first_issue;
 	uint64_t *st_issued, *st_not_issued, *st_cycles;
@@ -48,28 +54,59 @@ struct traffic {
 static void stream_issue(struct sim *s, void *subject, void *object);
 static void stream_complete(struct sim *s, void *subject, void *object);
 
-static uint64_t next_addr(struct stream *x)
+static inline uint64_t draw_addr(struct stream *x)
 {
 	const struct scn_traffic *c = x->cfg;
-	uint64_t page, off, r;
+	uint64_t page, line, r;
 
 	switch (c->pattern) {
 	case SCN_PAT_SEQUENTIAL:
-		page = (x->k / x->lines) % x->pages;
-		off = (x->k % x->lines) * c->size;
+		/* shifts and masks when the counts are powers of 2 */
+		if (x->lmask != NO_MASK) {
+			page = x->k >> x->lshift;
+			line = x->k & x->lmask;
+		} else {
+			page = x->k / x->lines;
+			line = x->k % x->lines;
+		}
 		break;
 	case SCN_PAT_RANDOM:
 		r = sim_rng_next(&x->rng);
-		/* the same remainders; a mask when the count is a power of 2 */
-		page = x->pmask ? r & x->pmask : r % x->pages;
-		off = (x->lmask ? (r >> 32) & x->lmask : (r >> 32) % x->lines) *
-		      c->size;
+		page = r;
+		line = x->lmask != NO_MASK ? (r >> 32) & x->lmask :
+					     (r >> 32) % x->lines;
 		break;
 	default:
-		page = off = 0;
-		break;
+		return x->cfg->addr;
 	}
-	return c->addr + page * PAGE + off;
+	/* the same remainder as page % pages */
+	page = x->pmask != NO_MASK ? page & x->pmask : page % x->pages;
+	return c->addr + page * PAGE + line * c->size;
+}
+
+/* The next address: the one peek_addr() drew ahead, or a new one. */
+static inline uint64_t next_addr(struct stream *x)
+{
+	if (x->ahead) {
+		x->ahead = false;
+		return x->ahead_addr;
+	}
+	return draw_addr(x);
+}
+
+/*
+ * The address after the next one, drawn ahead (random only: a sequential
+ * address follows the completed count).  The draws are the same, in the
+ * same order; the generator is the stream's own, so a draw that comes
+ * early, or one too many when the stream ends, changes nothing else.
+ */
+static inline uint64_t peek_addr(struct stream *x)
+{
+	if (!x->ahead) {
+		x->ahead_addr = draw_addr(x);
+		x->ahead = true;
+	}
+	return x->ahead_addr;
 }
 
 static void stream_stop(struct stream *x)
@@ -220,18 +257,33 @@ static bool stream_batch(struct sim *s, struct stream *x, sim_cycles_t *at,
 	struct plat_access *a = &x->acc;
 	sim_cycles_t last, t = *at, cur = 0, done;
 	uint64_t left, n = 0, addr;
+	bool pf;
 
 	if (!x->dev || !a->again || x->pending)
 		return true;
 	addr = next_addr(x);
 	if (!sim_runahead_span(s, SIM_PRIO_ACCESS, &last, &left))
 		return stream_pend(x, addr);
+	pf = x->peek && plat_dma_prefetch_pays(p, x->dev);
 	for (;;) {
 		if (t > last || n >= left) {
 			stream_pend(x, addr);
 			break;
 		}
-		if (plat_dma_same_page(p, a, addr)) {
+		/*
+		 * the next access's walk comes into the cache meanwhile (its
+		 * address is drawn ahead whenever it could be, so every
+		 * random stream runs this path, prefetch or not)
+		 */
+		if (x->peek) {
+			uint64_t ahead = peek_addr(x);
+
+			if (pf)
+				plat_dma_prefetch(p, x->dev, ahead);
+		}
+		if ((!((addr ^ a->addr) >> 12) && plat_dma_same_page(p, a, addr)) ||
+		    ((addr & 4095) + a->size <= 4096 &&
+		     plat_dma_next_page(p, x->dev, a, addr))) {
 			n++;			/* the issue at t */
 			cur = x->issued = t;
 			(*x->st_issued)++;
@@ -373,14 +425,16 @@ static void stream_init(struct traffic *t, struct stream *x,
 	x->pages = span / PAGE ? span / PAGE : 1;
 	if (!x->lines)
 		x->lines = 1;
-	x->pmask = x->pages > 1 && !(x->pages & (x->pages - 1)) ? x->pages - 1 : 0;
-	x->lmask = x->lines > 1 && !(x->lines & (x->lines - 1)) ? x->lines - 1 : 0;
+	x->pmask = x->pages & (x->pages - 1) ? NO_MASK : x->pages - 1;
+	x->lmask = x->lines & (x->lines - 1) ? NO_MASK : x->lines - 1;
+	x->lshift = (unsigned int)__builtin_ctzll(x->lines);
 	/* "<guest|device> <stream>": checkers tie an access to its issuer */
 	snprintf(x->name, sizeof(x->name), "%s %s", c->from_name, c->name);
 	if (c->from == SCN_FROM_DEVICE)
 		x->dev = world_dev(w, c->from_name);
 	else if (c->from == SCN_FROM_GUEST)
 		x->g = world_guest(w, c->from_name);
+	x->peek = x->dev && c->pattern == SCN_PAT_RANDOM;
 	snprintf(stat, sizeof(stat), "traffic.%s.issued", c->name);
 	x->st_issued = sim_stat(w->s, stat);
 	snprintf(stat, sizeof(stat), "traffic.%s.not_issued", c->name);
