@@ -527,12 +527,13 @@ bool iommu_prefetch_pays(const struct iommu *io, uint16_t rid)
 	       dom->tables >= PREFETCH_TABLES;
 }
 
-void iommu_prefetch(struct iommu *io, uint16_t rid, uint64_t iova)
+void iommu_prefetch(struct iommu *io, uint16_t rid, uint64_t iova,
+		    unsigned int back)
 {
 	struct iommu_domain *dom = dev_domain(io, rid, IOMMU_NO_PASID);
 
 	if (dom && dom->type == IOMMU_DOMAIN_PAGING)
-		iommu_pt_prefetch(dom, iova);
+		iommu_pt_prefetch(dom, iova, back);
 }
 
 struct iommu_again iommu_again_handle(struct iommu *io)

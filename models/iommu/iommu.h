@@ -465,12 +465,16 @@ struct iommu_again {
 };
 struct iommu_again iommu_again_handle(struct iommu *io);
 /*
- * iommu_prefetch() - a hint from a caller that knows its next request: the
- * cache lines a walk of @iova by @rid (no PASID) would read last are
- * asked for now (__builtin_prefetch), so a walk that misses the caches
- * overlaps the work before it.  Changes nothing a model can see.
+ * iommu_prefetch() - a hint from a caller that knows a coming request: the
+ * cache line a walk of @iova by @rid (no PASID) reads @back loads before
+ * its last-level entry (0: that entry; each level is two loads, the
+ * table's pointer and the entry) is asked for now (__builtin_prefetch),
+ * so a walk that misses the caches overlaps the work before it.  A caller
+ * far enough ahead asks for @back 2, 1, 0 in turn, accesses apart.
+ * Changes nothing a model can see.
  */
-void iommu_prefetch(struct iommu *io, uint16_t rid, uint64_t iova);
+void iommu_prefetch(struct iommu *io, uint16_t rid, uint64_t iova,
+		    unsigned int back);
 /* Are @rid's tables big enough that iommu_prefetch() pays for itself? */
 bool iommu_prefetch_pays(const struct iommu *io, uint16_t rid);
 /*

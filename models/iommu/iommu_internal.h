@@ -100,11 +100,13 @@ enum iommu_fault iommu_pt_walk(const struct iommu_domain *dom, uint64_t iova,
 			       unsigned int *walked);
 
 /*
- * iommu_pt_prefetch() - the walk for @iova down to its last-level table,
- * which is only asked to come into the cache (__builtin_prefetch): a hint,
- * no result, nothing changed.
+ * iommu_pt_prefetch() - the walk for @iova up to the load @back loads
+ * before its last-level entry (0: that entry, 1: its table's pointer, 2:
+ * the entry above, ...), which is only asked to come into the cache
+ * (__builtin_prefetch): a hint, no result, nothing changed.
  */
-void iommu_pt_prefetch(const struct iommu_domain *dom, uint64_t iova);
+void iommu_pt_prefetch(const struct iommu_domain *dom, uint64_t iova,
+		       unsigned int back);
 
 /* ----------------------------------------------------------------- IOTLB */
 

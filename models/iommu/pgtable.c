@@ -178,24 +178,39 @@ stop:
 	return IOMMU_OK;
 }
 
-void iommu_pt_prefetch(const struct iommu_domain *dom, uint64_t iova)
+/*
+ * A walk reads two things per level: the table's pointer in the arena's
+ * index (tabs[idx]) and the entry in that table; the last one read is the
+ * last level's entry (back 0), before it that table's pointer (back 1),
+ * before that the entry above (back 2).  Each is one dependent load, so a
+ * walk that misses the caches on several of them is a chain of misses;
+ * asked for in stages, each stage's load finds the line the stage before
+ * asked for.
+ */
+void iommu_pt_prefetch(const struct iommu_domain *dom, uint64_t iova,
+		       unsigned int back)
 {
 	uint64_t *const *tabs = dom->io->arena.tabs;
 	unsigned int levels = dom->io->cfg.levels;
 	unsigned int shift = iommu_lvl_shift(levels, 0);
+	unsigned int last = levels - 1 - back / 2;
 	uint32_t idx = dom->root;
 	uint64_t e;
 
-	if (iova >> (shift + IOMMU_PT_BITS))
+	if (iova >> (shift + IOMMU_PT_BITS) || back / 2 >= levels)
 		return;
-	for (unsigned int lvl = 0; lvl + 1 < levels; lvl++) {
+	for (unsigned int lvl = 0; lvl < last; lvl++) {
 		e = tabs[idx][(iova >> shift) & (IOMMU_PT_ENTRIES - 1)];
 		if ((e & (IOMMU_PTE_VALID | IOMMU_PTE_LEAF)) != IOMMU_PTE_VALID)
 			return;
 		idx = pte_table(e);
 		shift -= IOMMU_PT_BITS;
 	}
-	__builtin_prefetch(&tabs[idx][(iova >> shift) & (IOMMU_PT_ENTRIES - 1)]);
+	if (back & 1)
+		__builtin_prefetch(&tabs[idx]);
+	else
+		__builtin_prefetch(&tabs[idx][(iova >> shift) &
+					      (IOMMU_PT_ENTRIES - 1)]);
 }
 
 int iommu_lookup(const struct iommu_domain *dom, uint64_t iova, uint64_t *pa,

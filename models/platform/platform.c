@@ -470,9 +470,9 @@ enum plat_again plat_dma_again(struct platform *p, struct pcie_dev *dev,
 
 __attribute__((flatten, always_inline))
 inline void plat_dma_prefetch(struct platform *p, struct pcie_dev *dev,
-			      uint64_t addr)
+			      uint64_t addr, unsigned int back)
 {
-	iommu_prefetch(p->iommu, pcie_dev_rid(dev), addr);
+	iommu_prefetch(p->iommu, pcie_dev_rid(dev), addr, back);
 }
 
 bool plat_dma_prefetch_pays(const struct platform *p,

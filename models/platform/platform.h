@@ -200,12 +200,13 @@ bool plat_dma_same_page(struct platform *p, struct plat_access *a,
 enum plat_again plat_dma_again(struct platform *p, struct pcie_dev *dev,
 			       struct plat_access *a, uint64_t addr);
 /*
- * plat_dma_prefetch() - a hint that @dev's next DMA goes to @addr: the
- * IOMMU's walk for it starts coming into the cache (iommu_prefetch()).
- * Changes nothing a model can see.
+ * plat_dma_prefetch() - a hint that a coming DMA of @dev goes to @addr:
+ * the IOMMU's walk for it starts coming into the cache, the load @back
+ * loads before its last entry (iommu_prefetch()).  Changes nothing a
+ * model can see.
  */
 void plat_dma_prefetch(struct platform *p, struct pcie_dev *dev,
-		       uint64_t addr);
+		       uint64_t addr, unsigned int back);
 /* Is the hint worth its cost for @dev now (iommu_prefetch_pays())? */
 bool plat_dma_prefetch_pays(const struct platform *p,
 			    const struct pcie_dev *dev);

@@ -860,10 +860,12 @@ START_TEST(translate_within_and_hit_again)
 	ck_assert_uint_eq(stat(&f, "iotlb.hits"), 1);
 	ck_assert_uint_eq(stat(&f, "iommu.faults"), 0);
 	/* a prefetch hint changes nothing, wherever it points */
-	iommu_prefetch(f.io, RID0, 0x11000);
-	iommu_prefetch(f.io, RID0, 0x20000);
-	iommu_prefetch(f.io, RID0, 1ULL << 60);
-	iommu_prefetch(f.io, RID1, 0x11000);
+	for (unsigned int back = 0; back <= 9; back++) {
+		iommu_prefetch(f.io, RID0, 0x11000, back);
+		iommu_prefetch(f.io, RID0, 0x20000, back);
+		iommu_prefetch(f.io, RID0, 1ULL << 60, back);
+		iommu_prefetch(f.io, RID1, 0x11000, back);
+	}
 	ck_assert(!iommu_prefetch_pays(f.io, RID0));	/* a few tables */
 	ck_assert(!iommu_prefetch_pays(f.io, RID1));	/* no domain */
 	ck_assert_uint_eq(iommu_iotlb_used(f.io), 1);

@@ -19,6 +19,21 @@
 
 #define PAGE 4096ULL
 #define NO_MASK UINT64_MAX
+/*
+ * How far ahead a random device stream draws and prefetches walks: a
+ * walk that misses the caches (~100 ns of DRAM) needs several accesses'
+ * time to arrive, and its last two loads depend on each other (the last
+ * table's pointer in the arena's index, then the entry), so each is
+ * asked for STAGE accesses after the one before it: the pointer
+ * 2 * STAGE accesses ahead, the entry STAGE ahead.  Measured at 2^24
+ * pages (docs/performance.md, scale): STAGE 3 to 8 alike, far better
+ * than the entry alone at any distance; asking for the entry above as
+ * well (a third stage) costs more than it hides.
+ */
+#define STAGE 4u
+#define NSTAGES 2u
+#define AHEAD (NSTAGES * STAGE)
+_Static_assert(!(AHEAD & (AHEAD - 1)), "the ring's size is a power of 2");
 
 struct stream {
 	struct traffic *t;
@@ -37,9 +52,14 @@ struct stream {
 	bool fast;		/* the access in flight took plat_dma_again() */
 	bool pending;		/* stream_batch() drew @pending_addr already */
 	uint64_t pending_addr;
-	bool peek;		/* a random device stream: prefetch the next walk */
-	bool ahead;		/* peek_addr() drew @ahead_addr, after @pending_addr */
-	uint64_t ahead_addr;
+	bool peek;		/* a random device stream: prefetch walks ahead */
+	/*
+	 * with @full, the AHEAD addresses after @pending_addr (draw_ahead()),
+	 * the next one at @rd
+	 */
+	bool full;
+	unsigned int rd;
+	uint64_t ring[AHEAD];
 	char name[96];
 	sim_cycles_t first_issue;
 	uint64_t *st_issued, *st_not_issued, *st_cycles;
@@ -84,29 +104,44 @@ static inline uint64_t draw_addr(struct stream *x)
 	return c->addr + page * PAGE + line * c->size;
 }
 
-/* The next address: the one peek_addr() drew ahead, or a new one. */
+/*
+ * The next address: a new one, or with a full ring the oldest one there,
+ * whose slot takes a new one (the newest, AHEAD accesses on).
+ */
 static inline uint64_t next_addr(struct stream *x)
 {
-	if (x->ahead) {
-		x->ahead = false;
-		return x->ahead_addr;
-	}
-	return draw_addr(x);
+	uint64_t addr;
+
+	if (!x->full)
+		return draw_addr(x);
+	addr = x->ring[x->rd];
+	x->ring[x->rd] = draw_addr(x);
+	x->rd = (x->rd + 1) & (AHEAD - 1);
+	return addr;
 }
 
 /*
- * The address after the next one, drawn ahead (random only: a sequential
- * address follows the completed count).  The draws are the same, in the
- * same order; the generator is the stream's own, so a draw that comes
- * early, or one too many when the stream ends, changes nothing else.
+ * Fill the ring with the AHEAD addresses after the next one (random only:
+ * a sequential address follows the completed count), and with @pf ask
+ * for the walks of those STAGE, 2 * STAGE ... accesses on
+ * (plat_dma_prefetch()), each stage a load further down the walk.  The
+ * draws are the same, in the same order, and next_addr() takes them
+ * oldest first; the generator is the stream's own, so draws that come
+ * early, or too many when the stream ends, change nothing else.
  */
-static inline uint64_t peek_addr(struct stream *x)
+static inline void draw_ahead(struct stream *x, bool pf)
 {
-	if (!x->ahead) {
-		x->ahead_addr = draw_addr(x);
-		x->ahead = true;
+	if (!x->full) {
+		for (unsigned int i = 0; i < AHEAD; i++)
+			x->ring[i] = draw_addr(x);
+		x->rd = 0;
+		x->full = true;
 	}
-	return x->ahead_addr;
+	/* the access i on sits at rd + i - 1 */
+	for (unsigned int st = 0; pf && st < NSTAGES; st++)
+		plat_dma_prefetch(x->t->w->p, x->dev,
+				  x->ring[(x->rd + (st + 1) * STAGE - 1) &
+					  (AHEAD - 1)], st);
 }
 
 static void stream_stop(struct stream *x)
@@ -271,16 +306,12 @@ static bool stream_batch(struct sim *s, struct stream *x, sim_cycles_t *at,
 			break;
 		}
 		/*
-		 * the next access's walk comes into the cache meanwhile (its
-		 * address is drawn ahead whenever it could be, so every
-		 * random stream runs this path, prefetch or not)
+		 * the walk AHEAD accesses on comes into the cache meanwhile
+		 * (addresses are drawn ahead whenever they could be, so
+		 * every random stream runs this path, prefetch or not)
 		 */
-		if (x->peek) {
-			uint64_t ahead = peek_addr(x);
-
-			if (pf)
-				plat_dma_prefetch(p, x->dev, ahead);
-		}
+		if (x->peek)
+			draw_ahead(x, pf);
 		if ((!((addr ^ a->addr) >> 12) && plat_dma_same_page(p, a, addr)) ||
 		    ((addr & 4095) + a->size <= 4096 &&
 		     plat_dma_next_page(p, x->dev, a, addr))) {
