@@ -150,20 +150,12 @@ static void stream_stop(struct stream *x)
 }
 
 /*
- * @now + @d, saturated (sim_cycles_add): a stream whose next event would
- * pass the end of time waits at SIM_CYCLES_MAX, beyond every
- * limits.max_cycles, so the run ends with a `watchdog` finding naming the
- * stream instead of the stream ending quietly with accesses left.
- */
-static bool stream_at(struct stream *x, sim_cycles_t now, sim_cycles_t d,
-		      sim_cycles_t *at)
-{
-	(void)x;
-	*at = sim_cycles_add(now, d);
-	return true;
-}
-
-/*
+ * Next-event cycles are saturated sums (sim_cycles_add): a stream whose
+ * next event would pass the end of time waits at SIM_CYCLES_MAX, beyond
+ * every limits.max_cycles, so the run ends with a `watchdog` finding
+ * naming the stream instead of the stream ending quietly with accesses
+ * left.
+ *
  * The completion half of an access: publish it and count it.  Returns
  * false when the stream ends here.
  */
@@ -207,11 +199,13 @@ static bool issue_one(struct sim *s, struct stream *x, bool *complete,
 	case PLAT_AGAIN_REPEAT:
 		x->fast = true;
 		*complete = true;
-		return stream_at(x, x->issued, a->lat, next);
+		*next = sim_cycles_add(x->issued, a->lat);
+		return true;
 	case PLAT_AGAIN_FULL:
 		x->fast = false;
 		*complete = true;
-		return stream_at(x, x->issued, a->lat, next);
+		*next = sim_cycles_add(x->issued, a->lat);
+		return true;
 	case PLAT_AGAIN_NONE:
 		break;
 	}
@@ -233,8 +227,10 @@ static bool issue_one(struct sim *s, struct stream *x, bool *complete,
 		a->lat = 0;
 	}
 	*complete = !a->not_issued;
-	if (!a->not_issued)
-		return stream_at(x, x->issued, a->lat, next);
+	if (!a->not_issued) {
+		*next = sim_cycles_add(x->issued, a->lat);
+		return true;
+	}
 	/* the TDI may not emit it now: it tries again after the gap */
 	(*x->st_not_issued)++;
 	x->k++;
@@ -242,7 +238,8 @@ static bool issue_one(struct sim *s, struct stream *x, bool *complete,
 		stream_stop(x);
 		return false;
 	}
-	return stream_at(x, x->issued, sim_cycles_add(x->cfg->gap, 1), next);
+	*next = sim_cycles_add(x->issued, sim_cycles_add(x->cfg->gap, 1));
+	return true;
 }
 
 /* Keep @addr, drawn ahead, for the next issue. */
@@ -328,7 +325,8 @@ static bool stream_batch(struct sim *s, struct stream *x, sim_cycles_t *at,
 			    PLAT_AGAIN_REPEAT) {
 				x->fast = false;
 				*complete = true;
-				return stream_at(x, t, a->lat, at);
+				*at = sim_cycles_add(t, a->lat);
+				return true;
 			}
 		}
 		x->fast = true;
@@ -379,9 +377,9 @@ static void stream_run(struct sim *s, struct stream *x, bool complete,
 			return;
 		}
 		if (complete) {
-			if (!complete_one(s, x) ||
-			    !stream_at(x, sim_now(s), x->cfg->gap, &at))
+			if (!complete_one(s, x))
 				return;
+			at = sim_cycles_add(sim_now(s), x->cfg->gap);
 			complete = false;
 		} else if (!issue_one(s, x, &complete, &at)) {
 			return;
@@ -403,11 +401,10 @@ static void stream_woken(struct stream *x)
 static void stream_complete(struct sim *s, void *subject, void *object)
 {
 	struct stream *x = subject;
-	sim_cycles_t at;
 
 	stream_woken(x);
-	if (complete_one(s, x) && stream_at(x, sim_now(s), x->cfg->gap, &at))
-		stream_run(s, x, false, at);
+	if (complete_one(s, x))
+		stream_run(s, x, false, sim_cycles_add(sim_now(s), x->cfg->gap));
 }
 
 static void stream_issue(struct sim *s, void *subject, void *object)
