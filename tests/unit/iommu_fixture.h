@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * iommu_fixture.h - one IOMMU with one paging domain "ioas a" on its own
- * sim, and the translate / stat helpers.  Included by check_iommu.c and
- * check_iommu_inval.c only.
+ * sim, and the translate / stat helpers.  Included by check_iommu.c,
+ * check_iotlb.c and check_iommu_inval.c only.
  */
 #ifndef TSMSIM_TESTS_UNIT_IOMMU_FIXTURE_H
 #define TSMSIM_TESTS_UNIT_IOMMU_FIXTURE_H
