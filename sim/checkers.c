@@ -18,7 +18,7 @@
  * - tdi-error: once per entry into ERROR.
  *
  * Cost: an access record's look-ups ((initiator, mapping) and the
- * mapping) are cached per key under an epoch (chk_slot); a record of a
+ * mapping) are cached per key until any state changes (chk_slot); a record of a
  * quiet pair that gives no finding returns after one compare of its key;
  * nothing is allocated once a pair has been seen.
  *
@@ -352,16 +352,25 @@ static void on_dmabuf(struct chk_ctx *c, const struct sim_rec *rec)
 	}
 }
 
+const char chk_stale_initiator[] = "(stale)";
+
+void chk_slots_stale(struct chk_ctx *c)
+{
+	for (size_t i = 0; i < CHK_SLOTS; i++)
+		c->slots[i].initiator = chk_stale_initiator;
+}
+
 /*
  * The bookkeeper: every other checker reads what it keeps.  It also sees
- * every other record the judges read but ACCESS, and each one moves the
- * epoch, so no verdict the access judge cached survives a state change.
+ * every other record the judges read but ACCESS, and each one makes every
+ * slot stale, so no verdict the access judge cached survives a state
+ * change.
  */
 static void books_on_rec(struct sim *s, void *ctx, const struct sim_rec *rec)
 {
 	struct chk_ctx *c = ctx;
 
-	c->epoch++;
+	chk_slots_stale(c);
 	switch (rec->type) {
 	case SIM_REC_STEP_BEGIN:
 		chk_on_step(s, c, rec, true);
@@ -463,7 +472,7 @@ int sim_checkers_install(struct sim *s, const struct sim_checker_cfg *cfg)
 	if (!c)
 		return -ENOMEM;
 	chk_copy_cfg(c, cfg);
-	c->epoch = 1;
+	chk_slots_stale(c);
 	sim_checker_register(s, &chk_books_ops, c);
 	for (size_t i = 0; i < sizeof(chk_judges) / sizeof(chk_judges[0]); i++)
 		sim_checker_register(s, &chk_judges[i], c);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "checkers_internal.h"
+#include "sim_internal.h"
 
 /* ---------------------------------------------------- access findings */
 
@@ -56,11 +57,14 @@ static uint64_t pair_key(size_t pi, enum sim_result res)
 	return ((uint64_t)(pi + 1) << 8) | (uint64_t)res;
 }
 
-static void episode_fold(struct sim *s, size_t fi, sim_cycles_t at)
+/* Every access that only counts comes here: the findings array direct. */
+static inline void episode_fold(struct sim *s, size_t fi, sim_cycles_t at)
 {
-	struct sim_finding *f = sim_finding_at_mut(s, fi);
+	struct sim_finding *f;
 
-	TSM_BUG_ON(!f || !f->open);
+	TSM_BUG_ON(fi >= s->nfinds);
+	f = &s->finds[fi];
+	TSM_BUG_ON(!f->open);
 	f->count++;
 	f->last = at;
 }
@@ -188,14 +192,16 @@ static int judge_access(struct sim *s, struct chk_ctx *c, size_t pi,
 		episode_fold(s, p->afind, rec->cycle);
 		return kind;
 	}
-	if (p->akind >= 0)
+	if (p->akind >= 0) {
 		episode_close(s, p->afind);
+		chk_slots_stale(c);	/* no slot may fold into it any more */
+	}
 	p->akind = kind;
 	if (kind < 0)
 		return kind;
 	p->ares = a->result;
 	p->asupp = supp;
-	c->epoch++;		/* the pair is no longer quiet: slots go stale */
+	chk_slots_stale(c);	/* the pair is no longer quiet */
 	access_report(s, c, pi, kind, supp, rec, m);
 	c->pairs[pi].afind = sim_findings_count(s) - 1;
 	return kind;
@@ -242,34 +248,75 @@ static void judge_data_loss(struct sim *s, struct chk_ctx *c, size_t pi,
 	if (!p->dl_open)
 		return;
 	p->dres = a->result;
-	c->epoch++;		/* the pair is no longer quiet for writes */
+	chk_slots_stale(c);	/* the pair is no longer quiet for writes */
 	dl_report(s, c, pi, rec, m);
 }
 
 /* ------------------------------------------------ the verdict cache */
 
 /* Direct-mapped by initiator address and mapping (@who is compared). */
-static inline size_t slot_index(const struct sim_rec_access *a)
+static inline size_t slot_index(const char *initiator, uint64_t map_id)
 {
-	return (size_t)(((uintptr_t)a->initiator >> 3) ^ a->map_id) &
-	       (CHK_SLOTS - 1);
+	return (size_t)(((uintptr_t)initiator >> 3) ^ map_id) & (CHK_SLOTS - 1);
 }
 
-/* After a judgement: may the next access of this key return at once? */
-static void slot_settle(const struct chk_ctx *c, struct chk_slot *sl)
+/* The facts as one word: equal words, equal facts (no padding). */
+static inline uint64_t facts_word(const struct sim_access_facts *f)
+{
+	uint64_t w;
+
+	memcpy(&w, f, sizeof(w));
+	return w;
+}
+
+/* @sl holds the look-ups of this key, made since the last state change. */
+static inline bool slot_hit(const struct chk_slot *sl, enum sim_initiator who,
+			    const char *initiator, uint64_t map_id)
+{
+	return sl->initiator == initiator && sl->map_id == map_id &&
+	       sl->who == who;
+}
+
+/*
+ * An access with facts @f on a quiet slot changes nothing: its own
+ * fields give no finding (rec_clean(): a clean result, neither stale nor
+ * unaccepted), and a write was delivered on a pair with no data-loss.
+ */
+static inline bool facts_quiet(const struct chk_slot *sl,
+			       const struct sim_access_facts *f)
+{
+	if ((unsigned int)f->result >= SIM_RES_NR ||
+	    ((CHK_FINDING_RESULTS >> f->result) & 1) ||
+	    (f->stale | f->unaccepted))
+		return false;
+	if (f->write)
+		return sl->quiet_write && !f->dropped_silently;
+	return sl->quiet;
+}
+
+/*
+ * After a judgement: may the next access of this key return at once?
+ * Quiet: nothing open on the pair, nothing revoked, no hitless window.
+ * Fold (@kind >= 0, the finding of @a): one more with the same facts
+ * gives the same kind and suppression until the next state change (same
+ * revokes, same allow windows) and its pair's episode is still the one
+ * just judged (opening or ending one makes every slot stale), so it only
+ * counts; unless a hitless window would count it too, or a write could
+ * open or end a data-loss episode.  The judges may have made every slot
+ * stale: this one is valid again.
+ */
+static void slot_settle(const struct chk_ctx *c, struct chk_slot *sl,
+			const struct sim_rec_access *a, int kind)
 {
 	const struct chk_pair *p = &c->pairs[sl->pair];
+	/* a write leaves data-loss open exactly when it was lost */
+	bool fold = kind >= 0 && !c->hit_open && (!a->write || !p->dl_open);
 
 	sl->quiet = p->akind < 0 && !sl->revoked && !c->hit_open;
 	sl->quiet_write = sl->quiet && !p->dl_open;
-}
-
-/* @sl holds the lookups of @a's key, made in this epoch. */
-static inline bool slot_hit(const struct chk_ctx *c, const struct chk_slot *sl,
-			    const struct sim_rec_access *a)
-{
-	return sl->epoch == c->epoch && sl->initiator == a->initiator &&
-	       sl->map_id == a->map_id && sl->who == a->who;
+	sl->fold = fold ? facts_word(&a->facts) : CHK_NO_FOLD;
+	sl->afind = p->afind;
+	sl->initiator = a->initiator;
 }
 
 /* Make @sl the slot of @a's key: look the pair and the mapping up. */
@@ -278,47 +325,12 @@ slot_fill(struct chk_ctx *c, struct chk_slot *sl, const struct sim_rec_access *a
 {
 	const struct chk_map *m = chk_map_get(c, a->map_id);
 
-	sl->initiator = a->initiator;
 	sl->map_id = a->map_id;
-	sl->who = (uint8_t)a->who;
+	sl->who = a->who;
 	sl->pair = (uint32_t)pair_obtain(c, a);
 	sl->map = m ? (int32_t)(m - c->maps) : -1;
 	sl->revoked = m && m->buf >= 0 && c->bufs[m->buf].revoked;
-	sl->epoch = c->epoch;
-	sl->fold = false;
-	slot_settle(c, sl);
-}
-
-/* An access whose own fields give no finding, on a quiet slot. */
-static inline bool quiet_repeat(const struct chk_slot *sl,
-				const struct sim_rec_access *a)
-{
-	if (a->write)
-		return sl->quiet_write && !a->dropped_silently && rec_clean(a);
-	return sl->quiet && rec_clean(a);
-}
-
-/*
- * A read, or a delivered write on a pair with no data-loss open, whose
- * result and flags are those of the record that last gave this slot's
- * access finding, while no hitless window is open: in this epoch (same
- * revokes, same allow windows) it gives the same kind and suppression.
- * No episode opened since (that moves the epoch), so the pair's episode
- * is still the one that record left open, unless an access through
- * another address of the initiator ended it: then akind is -1.  So it
- * folds into that episode, and only counts.
- */
-static inline bool fold_repeat(const struct chk_ctx *c,
-			       const struct chk_slot *sl,
-			       const struct sim_rec_access *a)
-{
-	const struct chk_pair *p = &c->pairs[sl->pair];
-
-	return sl->fold && a->result == sl->fold_res &&
-	       a->unaccepted == sl->fold_unaccepted &&
-	       a->stale == sl->fold_stale &&
-	       (!a->write || (!a->dropped_silently && !p->dl_open)) &&
-	       !c->hit_open && p->akind >= 0;
+	slot_settle(c, sl, a, -1);
 }
 
 /*
@@ -339,24 +351,8 @@ judge_all(struct sim *s, struct chk_ctx *c, struct chk_slot *sl,
 	kind = judge_access(s, c, sl->pair, sl->revoked, rec, m);
 	judge_data_loss(s, c, sl->pair, rec, m);
 	chk_hitless_judge(c, rec, m);
-	/* an episode opened: every other slot is stale, this one still holds */
-	sl->epoch = c->epoch;
-	sl->fold = kind >= 0;
-	sl->fold_res = (uint8_t)a->result;
-	sl->fold_unaccepted = a->unaccepted;
-	sl->fold_stale = a->stale;
-	slot_settle(c, sl);
-}
-
-/* A fold only counts; anything else goes through the judges. */
-static __attribute__((noinline)) void
-judge_counted(struct sim *s, struct chk_ctx *c, struct chk_slot *sl,
-	      const struct sim_rec *rec, bool hit)
-{
-	if (hit && fold_repeat(c, sl, &rec->u.access))
-		episode_fold(s, c->pairs[sl->pair].afind, rec->cycle);
-	else
-		judge_all(s, c, sl, rec, hit);
+	/* an episode opened or ended: other slots are stale, this one holds */
+	slot_settle(c, sl, a, kind);
 }
 
 /*
@@ -365,19 +361,44 @@ judge_counted(struct sim *s, struct chk_ctx *c, struct chk_slot *sl,
  * slot is quiet and whose own fields are clean would change none of them
  * (judge_access: kind < 0 on a pair with none open; judge_data_loss: a
  * read, or a delivered write with none open; hitless: no window open),
- * so it returns before any of them, without a call; one that would only
- * fold into the open episode (fold_repeat()) only counts.
+ * so it returns before any of them, without a call; one whose facts are
+ * the slot's @fold only counts.
  */
 void chk_access_on_rec(struct sim *s, void *ctx, const struct sim_rec *rec)
 {
 	const struct sim_rec_access *a = &rec->u.access;
 	struct chk_ctx *c = ctx;
-	struct chk_slot *sl = &c->slots[slot_index(a)];
-	bool hit = slot_hit(c, sl, a);
+	struct chk_slot *sl = &c->slots[slot_index(a->initiator, a->map_id)];
+	bool hit = slot_hit(sl, a->who, a->initiator, a->map_id);
 
-	if (hit && quiet_repeat(sl, a))
+	if (hit && facts_quiet(sl, &a->facts))
 		return;
-	judge_counted(s, c, sl, rec, hit);
+	if (hit && facts_word(&a->facts) == sl->fold)
+		episode_fold(s, sl->afind, rec->cycle);
+	else
+		judge_all(s, c, sl, rec, hit);
+}
+
+/*
+ * The same verdicts before the record exists, for the publisher
+ * (plat_emit_access()): the slot must already hold the key, as a
+ * record judged just before leaves it; otherwise the record is needed.
+ */
+enum sim_verdict chk_access_verdict(struct sim *s, void *ctx,
+				    enum sim_initiator who,
+				    const char *initiator, uint64_t map_id,
+				    const struct sim_access_facts *facts)
+{
+	struct chk_ctx *c = ctx;
+	const struct chk_slot *sl = &c->slots[slot_index(initiator, map_id)];
+
+	if (!slot_hit(sl, who, initiator, map_id))
+		return SIM_VERDICT_PUBLISH;
+	if (facts_word(facts) == sl->fold) {
+		episode_fold(s, sl->afind, sim_now(s));
+		return SIM_VERDICT_COUNTED;
+	}
+	return facts_quiet(sl, facts) ? SIM_VERDICT_QUIET : SIM_VERDICT_PUBLISH;
 }
 
 /*
@@ -388,9 +409,9 @@ bool chk_access_again_quiet(struct sim *s, void *ctx, const struct sim_rec *rec)
 {
 	const struct sim_rec_access *a = &rec->u.access;
 	struct chk_ctx *c = ctx;
-	struct chk_slot *sl = &c->slots[slot_index(a)];
+	struct chk_slot *sl = &c->slots[slot_index(a->initiator, a->map_id)];
 
-	if (!slot_hit(c, sl, a))
+	if (!slot_hit(sl, a->who, a->initiator, a->map_id))
 		slot_fill(c, sl, a);
-	return quiet_repeat(sl, a);
+	return facts_quiet(sl, &a->facts);
 }

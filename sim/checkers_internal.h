@@ -108,41 +108,47 @@ struct chk_allow {
 
 /*
  * struct chk_slot - what the access judges looked up for one (initiator
- * address, kind, mapping), valid while @epoch equals chk_ctx.epoch.
+ * address, kind, mapping), valid while @initiator is not
+ * chk_stale_initiator (chk_slots_stale()).
  * @pair:   index in chk_ctx.pairs
  * @map:    index in chk_ctx.maps, or -1 (no mapping, or not seen)
+ * @who:    the key's initiator kind
  * @revoked: the mapping imports a revoked dma-buf
  * @quiet:  the pair has no access episode open, @revoked is false and no
  *          hitless window is open: a read whose own fields give no
- *          finding changes nothing (checkers_access.c quiet_repeat())
+ *          finding changes nothing (checkers_access.c facts_quiet())
  * @quiet_write: the same for a write: @quiet and no data-loss episode open
- * @fold:   the last record judged through this slot gave an access
- *          finding, with result @fold_res and flags @fold_unaccepted,
- *          @fold_stale: one more like it, while its pair's episode is
- *          still open, only counts (checkers_access.c fold_repeat())
+ * @fold:   the facts (struct sim_access_facts, as one word) of the last
+ *          record judged through this slot when it gave an access finding
+ *          that one more record with the same facts would only count (a
+ *          read, or a delivered write with no data-loss open, no hitless
+ *          window open); else CHK_NO_FOLD
+ * @afind:  with @fold, the finding of the pair's open episode
  *
- * The epoch moves on every record but ACCESS that reaches the checkers
- * (step, map, unmap, dma-buf, owner, TDI state, TDISP, teardown) and on
- * every access that opens an episode, so a slot never outlives a change
- * of what it caches; a fold also checks that its pair's episode is still
- * open (an access through another address of the initiator may end it).  The initiator is keyed by address: the publishers
- * keep one text at one address at least until the next such record.
+ * Every slot goes stale on every record but ACCESS that reaches the
+ * checkers (step, map, unmap, dma-buf, owner, TDI state, TDISP, teardown)
+ * and on every access that opens or ends an episode, so a slot never
+ * outlives a change of what it caches.  Staleness lives in @initiator (a
+ * sentinel no publisher passes) rather than in an epoch beside it: the
+ * key compare is then the whole validity check.  The initiator is keyed
+ * by address: the publishers keep one text at one address at least until
+ * the next such record.
  */
 struct chk_slot {
 	const char *initiator;
 	uint64_t map_id;
-	uint64_t epoch;
+	uint64_t fold;
+	size_t afind;
 	uint32_t pair;
 	int32_t map;
-	uint8_t who;
+	enum sim_initiator who;
 	bool revoked;
 	bool quiet;
 	bool quiet_write;
-	bool fold;
-	uint8_t fold_res;
-	bool fold_unaccepted, fold_stale;
 };
 
+/* No facts have this word: its result would be 0xffffffff. */
+#define CHK_NO_FOLD UINT64_MAX
 #define CHK_SLOTS 16	/* direct-mapped; a power of 2 */
 
 struct chk_ctx {
@@ -164,7 +170,6 @@ struct chk_ctx {
 	size_t memo_ix;
 	bool memo_valid;
 	struct chk_slot slots[CHK_SLOTS];
-	uint64_t epoch;			/* starts at 1: a zeroed slot is stale */
 
 	struct chk_htab latent_seen;	/* (mapping, TDI, event) reported */
 	uint64_t tdi_entries;
@@ -184,6 +189,15 @@ struct chk_sb {
 };
 
 /* ------------------------------------------------- checkers.c: helpers */
+
+/* The initiator of a stale chk_slot: an address no publisher passes. */
+extern const char chk_stale_initiator[];
+
+/**
+ * chk_slots_stale() - forget every cached verdict (struct chk_slot).
+ * @c: checker state
+ */
+void chk_slots_stale(struct chk_ctx *c);
 
 /**
  * chk_hash_str() - fold @str (may be NULL) into the seed @h.
@@ -370,6 +384,25 @@ void chk_hitless_finish(struct sim *s, void *ctx);
  * @rec: the ACCESS record
  */
 void chk_access_on_rec(struct sim *s, void *ctx, const struct sim_rec *rec);
+
+/**
+ * chk_access_verdict() - sim_trace_access_verdict() while the ACCESS
+ * judge alone subscribes: quiet or counted from the verdict cache alone,
+ * else publish.
+ * @s:         simulator
+ * @ctx:       struct chk_ctx
+ * @who:       the initiator's kind
+ * @initiator: the access's initiator text (keyed by address)
+ * @map_id:    the mapping it went through, 0 for none
+ * @facts:     its result and flags
+ *
+ * Return: SIM_VERDICT_QUIET, SIM_VERDICT_COUNTED (the episode counted it)
+ * or SIM_VERDICT_PUBLISH.
+ */
+enum sim_verdict chk_access_verdict(struct sim *s, void *ctx,
+				    enum sim_initiator who,
+				    const char *initiator, uint64_t map_id,
+				    const struct sim_access_facts *facts);
 
 /**
  * chk_access_again_quiet() - sim_checker_ops.again_quiet of the ACCESS

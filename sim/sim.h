@@ -332,6 +332,36 @@ struct sim_rec_owner {
 	const char *why;	/* "on tdx a CPU access to locked TEE MMIO is an MCE" */
 };
 
+/*
+ * What the checkers judge an access by, besides its initiator, kind and
+ * mapping: the result and four flags, 8 bytes with no padding.  The
+ * access record and struct plat_access both hold them as
+ * SIM_ACCESS_FACTS members, so a publisher hands them over in place
+ * (sim_trace_access_verdict()) and the judge compares them as one word.
+ * @stale:            translated through a stale TLB entry
+ * @dropped_silently: a write dropped without telling the issuer
+ * @unaccepted:       private MMIO not accepted / validated
+ */
+#define SIM_ACCESS_FACTS_MEMBERS \
+	enum sim_result result; \
+	bool write; \
+	bool stale; \
+	bool dropped_silently; \
+	bool unaccepted
+
+struct sim_access_facts {
+	SIM_ACCESS_FACTS_MEMBERS;
+};
+_Static_assert(sizeof(struct sim_access_facts) == 8,
+	       "the facts are compared as one word: no padding");
+
+/* The facts as named members and as one struct (C11 anonymous members). */
+#define SIM_ACCESS_FACTS \
+	union { \
+		struct { SIM_ACCESS_FACTS_MEMBERS; }; \
+		struct sim_access_facts facts; \
+	}
+
 struct sim_rec_access {
 	enum sim_initiator who;
 	/*
@@ -342,16 +372,12 @@ struct sim_rec_access {
 	 * the stream, a vfio region's with its MAP and UNMAP).
 	 */
 	const char *initiator;
-	bool write;
+	SIM_ACCESS_FACTS;	/* result, write, stale, dropped_silently, unaccepted */
 	bool priv;		/* private view (guest) or T=1 (device) */
 	uint64_t addr;		/* as issued: GPA, VA offset or IOVA */
 	uint64_t hpa;		/* where it landed; UINT64_MAX when nowhere */
 	uint64_t size;
-	enum sim_result result;
 	uint64_t map_id;	/* the mapping used; 0 when none */
-	bool stale;		/* translated through a stale TLB entry */
-	bool dropped_silently;	/* a write dropped without telling the issuer */
-	bool unaccepted;	/* private MMIO not accepted / validated */
 	sim_cycles_t issued;
 	const char *detail;	/* "EPT violation", "RMP fault", ... */
 };
@@ -538,6 +564,29 @@ void sim_checkers_finish(struct sim *s);
  */
 bool sim_trace_again_quiet(struct sim *s, const struct sim_rec *rec);
 
+/* The answers of sim_trace_access_verdict(). */
+enum sim_verdict {
+	SIM_VERDICT_PUBLISH,	/* build the record if sim_trace_wanted() */
+	SIM_VERDICT_QUIET,	/* its record would change nothing */
+	SIM_VERDICT_COUNTED,	/* it only counted into an open episode: done */
+};
+
+/*
+ * sim_trace_access_verdict() - may an access go unpublished?  Asked
+ * before its record is built, with what the checkers judge it by (@who,
+ * @initiator, @map_id, @facts) at sim_now() in the current step.  Only
+ * while the checkers' access judge is the one subscriber of ACCESS does
+ * it answer other than PUBLISH, from its verdict cache; any sink
+ * (--trace, --vcd, --html, --stats, progress) wants every record.  A
+ * COUNTED access is no quiet repeat (sim_trace_again_quiet()); a QUIET
+ * one is, exactly as its record would have been.
+ */
+enum sim_verdict sim_trace_access_verdict(struct sim *s,
+					  enum sim_initiator who,
+					  const char *initiator,
+					  uint64_t map_id,
+					  const struct sim_access_facts *facts);
+
 /* ------------------------------------------------------------------ stats */
 
 /*
@@ -624,6 +673,7 @@ static inline bool sim_trace_wanted(const struct sim *s, enum sim_rec_type type)
 {
 	return (sim_trace_mask(s)->mask & SIM_REC_BIT(type)) != 0;
 }
+
 
 /* ------------------------------------------- checkers (issue 6, item 1) */
 

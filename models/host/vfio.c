@@ -389,7 +389,7 @@ int vfio_host_access(struct host *h, const char *name, struct plat_access *a)
 			a->lat = fault;
 			a->hpa = IOMMU_NO_HPA;
 			a->map_id = m->map_id;
-			a->stale = a->silent_drop = false;
+			a->stale = a->dropped_silently = false;
 			a->detail = "SIGBUS: host mmap fault with memory decode off";
 			return 0;
 		}

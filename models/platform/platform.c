@@ -207,7 +207,7 @@ static void access_reset(struct plat_access *a)
 	a->lat = 0;
 	a->hpa = IOMMU_NO_HPA;
 	a->map_id = 0;
-	a->stale = a->silent_drop = a->unaccepted = a->not_issued = false;
+	a->stale = a->dropped_silently = a->unaccepted = a->not_issued = false;
 	a->repeatable = a->again = false;
 	a->tlb_slot = -1;
 	a->tlb_gen = 0;
@@ -241,7 +241,7 @@ static void to_target(struct platform *p, struct plat_access *a, bool tee,
 		a->result = SIM_RES_UR;
 		a->detail = "no BAR or DRAM decodes the address (master abort)";
 		a->data = ~0ULL;
-		a->silent_drop = a->write;
+		a->dropped_silently = a->write;
 		return;
 	}
 	a->dev = t.owner;
@@ -262,7 +262,7 @@ static void to_target(struct platform *p, struct plat_access *a, bool tee,
 	a->data = req.data;
 	if (res != SIM_RES_OK) {
 		a->detail = req.detail;
-		a->silent_drop = a->write;
+		a->dropped_silently = a->write;
 	}
 }
 
@@ -276,7 +276,7 @@ static bool arch_check_host(struct platform *p, struct plat_access *a)
 		return true;
 	a->result = (enum sim_result)c.result;
 	a->detail = c.detail;
-	a->silent_drop = a->write && c.result == SIM_RES_UR;
+	a->dropped_silently = a->write && c.result == SIM_RES_UR;
 	return false;
 }
 
@@ -553,23 +553,55 @@ void plat_dma_complete(struct platform *p, struct pcie_dev *dev,
 	}
 }
 
-void plat_emit_access(struct platform *p, struct plat_access *a,
-		      sim_cycles_t issued)
+/*
+ * The record of @a, built only when some subscriber needs it.  Only the
+ * access member is written: a subscriber of ACCESS reads nothing else of
+ * the union, and zeroing all of it cost more than filling it.
+ */
+static __attribute__((noinline)) void
+emit_record(struct platform *p, struct plat_access *a, sim_cycles_t issued)
 {
-	struct sim_rec rec = { .type = SIM_REC_ACCESS };
+	struct sim_rec rec;
 
-	a->again = a->repeatable;
-	if (!sim_trace_wanted(p->s, SIM_REC_ACCESS))
-		return;
+	rec.type = SIM_REC_ACCESS;
 	rec.u.access = (struct sim_rec_access){
-		.who = a->who, .initiator = a->initiator, .write = a->write,
+		.who = a->who, .initiator = a->initiator, .facts = a->facts,
 		.priv = a->priv, .addr = a->addr, .hpa = a->hpa,
-		.size = a->size, .result = a->result, .map_id = a->map_id,
-		.stale = a->stale, .dropped_silently = a->silent_drop,
-		.unaccepted = a->unaccepted,
+		.size = a->size, .map_id = a->map_id,
 		.issued = issued, .detail = a->detail,
 	};
 	sim_trace_emit(p->s, &rec);
 	if (a->again)
 		a->again = sim_trace_again_quiet(p->s, &rec);
+}
+
+/*
+ * When the checkers' access judge is the only subscriber, it answers
+ * first from what it cached (sim_trace_access_verdict()): an access that
+ * would change nothing, or only count into the open episode, needs no
+ * record (true); a counted one is no quiet repeat.  Apart from the
+ * record's building, so that only @a stays live across the verdict.
+ */
+static __attribute__((noinline)) bool
+access_settled(struct platform *p, struct plat_access *a)
+{
+	switch (sim_trace_access_verdict(p->s, a->who, a->initiator,
+					 a->map_id, &a->facts)) {
+	case SIM_VERDICT_QUIET:
+		return true;
+	case SIM_VERDICT_COUNTED:
+		a->again = false;
+		return true;
+	case SIM_VERDICT_PUBLISH:
+		break;
+	}
+	return false;
+}
+
+void plat_emit_access(struct platform *p, struct plat_access *a,
+		      sim_cycles_t issued)
+{
+	a->again = a->repeatable;
+	if (sim_trace_wanted(p->s, SIM_REC_ACCESS) && !access_settled(p, a))
+		emit_record(p, a, issued);
 }

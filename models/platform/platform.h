@@ -68,28 +68,27 @@ typedef bool plat_fault_fn(void *ctx, struct plat_guest *g, uint64_t gpa,
  * bit), @addr (GPA, IOVA, or for host accesses the HPA), @size, @value.
  * Out: @result, @lat (cycles until it completes), @hpa (or IOMMU_NO_HPA),
  * @map_id (mem.h mapping used, 0 when none), @stale (IOTLB/TLB entry whose
- * PTE was gone), @silent_drop (a write dropped without telling the
+ * PTE was gone), @dropped_silently (a write dropped without telling the
  * issuer), @data (what a read returned), @detail, @dev/@bar/@off (the
  * device target, when it reached one).
  */
 struct plat_access {
 	enum sim_initiator who;
 	const char *initiator;
-	bool write, priv;
+	bool priv;
 	uint64_t addr, size, value;
 
-	enum sim_result result;
+	/* result, write, stale, dropped_silently, unaccepted: the checkers
+	 * read them in place (plat_emit_access()) */
+	SIM_ACCESS_FACTS;
 	sim_cycles_t lat;
 	uint64_t hpa;
 	uint64_t map_id;
-	bool stale;
-	bool silent_drop;
 	uint64_t data;
 	const char *detail;
 	struct pcie_dev *dev;
 	int bar;
 	uint64_t off;
-	bool unaccepted;	/* private MMIO not accepted / validated */
 	bool not_issued;	/* the TDI may not emit it (step result EPERM) */
 	uint64_t epoch;		/* DMA: pcie_dma_epoch() at issue */
 	/*

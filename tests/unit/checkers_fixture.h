@@ -3,7 +3,8 @@
  * checkers_fixture.h - synthetic trace records for the docs/scenarios.md
  * checkers (steps, maps, owner changes, accesses, dma-buf events) and
  * finding lookups.  Included by check_checkers.c,
- * check_checkers_windows.c and check_checkers_cache.c only.
+ * check_checkers_windows.c, check_checkers_cache.c and
+ * check_checkers_verdict.c only.
  */
 #ifndef TSMSIM_TESTS_UNIT_CHECKERS_FIXTURE_H
 #define TSMSIM_TESTS_UNIT_CHECKERS_FIXTURE_H
@@ -18,6 +19,7 @@
 Suite *checkers_suite(void);
 Suite *checkers_windows_suite(void);
 Suite *checkers_cache_suite(void);
+Suite *checkers_verdict_suite(void);
 
 #define CFX_UNUSED __attribute__((unused))
 
