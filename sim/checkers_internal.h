@@ -145,7 +145,9 @@ struct chk_slot {
 	bool revoked;
 	bool quiet;
 	bool quiet_write;
+	char pad_to_64[13];	/* a slot's address is a shift of its index */
 };
+_Static_assert(sizeof(struct chk_slot) == 64, "struct chk_slot: 64 bytes");
 
 /* No facts have this word: its result would be 0xffffffff. */
 #define CHK_NO_FOLD UINT64_MAX

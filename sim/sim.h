@@ -564,6 +564,9 @@ void sim_checkers_finish(struct sim *s);
  */
 bool sim_trace_again_quiet(struct sim *s, const struct sim_rec *rec);
 
+/* The checkers' access judge, as sim_trace_judge() hands it out. */
+struct sim_judge;
+
 /* The answers of sim_trace_access_verdict(). */
 enum sim_verdict {
 	SIM_VERDICT_PUBLISH,	/* build the record if sim_trace_wanted() */
@@ -573,15 +576,14 @@ enum sim_verdict {
 
 /*
  * sim_trace_access_verdict() - may an access go unpublished?  Asked
- * before its record is built, with what the checkers judge it by (@who,
- * @initiator, @map_id, @facts) at sim_now() in the current step.  Only
- * while the checkers' access judge is the one subscriber of ACCESS does
- * it answer other than PUBLISH, from its verdict cache; any sink
- * (--trace, --vcd, --html, --stats, progress) wants every record.  A
- * COUNTED access is no quiet repeat (sim_trace_again_quiet()); a QUIET
- * one is, exactly as its record would have been.
+ * before its record is built, of @judge (sim_trace_judge(), not NULL),
+ * with what the checkers judge an access by (@who, @initiator, @map_id,
+ * @facts) at sim_now() in the current step; answered from the judge's
+ * verdict cache.  A COUNTED access is no quiet repeat
+ * (sim_trace_again_quiet()); a QUIET one is, as its record would be.
  */
 enum sim_verdict sim_trace_access_verdict(struct sim *s,
+					  struct sim_judge *judge,
 					  enum sim_initiator who,
 					  const char *initiator,
 					  uint64_t map_id,
@@ -664,14 +666,30 @@ void sim_seq_report_at(const struct sim_seq *q, size_t i, const char **key,
 
 /* ----------------------------------------------------------------- inline */
 
+/*
+ * @judge: the checkers' access judge while it is the one subscriber of
+ * ACCESS (sim_trace_access_verdict() may answer), else NULL.
+ */
 struct sim_trace_mask_view {
 	unsigned int mask;
+	struct sim_judge *judge;
 };
 const struct sim_trace_mask_view *sim_trace_mask(const struct sim *s);
 
 static inline bool sim_trace_wanted(const struct sim *s, enum sim_rec_type type)
 {
 	return (sim_trace_mask(s)->mask & SIM_REC_BIT(type)) != 0;
+}
+
+/*
+ * The checkers' access judge while it is the one subscriber of ACCESS,
+ * for sim_trace_access_verdict(); NULL when there is none or any other
+ * subscriber (--trace, --vcd, --html, --stats, progress) wants every
+ * record.
+ */
+static inline struct sim_judge *sim_trace_judge(const struct sim *s)
+{
+	return sim_trace_mask(s)->judge;
 }
 
 

@@ -73,8 +73,6 @@ struct sim {
 
 	struct sim_trace_mask_view tmask;
 	struct sim_subs subs[SIM_REC_NR];	/* per record type */
-	/* the access judge's state while it alone subscribes to ACCESS */
-	void *access_judge;
 
 	struct sim_chk *chks;
 	size_t nchks;

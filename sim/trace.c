@@ -96,8 +96,8 @@ static void verdict_update(struct sim *s)
 {
 	const struct sim_subs *l = &s->subs[SIM_REC_ACCESS];
 
-	s->access_judge = l->n == 1 && l->v->on_rec == chk_access_on_rec ?
-			  l->v->ctx : NULL;
+	s->tmask.judge = l->n == 1 && l->v->on_rec == chk_access_on_rec ?
+			 (struct sim_judge *)l->v->ctx : NULL;
 }
 
 /* Append @sub to the list of every type in @mask, keeping subscription order. */
@@ -175,19 +175,17 @@ void sim_trace_note(struct sim *s, const char *fmt, ...)
 
 /*
  * A direct call, not a hook: with -flto the judge's verdict inlines into
- * the publisher (plat_emit_access()), about 20 instructions less per
+ * the publisher's (plat_emit_access()), about 20 instructions less per
  * access than an indirect call with its frame (docs/performance.md).
  */
 enum sim_verdict sim_trace_access_verdict(struct sim *s,
+					  struct sim_judge *judge,
 					  enum sim_initiator who,
 					  const char *initiator,
 					  uint64_t map_id,
 					  const struct sim_access_facts *facts)
 {
-	if (!s->access_judge)
-		return SIM_VERDICT_PUBLISH;
-	return chk_access_verdict(s, s->access_judge, who, initiator, map_id,
-				  facts);
+	return chk_access_verdict(s, judge, who, initiator, map_id, facts);
 }
 
 bool sim_trace_again_quiet(struct sim *s, const struct sim_rec *rec)

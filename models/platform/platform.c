@@ -577,31 +577,36 @@ emit_record(struct platform *p, struct plat_access *a, sim_cycles_t issued)
 
 /*
  * When the checkers' access judge is the only subscriber, it answers
- * first from what it cached (sim_trace_access_verdict()): an access that
- * would change nothing, or only count into the open episode, needs no
- * record (true); a counted one is no quiet repeat.  Apart from the
- * record's building, so that only @a stays live across the verdict.
+ * first from what it cached (sim_trace_access_verdict(), inlined here
+ * with -flto): an access that would change nothing, or only count into
+ * the open episode, needs no record; a counted one is no quiet repeat.
  */
-static __attribute__((noinline)) bool
-access_settled(struct platform *p, struct plat_access *a)
+static __attribute__((noinline)) void
+emit_judged(struct platform *p, struct plat_access *a, sim_cycles_t issued)
 {
-	switch (sim_trace_access_verdict(p->s, a->who, a->initiator,
-					 a->map_id, &a->facts)) {
-	case SIM_VERDICT_QUIET:
-		return true;
-	case SIM_VERDICT_COUNTED:
-		a->again = false;
-		return true;
-	case SIM_VERDICT_PUBLISH:
-		break;
+	struct sim_judge *judge = sim_trace_judge(p->s);
+
+	if (judge) {
+		switch (sim_trace_access_verdict(p->s, judge, a->who,
+						 a->initiator, a->map_id,
+						 &a->facts)) {
+		case SIM_VERDICT_QUIET:
+			return;
+		case SIM_VERDICT_COUNTED:
+			a->again = false;
+			return;
+		case SIM_VERDICT_PUBLISH:
+			break;
+		}
 	}
-	return false;
+	emit_record(p, a, issued);
 }
 
+/* A run nobody watches pays one test here. */
 void plat_emit_access(struct platform *p, struct plat_access *a,
 		      sim_cycles_t issued)
 {
 	a->again = a->repeatable;
-	if (sim_trace_wanted(p->s, SIM_REC_ACCESS) && !access_settled(p, a))
-		emit_record(p, a, issued);
+	if (sim_trace_wanted(p->s, SIM_REC_ACCESS))
+		emit_judged(p, a, issued);
 }

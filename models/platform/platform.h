@@ -84,12 +84,12 @@ struct plat_access {
 	sim_cycles_t lat;
 	uint64_t hpa;
 	uint64_t map_id;
+	bool not_issued;	/* the TDI may not emit it (step result EPERM) */
 	uint64_t data;
 	const char *detail;
 	struct pcie_dev *dev;
 	int bar;
 	uint64_t off;
-	bool not_issued;	/* the TDI may not emit it (step result EPERM) */
 	uint64_t epoch;		/* DMA: pcie_dma_epoch() at issue */
 	/*
 	 * Run-ahead (plat_dma_again()): @repeatable, a plain T=0 DMA to DRAM

@@ -18,8 +18,12 @@
 /* The verdict on @a, as plat_emit_access() asks it. */
 static enum sim_verdict verdict(struct sim *s, const struct sim_rec_access *a)
 {
-	return sim_trace_access_verdict(s, a->who, a->initiator, a->map_id,
-					&a->facts);
+	struct sim_judge *judge = sim_trace_judge(s);
+
+	if (!judge)
+		return SIM_VERDICT_PUBLISH;
+	return sim_trace_access_verdict(s, judge, a->who, a->initiator,
+					a->map_id, &a->facts);
 }
 
 /* A sink that wants every record (as --trace does). */
