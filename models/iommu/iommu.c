@@ -90,6 +90,7 @@ int iommu_create(struct sim *s, const struct iommu_config *cfg,
 		iommu_destroy(io);
 		return -ENOMEM;
 	}
+	io->arena.no_runs = cfg->no_runs;
 	stats_init(io);
 	*out = io;
 	return 0;

@@ -79,6 +79,12 @@ struct iommu_config {
 	unsigned int levels;
 	unsigned int fault_log_len;
 	struct iommu_timing timing;
+	/*
+	 * Write every page table out, keep none as a run (pgtable.c): the
+	 * same entries either way, so only a check of runs uses it
+	 * (TSMSIM_NO_RUNS=1, tests/run_exact.sh).
+	 */
+	bool no_runs;
 };
 
 /*

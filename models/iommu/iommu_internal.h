@@ -79,6 +79,7 @@ struct iommu_pt_arena {
 	size_t capchunks;	/* chunks[] room; tabs[], runs[], nvalid[] CHUNK times as much */
 	uint32_t ntables;	/* high-water mark of handed-out indices */
 	uint32_t free_head;	/* 1 + first free table's index, 0: none */
+	bool no_runs;		/* iommu_config.no_runs */
 };
 
 static inline uint16_t *iommu_pt_nvalid(const struct iommu_pt_arena *a,

@@ -182,8 +182,8 @@ static void pt_set(struct iommu_domain *dom, uint32_t idx, unsigned int i,
 	uint64_t run = a->runs[idx];
 	uint64_t next = (run & IOMMU_PT_RUN_E0) + ((uint64_t)i << shift);
 
-	if (!a->tabs[idx] && (e & IOMMU_PTE_LEAF) && i == run_len(run) &&
-	    (!i || e == next)) {
+	if (!a->tabs[idx] && !a->no_runs && (e & IOMMU_PTE_LEAF) &&
+	    i == run_len(run) && (!i || e == next)) {
 		TSM_BUG_ON(e >> IOMMU_PT_RUN_SHIFT);
 		a->runs[idx] = (i ? run & IOMMU_PT_RUN_E0 : e) |
 			       ((uint64_t)(i + 1) << IOMMU_PT_RUN_SHIFT);
@@ -497,6 +497,8 @@ static int pt_split(struct unmap_ctx *c, uint64_t *e, unsigned int shift)
 	/* 512 consecutive leaves with the leaf's flags: one run, nothing written */
 	a->runs[n] = (base | flags) |
 			  ((uint64_t)IOMMU_PT_ENTRIES << IOMMU_PT_RUN_SHIFT);
+	if (a->no_runs)
+		pt_write_out(c->dom, n, shift - IOMMU_PT_BITS);
 	*iommu_pt_nvalid(a, n) = IOMMU_PT_ENTRIES;
 	c->dom->leaves[cls]--;
 	c->dom->leaves[cls - 1] += IOMMU_PT_ENTRIES;
