@@ -47,12 +47,11 @@ struct iommu_pt_chunk {
  * does a superpage split, so such a table is kept as one word, entry 0
  * with n in bits 52..61 (no entry uses them: addresses end at bit 51, and
  * flags sit below bit 8), instead of 4 KiB of entries.  A walk then reads
- * no table memory for it, so a big linear map costs the same per access
- * as a small one, and the chunk pages of a run are never written (so
- * they take no memory).  Any
- * write that does not extend or shorten the run writes the table out
- * first; every reader goes through pt_entry() (pgtable.c), so the two
- * forms give the same entries.
+ * no table memory for it, so a big linear map costs about the same per
+ * access as a small one, and the chunk pages of a run are never written
+ * (so they take no memory).  Any write that does not extend or shorten
+ * the run writes the table out first; every reader goes through
+ * pt_entry() (pgtable.c), so the two forms give the same entries.
  */
 #define IOMMU_PT_RUN_SHIFT	52u
 #define IOMMU_PT_RUN_E0		((1ULL << IOMMU_PT_RUN_SHIFT) - 1)
@@ -73,7 +72,7 @@ struct iommu_pt_arena {
 	uint64_t **tabs;	/* tabs[idx]: table idx's entries, NULL: a run */
 	uint64_t *runs;		/* runs[idx]: the run (0: empty) while tabs[idx]
 				 * is NULL; a free table's: 1 + next free, 0: none */
-	uint16_t *nvalid;		/* nvalid[idx]: valid entries of table idx */
+	uint16_t *nvalid;	/* nvalid[idx]: valid entries of table idx */
 	struct iommu_pt_chunk **chunks;
 	size_t nchunks;
 	size_t capchunks;	/* chunks[] room; tabs[], runs[], nvalid[] CHUNK times as much */
