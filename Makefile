@@ -150,7 +150,8 @@ test-steps:
 	@$(QUIET) hostile $(call T_hostile,./build)
 	@$(QUIET) docs bash -c '$(T_docs)'
 	@$(QUIET) determinism bash tests/run_determinism.sh ./build/tsmsim $(SCENARIOS)
-	@$(QUIET) run-ahead bash tests/run_runahead.sh ./build/tsmsim $(SCENARIOS)
+	@$(QUIET) run-ahead bash tests/run_exact.sh TSMSIM_NO_RUNAHEAD ./build/tsmsim $(SCENARIOS)
+	@$(QUIET) runs bash tests/run_exact.sh TSMSIM_NO_RUNS ./build/tsmsim $(SCENARIOS)
 	@$(QUIET) sweep $(call T_sweep,./build)
 	@$(QUIET) scale-out bash tests/run_scaleout.sh ./build/tsmsim
 	@$(QUIET) explore bash tests/run_explore.sh ./build/tsmsim
@@ -199,7 +200,8 @@ determinism-test: build/tsmsim
 	@bash tests/run_determinism.sh ./build/tsmsim $(SCENARIOS)
 
 runahead-test: build/tsmsim
-	@bash tests/run_runahead.sh ./build/tsmsim $(SCENARIOS)
+	@bash tests/run_exact.sh TSMSIM_NO_RUNAHEAD ./build/tsmsim $(SCENARIOS)
+	@bash tests/run_exact.sh TSMSIM_NO_RUNS ./build/tsmsim $(SCENARIOS)
 
 # workers die with the sweep (TERM, KILL, a stopped parent), GNU parallel
 # shards merge into the unsharded result, minimize's output lints and

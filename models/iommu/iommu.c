@@ -90,6 +90,7 @@ int iommu_create(struct sim *s, const struct iommu_config *cfg,
 		iommu_destroy(io);
 		return -ENOMEM;
 	}
+	io->arena.no_runs = cfg->no_runs;
 	stats_init(io);
 	*out = io;
 	return 0;
@@ -513,9 +514,10 @@ bool iommu_hit_again(struct iommu *io, int32_t slot, uint64_t *gen,
 }
 
 /*
- * Tables from which a prefetch pays (16 MiB): below, the tables stay in
- * the caches and the prefetch walk costs more than the misses it hides
- * (docs/performance.md, scale).
+ * Written-out tables from which a prefetch pays (16 MiB): below, the
+ * tables stay in the caches and the prefetch walk costs more than the
+ * misses it hides.  Runs do not count: a walk reads no memory for them
+ * beyond their run word (docs/performance.md, scale).
  */
 #define PREFETCH_TABLES 4096u
 
@@ -524,7 +526,7 @@ bool iommu_prefetch_pays(const struct iommu *io, uint16_t rid)
 	const struct iommu_domain *dom = dev_domain(io, rid, IOMMU_NO_PASID);
 
 	return dom && dom->type == IOMMU_DOMAIN_PAGING &&
-	       dom->tables >= PREFETCH_TABLES;
+	       dom->written >= PREFETCH_TABLES;
 }
 
 void iommu_prefetch(struct iommu *io, uint16_t rid, uint64_t iova,

@@ -79,6 +79,12 @@ struct iommu_config {
 	unsigned int levels;
 	unsigned int fault_log_len;
 	struct iommu_timing timing;
+	/*
+	 * Write every page table out, keep none as a run (pgtable.c): the
+	 * same entries either way, so only a check of runs uses it
+	 * (TSMSIM_NO_RUNS=1, tests/run_exact.sh).
+	 */
+	bool no_runs;
 };
 
 /*
@@ -288,6 +294,16 @@ uint64_t iommu_domain_leaves(const struct iommu_domain *dom,
  * @dom: the domain
  */
 uint64_t iommu_domain_tables(const struct iommu_domain *dom);
+
+/**
+ * iommu_domain_tables_written() - of those, the tables whose entries sit
+ * in memory.  The others are runs: consecutive leaves with one set of
+ * flags, kept as one word (what a linear map builds), so a map of many
+ * pages neither fills memory nor makes each walk miss the caches.  The
+ * entries read the same either way; this count only shows the form.
+ * @dom: the domain
+ */
+uint64_t iommu_domain_tables_written(const struct iommu_domain *dom);
 
 /* ---------------------------------------------------------- page tables */
 

@@ -27,46 +27,64 @@
 #define IOMMU_PTE_ADDR		0x000ffffffffff000ULL
 #define IOMMU_PTE_PROT_SHIFT	1u
 
-/* Tables come in chunks of 64 (256 KiB) so a map is not one malloc per node. */
+/*
+ * Tables come in chunks of 64 (256 KiB) so a map is not one allocation
+ * per node.  A chunk is its own anonymous mapping (pgtable.c), nothing
+ * else on its pages, so a page of it takes memory only once a table on it
+ * is written.
+ */
 #define IOMMU_PT_CHUNK_SHIFT	6u
 #define IOMMU_PT_CHUNK		(1u << IOMMU_PT_CHUNK_SHIFT)
 
 struct iommu_pt_chunk {
 	uint64_t tab[IOMMU_PT_CHUNK][IOMMU_PT_ENTRIES];
-	uint16_t nvalid[IOMMU_PT_CHUNK];	/* valid entries per table */
 };
+
+/*
+ * A run: a table whose valid entries are 0..n-1, all leaves with the same
+ * flags at consecutive addresses (entry i is entry 0 plus i pages of the
+ * table's level).  One linear map of many pages builds nothing else, nor
+ * does a superpage split, so such a table is kept as one word, entry 0
+ * with n in bits 52..61 (no entry uses them: addresses end at bit 51, and
+ * flags sit below bit 8), instead of 4 KiB of entries.  A walk then reads
+ * no table memory for it, so a big linear map costs about the same per
+ * access as a small one, and the chunk pages of a run are never written
+ * (so they take no memory).  Any write that does not extend or shorten
+ * the run writes the table out first; every reader goes through
+ * pt_entry() (pgtable.c), so the two forms give the same entries.
+ */
+#define IOMMU_PT_RUN_SHIFT	52u
+#define IOMMU_PT_RUN_E0		((1ULL << IOMMU_PT_RUN_SHIFT) - 1)
 
 /*
  * All domains of one IOMMU share the arena.  A table is freed as soon as
  * its last entry goes, so "a valid table entry" always means "something
  * is mapped below": map's overlap check relies on it.
  *
- * Chunks never move once allocated; only the two small indexes over them
+ * Chunks never move once allocated; only the small indexes over them
  * grow, by doubling, so growth copies at most as many pointers as the
  * arena ends up with and leaves no trail of freed copies behind in the
  * heap (peak RSS stays close to the tables' own size).  Free tables are
- * chained through their own entry 0, so freeing never allocates and no
- * free stack is kept.
+ * chained through runs[], so freeing never allocates, no free stack
+ * is kept, and no table memory is written to free a run.
  */
 struct iommu_pt_arena {
-	uint64_t **tabs;	/* tabs[idx]: table idx, one load for the walk */
+	uint64_t **tabs;	/* tabs[idx]: table idx's entries, NULL: a run */
+	uint64_t *runs;		/* runs[idx]: the run (0: empty) while tabs[idx]
+				 * is NULL; a free table's: 1 + next free, 0: none */
+	uint16_t *nvalid;	/* nvalid[idx]: valid entries of table idx */
 	struct iommu_pt_chunk **chunks;
 	size_t nchunks;
-	size_t capchunks;	/* chunks[] slots; tabs[] has CHUNK times as many */
+	size_t capchunks;	/* chunks[] room; tabs[], runs[], nvalid[] CHUNK times as much */
 	uint32_t ntables;	/* high-water mark of handed-out indices */
 	uint32_t free_head;	/* 1 + first free table's index, 0: none */
+	bool no_runs;		/* iommu_config.no_runs */
 };
-
-static inline uint64_t *iommu_pt_table(const struct iommu_pt_arena *a,
-				       uint32_t idx)
-{
-	return a->tabs[idx];
-}
 
 static inline uint16_t *iommu_pt_nvalid(const struct iommu_pt_arena *a,
 					uint32_t idx)
 {
-	return &a->chunks[idx >> IOMMU_PT_CHUNK_SHIFT]->nvalid[idx & (IOMMU_PT_CHUNK - 1)];
+	return &a->nvalid[idx];
 }
 
 /* Bit position of the lowest IOVA bit indexed at @lvl (0 = root). */
@@ -85,7 +103,8 @@ static inline unsigned int iommu_pte_prot(uint64_t pte)
 int iommu_pt_arena_init(struct iommu_pt_arena *a);
 void iommu_pt_arena_fini(struct iommu_pt_arena *a);
 int iommu_pt_alloc(struct iommu_pt_arena *a, uint32_t *idx);
-void iommu_pt_free(struct iommu_pt_arena *a, uint32_t idx);
+/* Free table @idx; true when it was written out (not a run). */
+bool iommu_pt_free(struct iommu_pt_arena *a, uint32_t idx);
 
 /* Free every table of @dom (root included). */
 void iommu_pt_destroy(struct iommu_domain *dom);
@@ -231,6 +250,7 @@ struct iommu_domain {
 	uint64_t mapped_bytes;
 	uint64_t leaves[IOMMU_PAGE_CLASSES];
 	uint64_t tables;
+	uint64_t written;		/* of @tables, not runs */
 	unsigned int users;		/* attached requesters */
 	unsigned int inval_refs;	/* pending descriptors naming it */
 	bool dead;			/* freed by the owner, kept for @inval_refs */

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "iommu_internal.h"
 
@@ -25,18 +26,21 @@ int iommu_pt_arena_init(struct iommu_pt_arena *a)
 void iommu_pt_arena_fini(struct iommu_pt_arena *a)
 {
 	for (size_t i = 0; i < a->nchunks; i++)
-		free(a->chunks[i]);
+		munmap(a->chunks[i], sizeof(*a->chunks[i]));
 	free(a->chunks);
 	free(a->tabs);
+	free(a->runs);
+	free(a->nvalid);
 	memset(a, 0, sizeof(*a));
 }
 
-/* Double the room of both indexes (chunk pointers and table pointers). */
+/* Double the room of the indexes (chunks, tables, runs, counts). */
 static int arena_grow_index(struct iommu_pt_arena *a)
 {
 	size_t cap = a->capchunks ? 2 * a->capchunks : 1;
 	struct iommu_pt_chunk **chunks;
-	uint64_t **tabs;
+	uint64_t **tabs, *runs;
+	uint16_t *nvalid;
 
 	if (cap > (size_t)UINT32_MAX / IOMMU_PT_CHUNK)	/* indices are u32 */
 		return -ENOMEM;
@@ -48,13 +52,30 @@ static int arena_grow_index(struct iommu_pt_arena *a)
 	if (!tabs)
 		return -ENOMEM;
 	a->tabs = tabs;
+	runs = realloc(a->runs, cap * IOMMU_PT_CHUNK * sizeof(*runs));
+	if (!runs)
+		return -ENOMEM;
+	a->runs = runs;
+	nvalid = realloc(a->nvalid, cap * IOMMU_PT_CHUNK * sizeof(*nvalid));
+	if (!nvalid)
+		return -ENOMEM;
+	a->nvalid = nvalid;
 	a->capchunks = cap;
 	return 0;
 }
 
+/*
+ * A chunk is an anonymous mapping of its own: zero, and a page of it
+ * takes memory only when a table on it is written out, so tables that
+ * stay runs cost none.  (calloc() would give the same only while malloc
+ * serves 256 KiB from mmap, which its adaptive threshold stops doing once
+ * a larger block has been freed: the 2^24-page scale run then kept half
+ * the tables' size resident.)
+ */
 static int arena_grow(struct iommu_pt_arena *a)
 {
 	struct iommu_pt_chunk *c;
+	size_t first = a->nchunks * IOMMU_PT_CHUNK;
 
 	if (a->nchunks == a->capchunks) {
 		int ret = arena_grow_index(a);
@@ -62,23 +83,25 @@ static int arena_grow(struct iommu_pt_arena *a)
 		if (ret)
 			return ret;
 	}
-	c = calloc(1, sizeof(*c));
-	if (!c)
+	c = mmap(NULL, sizeof(*c), PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (c == MAP_FAILED)
 		return -ENOMEM;
-	for (unsigned int i = 0; i < IOMMU_PT_CHUNK; i++)
-		a->tabs[a->nchunks * IOMMU_PT_CHUNK + i] = c->tab[i];
+	for (size_t i = first; i < first + IOMMU_PT_CHUNK; i++)
+		a->tabs[i] = NULL;
+	memset(&a->runs[first], 0, IOMMU_PT_CHUNK * sizeof(*a->runs));
+	memset(&a->nvalid[first], 0, IOMMU_PT_CHUNK * sizeof(*a->nvalid));
 	a->chunks[a->nchunks++] = c;
 	return 0;
 }
 
+/* A new table is an empty run: its memory is zero until written out. */
 int iommu_pt_alloc(struct iommu_pt_arena *a, uint32_t *idx)
 {
 	if (a->free_head) {
-		uint64_t *tab = a->tabs[a->free_head - 1];
-
 		*idx = a->free_head - 1;
-		a->free_head = (uint32_t)tab[0];
-		tab[0] = 0;	/* the link goes; the rest was zeroed by free */
+		a->free_head = (uint32_t)a->runs[*idx];
+		a->runs[*idx] = 0;
 		return 0;
 	}
 	if (a->ntables == a->nchunks * IOMMU_PT_CHUNK) {
@@ -92,14 +115,81 @@ int iommu_pt_alloc(struct iommu_pt_arena *a, uint32_t *idx)
 }
 
 /* Most recently freed first, as a stack would: the same indices come back. */
-void iommu_pt_free(struct iommu_pt_arena *a, uint32_t idx)
+bool iommu_pt_free(struct iommu_pt_arena *a, uint32_t idx)
 {
-	uint64_t *tab = iommu_pt_table(a, idx);
+	bool written = a->tabs[idx] != NULL;
 
-	memset(tab, 0, IOMMU_PT_ENTRIES * sizeof(uint64_t));
+	if (written)	/* a run's memory was never written */
+		memset(a->tabs[idx], 0, IOMMU_PT_ENTRIES * sizeof(uint64_t));
+	a->tabs[idx] = NULL;
 	*iommu_pt_nvalid(a, idx) = 0;
-	tab[0] = a->free_head;
+	a->runs[idx] = a->free_head;
 	a->free_head = idx + 1;
+	return written;
+}
+
+/* ------------------------------------------------------------------ runs */
+
+static unsigned int run_len(uint64_t run)
+{
+	return (unsigned int)(run >> IOMMU_PT_RUN_SHIFT);
+}
+
+/* Entry @i of run @run, whose entries are 1 << @shift bytes apart. */
+static inline uint64_t run_entry(uint64_t run, unsigned int i,
+				 unsigned int shift)
+{
+	return i < run_len(run) ?
+	       (run & IOMMU_PT_RUN_E0) + ((uint64_t)i << shift) : 0;
+}
+
+/* Entry @i of table @idx, written out or a run. */
+static inline uint64_t pt_entry(const struct iommu_pt_arena *a, uint32_t idx,
+				unsigned int i, unsigned int shift)
+{
+	const uint64_t *tab = a->tabs[idx];
+
+	return tab ? tab[i] : run_entry(a->runs[idx], i, shift);
+}
+
+/* Turn run @idx of @dom into written-out entries (its memory is zero). */
+static uint64_t *pt_write_out(struct iommu_domain *dom, uint32_t idx,
+			      unsigned int shift)
+{
+	struct iommu_pt_arena *a = &dom->io->arena;
+	uint64_t *tab = a->chunks[idx >> IOMMU_PT_CHUNK_SHIFT]->tab[idx & (IOMMU_PT_CHUNK - 1)];
+	uint64_t run = a->runs[idx];
+
+	if (a->tabs[idx])
+		return a->tabs[idx];
+	for (unsigned int i = 0; i < run_len(run); i++)
+		tab[i] = run_entry(run, i, shift);
+	a->tabs[idx] = tab;
+	a->runs[idx] = 0;
+	dom->written++;
+	return tab;
+}
+
+/*
+ * Write @e as entry @i of table @idx.  A leaf that continues a run (the
+ * next entry, the same flags, the next address) lengthens it; anything
+ * else writes the table out first.
+ */
+static void pt_set(struct iommu_domain *dom, uint32_t idx, unsigned int i,
+		   uint64_t e, unsigned int shift)
+{
+	struct iommu_pt_arena *a = &dom->io->arena;
+	uint64_t run = a->runs[idx];
+	uint64_t next = (run & IOMMU_PT_RUN_E0) + ((uint64_t)i << shift);
+
+	if (!a->tabs[idx] && !a->no_runs && (e & IOMMU_PTE_LEAF) &&
+	    i == run_len(run) && (!i || e == next)) {
+		TSM_BUG_ON(e >> IOMMU_PT_RUN_SHIFT);
+		a->runs[idx] = (i ? run & IOMMU_PT_RUN_E0 : e) |
+			       ((uint64_t)(i + 1) << IOMMU_PT_RUN_SHIFT);
+		return;
+	}
+	pt_write_out(dom, idx, shift)[i] = e;
 }
 
 static uint32_t pte_table(uint64_t pte)
@@ -118,14 +208,15 @@ static void pt_destroy_lvl(struct iommu_domain *dom, uint32_t idx,
 			   unsigned int lvl)
 {
 	struct iommu_pt_arena *a = &dom->io->arena;
-	const uint64_t *tab = iommu_pt_table(a, idx);
+	const uint64_t *tab = a->tabs[idx];
 
-	if (lvl + 1 < dom->io->cfg.levels)
+	/* a run holds leaves only: nothing below it to free */
+	if (tab && lvl + 1 < dom->io->cfg.levels)
 		for (unsigned int i = 0; i < IOMMU_PT_ENTRIES; i++)
 			if ((tab[i] & IOMMU_PTE_VALID) &&
 			    !(tab[i] & IOMMU_PTE_LEAF))
 				pt_destroy_lvl(dom, pte_table(tab[i]), lvl + 1);
-	iommu_pt_free(a, idx);
+	dom->written -= iommu_pt_free(a, idx);
 }
 
 void iommu_pt_destroy(struct iommu_domain *dom)
@@ -133,9 +224,15 @@ void iommu_pt_destroy(struct iommu_domain *dom)
 	if (dom->type != IOMMU_DOMAIN_PAGING || !dom->tables)
 		return;
 	pt_destroy_lvl(dom, dom->root, 0);
+	TSM_BUG_ON(dom->written);
 	dom->tables = 0;
 	dom->mapped_bytes = 0;
 	memset(dom->leaves, 0, sizeof(dom->leaves));
+}
+
+uint64_t iommu_domain_tables_written(const struct iommu_domain *dom)
+{
+	return dom->written;
 }
 
 /* ----------------------------------------------------------------- walk */
@@ -150,7 +247,7 @@ enum iommu_fault iommu_pt_walk(const struct iommu_domain *dom, uint64_t iova,
 			       uint64_t *pte, unsigned int *leaf_lvl,
 			       unsigned int *walked)
 {
-	uint64_t *const *tabs = dom->io->arena.tabs;
+	const struct iommu_pt_arena *a = &dom->io->arena;
 	unsigned int levels = dom->io->cfg.levels;
 	unsigned int shift = iommu_lvl_shift(levels, 0), lvl;
 	uint32_t idx = dom->root;
@@ -160,13 +257,14 @@ enum iommu_fault iommu_pt_walk(const struct iommu_domain *dom, uint64_t iova,
 	if (iova >> (shift + IOMMU_PT_BITS))
 		return IOMMU_F_ADDR_SIZE;
 	for (lvl = 0; lvl + 1 < levels; lvl++) {
-		e = tabs[idx][(iova >> shift) & (IOMMU_PT_ENTRIES - 1)];
+		e = pt_entry(a, idx, (iova >> shift) & (IOMMU_PT_ENTRIES - 1),
+			     shift);
 		if ((e & (IOMMU_PTE_VALID | IOMMU_PTE_LEAF)) != IOMMU_PTE_VALID)
 			goto stop;
 		idx = pte_table(e);
 		shift -= IOMMU_PT_BITS;
 	}
-	e = tabs[idx][(iova >> shift) & (IOMMU_PT_ENTRIES - 1)];
+	e = pt_entry(a, idx, (iova >> shift) & (IOMMU_PT_ENTRIES - 1), shift);
 	/* last-level entries are always leaves */
 	TSM_BUG_ON((e & (IOMMU_PTE_VALID | IOMMU_PTE_LEAF)) == IOMMU_PTE_VALID);
 stop:
@@ -190,7 +288,7 @@ stop:
 void iommu_pt_prefetch(const struct iommu_domain *dom, uint64_t iova,
 		       unsigned int back)
 {
-	uint64_t *const *tabs = dom->io->arena.tabs;
+	const struct iommu_pt_arena *a = &dom->io->arena;
 	unsigned int levels = dom->io->cfg.levels;
 	unsigned int shift = iommu_lvl_shift(levels, 0);
 	unsigned int last = levels - 1 - back / 2;
@@ -200,17 +298,18 @@ void iommu_pt_prefetch(const struct iommu_domain *dom, uint64_t iova,
 	if (iova >> (shift + IOMMU_PT_BITS) || back / 2 >= levels)
 		return;
 	for (unsigned int lvl = 0; lvl < last; lvl++) {
-		e = tabs[idx][(iova >> shift) & (IOMMU_PT_ENTRIES - 1)];
+		e = pt_entry(a, idx, (iova >> shift) & (IOMMU_PT_ENTRIES - 1),
+			     shift);
 		if ((e & (IOMMU_PTE_VALID | IOMMU_PTE_LEAF)) != IOMMU_PTE_VALID)
 			return;
 		idx = pte_table(e);
 		shift -= IOMMU_PT_BITS;
 	}
 	if (back & 1)
-		__builtin_prefetch(&tabs[idx]);
-	else
-		__builtin_prefetch(&tabs[idx][(iova >> shift) &
-					      (IOMMU_PT_ENTRIES - 1)]);
+		__builtin_prefetch(&a->tabs[idx]);
+	else if (a->tabs[idx])	/* a run has no entries in memory */
+		__builtin_prefetch(&a->tabs[idx][(iova >> shift) &
+						 (IOMMU_PT_ENTRIES - 1)]);
 }
 
 int iommu_lookup(const struct iommu_domain *dom, uint64_t iova, uint64_t *pa,
@@ -276,7 +375,8 @@ static bool pt_busy(const struct iommu_domain *dom, uint64_t iova,
 	uint32_t idx = dom->root;
 
 	for (unsigned int lvl = 0; lvl <= target; lvl++) {
-		uint64_t e = iommu_pt_table(a, idx)[pt_index(levels, lvl, iova)];
+		uint64_t e = pt_entry(a, idx, pt_index(levels, lvl, iova),
+				      iommu_lvl_shift(levels, lvl));
 
 		if (!(e & IOMMU_PTE_VALID))
 			return false;
@@ -296,22 +396,26 @@ static int pt_install(struct iommu_domain *dom, uint64_t iova,
 	uint32_t idx = dom->root;
 
 	for (unsigned int lvl = 0; lvl < target; lvl++) {
-		uint64_t *e = &iommu_pt_table(a, idx)[pt_index(levels, lvl, iova)];
+		unsigned int i = pt_index(levels, lvl, iova);
+		unsigned int shift = iommu_lvl_shift(levels, lvl);
+		uint64_t e = pt_entry(a, idx, i, shift);
 
-		if (!(*e & IOMMU_PTE_VALID)) {
+		if (!(e & IOMMU_PTE_VALID)) {
 			uint32_t n;
 			int ret = iommu_pt_alloc(a, &n);
 
 			if (ret)
 				return ret;
 			dom->tables++;
-			*e = ((uint64_t)n << IOMMU_PAGE_SHIFT) | IOMMU_PTE_VALID;
+			e = ((uint64_t)n << IOMMU_PAGE_SHIFT) | IOMMU_PTE_VALID;
+			pt_set(dom, idx, i, e, shift);
 			(*iommu_pt_nvalid(a, idx))++;
 		}
-		TSM_BUG_ON(*e & IOMMU_PTE_LEAF);	/* pt_busy() said free */
-		idx = pte_table(*e);
+		TSM_BUG_ON(e & IOMMU_PTE_LEAF);	/* pt_busy() said free */
+		idx = pte_table(e);
 	}
-	iommu_pt_table(a, idx)[pt_index(levels, target, iova)] = leaf;
+	pt_set(dom, idx, pt_index(levels, target, iova), leaf,
+	       iommu_lvl_shift(levels, target));
 	(*iommu_pt_nvalid(a, idx))++;
 	return 0;
 }
@@ -381,19 +485,20 @@ struct unmap_ctx {
 static int pt_split(struct unmap_ctx *c, uint64_t *e, unsigned int shift)
 {
 	struct iommu_pt_arena *a = &c->dom->io->arena;
-	uint64_t leaf = *e, step = 1ULL << (shift - IOMMU_PT_BITS);
+	uint64_t leaf = *e;
 	uint64_t base = leaf & IOMMU_PTE_ADDR & ~((1ULL << shift) - 1);
 	uint64_t flags = leaf & ~IOMMU_PTE_ADDR;
 	unsigned int cls = (shift - IOMMU_PAGE_SHIFT) / IOMMU_PT_BITS;
-	uint64_t *tab;
 	uint32_t n;
 
 	if (iommu_pt_alloc(a, &n))
 		return -ENOMEM;
 	c->dom->tables++;
-	tab = iommu_pt_table(a, n);
-	for (unsigned int i = 0; i < IOMMU_PT_ENTRIES; i++)
-		tab[i] = (base + i * step) | flags;
+	/* 512 consecutive leaves with the leaf's flags: one run, nothing written */
+	a->runs[n] = (base | flags) |
+			  ((uint64_t)IOMMU_PT_ENTRIES << IOMMU_PT_RUN_SHIFT);
+	if (a->no_runs)
+		pt_write_out(c->dom, n, shift - IOMMU_PT_BITS);
 	*iommu_pt_nvalid(a, n) = IOMMU_PT_ENTRIES;
 	c->dom->leaves[cls]--;
 	c->dom->leaves[cls - 1] += IOMMU_PT_ENTRIES;
@@ -430,22 +535,53 @@ static void unmap_entry(struct unmap_ctx *c, uint32_t idx, uint64_t *e,
 	child = pte_table(*e);
 	unmap_lvl(c, child, lvl + 1, eb);
 	if (!*iommu_pt_nvalid(a, child)) {
-		iommu_pt_free(a, child);
+		c->dom->written -= iommu_pt_free(a, child);
 		c->dom->tables--;
 		*e = 0;
 		(*iommu_pt_nvalid(a, idx))--;
 	}
 }
 
+/*
+ * Remove [@lo, @hi] from run @idx when that is its tail from an entry's
+ * first byte on (the whole run included): the run only gets shorter, no
+ * entry is written.  False when the table must be written out instead.
+ */
+static bool unmap_run(struct unmap_ctx *c, uint32_t idx, unsigned int shift,
+		      uint64_t base, uint64_t lo, uint64_t hi)
+{
+	struct iommu_pt_arena *a = &c->dom->io->arena;
+	uint64_t n = run_len(a->runs[idx]), k, gone;
+
+	if (!n || lo - base >= n << shift)	/* nothing mapped there */
+		return true;
+	k = (lo - base) >> shift;
+	if ((lo - base) & ((1ULL << shift) - 1) ||
+	    hi - base < (n << shift) - 1)
+		return false;
+	gone = n - k;
+	c->done += gone << shift;
+	c->dom->mapped_bytes -= gone << shift;
+	c->dom->leaves[(shift - IOMMU_PAGE_SHIFT) / IOMMU_PT_BITS] -= gone;
+	*iommu_pt_nvalid(a, idx) -= (uint16_t)gone;
+	a->runs[idx] = k ? (a->runs[idx] & IOMMU_PT_RUN_E0) |
+			   (k << IOMMU_PT_RUN_SHIFT) : 0;
+	return true;
+}
+
 static void unmap_lvl(struct unmap_ctx *c, uint32_t idx, unsigned int lvl,
 		      uint64_t base)
 {
 	unsigned int shift = iommu_lvl_shift(c->dom->io->cfg.levels, lvl);
-	uint64_t *tab = iommu_pt_table(&c->dom->io->arena, idx);
 	uint64_t lo = c->start > base ? c->start : base;
 	uint64_t span_last = base + ((1ULL << (shift + IOMMU_PT_BITS)) - 1);
 	uint64_t hi = c->last < span_last ? c->last : span_last;
+	uint64_t *tab;
 
+	if (!c->dom->io->arena.tabs[idx] &&
+	    unmap_run(c, idx, shift, base, lo, hi))
+		return;
+	tab = pt_write_out(c->dom, idx, shift);
 	for (uint64_t i = (lo - base) >> shift; i <= (hi - base) >> shift; i++) {
 		if (c->nomem)
 			return;

@@ -105,7 +105,8 @@ END_TEST
 /*
  * Hundreds of tables (several arena chunks, so both indexes grow more
  * than once), all freed, then all reused: a reused table reads as empty
- * everywhere, entry 0 included (free tables are chained through it).
+ * everywhere, entry 0 included (free tables were once chained through it,
+ * now through the arena's run words).
  */
 START_TEST(arena_grows_and_reuses_tables)
 {

@@ -189,6 +189,12 @@ struct world *world_create(const struct scenario *scn, const char *arch,
 	cfg.iommu.entries = (unsigned int)scn->platform.iommu.iotlb_entries;
 	cfg.iommu.ways = (unsigned int)scn->platform.iommu.iotlb_ways;
 	cfg.iommu.levels = scn->platform.iommu.levels;
+	/* a check of page-table runs (docs/performance.md): same bytes off */
+	{
+		const char *nr = getenv("TSMSIM_NO_RUNS");
+
+		cfg.iommu.no_runs = nr && *nr && strcmp(nr, "0");
+	}
 	w->p = plat_create(s, &cfg, &perr);
 	if (!w->p) {
 		*err = sim_xasprintf("%s: %s", scn->file, perr);
