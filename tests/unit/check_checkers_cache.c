@@ -72,12 +72,7 @@ END_TEST
 /* A hitless window opening between identical accesses counts the next. */
 START_TEST(window_opens_between_identical_accesses)
 {
-	const struct sim_hitless_cfg win = {
-		.from_step = 1, .to_step = 1, .range = SIM_WIN_HPA,
-		.base = BAR, .size = BAR_SIZE, .what = "dev0 BAR 0", .line = 9,
-	};
-	const struct sim_checker_cfg cfg = { .hitless = &win, .nhitless = 1 };
-	struct sim *s = mk(&cfg);
+	struct sim *s = mk_bar_window();
 	struct sim_rec_access a = acc(SIM_INIT_GUEST, "vm0 poll", 0x1000, BAR,
 				      1, SIM_RES_OK);
 	struct sim_rec rec = { .type = SIM_REC_ACCESS };

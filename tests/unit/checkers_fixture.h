@@ -48,6 +48,18 @@ static CFX_UNUSED struct sim *mk(const struct sim_checker_cfg *cfg)
 	return s;
 }
 
+/* Checkers with one hitless window: step 1, the BAR's HPAs, line 9. */
+static CFX_UNUSED struct sim *mk_bar_window(void)
+{
+	const struct sim_hitless_cfg win = {
+		.from_step = 1, .to_step = 1, .range = SIM_WIN_HPA,
+		.base = BAR, .size = BAR_SIZE, .what = "dev0 BAR 0", .line = 9,
+	};
+	const struct sim_checker_cfg cfg = { .hitless = &win, .nhitless = 1 };
+
+	return mk(&cfg);
+}
+
 static CFX_UNUSED void emit(struct sim *s, enum sim_rec_type t,
 			    struct sim_rec *rec)
 {
