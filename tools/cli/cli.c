@@ -10,12 +10,36 @@
 #include "cli.h"
 #include "load.h"
 
+int cli_bad(const char *cmd, const char *fmt, const char *arg)
+{
+	fprintf(stderr, "tsmsim %s: ", cmd);
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\n(see tsmsim %s --help)\n", cmd);
+	return CLI_EX_USAGE;
+}
+
 static int bad(const char *fmt, const char *arg)
 {
-	fprintf(stderr, "tsmsim run: ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\n(see tsmsim run --help)\n");
-	return CLI_EX_USAGE;
+	return cli_bad("run", fmt, arg);
+}
+
+int cli_value_opt(const char *cmd, int argc, char **argv, int *i, void *ctx,
+		  cli_with_fn *with, bool (*takes)(const char *opt))
+{
+	const char *a = argv[*i], *eq = strchr(a, '=');
+	char opt[32];
+	int rc;
+
+	if (a[1] == '-' && eq && (size_t)(eq - a) < sizeof(opt)) {
+		snprintf(opt, sizeof(opt), "%.*s", (int)(eq - a), a);
+		rc = with(ctx, opt, eq + 1);
+		return rc < 0 ? cli_bad(cmd, "unknown option '%s'", a) : rc;
+	}
+	if (!takes(a))
+		return cli_bad(cmd, "unknown option '%s'", a);
+	if (*i + 1 >= argc)
+		return cli_bad(cmd, "%s needs a value", a);
+	return with(ctx, a, argv[++*i]);
 }
 
 /*
@@ -277,8 +301,10 @@ static bool takes_value(const char *opt)
 }
 
 /* Apply an option that takes a value; -1 when @opt is not one. */
-static int with_value(struct cli_run *o, const char *opt, const char *val)
+static int with_value(void *ctx, const char *opt, const char *val)
 {
+	struct cli_run *o = ctx;
+
 	if (!strcmp(opt, "--arch"))
 		return add_arches(o, val);
 	if (!strcmp(opt, "--seed"))
@@ -315,9 +341,6 @@ static int flag(struct cli_run *o, const char *opt)
 static int one_arg(struct cli_run *o, int argc, char **argv, int *i)
 {
 	const char *a = argv[*i];
-	const char *eq = strchr(a, '=');
-	char opt[32];
-	int rc;
 
 	if (!strcmp(a, "--help") || !strcmp(a, "-h"))
 		return CLI_HELP;
@@ -332,17 +355,7 @@ static int one_arg(struct cli_run *o, int argc, char **argv, int *i)
 	}
 	if (!flag(o, a))
 		return 0;
-	/* --opt=value and --opt value */
-	if (a[1] == '-' && eq && (size_t)(eq - a) < sizeof(opt)) {
-		snprintf(opt, sizeof(opt), "%.*s", (int)(eq - a), a);
-		rc = with_value(o, opt, eq + 1);
-		return rc < 0 ? bad("unknown option '%s'", a) : rc;
-	}
-	if (!takes_value(a))
-		return bad("unknown option '%s'", a);
-	if (*i + 1 >= argc)
-		return bad("%s needs a value", a);
-	return with_value(o, a, argv[++*i]);
+	return cli_value_opt("run", argc, argv, i, o, with_value, takes_value);
 }
 
 int cli_parse_run(int argc, char **argv, struct cli_run *o)

@@ -60,4 +60,22 @@ void cli_run_fini(struct cli_run *o);
 int cli_check_arch(const char *cmd, const char *name);
 int cli_check_inject(const char *cmd, const char *arg);
 
+/*
+ * cli_bad() - say "tsmsim @cmd: " @fmt (with @arg for its one %s) and
+ * where the help is, on stderr; returns CLI_EX_USAGE.
+ */
+int cli_bad(const char *cmd, const char *fmt, const char *arg);
+
+/* Apply option @opt with @val to @ctx; -1 when @opt is not one. */
+typedef int cli_with_fn(void *ctx, const char *opt, const char *val);
+
+/*
+ * cli_value_opt() - argv[*i], an option of @cmd that takes a value, as
+ * "--opt=value" or "--opt value" (then *@i moves past the value): @with
+ * applies it, @takes tells the options that take one.  Returns what @with
+ * returned, or CLI_EX_USAGE for an unknown option or a missing value.
+ */
+int cli_value_opt(const char *cmd, int argc, char **argv, int *i, void *ctx,
+		  cli_with_fn *with, bool (*takes)(const char *opt));
+
 #endif /* TSMSIM_TOOLS_CLI_H */

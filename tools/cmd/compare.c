@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "arch.h"
+#include "cli.h"
 #include "cmd.h"
 #include "out.h"
 #include "load.h"
@@ -39,10 +40,7 @@ enum { CMP_STEPS, CMP_FINDINGS, CMP_CHECKS, CMP_VERDICT, CMP_NR };
 
 static int cmp_bad(const char *fmt, const char *arg)
 {
-	fprintf(stderr, "tsmsim compare: ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\n(see tsmsim compare --help)\n");
-	return CLI_EX_USAGE;
+	return cli_bad("compare", fmt, arg);
 }
 
 static int set_format(struct compare_opts *o, const char *v)

@@ -47,10 +47,7 @@ static const char usage[] =
 
 static int bad(const char *fmt, const char *arg)
 {
-	fprintf(stderr, "tsmsim explore: ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\n(see tsmsim explore --help)\n");
-	return CLI_EX_USAGE;
+	return cli_bad("explore", fmt, arg);
 }
 
 static int add_arches(struct xp_opts *o, const char *list)

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "load.h"
 #include "minimize.h"
 #include "minimize_internal.h"
@@ -22,10 +23,7 @@
 
 static int mz_bad(const char *fmt, const char *arg)
 {
-	fprintf(stderr, "tsmsim minimize: ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\n(see tsmsim minimize --help)\n");
-	return CLI_EX_USAGE;
+	return cli_bad("minimize", fmt, arg);
 }
 
 /* ------------------------------------------------------------- options */

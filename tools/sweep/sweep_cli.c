@@ -11,10 +11,7 @@
 
 static int bad(const char *fmt, const char *arg)
 {
-	fprintf(stderr, "tsmsim sweep: ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\n(see tsmsim sweep --help)\n");
-	return CLI_EX_USAGE;
+	return cli_bad("sweep", fmt, arg);
 }
 
 /* Split @list on ',' into a new array; empty items are an error. */
@@ -226,8 +223,10 @@ static bool takes_value(const char *opt)
 	return false;
 }
 
-static int with_value(struct sweep_opts *o, const char *opt, const char *val)
+static int with_value(void *ctx, const char *opt, const char *val)
 {
+	struct sweep_opts *o = ctx;
+
 	if (!strcmp(opt, "--arch"))
 		return set_arches(o, val);
 	if (!strcmp(opt, "--faults")) {
@@ -269,9 +268,7 @@ static int with_value(struct sweep_opts *o, const char *opt, const char *val)
 
 static int one_arg(struct sweep_opts *o, int argc, char **argv, int *i)
 {
-	const char *a = argv[*i], *eq = strchr(a, '=');
-	char opt[32];
-	int rc;
+	const char *a = argv[*i];
 
 	if (!strcmp(a, "--help") || !strcmp(a, "-h"))
 		return CLI_HELP;
@@ -289,16 +286,7 @@ static int one_arg(struct sweep_opts *o, int argc, char **argv, int *i)
 		o->summary = true;
 		return 0;
 	}
-	if (a[1] == '-' && eq && (size_t)(eq - a) < sizeof(opt)) {
-		snprintf(opt, sizeof(opt), "%.*s", (int)(eq - a), a);
-		rc = with_value(o, opt, eq + 1);
-		return rc < 0 ? bad("unknown option '%s'", a) : rc;
-	}
-	if (!takes_value(a))
-		return bad("unknown option '%s'", a);
-	if (*i + 1 >= argc)
-		return bad("%s needs a value", a);
-	return with_value(o, a, argv[++*i]);
+	return cli_value_opt("sweep", argc, argv, i, o, with_value, takes_value);
 }
 
 static int shard_from_env(struct sweep_opts *o)
